@@ -1,0 +1,28 @@
+"""Small shared kernels: errors, exact rationals, the LP wrapper, tolerances, union-find, progress.
+
+Nothing in ``core`` knows about networks; every analysis package builds on it.
+"""
+
+from neurogeom.core.errors import (
+    BackendUnavailableError,
+    BudgetExceededError,
+    InvalidInputError,
+    InvalidNetworkError,
+    NeurogeomError,
+    NumericalError,
+    UnsupportedLayerError,
+)
+from neurogeom.core.random import check_rng
+from neurogeom.core.unionfind import UnionFind
+
+__all__ = [
+    "BackendUnavailableError",
+    "BudgetExceededError",
+    "InvalidInputError",
+    "InvalidNetworkError",
+    "NeurogeomError",
+    "NumericalError",
+    "UnionFind",
+    "UnsupportedLayerError",
+    "check_rng",
+]

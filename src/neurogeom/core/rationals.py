@@ -1,0 +1,253 @@
+"""Exact rationals and exact rational linear algebra.
+
+Exact weights are stored as NumPy object arrays of :class:`fractions.Fraction` (hashable, easy to
+slice and print, JSON friendly). Heavy linear algebra converts them to python-flint ``fmpq_mat``,
+whose GMP kernels are orders of magnitude faster than Fraction loops.
+
+Literals are taken as written: the string or JSON literal ``0.1`` is the rational 1/10, while a
+Python ``float`` is converted to the exact binary value it holds.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import Any
+
+import flint
+import numpy as np
+
+from neurogeom.core.errors import InvalidInputError
+
+__all__ = [
+    "as_fraction_array",
+    "exact_det",
+    "exact_nullspace",
+    "exact_rank",
+    "exact_solve",
+    "from_fmpq_mat",
+    "fraction_to_json",
+    "is_fraction_array",
+    "to_fmpq_mat",
+    "to_fraction",
+]
+
+
+def to_fraction(value: Any, *, name: str = "value") -> Fraction:
+    """Convert a number or numeric literal to an exact :class:`~fractions.Fraction`.
+
+    Parameters
+    ----------
+    value : int, float, str, Fraction, numpy scalar or flint.fmpq
+        Strings may hold an integer, a decimal (``"0.1"``, ``"1e-3"``) or a fraction ``"p/q"``.
+        Floats are converted exactly (``0.1`` becomes 3602879701896397/36028797018963968).
+    name : str
+        What the value is, for error messages.
+
+    Returns
+    -------
+    Fraction
+
+    Raises
+    ------
+    InvalidInputError
+        For NaN, infinities, booleans, malformed strings or non-numbers.
+
+    Examples
+    --------
+    >>> to_fraction("0.1"), to_fraction("-3/4"), to_fraction(2)
+    (Fraction(1, 10), Fraction(-3, 4), Fraction(2, 1))
+    >>> to_fraction(0.5)
+    Fraction(1, 2)
+    >>> to_fraction("nan", name="layer 0 weight[1, 2]")
+    Traceback (most recent call last):
+    ...
+    neurogeom.core.errors.InvalidInputError: layer 0 weight[1, 2] must be a finite number, got 'nan'
+    """
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, bool | np.bool_):
+        raise InvalidInputError(f"{name} must be a number, got the boolean {value!r}")
+    if isinstance(value, numbers.Integral):
+        return Fraction(int(value))
+    if isinstance(value, flint.fmpq):
+        return Fraction(int(value.p), int(value.q))
+    if isinstance(value, flint.fmpz):
+        return Fraction(int(value))
+    if isinstance(value, numbers.Real):
+        f = float(value)
+        if not math.isfinite(f):
+            raise InvalidInputError(f"{name} must be a finite number, got {value!r}")
+        return Fraction(f)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            q = Fraction(text)
+        except (ValueError, ZeroDivisionError):
+            raise InvalidInputError(
+                f"{name} must be a finite number, got {value!r}"
+                if text.lower().lstrip("+-") in {"nan", "inf", "infinity"}
+                else f"{name} must be an integer, a decimal or a fraction 'p/q', got {value!r}"
+            ) from None
+        return q
+    raise InvalidInputError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+
+
+def fraction_to_json(q: Fraction | int) -> int | str:
+    """Write a rational for JSON: integers as integers, others as ``"p/q"``.
+
+    Examples
+    --------
+    >>> fraction_to_json(Fraction(4, 2)), fraction_to_json(Fraction(-1, 3))
+    (2, '-1/3')
+    """
+    q = Fraction(q)
+    return int(q) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
+def as_fraction_array(values: Any, *, name: str = "array") -> np.ndarray:
+    """Convert nested numbers or an array to an object array of Fractions (same shape).
+
+    Examples
+    --------
+    >>> as_fraction_array([["1/2", 0.25], [1, "2"]])
+    array([[Fraction(1, 2), Fraction(1, 4)],
+           [Fraction(1, 1), Fraction(2, 1)]], dtype=object)
+    """
+    arr = np.asarray(values, dtype=object)
+    out = np.empty(arr.shape, dtype=object)
+    for idx, v in np.ndenumerate(arr):
+        where = f"{name}[{', '.join(map(str, idx))}]" if idx else name
+        out[idx] = to_fraction(v, name=where)
+    return out
+
+
+def is_fraction_array(arr: Any) -> bool:
+    """Whether ``arr`` is a NumPy object array (the exact storage)."""
+    return isinstance(arr, np.ndarray) and arr.dtype == object
+
+
+def to_fmpq_mat(matrix: Any) -> flint.fmpq_mat:
+    """Convert a 2-D array of rationals (or numbers) to ``flint.fmpq_mat``."""
+    arr = np.asarray(matrix, dtype=object)
+    if arr.ndim == 1:
+        arr = arr.reshape(-1, 1)
+    if arr.ndim != 2:
+        raise InvalidInputError(f"expected a matrix, got an array of shape {arr.shape}")
+    rows, cols = arr.shape
+    entries = []
+    for v in arr.flat:
+        q = to_fraction(v)
+        entries.append(flint.fmpq(q.numerator, q.denominator))
+    return flint.fmpq_mat(rows, cols, entries)
+
+
+def from_fmpq_mat(mat: flint.fmpq_mat) -> np.ndarray:
+    """Convert ``flint.fmpq_mat`` to an object array of Fractions."""
+    rows, cols = mat.nrows(), mat.ncols()
+    out = np.empty((rows, cols), dtype=object)
+    for k, v in enumerate(mat.entries()):
+        out[k // cols, k % cols] = Fraction(int(v.p), int(v.q))
+    return out
+
+
+def exact_rank(matrix: Any) -> int:
+    """Exact rank of a rational matrix.
+
+    Examples
+    --------
+    >>> exact_rank([[1, 2], [2, 4]]), exact_rank([["1/3", 0], [0, 1]])
+    (1, 2)
+    """
+    arr = np.asarray(matrix, dtype=object)
+    if arr.size == 0:
+        return 0
+    return int(to_fmpq_mat(arr).rank())
+
+
+def exact_det(matrix: Any) -> Fraction:
+    """Exact determinant of a square rational matrix.
+
+    Examples
+    --------
+    >>> exact_det([[1, "1/2"], [3, 4]])
+    Fraction(5, 2)
+    """
+    arr = np.asarray(matrix, dtype=object)
+    if arr.ndim != 2 or arr.shape[0] != arr.shape[1]:
+        raise InvalidInputError(f"determinant needs a square matrix, got shape {arr.shape}")
+    if arr.shape[0] == 0:
+        return Fraction(1)
+    return to_fraction(to_fmpq_mat(arr).det())
+
+
+def exact_nullspace(matrix: Any) -> np.ndarray:
+    """A basis of the right null space {x : M x = 0}, as the columns of a Fraction array.
+
+    Returns an array of shape ``(n_cols, nullity)``; the basis comes from the reduced row echelon
+    form (one free variable set to 1 per column).
+
+    Examples
+    --------
+    >>> exact_nullspace([[1, 2, 3], [2, 4, 6]])
+    array([[Fraction(-2, 1), Fraction(-3, 1)],
+           [Fraction(1, 1), Fraction(0, 1)],
+           [Fraction(0, 1), Fraction(1, 1)]], dtype=object)
+    """
+    arr = np.asarray(matrix, dtype=object)
+    if arr.ndim != 2:
+        raise InvalidInputError(f"null space needs a matrix, got shape {arr.shape}")
+    m, n = arr.shape
+    if m == 0:
+        return as_fraction_array(np.eye(n, dtype=int))
+    rref, rank = to_fmpq_mat(arr).rref()
+    r = from_fmpq_mat(rref)[: int(rank)]
+    pivots: list[int] = []
+    for row in r:
+        pivots.append(next(j for j in range(n) if row[j] != 0))
+    free = [j for j in range(n) if j not in pivots]
+    basis = np.empty((n, len(free)), dtype=object)
+    basis[...] = Fraction(0)
+    for k, f in enumerate(free):
+        basis[f, k] = Fraction(1)
+        for i, p in enumerate(pivots):
+            basis[p, k] = -r[i, f]
+    return basis
+
+
+def exact_solve(matrix: Any, rhs: Any) -> np.ndarray:
+    """Solve ``M x = b`` exactly for a square invertible ``M``.
+
+    ``b`` may be a vector or a matrix; the result has the same number of dimensions.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``M`` is not square or is singular.
+
+    Examples
+    --------
+    >>> exact_solve([[2, 0], [0, 3]], [1, 1])
+    array([Fraction(1, 2), Fraction(1, 3)], dtype=object)
+    """
+    a = np.asarray(matrix, dtype=object)
+    b = np.asarray(rhs, dtype=object)
+    if a.ndim != 2 or a.shape[0] != a.shape[1]:
+        raise InvalidInputError(f"solve needs a square matrix, got shape {a.shape}")
+    if b.shape[0] != a.shape[0]:
+        raise InvalidInputError(
+            f"right-hand side has {b.shape[0]} rows but the matrix has {a.shape[0]}"
+        )
+    fa = to_fmpq_mat(a)
+    if fa.rank() < a.shape[0]:
+        raise InvalidInputError("the matrix is singular; the system has no unique solution")
+    x = from_fmpq_mat(fa.solve(to_fmpq_mat(b)))
+    return x[:, 0] if b.ndim == 1 else x
+
+
+def fractions_to_float(values: Iterable[Any] | np.ndarray) -> np.ndarray:
+    """Convert an object array of rationals to float64 (same shape)."""
+    arr = np.asarray(values, dtype=object)
+    return np.vectorize(float, otypes=[np.float64])(arr) if arr.size else arr.astype(np.float64)

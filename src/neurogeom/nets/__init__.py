@@ -1,0 +1,11 @@
+"""Network objects: validated, immutable ReLU and rational networks, and their readers.
+
+- :class:`ReLUNet`: ReLU / leaky-ReLU networks (float64 or exact rationals).
+- :class:`RationalNet`: networks with activation ``σ(t) = 1/t``.
+- :func:`load` / :func:`save`: JSON, PyTorch, ONNX and NumPy ``.npz`` files.
+"""
+
+from neurogeom.nets.rational import RationalNet
+from neurogeom.nets.relu import ReLUNet
+
+__all__ = ["RationalNet", "ReLUNet"]
