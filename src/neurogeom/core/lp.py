@@ -1,0 +1,314 @@
+"""A linear program kept alive between solves (HiGHS), with a SciPy fallback.
+
+Region enumeration solves thousands of tiny LPs that differ only in a few row bounds and the
+objective: flip the side of a hyperplane, relax one row, ask for a Chebyshev centre. Rebuilding
+the model each time (as ``scipy.optimize.linprog`` does) costs far more than the solve. An
+:class:`LPModel` builds one HiGHS model with presolve off, and every change is a bound or cost
+update, so each solve warm-starts from the previous optimal basis.
+
+The model is ``minimise c·x  subject to  row_lower <= A x <= row_upper,  col_lower <= x <= col_upper``
+with ``±inf`` for absent bounds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from neurogeom.core.errors import InvalidInputError, NumericalError
+
+__all__ = ["LPModel", "LPResult", "chebyshev_centre"]
+
+Status = Literal["optimal", "infeasible", "unbounded", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class LPResult:
+    """Outcome of one solve.
+
+    Attributes
+    ----------
+    status : {"optimal", "infeasible", "unbounded", "failed"}
+    x : ndarray or None
+        An optimal point when ``status == "optimal"``.
+    value : float or None
+        The optimal objective value (in the sense asked: maximised if ``maximize=True``).
+    """
+
+    status: Status
+    x: np.ndarray | None
+    value: float | None
+
+    @property
+    def optimal(self) -> bool:
+        """Whether an optimum was found."""
+        return self.status == "optimal"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"status": self.status,
+                "x": None if self.x is None else self.x.tolist(),
+                "value": self.value}
+
+
+def _as_bounds(values: Any, size: int, default: float, what: str) -> np.ndarray:
+    if values is None:
+        return np.full(size, default)
+    arr = np.broadcast_to(np.asarray(values, dtype=np.float64), (size,)).copy()
+    if np.isnan(arr).any():
+        raise InvalidInputError(f"{what} contains NaN")
+    return arr
+
+
+class LPModel:
+    """A warm-started linear program whose bounds and objective can change between solves.
+
+    Parameters
+    ----------
+    a : array-like, shape (m, n)
+        Constraint matrix (dense; kept as given).
+    row_lower, row_upper : array-like, shape (m,), optional
+        Row bounds (``-inf`` / ``inf`` when omitted).
+    col_lower, col_upper : array-like, shape (n,), optional
+        Variable bounds (free when omitted).
+    backend : {"highs", "scipy"}
+        ``"highs"`` keeps one model alive (fast); ``"scipy"`` rebuilds a
+        :func:`scipy.optimize.linprog` problem on every solve (a fallback and a baseline).
+
+    Examples
+    --------
+    The square ``|x|, |y| <= 1`` cut by ``x + y <= 1``; maximise ``x + y``, then move the cut
+    to the other side, ``x + y >= 3``, which misses the square.
+
+    >>> a = [[1, 0], [0, 1], [1, 1]]
+    >>> lp = LPModel(a, [-1, -1, -np.inf], [1, 1, 1])
+    >>> res = lp.solve([1, 1], maximize=True)
+    >>> res.status, res.value
+    ('optimal', 1.0)
+    >>> lp.set_row_bounds([2], [3], [np.inf])
+    >>> lp.solve().status
+    'infeasible'
+    """
+
+    def __init__(
+        self,
+        a: Any,
+        row_lower: Any = None,
+        row_upper: Any = None,
+        *,
+        col_lower: Any = None,
+        col_upper: Any = None,
+        backend: Literal["highs", "scipy"] = "highs",
+    ) -> None:
+        mat = np.asarray(a, dtype=np.float64)
+        if mat.ndim != 2:
+            raise InvalidInputError(f"the constraint matrix must be 2-D, got shape {mat.shape}")
+        if not np.isfinite(mat).all():
+            raise InvalidInputError("the constraint matrix contains NaN or inf")
+        if backend not in ("highs", "scipy"):
+            raise InvalidInputError(f"backend must be 'highs' or 'scipy', got {backend!r}")
+        m, n = mat.shape
+        self._a = mat
+        self._row_lo = _as_bounds(row_lower, m, -np.inf, "row_lower")
+        self._row_hi = _as_bounds(row_upper, m, np.inf, "row_upper")
+        self._col_lo = _as_bounds(col_lower, n, -np.inf, "col_lower")
+        self._col_hi = _as_bounds(col_upper, n, np.inf, "col_upper")
+        self._cost = np.zeros(n)
+        self._maximize = False
+        self._backend = backend
+        self.n_solves = 0
+        self._h = None
+        if backend == "highs":
+            self._build_highs()
+
+    def _build_highs(self) -> None:
+        import highspy
+
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("presolve", "off")
+        h.setOptionValue("solver", "simplex")
+        m, n = self._a.shape
+        inf = highspy.kHighsInf
+        h.addVars(n, np.maximum(self._col_lo, -inf), np.minimum(self._col_hi, inf))
+        if m:
+            # column-wise storage is what HiGHS keeps internally; give it row-wise via addRows
+            nz = self._a != 0
+            starts = np.concatenate([[0], np.cumsum(nz.sum(axis=1))[:-1]]).astype(np.int32)
+            cols = np.nonzero(nz)[1].astype(np.int32)
+            vals = self._a[nz]
+            h.addRows(m, np.maximum(self._row_lo, -inf), np.minimum(self._row_hi, inf),
+                      len(vals), starts, cols, vals)
+        self._h = h
+        self._inf = inf
+        self._status_map = {
+            highspy.HighsModelStatus.kOptimal: "optimal",
+            highspy.HighsModelStatus.kInfeasible: "infeasible",
+            highspy.HighsModelStatus.kUnbounded: "unbounded",
+        }
+        self._unb_or_inf = highspy.HighsModelStatus.kUnboundedOrInfeasible
+        self._obj_sense = (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(n_rows, n_cols)``."""
+        return self._a.shape
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """The constraint matrix (read-only view)."""
+        view = self._a.view()
+        view.flags.writeable = False
+        return view
+
+    def set_row_bounds(self, rows: Any, lower: Any, upper: Any) -> None:
+        """Change the bounds of some rows (the matrix stays; the basis is kept)."""
+        idx = np.atleast_1d(np.asarray(rows, dtype=np.int32))
+        lo = np.broadcast_to(np.asarray(lower, dtype=np.float64), idx.shape)
+        hi = np.broadcast_to(np.asarray(upper, dtype=np.float64), idx.shape)
+        self._row_lo[idx] = lo
+        self._row_hi[idx] = hi
+        if self._h is not None and len(idx):
+            self._h.changeRowsBounds(len(idx), idx, np.maximum(lo, -self._inf),
+                                     np.minimum(hi, self._inf))
+
+    def set_col_bounds(self, cols: Any, lower: Any, upper: Any) -> None:
+        """Change the bounds of some variables."""
+        idx = np.atleast_1d(np.asarray(cols, dtype=np.int32))
+        lo = np.broadcast_to(np.asarray(lower, dtype=np.float64), idx.shape)
+        hi = np.broadcast_to(np.asarray(upper, dtype=np.float64), idx.shape)
+        self._col_lo[idx] = lo
+        self._col_hi[idx] = hi
+        if self._h is not None and len(idx):
+            self._h.changeColsBounds(len(idx), idx, np.maximum(lo, -self._inf),
+                                     np.minimum(hi, self._inf))
+
+    def set_coefficients(self, rows: Any, col: int, values: Any) -> None:
+        """Change the entries ``A[rows, col]`` (e.g. the radius column of a Chebyshev LP)."""
+        idx = np.atleast_1d(np.asarray(rows, dtype=np.int64))
+        vals = np.broadcast_to(np.asarray(values, dtype=np.float64), idx.shape)
+        self._a[idx, col] = vals
+        if self._h is not None:
+            for r, v in zip(idx.tolist(), vals.tolist(), strict=True):
+                self._h.changeCoeff(r, col, v)
+
+    def set_objective(self, cost: Any, *, maximize: bool = False) -> None:
+        """Set the objective vector and its sense."""
+        c = np.asarray(cost, dtype=np.float64)
+        if c.shape != (self._a.shape[1],):
+            raise InvalidInputError(
+                f"objective must have length {self._a.shape[1]}, got shape {c.shape}"
+            )
+        self._cost = c.copy()
+        self._maximize = maximize
+        if self._h is not None:
+            n = len(c)
+            self._h.changeColsCost(n, np.arange(n, dtype=np.int32), c)
+            self._h.changeObjectiveSense(self._obj_sense[int(maximize)])
+
+    def solve(self, cost: Any = None, *, maximize: bool = False) -> LPResult:
+        """Solve, optionally with a new objective (``None`` keeps the current one).
+
+        A zero objective is a pure feasibility test.
+        """
+        if cost is not None:
+            self.set_objective(cost, maximize=maximize)
+        self.n_solves += 1
+        if self._h is None:
+            return self._solve_scipy()
+        h = self._h
+        h.run()
+        status = h.getModelStatus()
+        if status == self._unb_or_inf:
+            # decide which by a feasibility run with a zero objective
+            saved, sense = self._cost, self._maximize
+            self.set_objective(np.zeros_like(saved))
+            h.run()
+            feasible = h.getModelStatus() == next(k for k, v in self._status_map.items()
+                                                  if v == "optimal")
+            self.set_objective(saved, maximize=sense)
+            return LPResult("unbounded" if feasible else "infeasible", None, None)
+        name = self._status_map.get(status)
+        if name is None:
+            # a numerical hiccup: retry once from scratch before giving up
+            h.clearSolver()
+            h.run()
+            name = self._status_map.get(h.getModelStatus(), "failed")
+        if name != "optimal":
+            return LPResult(name, None, None)
+        x = np.asarray(h.getSolution().col_value, dtype=np.float64)
+        return LPResult("optimal", x, float(h.getInfo().objective_function_value))
+
+    def _solve_scipy(self) -> LPResult:
+        from scipy.optimize import linprog
+
+        a, lo, hi = self._a, self._row_lo, self._row_hi
+        up, dn = np.isfinite(hi), np.isfinite(lo)
+        eq = up & dn & (lo == hi)
+        up &= ~eq
+        dn &= ~eq
+        a_ub = np.concatenate([a[up], -a[dn]])
+        b_ub = np.concatenate([hi[up], -lo[dn]])
+        c = -self._cost if self._maximize else self._cost
+        res = linprog(
+            c,
+            A_ub=a_ub if len(a_ub) else None,
+            b_ub=b_ub if len(b_ub) else None,
+            A_eq=a[eq] if eq.any() else None,
+            b_eq=hi[eq] if eq.any() else None,
+            bounds=list(zip(np.where(np.isfinite(self._col_lo), self._col_lo, None),
+                            np.where(np.isfinite(self._col_hi), self._col_hi, None),
+                            strict=True)),
+            method="highs",
+        )
+        if res.status == 0:
+            value = float(-res.fun if self._maximize else res.fun)
+            return LPResult("optimal", np.asarray(res.x, dtype=np.float64), value)
+        return LPResult({2: "infeasible", 3: "unbounded"}.get(res.status, "failed"), None, None)
+
+
+def chebyshev_centre(
+    a: Any, b: Any, *, radius_cap: float = 1.0, backend: Literal["highs", "scipy"] = "highs"
+) -> tuple[np.ndarray, float]:
+    """Centre and radius of the largest ball inside ``{x : a x <= b}`` (radius capped).
+
+    Rows are normalised first, so the radius is a Euclidean distance. Unbounded polyhedra have
+    arbitrarily large balls; the cap keeps the LP bounded.
+
+    Returns
+    -------
+    (centre, radius)
+        ``radius <= 0`` means the polyhedron has no interior.
+
+    Raises
+    ------
+    NumericalError
+        If the LP solver fails.
+
+    Examples
+    --------
+    >>> c, r = chebyshev_centre([[1, 0], [-1, 0], [0, 1], [0, -1]], [1, 1, 2, 2], radius_cap=10)
+    >>> float(abs(c[0])) < 1e-9, r
+    (True, 1.0)
+    """
+    mat = np.asarray(a, dtype=np.float64)
+    rhs = np.asarray(b, dtype=np.float64)
+    norms = np.linalg.norm(mat, axis=1)
+    keep = norms > 0
+    if (rhs[~keep] < 0).any():
+        return np.zeros(mat.shape[1]), -np.inf
+    mat, rhs, norms = mat[keep] / norms[keep, None], rhs[keep] / norms[keep], norms[keep]
+    ext = np.hstack([mat, np.ones((len(mat), 1))])
+    n = mat.shape[1]
+    lp = LPModel(ext, None, rhs, col_lower=[*[-np.inf] * n, -np.inf],
+                 col_upper=[*[np.inf] * n, radius_cap], backend=backend)
+    cost = np.zeros(n + 1)
+    cost[-1] = 1
+    res = lp.solve(cost, maximize=True)
+    if res.status == "infeasible":
+        return np.zeros(n), -np.inf
+    if not res.optimal:
+        raise NumericalError(f"the Chebyshev-centre LP failed ({res.status}); try exact=True")
+    return res.x[:n], float(res.x[n])
