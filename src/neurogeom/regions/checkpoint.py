@@ -1,0 +1,106 @@
+"""Checkpoint files of the search engine, so an interrupted enumeration resumes where it stopped.
+
+A checkpoint holds the pending nodes of the search (each a pattern prefix with an interior point)
+and the cells already finished, plus a fingerprint of the network, domain and options. Nodes are
+atomic units of work: a node interrupted by the budget stays pending and its partial cells are not
+saved, so resuming neither loses nor double-counts a cell. Files are JSON, written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from neurogeom.core.errors import InvalidInputError
+from neurogeom.core.files import atomic_write_text
+from neurogeom.nets.io.json import to_json_dict
+from neurogeom.nets.relu import ReLUNet
+from neurogeom.regions.domain import Domain
+from neurogeom.regions.search import Node, RawCell, SearchState
+
+__all__ = ["fingerprint", "load_checkpoint", "save_checkpoint"]
+
+FORMAT = "neurogeom-regions-checkpoint"
+
+
+def fingerprint(net: ReLUNet, domain: Domain, *, exact: bool, tol: float) -> str:
+    """A hash of everything that determines the enumeration."""
+    doc = {"net": to_json_dict(net), "domain": domain.to_dict(), "exact": exact, "tol": tol}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+def _bits(pattern: np.ndarray) -> str:
+    return "".join("1" if b else "0" for b in pattern)
+
+
+def _unbits(text: str) -> np.ndarray:
+    return np.array([c == "1" for c in text], dtype=bool)
+
+
+def _floats(x: np.ndarray) -> list[str]:
+    return [float(v).hex() for v in x]
+
+
+def _unfloats(x: list[str]) -> np.ndarray:
+    return np.array([float.fromhex(v) for v in x])
+
+
+def save_checkpoint(path: str | os.PathLike[str], state: SearchState, key: str) -> None:
+    """Write the search state atomically (floats in hex, so nothing is rounded)."""
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "version": 1,
+        "fingerprint": key,
+        "complete": not state.pending,
+        "n_lps": state.n_lps,
+        "n_nodes": state.n_nodes,
+        "pending": [{"depth": n.depth, "prefix": _bits(n.prefix), "point": _floats(n.point),
+                     "radius": float(n.radius).hex()} for n in state.pending],
+        "cells": [{"pattern": _bits(c.pattern), "point": _floats(c.point),
+                   "radius": float(c.radius).hex()} for c in state.cells],
+        "thin": [{"pattern": _bits(c.pattern), "point": _floats(c.point),
+                  "radius": float(c.radius).hex()} for c in state.thin],
+    }
+    atomic_write_text(path, json.dumps(doc))
+
+
+def load_checkpoint(path: str | os.PathLike[str], key: str) -> SearchState | None:
+    """Read a checkpoint for the same problem; ``None`` if the file does not exist.
+
+    Raises
+    ------
+    InvalidInputError
+        If the file is malformed or belongs to another network, domain or option set.
+    """
+    p = Path(path)
+    if not p.exists():
+        return None
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+        if doc.get("format") != FORMAT:
+            raise ValueError("not a neurogeom checkpoint")
+        if doc["fingerprint"] != key:
+            raise InvalidInputError(
+                f"checkpoint {p} was written for another network, domain or tolerance; "
+                "delete it or choose another --checkpoint path"
+            )
+        state = SearchState(
+            pending=[Node(d["depth"], _unbits(d["prefix"]), _unfloats(d["point"]),
+                          float.fromhex(d["radius"])) for d in doc["pending"]],
+            cells=[RawCell(_unbits(c["pattern"]), _unfloats(c["point"]),
+                           float.fromhex(c["radius"])) for c in doc["cells"]],
+            thin=[RawCell(_unbits(c["pattern"]), _unfloats(c["point"]),
+                          float.fromhex(c["radius"])) for c in doc["thin"]],
+            n_lps=int(doc.get("n_lps", 0)),
+            n_nodes=int(doc.get("n_nodes", 0)),
+        )
+    except InvalidInputError:
+        raise
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InvalidInputError(f"checkpoint {p} is malformed: {exc}") from None
+    return state

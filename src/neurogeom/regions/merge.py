@@ -1,0 +1,309 @@
+"""From activation cells to linear regions: maps, facet adjacency, certification, merging.
+
+Engine-agnostic: it takes the cells an engine found (pattern + interior point) and returns the
+cells' affine maps, the facet-adjacency graph, and the two kinds of linear regions.
+
+*Facet adjacency.* If cells ``C`` and ``D`` share an ``(n-1)``-dimensional face, let ``l`` be the
+first hidden layer where their patterns differ. Both see the same layer-``l`` hyperplanes, and
+every neuron that differs must vanish on the shared face, so the differing neurons are exactly one
+group of coincident layer-``l`` hyperplanes. Candidates are therefore found by hashing pattern
+prefixes with one group flipped; each candidate pair is confirmed by an LP that finds a point of
+the common face at positive distance from every other inequality of both cells.
+
+*Point contact.* Same-map regions that touch anywhere (possibly at a single point) are joined for
+the point-connected count, by a feasibility LP on the union of both cells' closed inequalities.
+
+In exact mode every point used (cell interior points, points of shared faces, contact points) is
+a rational point checked exactly against the exact inequalities; whatever fails the check is
+reported as uncertified instead of being used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from neurogeom.core.lp import LPModel
+from neurogeom.core.rationals import exact_solve
+from neurogeom.core.unionfind import UnionFind
+from neurogeom.nets.relu import ReLUNet
+from neurogeom.regions._cells import CellRows, cell_rows, group_hyperplanes, is_bounded
+from neurogeom.regions.domain import Domain
+
+__all__ = ["CellGeometry", "cell_geometry", "facet_adjacency", "merge_regions", "point_contacts"]
+
+
+@dataclass(slots=True)
+class CellGeometry:
+    """Working data of one cell (mutable, private to the pipeline)."""
+
+    pattern: np.ndarray
+    point: np.ndarray          # float interior point
+    exact_point: np.ndarray | None
+    radius: float
+    rows: CellRows             # exact in exact mode
+    g: np.ndarray              # float rows, normalised
+    h: np.ndarray
+    neuron: np.ndarray
+    map_matrix: np.ndarray
+    map_offset: np.ndarray
+    certified: bool
+    bounded: bool | None = None
+
+
+def _to_fraction_vector(x: np.ndarray) -> np.ndarray:
+    return np.array([Fraction(float(v)) for v in x], dtype=object)
+
+
+def _strictly_inside(g: np.ndarray, h: np.ndarray, x: np.ndarray) -> bool:
+    return bool(all(gi @ x < hi for gi, hi in zip(g, h, strict=True)))
+
+
+def cell_geometry(net: ReLUNet, domain: Domain, pattern: np.ndarray, point: np.ndarray,
+                  radius: float) -> CellGeometry:
+    """Rows, map and (in exact mode) a certified rational interior point of one cell."""
+    rows = cell_rows(net, pattern, domain.a, domain.b)
+    gf = rows.g.astype(float) if net.exact else rows.g
+    hf = rows.h.astype(float) if net.exact else rows.h
+    norms = np.linalg.norm(gf, axis=1)
+    norms[norms == 0] = 1.0
+    exact_point = None
+    certified = True
+    if net.exact:
+        exact_point = _to_fraction_vector(point)
+        certified = _strictly_inside(rows.g, rows.h, exact_point)
+        if not certified:
+            # the rounded centre sits on a face: retry from a nudge towards the deepest point
+            slack = hf - gf @ point
+            for frac in (Fraction(1, 2), Fraction(1, 8)):
+                trial = _to_fraction_vector(point + float(frac) * 1e-3 * radius *
+                                            (gf[np.argmin(slack / norms)] * -1) / norms.max())
+                if _strictly_inside(rows.g, rows.h, trial):
+                    exact_point, certified = trial, True
+                    break
+    return CellGeometry(pattern, point, exact_point, radius, rows, gf / norms[:, None],
+                        hf / norms, rows.neuron, rows.map_matrix, rows.map_offset, certified)
+
+
+def maps_equal(a: CellGeometry, b: CellGeometry, *, tol: float, scale: float) -> bool:
+    """Whether two cells compute the same affine map (exactly, or within ``tol`` relative)."""
+    if a.map_matrix.dtype == object:
+        return bool((a.map_matrix == b.map_matrix).all() and (a.map_offset == b.map_offset).all())
+    dm = np.abs(a.map_matrix - b.map_matrix).max(initial=0.0)
+    dc = np.abs(a.map_offset - b.map_offset).max(initial=0.0)
+    size = (max(np.abs(a.map_matrix).max(initial=0.0), np.abs(b.map_matrix).max(initial=0.0))
+            * scale + max(np.abs(a.map_offset).max(initial=0.0),
+                          np.abs(b.map_offset).max(initial=0.0)))
+    return dm * scale + dc <= tol * max(size, 1e-300) or (dm == 0 and dc == 0)
+
+
+def map_key(cell: CellGeometry, *, tol: float, scale: float) -> Any:
+    """A hashable key equal for equal maps in exact mode (float mode: used only for sorting)."""
+    if cell.map_matrix.dtype == object:
+        return (tuple(cell.map_matrix.flat), tuple(cell.map_offset.flat))
+    return tuple(np.concatenate([cell.map_matrix.ravel() * scale, cell.map_offset]))
+
+
+@dataclass(frozen=True, slots=True)
+class Adjacency:
+    """A certified facet shared by two cells: the cells, the hyperplane's neurons, a point on it."""
+
+    first: int
+    second: int
+    neurons: tuple[int, ...]
+    point: np.ndarray
+    certified: bool
+
+
+def _layer_bounds(net: ReLUNet) -> list[tuple[int, int]]:
+    return [(s.start, s.stop) for s in net.hidden_slices]
+
+
+def facet_adjacency(net: ReLUNet, cells: list[CellGeometry], *, tol: float, scale: float,
+                    progress: Any = None) -> tuple[list[Adjacency], int]:
+    """All facet-adjacent pairs of cells; returns ``(adjacencies, n_lps)``.
+
+    In exact mode only pairs whose shared face contains an exactly verified rational point are
+    marked certified.
+    """
+    bounds = _layer_bounds(net)
+    index: dict[tuple[int, bytes], list[int]] = {}
+    for i, cell in enumerate(cells):
+        for l, (_, stop) in enumerate(bounds):
+            index.setdefault((l, cell.pattern[:stop].tobytes()), []).append(i)
+    out: list[Adjacency] = []
+    n_lps = 0
+    exact = net.exact
+    for i, cell in enumerate(cells):
+        if progress is not None:
+            progress.update()
+        forms_a, forms_c = cell.rows.forms_a, cell.rows.forms_c
+        for l, (start, stop) in enumerate(bounds):
+            a_l, c_l = forms_a[start:stop], forms_c[start:stop]
+            group, _ = group_hyperplanes(a_l, c_l, tol=tol)
+            for rep in np.unique(group[group >= 0]):
+                members = np.flatnonzero(group == rep) + start
+                flipped = cell.pattern[:stop].copy()
+                flipped[members] = ~flipped[members]
+                for j in index.get((l, flipped.tobytes()), ()):
+                    if j <= i:
+                        continue
+                    n_lps += 1
+                    adj = _shared_facet(cells[i], cells[j], members, forms_a[members[0]],
+                                        forms_c[members[0]], exact=exact, tol=tol, scale=scale)
+                    if adj is not None:
+                        point, certified = adj
+                        out.append(Adjacency(i, j, tuple(int(m) for m in members), point,
+                                             certified))
+    return out, n_lps
+
+
+def _shared_facet(c1: CellGeometry, c2: CellGeometry, members: np.ndarray, a_row: np.ndarray,
+                  c_val: Any, *, exact: bool, tol: float, scale: float
+                  ) -> tuple[np.ndarray, bool] | None:
+    """A point in the relative interior of the common face on the hyperplane, or None."""
+    af = np.asarray(a_row, dtype=float)
+    cf = float(c_val)
+    nrm = np.linalg.norm(af)
+    u, v = af / nrm, cf / nrm
+    gs, hs, ge, he = [], [], [], []
+    for cell in (c1, c2):
+        on_plane = np.isin(cell.neuron, members)
+        # rows of later layers may coincide with the hyperplane on this cell: they hold with
+        # equality on the face, so they are left out like the hyperplane itself
+        coinc = (np.abs(np.abs(cell.g @ u) - 1) <= tol) & (
+            np.abs(cell.h - np.sign(cell.g @ u) * -v) <= tol * max(scale, 1.0))
+        keep = ~(on_plane | coinc)
+        gs.append(cell.g[keep])
+        hs.append(cell.h[keep])
+        if exact:
+            ge.append(cell.rows.g[keep])
+            he.append(cell.rows.h[keep])
+    g, h = np.concatenate(gs), np.concatenate(hs)
+    n = len(u)
+    mat = np.zeros((len(g) + 1, n + 1))
+    mat[:-1, :n] = g
+    mat[:-1, n] = 1.0
+    mat[-1, :n] = u
+    lp = LPModel(mat, np.concatenate([np.full(len(g), -np.inf), [-v]]),
+                 np.concatenate([h, [-v]]), col_lower=[*[-np.inf] * n, 0.0],
+                 col_upper=[*[np.inf] * n, scale])
+    cost = np.zeros(n + 1)
+    cost[n] = 1.0
+    res = lp.solve(cost, maximize=True)
+    if not res.optimal or res.x[n] <= tol * scale:
+        return None
+    point = res.x[:n]
+    if not exact:
+        return point, True
+    # exact: project the rounded point onto the exact hyperplane and check every other row
+    ae = np.asarray(a_row, dtype=object)
+    xq = _to_fraction_vector(point)
+    xq = xq - (ae @ xq + c_val) / (ae @ ae) * ae
+    ok = _strictly_inside(np.concatenate(ge), np.concatenate(he), xq)
+    return xq, ok
+
+
+def point_contact(c1: CellGeometry, c2: CellGeometry, *, exact: bool, tol: float, scale: float
+                  ) -> tuple[np.ndarray, bool] | None:
+    """A common point of the closures of two cells (exactly verified in exact mode), or None."""
+    g = np.concatenate([c1.g, c2.g])
+    h = np.concatenate([c1.h, c2.h])
+    lp = LPModel(g, None, h + tol * scale)
+    res = lp.solve(np.zeros(g.shape[1]))
+    if not res.optimal:
+        return None
+    if not exact:
+        return res.x, True
+    ge = np.concatenate([c1.rows.g, c2.rows.g])
+    he = np.concatenate([c1.rows.h, c2.rows.h])
+    x = res.x
+    tight = np.flatnonzero(np.abs(g @ x - h) <= 1e3 * tol * max(scale, 1.0))
+    xq = _snap(x, ge[tight], he[tight])
+    if xq is not None and all(gi @ xq <= hi for gi, hi in zip(ge, he, strict=True)):
+        return xq, True
+    return _to_fraction_vector(x), False
+
+
+def _snap(x: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
+    """The rational point nearest to ``x`` (in the least-squares sense) with ``a y = b``."""
+    xq = _to_fraction_vector(x)
+    if len(a) == 0:
+        return xq
+    # keep an independent subset of the rows
+    chosen: list[int] = []
+    for i in range(len(a)):
+        trial = a[[*chosen, i]]
+        from neurogeom.core.rationals import exact_rank
+
+        if exact_rank(trial) == len(chosen) + 1:
+            chosen.append(i)
+    a_sub, b_sub = a[chosen], b[chosen]
+    if not all(a_sub[k] @ xq == b_sub[k] for k in range(len(chosen))) and len(chosen):
+        # y = x + A^T (A A^T)^{-1} (b - A x)
+        gram = a_sub @ a_sub.T
+        try:
+            lam = exact_solve(gram, b_sub - a_sub @ xq)
+        except Exception:  # noqa: BLE001 - singular Gram means the rows were not independent
+            return None
+        xq = xq + a_sub.T @ lam
+    return xq
+
+
+def merge_regions(cells: list[CellGeometry], adjacency: list[Adjacency], *, tol: float,
+                  scale: float) -> list[list[int]]:
+    """Facet-connected linear regions: components of same-map certified adjacencies."""
+    uf = UnionFind(range(len(cells)))
+    for adj in adjacency:
+        if adj.certified and maps_equal(cells[adj.first], cells[adj.second], tol=tol, scale=scale):
+            uf.union(adj.first, adj.second)
+    return [sorted(g) for g in uf.groups()]
+
+
+def point_contacts(cells: list[CellGeometry], regions: list[list[int]], *, exact: bool,
+                   tol: float, scale: float, progress: Any = None
+                   ) -> tuple[list[list[int]], int]:
+    """Join same-map regions whose closures touch; return ``(regions, n_lps)``."""
+    uf = UnionFind(range(len(regions)))
+    n_lps = 0
+    reps = [cells[r[0]] for r in regions]
+    order = sorted(range(len(regions)), key=lambda k: map_key(reps[k], tol=tol, scale=scale))
+    buckets: list[list[int]] = []
+    for k in order:
+        if buckets and maps_equal(reps[buckets[-1][0]], reps[k], tol=tol, scale=scale):
+            buckets[-1].append(k)
+        else:
+            buckets.append([k])
+    for bucket in buckets:
+        for x in range(len(bucket)):
+            for y in range(x + 1, len(bucket)):
+                r1, r2 = bucket[x], bucket[y]
+                if uf.connected(r1, r2):
+                    continue
+                found = False
+                for i in regions[r1]:
+                    for j in regions[r2]:
+                        n_lps += 1
+                        hit = point_contact(cells[i], cells[j], exact=exact, tol=tol,
+                                            scale=scale)
+                        if hit is not None and hit[1]:
+                            found = True
+                            break
+                    if found:
+                        break
+                if found:
+                    uf.union(r1, r2)
+        if progress is not None:
+            progress.update(len(bucket))
+    merged = [sorted(c for k in group for c in regions[k]) for group in uf.groups()]
+    return merged, n_lps
+
+
+def cell_bounded(cell: CellGeometry, domain: Domain) -> bool:
+    """Whether a cell is bounded (always, on a bounded domain)."""
+    if domain.kind == "box":
+        return True
+    return is_bounded(cell.g)

@@ -1,0 +1,416 @@
+"""The search engine: layer-by-layer walks over hyperplane arrangements, for any input dimension.
+
+Inside a cell of the first ``l`` hidden layers every layer-``l`` pre-activation is affine, so the
+layer cuts the cell by an honest hyperplane arrangement. The engine enumerates that arrangement
+by a walk: from a start cell it finds each cell's *essential* hyperplanes (those carrying a facet)
+and crosses each of them by flipping one sign. Flipping is exact — the neighbour's pattern is
+known without evaluating the net — and later layers, whose hyperplanes bend at these facets, are
+handled one level down inside each cell. Nothing assumes general position: coincident
+hyperplanes are merged into one (and flip together), zero rows never split a cell, parallel or
+missing hyperplanes simply never become essential.
+
+Each arrangement gets one long-lived HiGHS model (rows of the parent cell and of the layer;
+variables ``x`` and a radius ``r``). Switching from one cell to the next changes only row bounds
+and the radius coefficients; the three kinds of LP — Chebyshev centre, "is row ``j`` a facet",
+"does hyperplane ``j`` cross the parent" — reuse the basis of the previous solve. Before any LP,
+the foot of the perpendicular from the cell's centre to each hyperplane certifies most facets
+(if the foot satisfies every other inequality, the hyperplane carries a facet).
+
+References
+----------
+Lezeau et al., arXiv 2405.20174 (layerwise subdivision); Gaines & Bi (relucent) and Vincent &
+Schwager (RPM) for walks by flipping supporting hyperplanes.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from neurogeom.core.errors import NumericalError
+from neurogeom.core.lp import LPModel
+from neurogeom.core.random import check_rng
+from neurogeom.nets.relu import ReLUNet
+from neurogeom.regions._cells import apply_pattern, group_hyperplanes, zero_rows
+from neurogeom.regions.domain import Domain
+
+__all__ = ["RawCell", "SearchState", "Searcher"]
+
+
+@dataclass(frozen=True, slots=True)
+class RawCell:
+    """A full-dimensional activation cell as an engine reports it (before certification)."""
+
+    pattern: np.ndarray
+    point: np.ndarray
+    radius: float
+
+
+@dataclass(slots=True)
+class Node:
+    """A cell of the first ``depth`` hidden layers, waiting to be cut by layer ``depth``."""
+
+    depth: int
+    prefix: np.ndarray
+    point: np.ndarray
+    radius: float
+    g: np.ndarray | None = None  # normalised rows g x <= h of the cell (float)
+    h: np.ndarray | None = None
+    p: np.ndarray | None = None  # input map of layer `depth`: x -> p x + q (float)
+    q: np.ndarray | None = None
+    pe: np.ndarray | None = None  # the same, exact
+    qe: np.ndarray | None = None
+
+
+@dataclass(slots=True)
+class SearchState:
+    """Everything needed to resume a search: pending nodes and finished cells."""
+
+    pending: list[Node] = field(default_factory=list)
+    cells: list[RawCell] = field(default_factory=list)
+    thin: list[RawCell] = field(default_factory=list)
+    n_lps: int = 0
+    n_nodes: int = 0
+
+
+class _Stop(Exception):
+    """Raised inside a node's walk when the budget runs out."""
+
+
+def _normalise(g: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    norms = np.linalg.norm(g, axis=1)
+    keep = norms > 0
+    return g[keep] / norms[keep, None], h[keep] / norms[keep]
+
+
+class Searcher:
+    """The search engine for one network and domain (create once, call :meth:`run`).
+
+    Parameters
+    ----------
+    net : ReLUNet
+        In exact mode an exact net: hyperplane coincidences and zero rows are then decided
+        exactly; LPs always run in float64.
+    domain : Domain
+    tol : float
+        Relative tolerance: radii, facet margins and distances are compared with ``tol * scale``
+        where ``scale`` is the size of the domain (or of the first layer's arrangement).
+    seed : int or Generator
+        For the perturbation of start points that land on a hyperplane.
+    """
+
+    def __init__(self, net: ReLUNet, domain: Domain, *, tol: float, seed: Any = 0) -> None:
+        self.net = net
+        self.exact = net.exact
+        fnet = net.to_float()
+        self.wf = [np.asarray(w, dtype=float) for w in fnet.weights]
+        self.bf = [np.asarray(b, dtype=float) for b in fnet.biases]
+        self.we = list(net.weights) if self.exact else None
+        self.be = list(net.biases) if self.exact else None
+        self.slope = net.negative_slope
+        self.n = net.n_inputs
+        self.n_hidden_layers = net.n_layers - 1
+        self.domain = domain
+        self.dom_g, self.dom_h = _normalise(domain.a_float, domain.b_float)
+        self.tol = tol
+        w0, b0 = self.wf[0], self.bf[0]
+        n0 = np.linalg.norm(w0, axis=1)
+        dists = np.abs(b0[n0 > 0]) / n0[n0 > 0]
+        extent = 0.0
+        if domain.kind == "box":
+            extent = max(max(abs(float(v)) for v in domain.lower + domain.upper),
+                         domain.scale())
+        elif domain.kind == "polytope" and len(self.dom_h):
+            extent = float(np.abs(self.dom_h).max())
+        scale = max(extent, float(dists.max()) if len(dists) else 0.0)
+        self.scale = scale if scale > 0 else 1.0
+        self.thr = tol * self.scale
+        self.cap = self.scale
+        self.rng = check_rng(seed)
+        self.n_lps = 0
+        self.deadline: float | None = None
+        self.max_cells: int | None = None
+        self.n_cells = 0
+
+    # -- the root -------------------------------------------------------------------------------
+    def root(self) -> Node:
+        """The domain as a node of depth 0."""
+        from neurogeom.core.lp import chebyshev_centre
+
+        if len(self.dom_h):
+            point, radius = chebyshev_centre(self.dom_g, self.dom_h, radius_cap=self.cap)
+        else:
+            point, radius = np.zeros(self.n), self.cap
+        node = Node(0, np.zeros(0, dtype=bool), point, radius)
+        return self.complete(node)
+
+    def complete(self, node: Node) -> Node:
+        """Fill in the rows and maps of a node known by its prefix (used on resume)."""
+        if node.p is not None:
+            return node
+        p, q = np.eye(self.n), np.zeros(self.n)
+        pe = qe = None
+        if self.exact:
+            pe = np.array([[Fraction(int(i == j)) for j in range(self.n)] for i in range(self.n)],
+                          dtype=object)
+            qe = np.array([Fraction(0)] * self.n, dtype=object)
+        gs, hs = [self.dom_g], [self.dom_h]
+        start = 0
+        for l in range(node.depth):
+            a, c = self.wf[l] @ p, self.wf[l] @ q + self.bf[l]
+            width = a.shape[0]
+            act = node.prefix[start:start + width]
+            start += width
+            sign = np.where(act, -1.0, 1.0)
+            gs.append(a * sign[:, None])
+            hs.append(-c * sign)
+            p, q = apply_pattern(a, c, act, self.slope)
+            if self.exact:
+                ae, ce = self.we[l] @ pe, self.we[l] @ qe + self.be[l]
+                pe, qe = apply_pattern(ae, ce, act, self.slope)
+        g, h = _normalise(np.concatenate(gs), np.concatenate(hs))
+        node.g, node.h, node.p, node.q, node.pe, node.qe = g, h, p, q, pe, qe
+        return node
+
+    # -- one node -------------------------------------------------------------------------------
+    def _check_budget(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise _Stop
+        if self.max_cells is not None and self.n_cells >= self.max_cells:
+            raise _Stop
+
+    def process(self, node: Node, emit_cell, emit_node, emit_thin) -> None:  # noqa: ANN001
+        """Cut ``node`` by its layer; report final cells, child nodes and thin cells."""
+        node = self.complete(node)
+        l = node.depth
+        a, c = self.wf[l] @ node.p, self.wf[l] @ node.q + self.bf[l]
+        if self.exact:
+            ae, ce = self.we[l] @ node.pe, self.we[l] @ node.qe + self.be[l]
+            zero = zero_rows(ae)
+            group, orient = group_hyperplanes(ae, ce)
+            positive_const = np.array([v > 0 for v in ce], dtype=bool)
+        else:
+            ae = ce = None
+            row_scale = np.linalg.norm(self.wf[l], axis=1) * max(np.linalg.norm(node.p), 1e-300)
+            zero = zero_rows(a, scale=row_scale, tol=self.tol)
+            a_nz = np.where(zero[:, None], 0.0, a)
+            group, orient = group_hyperplanes(a_nz, c, tol=self.tol)
+            positive_const = c > 0
+        reps = np.flatnonzero((group == np.arange(len(group))) & ~zero)
+        norms = np.linalg.norm(a[reps], axis=1)
+        u = a[reps] / norms[:, None]
+        v = c[reps] / norms
+        # which hyperplanes cut the node at all; the others have a constant sign there
+        side0 = u @ node.point + v
+        cross = self._crossing(node, u, v, side0)
+        fixed = side0 > 0
+        last = l == self.n_hidden_layers - 1
+
+        def finish(sigma: np.ndarray, point: np.ndarray, radius: float,
+                   essential: np.ndarray) -> None:
+            rep_active = fixed.copy()
+            rep_active[cross] = sigma > 0
+            active_by_rep = dict(zip(reps.tolist(), rep_active.tolist(), strict=True))
+            layer = np.empty(len(group), dtype=bool)
+            for j in range(len(group)):
+                if zero[j]:
+                    layer[j] = positive_const[j]
+                else:
+                    layer[j] = active_by_rep[int(group[j])] == (orient[j] > 0)
+            pattern = np.concatenate([node.prefix, layer])
+            if last:
+                self.n_cells += 1
+                emit_cell(RawCell(pattern, point, radius))
+                return
+            sel = np.flatnonzero(cross)[essential]
+            s = np.where(rep_active[sel], -1.0, 1.0)
+            g = np.concatenate([node.g, u[sel] * s[:, None]])
+            h = np.concatenate([node.h, -v[sel] * s])
+            p, q = apply_pattern(a, c, layer, self.slope)
+            pe = qe = None
+            if self.exact:
+                pe, qe = apply_pattern(ae, ce, layer, self.slope)
+            emit_node(Node(l + 1, pattern, point, radius, g, h, p, q, pe, qe))
+
+        if not cross.any():
+            self._check_budget()
+            finish(np.zeros(0), node.point, node.radius, np.zeros(0, dtype=bool))
+            return
+        self._walk(node, u[cross], v[cross], finish, emit_thin, node.prefix)
+
+    def _crossing(self, node: Node, u: np.ndarray, v: np.ndarray, side0: np.ndarray) -> np.ndarray:
+        """Which hyperplanes ``u x + v = 0`` pass through the interior of the node."""
+        k = len(u)
+        if k == 0:
+            return np.zeros(0, dtype=bool)
+        if len(node.h) == 0:
+            return np.ones(k, dtype=bool)
+        if node.depth == 0 and self.domain.kind == "box":
+            lo = np.array([float(x) for x in self.domain.lower])
+            hi = np.array([float(x) for x in self.domain.upper])
+            vmin = v + np.minimum(u * lo, u * hi).sum(axis=1)
+            vmax = v + np.maximum(u * lo, u * hi).sum(axis=1)
+            return (vmin < -self.thr) & (vmax > self.thr)
+        near = np.abs(side0) <= self.thr
+        out = np.zeros(k, dtype=bool)
+        lp = LPModel(node.g, None, node.h)
+        for j in range(k):
+            # from the side the centre is on, can the node reach beyond the hyperplane?
+            if near[j]:
+                lo_r = lp.solve(u[j])
+                hi_r = lp.solve(u[j], maximize=True)
+                self.n_lps += 2
+                out[j] = (lo_r.status == "unbounded" or (lo_r.optimal and lo_r.value + v[j]
+                          < -self.thr)) and (hi_r.status == "unbounded" or (
+                              hi_r.optimal and hi_r.value + v[j] > self.thr))
+                continue
+            res = lp.solve(u[j], maximize=side0[j] < 0)
+            self.n_lps += 1
+            if res.status == "unbounded":
+                out[j] = True
+            elif res.optimal:
+                out[j] = (res.value + v[j] > self.thr) if side0[j] < 0 else \
+                    (res.value + v[j] < -self.thr)
+        return out
+
+    def _start_signs(self, node: Node, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """Signs of the arrangement at a point near the node's centre that avoids every plane."""
+        point = node.point
+        for _ in range(64):
+            vals = u @ point + v
+            if (np.abs(vals) > self.thr).all():
+                return np.where(vals > 0, 1.0, -1.0)
+            step = self.rng.normal(size=self.n)
+            step *= 0.5 * node.radius * self.rng.uniform() / np.linalg.norm(step)
+            point = node.point + step
+        raise NumericalError(
+            "could not find a start point off the hyperplanes inside a cell of radius "
+            f"{node.radius:.3g}; the tolerance may be too coarse (try a smaller tol or exact=True)"
+        )
+
+    def _walk(self, node: Node, u: np.ndarray, v: np.ndarray, finish, emit_thin,  # noqa: ANN001
+              prefix: np.ndarray) -> None:
+        """Enumerate the cells of the arrangement ``u x + v`` inside ``node`` by flips."""
+        k, n, kn = len(u), self.n, len(node.h)
+        mat = np.zeros((kn + k, n + 1))
+        mat[:kn, :n] = node.g
+        mat[:kn, n] = 1.0
+        mat[kn:, :n] = u
+        lp = LPModel(mat, None, np.concatenate([node.h, np.zeros(k)]),
+                     col_lower=[*[-np.inf] * n, 0.0], col_upper=[*[np.inf] * n, self.cap])
+        rows = np.arange(kn, kn + k)
+        current = np.zeros(k)
+        cheb_cost = np.zeros(n + 1)
+        cheb_cost[n] = 1.0
+
+        def set_signs(sigma: np.ndarray) -> None:
+            changed = np.flatnonzero(sigma != current)
+            if len(changed) == 0:
+                return
+            s = sigma[changed]
+            lp.set_row_bounds(rows[changed], np.where(s > 0, -v[changed], -np.inf),
+                              np.where(s > 0, np.inf, -v[changed]))
+            lp.set_coefficients(rows[changed], n, -s)
+            current[changed] = s
+
+        start = self._start_signs(node, u, v)
+        seen = {start.tobytes()}
+        queue = [(start, -1)]
+        while queue:
+            self._check_budget()
+            sigma, came_from = queue.pop()
+            set_signs(sigma)
+            lp.set_col_bounds([n], [0.0], [self.cap])
+            res = lp.solve(cheb_cost, maximize=True)
+            self.n_lps += 1
+            if not res.optimal or res.x[n] <= self.thr:
+                emit_thin(RawCell(np.concatenate([prefix, sigma > 0]),
+                                  res.x[:n] if res.optimal else node.point,
+                                  float(res.x[n]) if res.optimal else 0.0))
+                continue
+            centre, radius = res.x[:n], float(res.x[n])
+            essential = self._facets(lp, node, u, v, sigma, centre, came_from, rows, n)
+            finish(sigma, centre, radius, essential)
+            for j in np.flatnonzero(essential):
+                nb = sigma.copy()
+                nb[j] = -nb[j]
+                key = nb.tobytes()
+                if key not in seen:
+                    seen.add(key)
+                    queue.append((nb, int(j)))
+
+    def _facets(self, lp: LPModel, node: Node, u: np.ndarray, v: np.ndarray, sigma: np.ndarray,
+                centre: np.ndarray, came_from: int, rows: np.ndarray, n: int) -> np.ndarray:
+        """Which hyperplanes of the arrangement carry a facet of the cell ``sigma``."""
+        k = len(u)
+        dist = sigma * (u @ centre + v)
+        feet = centre[None, :] - (sigma * dist)[:, None] * u
+        ok = np.ones(k, dtype=bool)
+        if len(node.h):
+            ok &= ((node.g @ feet.T) <= node.h[:, None] - self.thr).all(axis=0)
+        others = sigma[:, None] * (u @ feet.T + v[:, None])
+        np.fill_diagonal(others, np.inf)
+        ok &= (others >= self.thr).all(axis=0)
+        essential = ok
+        if came_from >= 0:
+            essential[came_from] = True
+        todo = np.flatnonzero(~essential)
+        if len(todo) == 0:
+            return essential
+        lp.set_col_bounds([n], [0.0], [0.0])
+        cost = np.zeros(n + 1)
+        for j in todo:
+            lp.set_row_bounds([rows[j]], [-np.inf], [np.inf])
+            cost[:n] = u[j]
+            res = lp.solve(cost, maximize=sigma[j] < 0)
+            self.n_lps += 1
+            if res.status == "unbounded":
+                essential[j] = True
+            elif res.optimal:
+                beyond = -sigma[j] * (res.value + v[j])
+                essential[j] = beyond > self.thr
+            lp.set_row_bounds([rows[j]], [-v[j] if sigma[j] > 0 else -np.inf],
+                              [np.inf if sigma[j] > 0 else -v[j]])
+        return essential
+
+    # -- the whole search -----------------------------------------------------------------------
+    def run(self, state: SearchState, *, deadline: float | None = None,
+            max_cells: int | None = None, on_node=None) -> bool:  # noqa: ANN001
+        """Process pending nodes depth-first until done or out of budget; return completeness.
+
+        Cells of a node interrupted by the budget are kept in ``state.cells`` only if the node
+        finished; the node itself stays pending, so a resumed run neither loses nor repeats them.
+        """
+        self.deadline = deadline
+        self.max_cells = max_cells
+        self.n_cells = len(state.cells)
+        self.n_lps = state.n_lps
+        try:
+            while state.pending:
+                node = state.pending[-1]
+                cells: list[RawCell] = []
+                nodes: list[Node] = []
+                thin: list[RawCell] = []
+                before = self.n_cells
+                try:
+                    self.process(node, cells.append, nodes.append, thin.append)
+                except _Stop:
+                    self.n_cells = before
+                    state.partial_cells = cells  # type: ignore[attr-defined]
+                    raise
+                state.pending.pop()
+                state.cells.extend(cells)
+                state.thin.extend(thin)
+                state.pending.extend(reversed(nodes))
+                state.n_nodes += 1
+                if on_node is not None:
+                    on_node(state, len(cells))
+        except _Stop:
+            return False
+        finally:
+            state.n_lps = self.n_lps
+        return True
