@@ -16,10 +16,13 @@ from neurogeom.core.errors import (
     UnsupportedLayerError,
 )
 from neurogeom.nets import RationalNet, ReLUNet
+from neurogeom.nets.io import load, save
+from neurogeom.regions import Domain, count_regions, enumerate_regions
 
 __all__ = [
     "BackendUnavailableError",
     "BudgetExceededError",
+    "Domain",
     "InvalidInputError",
     "InvalidNetworkError",
     "NeurogeomError",
@@ -28,4 +31,8 @@ __all__ = [
     "ReLUNet",
     "UnsupportedLayerError",
     "__version__",
+    "count_regions",
+    "enumerate_regions",
+    "load",
+    "save",
 ]

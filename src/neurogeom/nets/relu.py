@@ -314,16 +314,21 @@ class ReLUNet(AffineStack):
     def _padded(self, depth: int) -> ReLUNet:
         """The same function with extra hidden layers that pass values through unchanged.
 
-        Identity through the activation: ``t = (σ(t) - σ(-t)) / (1 - s)``.
+        Identity through the activation: ``t = (σ(t) - σ(-t)) / (1 + s)``.
         """
         if depth == self.n_layers:
             return self
+        if self._slope == -1:
+            raise InvalidInputError(
+                "cannot pass values through an activation with negative_slope = -1 (|t|); "
+                "give both networks the same depth"
+            )
         exact = self._exact
         ws, bs = list(self._weights), list(self._biases)
         m = self.n_outputs
         eye = _eye(m, exact)
-        scale = (Fraction(1) if exact else 1.0) / (1 - self._slope)
-        pos_neg = np.concatenate([eye, -eye], axis=1) * scale  # (σ(y) - σ(-y)) / (1 - s) = y
+        scale = (Fraction(1) if exact else 1.0) / (1 + self._slope)
+        pos_neg = np.concatenate([eye, -eye], axis=1) * scale  # (σ(y) - σ(-y)) / (1 + s) = y
         last_w, last_b = ws.pop(), bs.pop()
         ws.append(np.concatenate([last_w, -last_w]))
         bs.append(np.concatenate([last_b, -last_b]))
@@ -404,7 +409,7 @@ class ReLUNet(AffineStack):
         b_mid = out._weights[0] @ inner._biases[-1] + out._biases[0]
         ws = [*inner._weights[:-1], w_mid, *out._weights[1:]]
         bs = [*inner._biases[:-1], b_mid, *out._biases[1:]]
-        base = inner if inner.n_layers > 1 else out
+        base = out if (inner.n_layers == 1 and out.n_layers > 1) else inner
         return base._rebuild(ws, bs, exact=exact)
 
     def __add__(self, other: ReLUNet) -> ReLUNet:

@@ -429,7 +429,8 @@ def _assemble(net: ReLUNet, domain: Domain, raw: list[RawCell],
                         n_outputs=net.n_outputs, cells=tuple(cells_out),
                         regions=tuple(regions_out), point_regions=point_regions,
                         adjacency=tuple((a.first, a.second) for a in adjacency if a.certified),
-                        complete=complete, uncertified=tuple(uncertified), stats=stats)
+                        complete=complete, uncertified=tuple(uncertified), stats=stats,
+                        net=net)
 
 
 def count_regions(net: ReLUNet, kind: Kind = "linear", **options: Any) -> int:

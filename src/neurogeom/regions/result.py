@@ -167,6 +167,7 @@ class RegionResult:
     complete: bool = True
     uncertified: tuple[dict[str, Any], ...] = ()
     stats: dict[str, Any] = field(default_factory=dict)
+    net: Any = field(default=None, repr=False, compare=False)
 
     @property
     def activation_regions(self) -> int:

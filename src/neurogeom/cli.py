@@ -1,0 +1,225 @@
+"""The ``neurogeom`` command line.
+
+Every command takes a network file (``.json``, ``.pt``/``.pth``, ``.onnx``, ``.npz``) or the name
+of a bundled example, prints a readable summary or, with ``--json``, one JSON object on stdout.
+Exit status: 0 success, 2 bad input (one line on stderr naming the problem), 3 a budget ran out
+(partial results are printed with ``"complete": false``), 1 anything else.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from neurogeom._version import __version__
+from neurogeom.core.errors import BudgetExceededError, NeurogeomError, NumericalError
+
+EXIT_BAD_INPUT = 2
+EXIT_BUDGET = 3
+
+
+class _Group(click.Group):
+    """Turns neurogeom errors into one-line messages and exit codes (no tracebacks)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BudgetExceededError as exc:
+            click.echo(f"neurogeom: budget exhausted: {exc}", err=True)
+            sys.exit(EXIT_BUDGET)
+        except NumericalError as exc:
+            click.echo(f"neurogeom: numerical problem: {exc}", err=True)
+            sys.exit(1)
+        except NeurogeomError as exc:
+            click.echo(f"neurogeom: error: {exc}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+
+
+def _load(spec: str, *, exact: bool) -> tuple[Any, str]:
+    """Load a network from a path or a bundled example name."""
+    from neurogeom.data import example_path, list_examples
+    from neurogeom.nets.io import load
+
+    path = Path(spec)
+    if not path.exists() and spec in list_examples():
+        path = example_path(spec)
+    return load(path, exact=exact), str(path)
+
+
+def _emit(obj: dict[str, Any], as_json: bool, text: str) -> None:
+    if as_json:
+        click.echo(json.dumps(obj, indent=2))
+    else:
+        click.echo(text)
+
+
+def _info_dict(net: Any) -> dict[str, Any]:
+    return {"architecture": list(net.architecture), "parameters": net.n_parameters,
+            "activation": net.activation, "hidden_neurons": net.n_hidden,
+            "layers": net.n_layers, "exact": net.exact}
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="neurogeom")
+def main() -> None:
+    """neurogeom: the exact geometry of neural networks.
+
+    NET is a network file (.json, .pt/.pth, .onnx, .npz) or the name of a bundled example
+    (two_moons, max2, abs, rg1, rg2, sectors, tent3).
+
+    \b
+    Examples:
+      neurogeom analyze                      # everything, on the bundled two-moons classifier
+      neurogeom info max2 --json
+      neurogeom regions sectors --exact
+      neurogeom regions two_moons --box -3 3 --plot regions.png
+    """
+
+
+@main.command()
+@click.argument("net")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def info(net: str, as_json: bool) -> None:
+    """Architecture, parameter count and activation of NET.
+
+    \b
+    Example:
+      neurogeom info max2 --json
+    """
+    model, path = _load(net, exact=False)
+    d = _info_dict(model)
+    text = (f"{path}\n  architecture  {'-'.join(map(str, d['architecture']))}\n"
+            f"  parameters    {d['parameters']}\n  activation    {d['activation']}\n"
+            f"  hidden        {d['hidden_neurons']} neurons in {d['layers'] - 1} layer(s)")
+    _emit(d, as_json, text)
+
+
+def _parse_box(box: tuple[str, str] | None) -> Any:
+    if box is None:
+        return None
+    from neurogeom.core.errors import InvalidInputError
+
+    lo, hi = box
+    try:
+        los = [v.strip() for v in lo.split(",")]
+        his = [v.strip() for v in hi.split(",")]
+    except AttributeError:  # pragma: no cover - click gives strings
+        raise InvalidInputError("--box needs two numbers LO HI") from None
+    return (los[0] if len(los) == 1 else los, his[0] if len(his) == 1 else his)
+
+
+def _regions_text(res: Any, path: str) -> str:
+    c = res.counts()
+    lines = [f"{path}  on {res.domain!r}  ({res.method} engine"
+             f"{', exact' if res.exact else ''})",
+             f"  activation regions              {c['activation_regions']}",
+             f"  linear regions (facet-connected) {c['linear_regions']}",
+             f"  linear regions (point-connected) {c['linear_regions_point_connected']}",
+             f"  bounded linear regions          {c['bounded_regions']}",
+             f"  LPs solved                      {res.stats.get('lps', 0)}",
+             f"  seconds                         {res.stats.get('seconds', 0):.3f}"]
+    if not res.complete:
+        lines.append("  INCOMPLETE: a budget ran out; counts are lower bounds")
+    if res.uncertified:
+        lines.append(f"  {len(res.uncertified)} item(s) could not be certified "
+                     "(see --json); try --exact")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("net")
+@click.option("--box", nargs=2, metavar="LO HI",
+              help="Count on the box LO <= x <= HI (numbers, or comma-separated vectors); "
+                   "default: all of R^n.")
+@click.option("--exact", is_flag=True, help="Exact rational arithmetic: certified counts.")
+@click.option("--method", type=click.Choice(["auto", "search", "split"]), default="auto",
+              show_default=True, help="Cell engine (split: 2-3 inputs on a box).")
+@click.option("--max-regions", type=int, help="Stop after this many activation cells.")
+@click.option("--time-limit", type=float, help="Stop the cell search after SECONDS.")
+@click.option("--checkpoint", type=click.Path(dir_okay=False),
+              help="Save/resume the search state in this file.")
+@click.option("--workers", type=int, default=1, show_default=True, help="Processes to use.")
+@click.option("--tol", type=float, help="Relative tolerance of float mode.")
+@click.option("--plot", "plot_file", type=click.Path(dir_okay=False),
+              help="Draw the 2-D partition coloured by linear region to this image file.")
+@click.option("--cells", is_flag=True, help="With --json: include every cell and region.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def regions(net: str, box: tuple[str, str] | None, exact: bool, method: str,
+            max_regions: int | None, time_limit: float | None, checkpoint: str | None,
+            workers: int, tol: float | None, plot_file: str | None, cells: bool,
+            as_json: bool, quiet: bool) -> None:
+    """Count the activation regions and linear regions of NET exactly.
+
+    Reports four counts, each with its definition: activation regions (cells of constant
+    activation pattern), linear regions joined across shared facets, linear regions joined
+    where they touch at all, and bounded linear regions.
+
+    \b
+    Examples:
+      neurogeom regions sectors --exact          # 6 facet-connected, 5 point-connected
+      neurogeom regions two_moons --box -3 3 --plot moons.png
+      neurogeom regions big.pt --time-limit 60 --checkpoint big.ckpt --json
+    """
+    from neurogeom.regions import enumerate_regions
+
+    model, path = _load(net, exact=exact)
+    res = enumerate_regions(model, domain=_parse_box(box), exact=exact, method=method,
+                            tol=tol, max_regions=max_regions, time_limit=time_limit,
+                            checkpoint=checkpoint, workers=workers, progress=not quiet)
+    if plot_file:
+        _save_plot(res, plot_file)
+    _emit(res.to_dict(cells=cells), as_json, _regions_text(res, path))
+    if not res.complete:
+        sys.exit(EXIT_BUDGET)
+
+
+def _save_plot(res: Any, target: str | Path, box: Any = None) -> None:
+    from neurogeom.core.files import atomic_path
+    from neurogeom.core.optional import require
+
+    plt = require("matplotlib.pyplot", extra="figures")
+    ax = res.plot(box=box)
+    target = Path(target)
+    with atomic_path(target) as tmp:
+        ax.figure.savefig(tmp, format=target.suffix.lstrip(".") or "png", dpi=120,
+                          bbox_inches="tight")
+    plt.close(ax.figure)
+
+
+@main.command()
+@click.argument("net", required=False)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="neurogeom-report",
+              show_default=True, help="Folder for report.json and figures.")
+@click.option("--exact", is_flag=True, help="Exact rational arithmetic where it applies.")
+@click.option("--time-limit", type=float, default=120.0, show_default=True,
+              help="Budget in seconds for the region search.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+def analyze(net: str | None, out_dir: str, exact: bool, time_limit: float, quiet: bool) -> None:
+    """Run every analysis that applies to NET and write a report.
+
+    Without NET, analyses the bundled two-moons classifier. Writes OUT/report.json and, for
+    2-D inputs, OUT/regions.png (the input partition coloured by linear region).
+
+    \b
+    Examples:
+      neurogeom analyze
+      neurogeom analyze my_net.json --out report --exact
+    """
+    from neurogeom.data import DEFAULT_EXAMPLE
+    from neurogeom.report.analyze import run_analysis
+
+    model, path = _load(net or DEFAULT_EXAMPLE, exact=exact)
+    report, text = run_analysis(model, path, Path(out_dir), exact=exact, time_limit=time_limit,
+                                progress=not quiet)
+    click.echo(text)
+    if not report.get("complete", True):
+        sys.exit(EXIT_BUDGET)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

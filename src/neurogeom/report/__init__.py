@@ -1,0 +1,1 @@
+"""Reports: the ``neurogeom analyze`` job that runs every applicable analysis and writes files."""
