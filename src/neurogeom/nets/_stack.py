@@ -59,6 +59,10 @@ def _convert(values: Any, *, exact: bool, ndim: int, what: str) -> np.ndarray:
                 out = np.array(values, dtype=np.float64)
         except InvalidInputError as exc:
             raise InvalidNetworkError(str(exc)) from None
+        except OverflowError:
+            raise InvalidNetworkError(
+                f"{what} holds a number too large for float64; load it with exact=True"
+            ) from None
         except (TypeError, ValueError) as exc:
             raise InvalidNetworkError(f"{what} is not a numeric array: {exc}") from None
         if out.ndim != ndim:
@@ -253,8 +257,14 @@ class AffineStack:
         if not self._exact:
             return self
         conv = np.vectorize(float, otypes=[np.float64])
-        return self._rebuild([conv(w) for w in self._weights], [conv(b) for b in self._biases],
-                             exact=False)
+        try:
+            ws = [conv(w) for w in self._weights]
+            bs = [conv(b) for b in self._biases]
+        except OverflowError:
+            raise InvalidNetworkError(
+                "a weight or bias is too large for float64; keep the network exact"
+            ) from None
+        return self._rebuild(ws, bs, exact=False)
 
     # -- value semantics ------------------------------------------------------------------------
     def _key(self) -> tuple[Any, ...]:
