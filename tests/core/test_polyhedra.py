@@ -1,0 +1,220 @@
+"""Tests of the small polytope kernels in :mod:`neurogeom.core.polyhedra`."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy.spatial import ConvexHull, Delaunay
+
+from neurogeom.core.errors import InvalidInputError
+from neurogeom.core.polyhedra import order_polygon, polytope_vertices, polytope_volume
+
+MODES = [pytest.param(False, id="float"), pytest.param(True, id="exact")]
+
+
+def box_h(lo, hi):
+    d = len(lo)
+    a = np.vstack([np.eye(d, dtype=int), -np.eye(d, dtype=int)])
+    b = [*hi, *(-x for x in lo)]
+    return a, b
+
+
+def simplex_h(d, scale=1):
+    a = np.vstack([-np.eye(d, dtype=int), np.ones((1, d), dtype=int)])
+    return a, [0] * d + [scale]
+
+
+def as_set(vertices):
+    return {tuple(Fraction(x) for x in row) for row in vertices}
+
+
+@pytest.mark.parametrize("exact", MODES)
+@pytest.mark.parametrize("d", [1, 2, 3, 4, 5])
+def test_boxes(d, exact):
+    lo = [-1, 0, "1/2", -3, 2][:d]
+    hi = [2, "1/3", 1, 1, 5][:d]
+    a, b = box_h([Fraction(x) for x in lo], [Fraction(x) for x in hi])
+    verts = polytope_vertices(a, b, exact=exact)
+    assert len(verts) == 2**d
+    expected_corners = {
+        tuple(c) for c in itertools.product(*zip(map(Fraction, lo), map(Fraction, hi), strict=True))
+    }
+    if exact:
+        assert as_set(verts) == expected_corners
+    vol = polytope_volume(verts, exact=exact)
+    expected = math.prod(Fraction(h) - Fraction(l) for l, h in zip(lo, hi, strict=True))
+    if exact:
+        assert vol == expected
+    else:
+        assert vol == pytest.approx(float(expected), rel=1e-12)
+
+
+@pytest.mark.parametrize("exact", MODES)
+@pytest.mark.parametrize("d", [2, 3, 4, 5, 6])
+def test_simplices(d, exact):
+    a, b = simplex_h(d, scale=3)
+    verts = polytope_vertices(a, b, exact=exact)
+    assert len(verts) == d + 1
+    vol = polytope_volume(verts, exact=exact)
+    expected = Fraction(3**d, math.factorial(d))
+    assert vol == expected if exact else vol == pytest.approx(float(expected), rel=1e-12)
+
+
+def test_degenerate_vertex_and_redundant_rows():
+    # A square pyramid: four facets meet at the apex; plus a duplicate and a redundant row.
+    a = [[0, 0, -1], [1, 0, 1], [-1, 0, 1], [0, 1, 1], [0, -1, 1], [1, 0, 1], [0, 0, 1]]
+    b = [0, 1, 1, 1, 1, 1, 5]
+    for exact in (False, True):
+        verts = polytope_vertices(a, b, exact=exact)
+        assert len(verts) == 5
+        assert polytope_volume(verts, exact=exact) == pytest.approx(Fraction(4, 3))
+    assert as_set(polytope_vertices(a, b, exact=True)) == {
+        (1, 1, 0),
+        (1, -1, 0),
+        (-1, 1, 0),
+        (-1, -1, 0),
+        (0, 0, 1),
+    }
+
+
+def test_exact_thin_polytope_falls_back_to_exact_enumeration():
+    eps = Fraction(1, 10**30)
+    a, b = box_h([Fraction(0), Fraction(0)], [Fraction(1), eps])
+    verts = polytope_vertices(a, b, exact=True)
+    assert as_set(verts) == {(0, 0), (1, 0), (0, eps), (1, eps)}
+    assert polytope_volume(verts, exact=True) == eps
+    with pytest.raises(InvalidInputError, match="empty or not full-dimensional"):
+        polytope_vertices(a, b)
+
+
+def test_interior_point_option():
+    a, b = box_h([0, 0], [1, 1])
+    verts = polytope_vertices(a, b, interior_point=[0.25, 0.5])
+    assert len(verts) == 4
+    with pytest.raises(InvalidInputError, match="strictly inside"):
+        polytope_vertices(a, b, interior_point=[1.0, 0.5])
+    with pytest.raises(InvalidInputError, match="shape"):
+        polytope_vertices(a, b, interior_point=[0.5])
+
+
+@pytest.mark.parametrize("exact", MODES)
+@pytest.mark.parametrize(
+    ("a", "b", "message"),
+    [
+        ([[1, 0], [-1, 0], [0, 1], [0, -1]], [1, -2, 1, 1], "empty"),
+        ([[1, 0], [-1, 0], [0, 1], [0, -1]], [1, 1, 0, 0], "not full-dimensional"),
+        ([[1, 0], [-1, 0]], [1, 1], "unbounded"),
+        ([[1, 1], [-1, -1], [1, 0]], [1, 1, 1], "unbounded"),
+        ([[0, 0], [1, 0], [-1, 0], [0, 1], [0, -1]], [-1, 1, 1, 1, 1], "empty"),
+        ([[1], [2]], [1, 1], "unbounded"),
+        ([[1], [-1]], [1, -1], "empty"),
+        ([[1, 0]], [1, 2], "shape"),
+    ],
+)
+def test_vertex_errors(a, b, message, exact):
+    with pytest.raises(InvalidInputError, match=message):
+        polytope_vertices(a, b, exact=exact)
+
+
+def test_volume_errors():
+    with pytest.raises(InvalidInputError, match="collinear"):
+        polytope_volume([[0, 0], [1, 1], [2, 2]], exact=True)
+    with pytest.raises(InvalidInputError, match="full-dimensional"):
+        polytope_volume([[0, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 0]], exact=True)
+    with pytest.raises(InvalidInputError, match="full-dimensional"):
+        polytope_volume([[0, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 0]])
+    with pytest.raises(InvalidInputError):
+        polytope_volume([[1.0]])
+
+
+def test_volume_ignores_interior_and_repeated_points():
+    pts = [[0, 0], [2, 0], [0, 2], [2, 2], [1, 1], [1, 0], [0, 0]]
+    assert polytope_volume(pts, exact=True) == 4
+    assert polytope_volume(pts) == pytest.approx(4.0)
+    cube = [list(c) for c in itertools.product([0, 1], repeat=3)] + [["1/2", "1/2", "1/2"]]
+    assert polytope_volume(cube, exact=True) == 1
+
+
+@st.composite
+def random_polytopes(draw):
+    """A box cut by a few random integer halfspaces through points near its centre."""
+    d = draw(st.integers(2, 4))
+    a, b = box_h([-2] * d, [2] * d)
+    rows, rhs = [list(r) for r in a], list(b)
+    for _ in range(draw(st.integers(0, 5))):
+        normal = [draw(st.integers(-3, 3)) for _ in range(d)]
+        if not any(normal):
+            continue
+        rows.append(normal)
+        rhs.append(draw(st.integers(0, 4)))  # keeps the origin inside
+    return np.array(rows), np.array(rhs)
+
+
+@given(random_polytopes())
+def test_float_exact_and_scipy_agree(poly):
+    a, b = poly
+    exact_verts = polytope_vertices(a, b, exact=True)
+    float_verts = polytope_vertices(a, b)
+    assert len(exact_verts) == len(float_verts)
+    ef = np.array(exact_verts, dtype=float)
+    for v in float_verts:
+        assert np.abs(ef - v).max(axis=1).min() < 1e-9
+    # exact vertices satisfy the inequalities exactly; each has d independent tight rows
+    d = a.shape[1]
+    for v in exact_verts:
+        slack = [
+            Fraction(int(bi)) - sum(int(x) * y for x, y in zip(row, v, strict=True))
+            for row, bi in zip(a, b, strict=True)
+        ]
+        assert min(slack) >= 0
+        tight = a[[i for i, s in enumerate(slack) if s == 0]]
+        assert np.linalg.matrix_rank(tight) == d
+    vol = polytope_volume(exact_verts, exact=True)
+    assert float(vol) == pytest.approx(polytope_volume(float_verts), rel=1e-9)
+    assert float(vol) == pytest.approx(ConvexHull(ef).volume, rel=1e-9)
+    tri = Delaunay(ef)
+    dets = [abs(np.linalg.det(ef[s[1:]] - ef[s[0]])) for s in tri.simplices]
+    assert float(vol) == pytest.approx(sum(dets) / math.factorial(d), rel=1e-9)
+
+
+def _regular_polygon(k, exact):
+    # rational points on the unit circle: ((1 - t^2) / (1 + t^2), 2t / (1 + t^2))
+    ts = [Fraction(i, k) * 3 - Fraction(3, 2) for i in range(k)]
+    pts = [((1 - t * t) / (1 + t * t), 2 * t / (1 + t * t)) for t in ts]
+    arr = np.array(pts, dtype=object)
+    return arr if exact else arr.astype(float)
+
+
+@pytest.mark.parametrize("exact", MODES)
+def test_order_polygon_is_counter_clockwise(exact):
+    pts = _regular_polygon(9, exact)
+    rng = np.random.default_rng(0)
+    shuffled = pts[rng.permutation(len(pts))]
+    ring = order_polygon(shuffled)
+    assert ring.dtype == shuffled.dtype
+    k = len(ring)
+    for i in range(k):
+        p, q, r = ring[i], ring[(i + 1) % k], ring[(i + 2) % k]
+        cross = (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+        assert cross > 0
+    idx = order_polygon(shuffled, return_index=True)
+    assert np.all(shuffled[idx] == ring)
+
+
+def test_order_polygon_exact_matches_float():
+    ex = _regular_polygon(12, True)
+    fl = ex.astype(float)
+    rng = np.random.default_rng(1)
+    perm = rng.permutation(12)
+    assert (
+        order_polygon(ex[perm], return_index=True).tolist()
+        == order_polygon(fl[perm], return_index=True).tolist()
+    )
+    with pytest.raises(InvalidInputError, match="2-D"):
+        order_polygon([[0, 0, 0], [1, 0, 0], [0, 1, 0]])

@@ -1,0 +1,287 @@
+"""Exact rationals: literal parsing and exact linear algebra against sympy and brute force."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from fractions import Fraction
+
+import flint
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from neurogeom.core import InvalidInputError
+from neurogeom.core.rationals import (
+    as_fraction_array,
+    exact_det,
+    exact_nullspace,
+    exact_rank,
+    exact_solve,
+    fraction_to_json,
+    fractions_to_float,
+    from_fmpq_mat,
+    is_fraction_array,
+    to_fmpq_mat,
+    to_fraction,
+)
+
+sympy = pytest.importorskip("sympy")
+
+# -- literals -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("literal", "expected"),
+    [
+        ("0.1", Fraction(1, 10)),
+        ("1e-3", Fraction(1, 1000)),
+        ("-3/4", Fraction(-3, 4)),
+        ("  7 ", Fraction(7)),
+        ("-0.000", Fraction(0)),
+        ("2.5E2", Fraction(250)),
+        ("+12/8", Fraction(3, 2)),
+        ("10", Fraction(10)),
+    ],
+)
+def test_string_literals_are_taken_as_written(literal: str, expected: Fraction) -> None:
+    q = to_fraction(literal)
+    assert isinstance(q, Fraction)
+    assert q == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0.5, Fraction(1, 2)),
+        (0.1, Fraction(3602879701896397, 36028797018963968)),
+        (-2.0, Fraction(-2)),
+        (np.float64(0.25), Fraction(1, 4)),
+        (np.float32(0.1), Fraction(float(np.float32(0.1)))),
+        (3, Fraction(3)),
+        (np.int64(-4), Fraction(-4)),
+        (Fraction(2, 6), Fraction(1, 3)),
+        (flint.fmpq(-5, 15), Fraction(-1, 3)),
+        (flint.fmpz(9), Fraction(9)),
+    ],
+)
+def test_numbers_convert_exactly(value: object, expected: Fraction) -> None:
+    q = to_fraction(value)
+    assert type(q) is Fraction
+    assert q == expected
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_floats_convert_to_the_exact_binary_value(x: float) -> None:
+    q = to_fraction(x)
+    assert q == Fraction(x)
+    assert float(q) == x
+
+
+@given(st.fractions(max_denominator=10**6))
+def test_fraction_json_round_trip(q: Fraction) -> None:
+    text = fraction_to_json(q)
+    if q.denominator == 1:
+        assert text == int(q)
+        assert isinstance(text, int)
+    else:
+        assert text == f"{q.numerator}/{q.denominator}"
+    assert to_fraction(text) == q
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [math.nan, math.inf, -math.inf, np.float64("nan"), "nan", "inf", "-Infinity", "NaN"],
+)
+def test_non_finite_values_are_rejected_with_the_name(bad: object) -> None:
+    with pytest.raises(InvalidInputError, match=r"layer 3 weight\[0, 1\] must be a finite number"):
+        to_fraction(bad, name="layer 3 weight[0, 1]")
+
+
+@pytest.mark.parametrize("bad", [True, False, np.bool_(True)])
+def test_booleans_are_rejected_with_the_name(bad: object) -> None:
+    with pytest.raises(InvalidInputError, match="my flag must be a number, got the boolean"):
+        to_fraction(bad, name="my flag")
+
+
+@pytest.mark.parametrize("bad", ["abc", "", "1/0", "1/2/3", "0x10", "1,5", "1 /2 3"])
+def test_malformed_strings_are_rejected_with_the_name(bad: str) -> None:
+    with pytest.raises(InvalidInputError, match="bias entry must be an integer, a decimal") as info:
+        to_fraction(bad, name="bias entry")
+    assert repr(bad) in str(info.value)
+
+
+@pytest.mark.parametrize("bad", [None, [1], {"a": 1}, object(), 1j])
+def test_non_numbers_are_rejected_with_the_name(bad: object) -> None:
+    with pytest.raises(InvalidInputError, match="the point must be a number"):
+        to_fraction(bad, name="the point")
+
+
+def test_default_name_is_value() -> None:
+    with pytest.raises(InvalidInputError, match=r"^value must"):
+        to_fraction("garbage")
+
+
+def test_as_fraction_array_names_the_bad_index() -> None:
+    arr = as_fraction_array([["1/2", 0.25], [1, "2"]])
+    assert is_fraction_array(arr)
+    assert arr.shape == (2, 2)
+    assert arr[0, 0] == Fraction(1, 2)
+    with pytest.raises(InvalidInputError, match=r"W\[1, 0\]"):
+        as_fraction_array([[1, 2], ["x", 3]], name="W")
+    assert as_fraction_array(3).shape == ()
+    assert not is_fraction_array(np.zeros(2))
+    assert not is_fraction_array([Fraction(1)])
+
+
+def test_fractions_to_float() -> None:
+    out = fractions_to_float(as_fraction_array([["1/4", "-3"]]))
+    assert out.dtype == np.float64
+    assert out.tolist() == [[0.25, -3.0]]
+    assert fractions_to_float([]).shape == (0,)
+
+
+# -- exact linear algebra -------------------------------------------------------------------------
+
+small_int = st.integers(-4, 4)
+small_rational = st.builds(Fraction, st.integers(-6, 6), st.integers(1, 4))
+
+
+@st.composite
+def int_matrices(
+    draw: st.DrawFn, *, rows: tuple[int, int] = (1, 4), cols: tuple[int, int] = (1, 4)
+) -> list[list[int]]:
+    m = draw(st.integers(*rows))
+    n = draw(st.integers(*cols))
+    # low-rank matrices are frequent: build some rows as combinations of others
+    base = draw(st.lists(st.lists(small_int, min_size=n, max_size=n), min_size=m, max_size=m))
+    if m > 1 and draw(st.booleans()):
+        c = draw(small_int)
+        base[-1] = [a + c * b for a, b in zip(base[0], base[m - 2], strict=True)]
+    return base
+
+
+@st.composite
+def square_matrices(draw: st.DrawFn, *, entries: st.SearchStrategy = small_int) -> list[list]:
+    n = draw(st.integers(1, 4))
+    return draw(st.lists(st.lists(entries, min_size=n, max_size=n), min_size=n, max_size=n))
+
+
+def cofactor_det(m: list[list]) -> Fraction:
+    """Determinant by cofactor expansion along the first row."""
+    n = len(m)
+    if n == 1:
+        return Fraction(m[0][0])
+    total = Fraction(0)
+    for j in range(n):
+        minor = [row[:j] + row[j + 1 :] for row in m[1:]]
+        total += (-1) ** j * Fraction(m[0][j]) * cofactor_det(minor)
+    return total
+
+
+def leibniz_det(m: list[list]) -> Fraction:
+    """Determinant by the permutation formula."""
+    n = len(m)
+    total = Fraction(0)
+    for perm in itertools.permutations(range(n)):
+        inversions = sum(perm[i] > perm[j] for i in range(n) for j in range(i + 1, n))
+        term = Fraction((-1) ** inversions)
+        for i in range(n):
+            term *= Fraction(m[i][perm[i]])
+        total += term
+    return total
+
+
+@given(square_matrices(entries=small_rational))
+def test_det_matches_cofactor_expansion(m: list[list[Fraction]]) -> None:
+    d = exact_det(m)
+    assert isinstance(d, Fraction)
+    assert d == cofactor_det(m) == leibniz_det(m)
+
+
+@given(square_matrices())
+def test_det_matches_sympy(m: list[list[int]]) -> None:
+    assert exact_det(m) == Fraction(int(sympy.Matrix(m).det()))
+
+
+@given(int_matrices())
+def test_rank_matches_sympy(m: list[list[int]]) -> None:
+    assert exact_rank(m) == sympy.Matrix(m).rank()
+
+
+@given(int_matrices())
+def test_nullspace_is_a_basis_of_the_kernel(m: list[list[int]]) -> None:
+    arr = np.array(m, dtype=object)
+    n = arr.shape[1]
+    basis = exact_nullspace(m)
+    assert is_fraction_array(basis)
+    assert basis.shape[0] == n
+    nullity = basis.shape[1]
+    # M @ N == 0 exactly
+    assert all(v == 0 for v in (arr @ basis).flat)
+    # rank + nullity == n, and the basis vectors are independent
+    rank = exact_rank(m)
+    assert rank + nullity == n
+    if nullity:
+        assert exact_rank(basis) == nullity
+    assert nullity == len(sympy.Matrix(m).nullspace())
+
+
+def test_nullspace_edge_cases() -> None:
+    zero = exact_nullspace([[0, 0, 0]])
+    assert zero.shape == (3, 3)
+    assert exact_rank(zero) == 3
+    full = exact_nullspace([[1, 0], [0, 1]])
+    assert full.shape == (2, 0)
+    no_rows = exact_nullspace(np.empty((0, 2), dtype=object))
+    assert no_rows.shape == (2, 2)
+    with pytest.raises(InvalidInputError, match="shape"):
+        exact_nullspace([1, 2, 3])
+
+
+@given(square_matrices(entries=small_rational), st.lists(small_rational, min_size=4, max_size=4))
+def test_solve_solves_or_reports_singularity(m: list[list[Fraction]], b: list[Fraction]) -> None:
+    n = len(m)
+    rhs = b[:n]
+    arr = np.array(m, dtype=object)
+    if cofactor_det(m) == 0:
+        with pytest.raises(InvalidInputError, match="singular"):
+            exact_solve(m, rhs)
+        return
+    x = exact_solve(m, rhs)
+    assert x.shape == (n,)
+    assert all(isinstance(v, Fraction) for v in x)
+    assert list(arr @ x) == rhs
+    # a matrix right-hand side gives a matrix solution
+    rhs2 = np.array([[v, 2 * v] for v in rhs], dtype=object)
+    x2 = exact_solve(m, rhs2)
+    assert x2.shape == (n, 2)
+    assert (arr @ x2 == rhs2).all()
+
+
+def test_shape_errors_name_the_shape() -> None:
+    with pytest.raises(InvalidInputError, match=r"square matrix, got shape \(2, 3\)"):
+        exact_det([[1, 2, 3], [4, 5, 6]])
+    with pytest.raises(InvalidInputError, match=r"square matrix, got shape \(1, 2\)"):
+        exact_solve([[1, 2]], [1])
+    with pytest.raises(InvalidInputError, match="3 rows but the matrix has 2"):
+        exact_solve([[1, 0], [0, 1]], [1, 2, 3])
+    assert exact_det(np.empty((0, 0), dtype=object)) == 1
+    assert exact_rank(np.empty((0, 3))) == 0
+
+
+@given(int_matrices())
+def test_fmpq_round_trip(m: list[list[int]]) -> None:
+    arr = as_fraction_array(m)
+    mat = to_fmpq_mat(arr)
+    assert (mat.nrows(), mat.ncols()) == arr.shape
+    back = from_fmpq_mat(mat)
+    assert back.shape == arr.shape
+    assert (back == arr).all()
+
+
+def test_to_fmpq_mat_reshapes_vectors_and_rejects_tensors() -> None:
+    assert to_fmpq_mat(["1/2", 3]).ncols() == 1
+    with pytest.raises(InvalidInputError, match="expected a matrix"):
+        to_fmpq_mat(np.zeros((2, 2, 2)))
