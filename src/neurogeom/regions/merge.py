@@ -122,43 +122,116 @@ def _layer_bounds(net: ReLUNet) -> list[tuple[int, int]]:
     return [(s.start, s.stop) for s in net.hidden_slices]
 
 
+def _vanishing(forms_a: np.ndarray, forms_c: np.ndarray, a_h: Any, c_h: Any, *, tol: float,
+               scale: float) -> np.ndarray:
+    """Which rows ``a x + c`` vanish identically on the hyperplane ``a_h x + c_h = 0``."""
+    if forms_a.dtype == object:
+        k = next(i for i, v in enumerate(a_h) if v != 0)
+        out = np.zeros(len(forms_a), dtype=bool)
+        for r in range(len(forms_a)):
+            lam = forms_a[r][k] / a_h[k]
+            out[r] = all(forms_a[r][i] == lam * a_h[i] for i in range(len(a_h))) and \
+                forms_c[r] == lam * c_h
+        return out
+    nh = np.linalg.norm(a_h)
+    u, v = a_h / nh, c_h / nh
+    lam = forms_a @ u
+    resid = np.abs(forms_a - lam[:, None] * u[None, :]).max(axis=1, initial=0.0)
+    size = np.linalg.norm(forms_a, axis=1) * scale + np.abs(forms_c)
+    return (resid * scale + np.abs(forms_c - lam * v) <= tol * np.maximum(size, 1e-300))
+
+
 def facet_adjacency(net: ReLUNet, cells: list[CellGeometry], *, tol: float, scale: float,
                     progress: Any = None) -> tuple[list[Adjacency], int]:
     """All facet-adjacent pairs of cells; returns ``(adjacencies, n_lps)``.
 
-    In exact mode only pairs whose shared face contains an exactly verified rational point are
-    marked certified.
+    Candidates: across a group ``g`` of coincident layer-``l`` hyperplanes, the neighbour's
+    pattern is this cell's with ``g`` flipped and, by continuity of every later pre-activation,
+    the same later bits — except neurons vanishing identically on the hyperplane, whose bits are
+    free. Each candidate is confirmed by the foot of the perpendicular from the cell's interior
+    point (when it lies inside both cells) or else by an LP. In exact mode only pairs whose
+    shared face contains an exactly verified rational point are marked certified.
     """
     bounds = _layer_bounds(net)
-    index: dict[tuple[int, bytes], list[int]] = {}
-    for i, cell in enumerate(cells):
-        for l, (_, stop) in enumerate(bounds):
-            index.setdefault((l, cell.pattern[:stop].tobytes()), []).append(i)
+    index = {cell.pattern.tobytes(): i for i, cell in enumerate(cells)}
     out: list[Adjacency] = []
     n_lps = 0
     exact = net.exact
+    n_hidden = net.n_hidden
     for i, cell in enumerate(cells):
         if progress is not None:
             progress.update()
         forms_a, forms_c = cell.rows.forms_a, cell.rows.forms_c
         for l, (start, stop) in enumerate(bounds):
-            a_l, c_l = forms_a[start:stop], forms_c[start:stop]
-            group, _ = group_hyperplanes(a_l, c_l, tol=tol)
+            group, _ = group_hyperplanes(forms_a[start:stop], forms_c[start:stop], tol=tol)
             for rep in np.unique(group[group >= 0]):
                 members = np.flatnonzero(group == rep) + start
-                flipped = cell.pattern[:stop].copy()
-                flipped[members] = ~flipped[members]
-                for j in index.get((l, flipped.tobytes()), ()):
+                a_h, c_h = forms_a[members[0]], forms_c[members[0]]
+                free = np.flatnonzero(_vanishing(forms_a[stop:], forms_c[stop:], a_h, c_h,
+                                                 tol=tol, scale=scale)) + stop
+                base = cell.pattern.copy()
+                base[members] = ~base[members]
+                for j in _lookup(index, base, free, cells, stop, n_hidden):
                     if j <= i:
                         continue
-                    n_lps += 1
-                    adj = _shared_facet(cells[i], cells[j], members, forms_a[members[0]],
-                                        forms_c[members[0]], exact=exact, tol=tol, scale=scale)
-                    if adj is not None:
-                        point, certified = adj
+                    found = _foot_facet(cells[i], cells[j], members, free, a_h, c_h,
+                                        exact=exact, tol=tol, scale=scale)
+                    if found is None:
+                        n_lps += 1
+                        found = _shared_facet(cells[i], cells[j], np.concatenate(
+                            [members, free]), a_h, c_h, exact=exact, tol=tol, scale=scale)
+                    if found is not None:
+                        point, certified = found
                         out.append(Adjacency(i, j, tuple(int(m) for m in members), point,
                                              certified))
     return out, n_lps
+
+
+def _lookup(index: dict[bytes, int], base: np.ndarray, free: np.ndarray,
+            cells: list[CellGeometry], stop: int, n_hidden: int) -> list[int]:
+    """Cells whose pattern equals ``base`` outside the ``free`` positions."""
+    if len(free) == 0:
+        j = index.get(base.tobytes())
+        return [] if j is None else [j]
+    if len(free) <= 10:
+        out = []
+        trial = base.copy()
+        for bits in range(1 << len(free)):
+            trial[free] = [(bits >> k) & 1 == 1 for k in range(len(free))]
+            j = index.get(trial.tobytes())
+            if j is not None:
+                out.append(j)
+        return out
+    mask = np.ones(n_hidden, dtype=bool)
+    mask[free] = False
+    return [j for j, c in enumerate(cells) if (c.pattern[mask] == base[mask]).all()]
+
+
+def _foot_facet(c1: CellGeometry, c2: CellGeometry, members: np.ndarray, free: np.ndarray,
+                a_h: Any, c_h: Any, *, exact: bool, tol: float, scale: float
+                ) -> tuple[np.ndarray, bool] | None:
+    """The foot of the perpendicular from ``c1``'s interior point onto the hyperplane, if it lies
+    strictly inside every other inequality of both cells (then it is a point of the shared
+    facet's relative interior); otherwise None."""
+    skip = np.concatenate([members, free])
+    if exact:
+        x = c1.exact_point
+        ae = np.asarray(a_h, dtype=object)
+        foot = x - (ae @ x + c_h) / (ae @ ae) * ae
+        for cell in (c1, c2):
+            keep = ~np.isin(cell.neuron, skip)
+            if not _strictly_inside(cell.rows.g[keep], cell.rows.h[keep], foot):
+                return None
+        return foot, True
+    af = np.asarray(a_h, dtype=float)
+    nrm = np.linalg.norm(af)
+    u, v = af / nrm, float(c_h) / nrm
+    foot = c1.point - (u @ c1.point + v) * u
+    for cell in (c1, c2):
+        keep = ~np.isin(cell.neuron, skip)
+        if not (cell.g[keep] @ foot <= cell.h[keep] - tol * scale).all():
+            return None
+    return foot, True
 
 
 def _shared_facet(c1: CellGeometry, c2: CellGeometry, members: np.ndarray, a_row: np.ndarray,
