@@ -34,46 +34,49 @@ def _has_exact_entries(values: Any) -> bool:
 
 def _convert(values: Any, *, exact: bool, ndim: int, what: str) -> np.ndarray:
     """Convert one weight or bias to float64 or Fraction storage, checking rank and finiteness."""
-    if exact:
+    if not exact and isinstance(values, np.ndarray) and values.dtype.kind in "iuf":
+        out = np.array(values, dtype=np.float64)  # fast path for numeric arrays
+    else:
+        if isinstance(values, np.ndarray) and values.dtype.kind == "b":
+            raise InvalidNetworkError(f"{what} must hold numbers, got a boolean array")
         try:
             raw = np.asarray(values, dtype=object)
-        except ValueError as exc:  # ragged nesting
-            raise InvalidNetworkError(f"{what} is not a rectangular array: {exc}") from None
+        except ValueError:
+            raw = None
+        if raw is None or any(isinstance(v, list | tuple | np.ndarray) for v in raw.flat):
+            raise InvalidNetworkError(
+                f"{what} is not a rectangular array: its rows have different lengths, so it has "
+                f"no {ndim}-D shape"
+            )
         if raw.ndim != ndim:
-            raise InvalidNetworkError(f"{what} must have {ndim} dimension(s), got shape {raw.shape}")
-        out = np.empty(raw.shape, dtype=object)
+            raise InvalidNetworkError(
+                f"{what} must have {ndim} dimension(s), got shape {raw.shape}"
+            )
+        out = np.empty(raw.shape, dtype=object if exact else np.float64)
         for idx, v in np.ndenumerate(raw):
+            name = f"{what}[{', '.join(map(str, idx))}]"
             try:
-                out[idx] = to_fraction(v, name=f"{what}[{', '.join(map(str, idx))}]")
+                if not exact and isinstance(v, float | int | np.floating | np.integer) and \
+                        not isinstance(v, bool | np.bool_):
+                    out[idx] = float(v)
+                else:
+                    q = to_fraction(v, name=name)
+                    out[idx] = q if exact else float(q)
             except InvalidInputError as exc:
                 raise InvalidNetworkError(str(exc)) from None
-    else:
-        try:
-            if isinstance(values, np.ndarray) and values.dtype == object or _has_exact_entries(
-                values
-            ):
-                out = np.vectorize(
-                    lambda v: float(to_fraction(v, name=what)), otypes=[np.float64]
-                )(np.asarray(values, dtype=object))
-            else:
-                out = np.array(values, dtype=np.float64)
-        except InvalidInputError as exc:
-            raise InvalidNetworkError(str(exc)) from None
-        except OverflowError:
-            raise InvalidNetworkError(
-                f"{what} holds a number too large for float64; load it with exact=True"
-            ) from None
-        except (TypeError, ValueError) as exc:
-            raise InvalidNetworkError(f"{what} is not a numeric array: {exc}") from None
-        if out.ndim != ndim:
-            raise InvalidNetworkError(f"{what} must have {ndim} dimension(s), got shape {out.shape}")
+            except OverflowError:
+                raise InvalidNetworkError(
+                    f"{name} is too large for float64; load the network with exact=True"
+                ) from None
+    if out.ndim != ndim:
+        raise InvalidNetworkError(f"{what} must have {ndim} dimension(s), got shape {out.shape}")
+    if not exact:
         bad = ~np.isfinite(out)
         if bad.any():
             idx = tuple(int(i) for i in np.argwhere(bad)[0])
             raise InvalidNetworkError(
-                f"{what}[{', '.join(map(str, idx))}] must be finite, got {out[idx]!r}"
+                f"{what}[{', '.join(map(str, idx))}] must be finite, got {float(out[idx])}"
             )
-        out = out.copy()
     out.flags.writeable = False
     return out
 

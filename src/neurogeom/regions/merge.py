@@ -122,6 +122,17 @@ def _layer_bounds(net: ReLUNet) -> list[tuple[int, int]]:
     return [(s.start, s.stop) for s in net.hidden_slices]
 
 
+def _identically_zero(forms_a: np.ndarray, forms_c: np.ndarray, *, tol: float,
+                      scale: float) -> np.ndarray:
+    """Rows ``a x + c`` that vanish everywhere (``a = 0`` and ``c = 0``)."""
+    if forms_a.dtype == object:
+        return np.array([all(v == 0 for v in a) and c == 0 for a, c in zip(forms_a, forms_c,
+                                                                             strict=True)],
+                        dtype=bool)
+    size = np.abs(forms_a).sum(axis=1) * scale + np.abs(forms_c)
+    return size <= tol * size.max(initial=0.0)
+
+
 def _vanishing(forms_a: np.ndarray, forms_c: np.ndarray, a_h: Any, c_h: Any, *, tol: float,
                scale: float) -> np.ndarray:
     """Which rows ``a x + c`` vanish identically on the hyperplane ``a_h x + c_h = 0``."""
@@ -158,17 +169,25 @@ def facet_adjacency(net: ReLUNet, cells: list[CellGeometry], *, tol: float, scal
     n_lps = 0
     exact = net.exact
     n_hidden = net.n_hidden
+    layer_of = np.concatenate([np.full(stop - start, l) for l, (start, stop) in
+                               enumerate(bounds)])
     for i, cell in enumerate(cells):
         if progress is not None:
             progress.update()
         forms_a, forms_c = cell.rows.forms_a, cell.rows.forms_c
-        for l, (start, stop) in enumerate(bounds):
-            group, _ = group_hyperplanes(forms_a[start:stop], forms_c[start:stop], tol=tol)
-            for rep in np.unique(group[group >= 0]):
-                members = np.flatnonzero(group == rep) + start
+        # coincident hyperplanes across all layers at once; rows vanishing identically are
+        # zero rows with zero offset
+        group, _ = group_hyperplanes(forms_a, forms_c, tol=tol)
+        dead = _identically_zero(forms_a, forms_c, tol=tol, scale=scale)
+        for rep in np.unique(group[group >= 0]):
+            same = np.flatnonzero(group == rep)
+            # the first layer holding the hyperplane is where the patterns first differ
+            for l in (int(layer_of[same].min()),):
+                start, stop = bounds[l]
+                members = same[layer_of[same] == l]
                 a_h, c_h = forms_a[members[0]], forms_c[members[0]]
-                free = np.flatnonzero(_vanishing(forms_a[stop:], forms_c[stop:], a_h, c_h,
-                                                 tol=tol, scale=scale)) + stop
+                later = np.arange(stop, n_hidden)
+                free = later[(group[stop:] == rep) | dead[stop:]]
                 base = cell.pattern.copy()
                 base[members] = ~base[members]
                 for j in _lookup(index, base, free, cells, stop, n_hidden):
@@ -176,6 +195,9 @@ def facet_adjacency(net: ReLUNet, cells: list[CellGeometry], *, tol: float, scal
                         continue
                     found = _foot_facet(cells[i], cells[j], members, free, a_h, c_h,
                                         exact=exact, tol=tol, scale=scale)
+                    if found is None:
+                        found = _foot_facet(cells[j], cells[i], members, free, a_h, c_h,
+                                            exact=exact, tol=tol, scale=scale)
                     if found is None:
                         n_lps += 1
                         found = _shared_facet(cells[i], cells[j], np.concatenate(

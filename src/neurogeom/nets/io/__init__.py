@@ -4,7 +4,7 @@
 suffix    format                                      module
 ========  ==========================================  ===============
 .json     neurogeom JSON (exact literals)             :mod:`.json`
-.pt .pth  PyTorch module or ``state_dict``            :mod:`.torch`
+.pt .pth  PyTorch ``state_dict`` (modules: from_torch) :mod:`.torch`
 .onnx     ONNX graph of Gemm/MatMul+Add/Relu          :mod:`.onnx`
 .npz      NumPy archive ``W0, b0, W1, b1, ...``       :mod:`.npz`
 ========  ==========================================  ===============

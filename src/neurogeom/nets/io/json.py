@@ -102,7 +102,12 @@ def from_json_dict(data: Any, *, exact: bool = False, source: str = "network") -
     layers = data["layers"]
     if not isinstance(layers, list) or not layers:
         raise InvalidNetworkError(f"{source}: 'layers' must be a non-empty list")
-    kind, slope = _parse_activation(data.get("activation", "relu"))
+    try:
+        kind, slope = _parse_activation(data.get("activation", "relu"))
+    except InvalidNetworkError as exc:
+        raise InvalidNetworkError(f"{source}: {exc}") from None
+    except UnsupportedLayerError as exc:
+        raise UnsupportedLayerError(f"{source}: {exc}") from None
     weights, biases = [], []
     for l, layer in enumerate(layers):
         if not isinstance(layer, dict):
@@ -127,16 +132,18 @@ def from_json_dict(data: Any, *, exact: bool = False, source: str = "network") -
             net: ReLUNet | RationalNet = RationalNet(weights, biases, exact=True)
         else:
             net = ReLUNet(weights, biases, negative_slope=slope, exact=True)
+        return net if exact else net.to_float()
     except InvalidNetworkError as exc:
         raise InvalidNetworkError(f"{source}: {exc}") from None
-    return net if exact else net.to_float()
 
 
 def _number(v: Any, exact: bool) -> Any:
     if exact:
         return fraction_to_json(v)
     f = float(v)
-    return int(f) if f.is_integer() and abs(f) < 2**53 else f
+    if f.is_integer() and abs(f) < 2**53 and not (f == 0 and str(f).startswith("-")):
+        return int(f)
+    return f
 
 
 def to_json_dict(net: ReLUNet | RationalNet, *, name: str | None = None,
