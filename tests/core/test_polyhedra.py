@@ -93,12 +93,22 @@ def test_exact_thin_polytope_falls_back_to_exact_enumeration():
         polytope_vertices(a, b)
 
 
+def test_exact_vertices_closer_than_float_tolerance_are_all_found():
+    # a triangle with its corner (1, 0) cut off by a facet of length ~1e-14
+    e = Fraction(1, 10**14)
+    a, b = [[-1, 0], [0, -1], [1, 1], [1, 0]], [0, 0, 1, 1 - e]
+    assert as_set(polytope_vertices(a, b, exact=True)) == {(0, 0), (0, 1), (1 - e, 0), (1 - e, e)}
+    assert len(polytope_vertices(a, b)) == 3  # float mode merges the two within tol
+
+
 def test_interior_point_option():
     a, b = box_h([0, 0], [1, 1])
     verts = polytope_vertices(a, b, interior_point=[0.25, 0.5])
     assert len(verts) == 4
-    with pytest.raises(InvalidInputError, match="strictly inside"):
-        polytope_vertices(a, b, interior_point=[1.0, 0.5])
+    # a point on the boundary is replaced by the Chebyshev centre
+    assert polytope_vertices(a, b, interior_point=[1.0, 0.5]).tolist() == verts.tolist()
+    exact_verts = polytope_vertices(a, b, interior_point=[Fraction(1, 3), 0], exact=True)
+    assert as_set(exact_verts) == {(0, 0), (0, 1), (1, 0), (1, 1)}
     with pytest.raises(InvalidInputError, match="shape"):
         polytope_vertices(a, b, interior_point=[0.5])
 
@@ -152,7 +162,7 @@ def random_polytopes(draw):
         if not any(normal):
             continue
         rows.append(normal)
-        rhs.append(draw(st.integers(0, 4)))  # keeps the origin inside
+        rhs.append(draw(st.integers(1, 4)))  # keeps the origin strictly inside
     return np.array(rows), np.array(rhs)
 
 

@@ -1,0 +1,931 @@
+"""The split engine: activation cells of a ReLU network in input dimension 1, 2 or 3.
+
+Cells are kept as vertex lists with their edges (the 1-skeleton). Starting from a bounded convex
+domain, every cell is cut neuron by neuron and layer by layer: a hidden neuron's pre-activation is
+affine on the cell, so it is evaluated at the vertices; when it changes sign the cell splits into
+its two sides, whose vertices are the old vertices on that side plus the points where the neuron's
+hyperplane crosses the cell's edges. No linear programs are solved, so in low dimension this is far
+faster than the LP-based search of :mod:`neurogeom.regions`, and its exact mode is exact
+throughout (python-flint rationals, no tolerance).
+
+Convention (as in :class:`~neurogeom.nets.ReLUNet`): a neuron is *active* where its pre-activation
+is > 0. A neuron whose pre-activation does not change sign on a cell does not split it; it is
+active there iff it is positive somewhere on the cell (so a pre-activation that vanishes
+identically is inactive).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import flint
+import numpy as np
+
+from neurogeom.core.errors import InvalidInputError
+from neurogeom.core.polyhedra import order_polygon
+from neurogeom.core.progress import progress_bar
+from neurogeom.core.rationals import as_fraction_array, fraction_to_json, fractions_to_float
+from neurogeom.core.tolerances import check_tol
+from neurogeom.nets.relu import ReLUNet
+
+__all__ = ["SplitCell", "split_cells"]
+
+_NO_EDGES = np.empty((0, 2), dtype=np.intp)
+
+
+@dataclass(frozen=True, slots=True)
+class SplitCell:
+    """One full-dimensional activation cell found by :func:`split_cells`.
+
+    Attributes
+    ----------
+    pattern : ndarray of bool, shape (n_hidden,)
+        Activation pattern, hidden layers concatenated (see ``ReLUNet.hidden_slices``).
+    vertices : ndarray, shape (k, d)
+        The cell's vertices (the closure of the cell, within the domain): float64, or an object
+        array of :class:`~fractions.Fraction` in exact mode. Each vertex appears once; in 2-D they
+        are in counter-clockwise order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> cell = SplitCell(np.array([True, False]), np.array([[0.0], [1.0]]))
+    >>> cell
+    SplitCell(pattern='10', n_vertices=2, dim=1)
+    >>> cell.to_dict()
+    {'pattern': [1, 0], 'vertices': [[0.0], [1.0]]}
+    """
+
+    pattern: np.ndarray
+    vertices: np.ndarray
+
+    @property
+    def pattern_string(self) -> str:
+        """The pattern as a string of ``0`` and ``1``."""
+        return "".join("1" if v else "0" for v in self.pattern)
+
+    @property
+    def exact(self) -> bool:
+        """Whether the vertices are exact rationals."""
+        return self.vertices.dtype == object
+
+    def centroid(self) -> np.ndarray:
+        """Mean of the vertices, an interior point of the cell (exact in exact mode)."""
+        if self.exact:
+            k = len(self.vertices)
+            return np.array([sum(col, Fraction(0)) / k for col in self.vertices.T], dtype=object)
+        return self.vertices.mean(axis=0)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form; exact coordinates are written as ``"p/q"`` strings."""
+        conv = fraction_to_json if self.exact else float
+        return {
+            "pattern": [int(v) for v in self.pattern],
+            "vertices": [[conv(x) for x in row] for row in self.vertices],
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"SplitCell(pattern={self.pattern_string!r}, n_vertices={len(self.vertices)}, "
+            f"dim={self.vertices.shape[1] if self.vertices.ndim == 2 else '?'})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SplitCell):
+            return NotImplemented
+        return (
+            self.pattern.shape == other.pattern.shape
+            and bool(np.array_equal(self.pattern, other.pattern))
+            and self.vertices.shape == other.vertices.shape
+            and bool(np.all(self.vertices == other.vertices))
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.pattern.tobytes(), self.vertices.shape))
+
+
+# -- domain -------------------------------------------------------------------------------------
+def _rank(rows: np.ndarray, exact: bool) -> int:
+    if len(rows) == 0:
+        return 0
+    if exact:
+        return int(flint.fmpq_mat(rows.shape[0], rows.shape[1], list(rows.ravel())).rank())
+    normed = rows / np.linalg.norm(rows, axis=1)[:, None]
+    return int(np.linalg.matrix_rank(normed, tol=1e-9))
+
+
+def _domain_edges(
+    a: np.ndarray, b: np.ndarray, verts: np.ndarray, exact: bool, tol: float
+) -> np.ndarray:
+    """Edges of the domain polytope, from the constraints tight at each vertex.
+
+    Two vertices span an edge iff the normals of their common tight constraints have rank
+    ``d - 1`` and no third vertex is tight on all of them.
+    """
+    k, d = verts.shape
+    nonzero = np.array([any(x != 0 for x in row) for row in a], dtype=bool)
+    if any(bi < 0 for bi in b[~nonzero]):
+        raise InvalidInputError("the domain is empty: a zero row of domain_a has domain_b < 0")
+    a, b = a[nonzero], b[nonzero]
+    if exact:
+        distinct = len({tuple(row) for row in verts}) == k
+    else:
+        gaps = np.abs(verts[:, None, :] - verts[None, :, :]).max(axis=2)
+        np.fill_diagonal(gaps, np.inf)
+        distinct = bool(gaps.min() > tol * max(float(np.abs(verts).max()), 1e-300))
+    if not distinct:
+        raise InvalidInputError("domain_vertices lists a vertex twice")
+    slack = b[None, :] - verts @ a.T
+    if exact:
+        if np.any(slack < 0):
+            i = int(np.argwhere(slack < 0)[0, 0])
+            raise InvalidInputError(f"domain_vertices[{i}] violates domain_a x <= domain_b")
+        tight = slack == 0
+    else:
+        scale = np.abs(verts) @ np.abs(a).T + np.abs(b)[None, :]
+        if np.any(slack < -tol * scale):
+            i = int(np.argwhere(slack < -tol * scale)[0, 0])
+            raise InvalidInputError(f"domain_vertices[{i}] violates domain_a x <= domain_b")
+        tight = np.abs(slack) <= tol * np.maximum(scale, 1e-300)
+    for i in range(k):
+        if _rank(a[tight[i]], exact) < d:
+            raise InvalidInputError(
+                f"domain_vertices[{i}] is not a vertex of the domain (fewer than {d} independent "
+                "constraints are tight there)"
+            )
+    if d == 1:
+        if k != 2:
+            raise InvalidInputError(f"a 1-D domain has 2 vertices, got {k}")
+        return np.array([[0, 1]], dtype=np.intp)
+    edges = []
+    for u in range(k):
+        for v in range(u + 1, k):
+            common = tight[u] & tight[v]
+            if common.sum() < d - 1 or _rank(a[common], exact) != d - 1:
+                continue
+            others = tight[:, common].all(axis=1)
+            others[[u, v]] = False
+            if not others.any():
+                edges.append((u, v))
+    out = np.array(edges, dtype=np.intp).reshape(-1, 2)
+    degree = np.bincount(out.ravel(), minlength=k)
+    if degree.min() < d or (d == 2 and degree.max() != 2):
+        raise InvalidInputError(
+            "domain_vertices must list every vertex of the domain {x : domain_a x <= domain_b} "
+            f"(vertex {int(np.argmin(degree))} has only {int(degree.min())} neighbours)"
+        )
+    return out
+
+
+# -- cutting ------------------------------------------------------------------------------------
+def _cut_edges(points: np.ndarray, normal: np.ndarray, exact: bool) -> np.ndarray:
+    """Edges of the cut face ``P ∩ {z = 0}``, in local indices of its vertices ``points``."""
+    c, d = points.shape
+    if d == 1 or c < 2:
+        return _NO_EDGES
+    if d == 2:
+        # Points on a line: sort along the line's direction and join neighbours.
+        key = points[:, 1] * normal[0] - points[:, 0] * normal[1]
+        order = np.array(sorted(range(c), key=lambda i: key[i])) if exact else np.argsort(key)
+        return np.column_stack([order[:-1], order[1:]])
+    # d == 3: drop the coordinate where the normal is largest (an affine bijection of the plane
+    # onto a coordinate plane) and order the polygon there.
+    drop = max(range(3), key=lambda i: abs(normal[i]))
+    keep = [i for i in range(3) if i != drop]
+    flat = points[:, keep]
+    if c == 2:
+        return np.array([[0, 1]], dtype=np.intp)
+    if exact:
+        order = order_polygon(flat, return_index=True)
+    else:
+        rel = flat - flat.mean(axis=0)
+        order = np.argsort(np.arctan2(rel[:, 1], rel[:, 0]))
+    pairs = np.empty((c, 2), dtype=np.intp)
+    pairs[:, 0] = order
+    pairs[:-1, 1] = order[1:]
+    pairs[-1, 1] = order[0]
+    return pairs
+
+
+def _merge_close(verts: np.ndarray, cut: np.ndarray, eps: float) -> np.ndarray | None:
+    """Float mode: a vertex map merging cut vertices closer than ``eps`` (max-norm), or None.
+
+    By construction new vertices lie at least about ``tol`` times the domain's size from the
+    vertices of their edge, so this only triggers for near-degenerate 3-D cells.
+    """
+    pts = verts[cut]
+    diff = np.abs(pts[:, None, :] - pts[None, :, :]).max(axis=2)
+    np.fill_diagonal(diff, np.inf)
+    if not (diff <= eps).any():
+        return None
+    target = np.arange(len(verts))
+    for i in range(len(cut)):
+        for j in range(i):
+            if diff[i, j] <= eps and target[cut[j]] == cut[j]:
+                target[cut[i]] = cut[j]
+                break
+    return target
+
+
+def _apply_merge(edges: np.ndarray, target: np.ndarray) -> np.ndarray:
+    e = target[edges]
+    e = e[e[:, 0] != e[:, 1]]
+    return np.unique(np.sort(e, axis=1), axis=0) if len(e) else _NO_EDGES
+
+
+def _cut(
+    verts: np.ndarray,
+    zs: np.ndarray,
+    edges: np.ndarray,
+    normal: np.ndarray,
+    eps: np.ndarray | None,
+    merge_eps: float,
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Split a cell with edges by the neuron in column 0 of ``zs`` (which takes both signs).
+
+    Returns the pieces ``{z >= 0}`` and ``{z <= 0}`` as ``(vertices, zs, edges)``.
+    """
+    exact = eps is None
+    z = zs[:, 0]
+    pos = z > 0
+    neg = z < 0
+    zer = ~(pos | neg)
+    ea, eb = edges[:, 0], edges[:, 1]
+    cross = (pos[ea] & neg[eb]) | (neg[ea] & pos[eb])
+    ca, cb = ea[cross], eb[cross]
+    za, zb = z[ca], z[cb]
+    t = (za / (za - zb))[:, None]
+    new_v = verts[ca] + t * (verts[cb] - verts[ca])
+    new_z = zs[ca] + t * (zs[cb] - zs[ca])
+    new_z[:, 0] = 0
+    if not exact:
+        new_z[np.abs(new_z) <= eps] = 0.0
+    k, n_new = len(verts), len(ca)
+    new_idx = np.arange(k, k + n_new)
+    all_v = np.concatenate([verts, new_v])
+    all_z = np.concatenate([zs, new_z])
+    cut = np.concatenate([np.flatnonzero(zer), new_idx])
+    pos_ca = pos[ca]
+    cross_p = np.empty((n_new, 2), dtype=np.intp)
+    cross_p[:, 0] = np.where(pos_ca, ca, cb)
+    cross_p[:, 1] = new_idx
+    cross_n = cross_p.copy()
+    cross_n[:, 0] = np.where(pos_ca, cb, ca)
+    old = edges[~(zer[ea] & zer[eb])]  # edges inside the hyperplane come back as cut edges
+    side_p = old[~(neg[old[:, 0]] | neg[old[:, 1]])]
+    side_n = old[~(pos[old[:, 0]] | pos[old[:, 1]])]
+    in_p = np.concatenate([~neg, np.ones(n_new, dtype=bool)])
+    in_n = np.concatenate([~pos, np.ones(n_new, dtype=bool)])
+    e_p = np.concatenate([side_p, cross_p])
+    e_n = np.concatenate([side_n, cross_n])
+    if not exact and n_new and len(cut) > 1:
+        target = _merge_close(all_v, cut, merge_eps)
+        if target is not None:  # rare: coincident cut vertices
+            e_p, e_n = _apply_merge(e_p, target), _apply_merge(e_n, target)
+            cut = np.unique(target[cut])
+            alive = target == np.arange(len(all_v))
+            in_p, in_n = in_p & alive, in_n & alive
+    local = _cut_edges(all_v[cut], normal, exact)
+    face = cut[local] if len(local) else _NO_EDGES
+    out = []
+    for inside, e in ((in_p, e_p), (in_n, e_n)):
+        sel = np.flatnonzero(inside)
+        remap = np.full(len(all_v), -1, dtype=np.intp)
+        remap[sel] = np.arange(len(sel))
+        out.append((all_v[sel], all_z[sel], remap[np.concatenate([e, face])]))
+    return out[0], out[1]
+
+
+def _cut_polygon(
+    verts: np.ndarray, zs: np.ndarray, eps: np.ndarray | None
+) -> tuple[tuple[np.ndarray, np.ndarray, None], tuple[np.ndarray, np.ndarray, None]]:
+    """2-D fast path: split a counter-clockwise polygon by the neuron in column 0 of ``zs``.
+
+    The sides keep the cyclic order: vertex ``i`` is followed by the crossing point of edge
+    ``(i, i + 1)`` when there is one.
+    """
+    z = zs[:, 0]
+    k = len(z)
+    nxt = np.arange(1, k + 1)
+    nxt[-1] = 0
+    pos = z > 0
+    neg = z < 0
+    ci = np.flatnonzero((pos & neg[nxt]) | (neg & pos[nxt]))
+    cj = nxt[ci]
+    za, zb = z[ci], z[cj]
+    t = (za / (za - zb))[:, None]
+    new_v = verts[ci] + t * (verts[cj] - verts[ci])
+    new_z = zs[ci] + t * (zs[cj] - zs[ci])
+    new_z[:, 0] = 0
+    if eps is not None:
+        new_z[np.abs(new_z) <= eps] = 0.0
+    order = np.argsort(np.concatenate([2 * np.arange(k), 2 * ci + 1]), kind="stable")
+    all_v = np.concatenate([verts, new_v])[order]
+    all_z = np.concatenate([zs, new_z])[order]
+    side = np.concatenate([pos.astype(np.int8) - neg.astype(np.int8), np.zeros(len(ci), np.int8)])
+    side = side[order]
+    keep_p, keep_n = side >= 0, side <= 0
+    return (all_v[keep_p], all_z[keep_p], None), (all_v[keep_n], all_z[keep_n], None)
+
+
+def _split_cell(
+    verts: np.ndarray,
+    zs: np.ndarray,
+    edges: np.ndarray | None,
+    a: np.ndarray,
+    eps: np.ndarray | None,
+    merge_eps: float,
+) -> list[tuple[np.ndarray, np.ndarray | None, np.ndarray]]:
+    """Cut one cell by every neuron of a layer.
+
+    ``zs`` holds the layer's pre-activations at the vertices; ``edges`` is None for 2-D
+    polygons kept in counter-clockwise order. Returns the full-dimensional pieces as
+    ``(vertices, edges, active)`` with ``active`` the layer's activation bits on the piece.
+    """
+    active = (zs > 0).any(axis=0)
+    cand = np.flatnonzero(active & (zs < 0).any(axis=0))
+    if cand.size == 0:
+        return [(verts, edges, active)]
+    out = []
+    work = [(verts, zs[:, cand], edges, cand, active)]
+    while work:
+        v, z, e, cand, bits = work.pop()
+        pz = z > 0
+        straddle = pz.any(axis=0) & (z < 0).any(axis=0)
+        if not straddle.all():
+            settled = ~straddle
+            bits[cand[settled]] = pz[:, settled].any(axis=0)
+            cand, z = cand[straddle], z[:, straddle]
+        if cand.size == 0:
+            out.append((v, e, bits))
+            continue
+        j = int(cand[0])
+        eps_j = None if eps is None else eps[cand]
+        if e is None:
+            plus, minus = _cut_polygon(v, z, eps_j)
+        else:
+            plus, minus = _cut(v, z, e, a[j], eps_j, merge_eps)
+        bits_p, bits_n = bits, bits.copy()
+        bits_p[j], bits_n[j] = True, False
+        rest = cand[1:]
+        work.append((plus[0], plus[1][:, 1:], plus[2], rest, bits_p))
+        work.append((minus[0], minus[1][:, 1:], minus[2], rest, bits_n))
+    return out
+
+
+# -- conversions --------------------------------------------------------------------------------
+def _to_fmpq_array(values: Any, name: str) -> np.ndarray:
+    fr = as_fraction_array(values, name=name)
+    out = np.empty(fr.shape, dtype=object)
+    for idx, q in np.ndenumerate(fr):
+        out[idx] = flint.fmpq(q.numerator, q.denominator)
+    return out
+
+
+def _to_float_array(values: Any, name: str) -> np.ndarray:
+    raw = np.asarray(values)
+    try:
+        arr = fractions_to_float(raw) if raw.dtype == object else raw.astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"{name} is not a numeric array: {exc}") from None
+    if not np.isfinite(arr).all():
+        raise InvalidInputError(f"{name} must be finite")
+    return arr
+
+
+def _fmpq_to_fraction(arr: np.ndarray) -> np.ndarray:
+    out = np.empty(arr.shape, dtype=object)
+    for idx, q in np.ndenumerate(arr):
+        out[idx] = Fraction(int(q.p), int(q.q))
+    return out
+
+
+# -- the engine ---------------------------------------------------------------------------------
+@dataclass(slots=True)
+class _Setup:
+    """What every stage of the engine reads: the layers in the working number type."""
+
+    ws: list[np.ndarray]
+    bs: list[np.ndarray]
+    slope: Any
+    one: Any
+    exact: bool
+    tol: float
+    merge_eps: float
+
+    @property
+    def n_hidden_layers(self) -> int:
+        return len(self.ws) - 1
+
+
+# A work item of the depth-first engine: (layer, vertices, edges or None, H, h0, scale, bits)
+# where x -> H x + h0 is the previous layer's post-activation on the cell (None before layer 0),
+# scale bounds its terms (float mode) and bits lists the pattern of the previous layers.
+_Item = tuple[int, np.ndarray, np.ndarray | None, Any, Any, Any, list[np.ndarray]]
+
+
+def _depth_first(
+    stack: list[_Item],
+    setup: _Setup,
+    emit: Any,
+    max_cells: int | None,
+) -> bool:
+    """Process work items depth first, emitting final cells; return False if stopped early."""
+    exact, last_layer = setup.exact, setup.n_hidden_layers - 1
+    n_done = 0
+    while stack:
+        layer, v, e, h_mat, h_off, s_prev, bits = stack.pop()
+        w, bias = setup.ws[layer], setup.bs[layer]
+        if h_mat is None:
+            a_l, c_l = w, bias
+        else:
+            a_l, c_l = w @ h_mat, w @ h_off + bias
+        zs = v @ a_l.T + c_l
+        if exact:
+            eps = s_l = None
+        else:
+            s_l = np.abs(w) @ s_prev + np.abs(bias)
+            eps = setup.tol * s_l
+            zs[np.abs(zs) <= eps] = 0.0
+        pieces = _split_cell(v, zs, e, a_l, eps, setup.merge_eps)
+        for i, (pv, pe, active) in enumerate(pieces):
+            if layer == last_layer:
+                emit([*bits, active], pv)
+                n_done += 1
+                if max_cells is not None and n_done >= max_cells:
+                    return not stack and i + 1 == len(pieces)
+                continue
+            dvec = np.where(active, setup.one, setup.slope)
+            if exact:
+                dvec = dvec.astype(object)
+            stack.append(
+                (
+                    layer + 1,
+                    pv,
+                    pe,
+                    dvec[:, None] * a_l,
+                    dvec * c_l,
+                    None if exact else np.abs(dvec) * s_l,
+                    [*bits, active],
+                )
+            )
+    return True
+
+
+class _Buffer:
+    """An append-only array with amortised constant-time growth."""
+
+    __slots__ = ("data", "size")
+
+    def __init__(self, initial: np.ndarray) -> None:
+        self.data = np.empty((max(64, 2 * len(initial)), *initial.shape[1:]), initial.dtype)
+        self.data[: len(initial)] = initial
+        self.size = len(initial)
+
+    def append(self, block: np.ndarray) -> None:
+        end = self.size + len(block)
+        if end > len(self.data):
+            grown = np.empty((max(end, 2 * len(self.data)), *self.data.shape[1:]), self.data.dtype)
+            grown[: self.size] = self.data[: self.size]
+            self.data = grown
+        self.data[self.size : end] = block
+        self.size = end
+
+    @property
+    def view(self) -> np.ndarray:
+        return self.data[: self.size]
+
+
+def _starts(cell_of: np.ndarray) -> np.ndarray:
+    """Index of the first vertex of each cell in flat storage (cells contiguous, ids sorted)."""
+    return np.flatnonzero(np.concatenate([[True], cell_of[1:] != cell_of[:-1]]))
+
+
+def _block_layout(offset: int, counts: np.ndarray) -> tuple[np.ndarray, ...]:
+    """First vertex, cyclic successor and position in cell for cells of ``counts`` vertices
+    stored one after the other from index ``offset``."""
+    n = int(counts.sum())
+    first = offset + np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
+    nxt = np.arange(offset + 1, offset + n + 1)
+    nxt[first + counts - 1 - offset] = first
+    local = np.arange(offset, offset + n) - np.repeat(first, counts)
+    return first, nxt, local
+
+
+def _approx(values: np.ndarray) -> np.ndarray:
+    """Float64 approximations of exact rationals (NaN where a value is out of float range)."""
+    try:
+        return values.astype(np.float64)
+    except OverflowError:
+
+        def one(q: Any) -> float:
+            try:
+                return float(q)
+            except OverflowError:
+                return math.nan
+
+        return np.vectorize(one, otypes=[np.float64])(values)
+
+
+def _fmpq_matmul(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Exact product of two 2-D object arrays of ``fmpq``, computed by python-flint."""
+    if x.shape[0] == 0 or y.shape[1] == 0 or x.shape[1] == 0:
+        out = np.empty((x.shape[0], y.shape[1]), dtype=object)
+        out[...] = flint.fmpq(0)
+        return out
+    prod = flint.fmpq_mat(*x.shape, list(x.ravel())) * flint.fmpq_mat(*y.shape, list(y.ravel()))
+    out = np.empty(x.shape[0] * y.shape[1], dtype=object)
+    out[:] = prod.entries()
+    return out.reshape(x.shape[0], y.shape[1])
+
+
+#: Relative error bound (with ample margin) of a float64 evaluation of ``a x + b y + c`` from
+#: rounded inputs, relative to ``|a x| + |b y| + |c|``; signs beyond it are certified.
+_FILTER = 1e-14
+
+
+def _filtered_signs(
+    z_approx: np.ndarray, magnitude: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Signs certified from float approximations, and the flat indices left unsure.
+
+    The caller evaluates the unsure entries exactly and fills ``pos`` and ``neg`` there.
+    """
+    sure = np.abs(z_approx) > _FILTER * magnitude + 1e-300  # False for NaN
+    return sure & (z_approx > 0), sure & (z_approx < 0), np.flatnonzero(~sure.ravel())
+
+
+def _exact_pre(
+    verts: np.ndarray, ax: np.ndarray, ay: np.ndarray, c: np.ndarray, i: Any, r: Any, j: Any
+) -> np.ndarray:
+    """Exact pre-activations ``ax x + ay y + c`` of neurons ``j`` (maps of roots ``r``) at
+    vertices ``i``."""
+    return verts[i, 0] * ax[r, j] + verts[i, 1] * ay[r, j] + c[r, j]
+
+
+def _batched_polygons(
+    verts: np.ndarray,
+    xmax: np.ndarray,
+    setup: _Setup,
+    max_cells: int | None,
+    bar: Any,
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[_Item] | None]:
+    """2-D engine that cuts all cells at once, one neuron at a time (vectorised over cells).
+
+    Polygons are stored flat and append-only: a vertex buffer with the cell id of each vertex,
+    each cell's vertices contiguous and counter-clockwise. A split cell is marked dead and its two
+    children are appended. For neuron ``j`` of layer ``l`` only the cells whose *root* (ancestor
+    at the start of the layer) the neuron's hyperplane crosses are looked at; their vertices'
+    pre-activations come from one gather-multiply-add with the root's map, and all the cells that
+    change sign are clipped together in a few array operations.
+
+    Exact mode keeps float64 copies of the vertices and maps beside the exact ones: a sign is
+    taken from the float value when it exceeds a rigorous rounding-error bound and evaluated
+    exactly otherwise; crossing points are always computed exactly.
+
+    Returns ``(cells, None)`` with ``(pattern, vertices)`` pairs, or — when the number of cells
+    exceeds ``max_cells`` — ``([], items)``: depth-first work items for the cells at the start of
+    the current layer, so that the caller can stop after exactly ``max_cells`` cells.
+    """
+    exact = setup.exact
+    v_flat = verts
+    cell_of = np.zeros(len(verts), dtype=np.intp)
+    h_mat: Any = None  # (C, n_prev, 2) post-activation maps of the cells at the layer start
+    h_off: Any = None
+    s_prev: Any = xmax[None, :]
+    pattern = np.zeros((1, 0), dtype=bool)
+    for layer in range(setup.n_hidden_layers):
+        w, bias = setup.ws[layer], setup.bs[layer]
+        width = w.shape[0]
+        if h_mat is None:
+            a_all, c_all = w[None, :, :], bias[None, :]
+        elif exact:
+            n_c, n_prev = h_mat.shape[0], h_mat.shape[1]
+            stacked = h_mat.transpose(1, 0, 2).reshape(n_prev, 2 * n_c)
+            a_all = _fmpq_matmul(w, stacked).reshape(width, n_c, 2).transpose(1, 0, 2)
+            c_all = _fmpq_matmul(h_off, np.ascontiguousarray(w.T)) + bias
+        else:
+            a_all, c_all = np.matmul(w, h_mat), h_off @ w.T + bias
+        ax, ay = np.ascontiguousarray(a_all[:, :, 0]), np.ascontiguousarray(a_all[:, :, 1])
+        if exact:
+            s_l = eps = None
+            axf, ayf, cf = _approx(ax), _approx(ay), _approx(c_all)
+        else:
+            s_l = s_prev @ np.abs(w).T + np.abs(bias)
+            eps = setup.tol * s_l
+            axf, ayf, cf = ax, ay, c_all
+        start_state = (v_flat, cell_of, h_mat, h_off, s_prev, pattern)
+        vf = _approx(v_flat) if exact else v_flat
+        first0 = _starts(cell_of)
+        n_roots = len(first0)
+        # This layer's pre-activations at the vertices of the cells at the layer start: a neuron
+        # that does not change sign on such a cell never splits its pieces.
+        tx, ty, tc = vf[:, :1] * axf[cell_of], vf[:, 1:] * ayf[cell_of], cf[cell_of]
+        z0 = tx + ty + tc
+        if exact:
+            pos0, neg0, unsure = _filtered_signs(z0, np.abs(tx) + np.abs(ty) + np.abs(tc))
+            if unsure.size:
+                i, jj = np.divmod(unsure, width)
+                z = _exact_pre(v_flat, ax, ay, c_all, i, cell_of[i], jj)
+                pos0.ravel()[unsure], neg0.ravel()[unsure] = z > 0, z < 0
+        else:
+            z0[np.abs(z0) <= eps[cell_of]] = 0.0
+            pos0, neg0 = z0 > 0, z0 < 0
+        del tx, ty, tc, z0
+        bits0 = np.logical_or.reduceat(pos0, first0, axis=0)
+        straddles = bits0 & np.logical_or.reduceat(neg0, first0, axis=0)
+        del pos0, neg0
+        counts0 = np.diff(np.append(first0, len(v_flat)))
+        _, nxt0, local0 = _block_layout(0, counts0)
+        vb, cb, nb, lb = _Buffer(v_flat), _Buffer(cell_of), _Buffer(nxt0), _Buffer(local0)
+        vfb = _Buffer(vf) if exact else vb
+        root = _Buffer(np.arange(n_roots))
+        alive = _Buffer(np.ones(n_roots, dtype=bool))
+        bits = _Buffer(bits0)
+        n_alive = n_roots
+        for j in range(width):
+            n_cells = root.size
+            cand = straddles[root.view, j] & alive.view
+            if not cand.any():
+                continue
+            v_all, c_of, v_app = vb.view, cb.view, vfb.view
+            idx = np.flatnonzero(cand[c_of])
+            owner = c_of[idx]
+            r_c = root.data[owner]
+            tx, ty, tc = v_app[idx, 0] * axf[r_c, j], v_app[idx, 1] * ayf[r_c, j], cf[r_c, j]
+            z_c = tx + ty + tc
+            if exact:
+                p_c, n_c, unsure = _filtered_signs(z_c, np.abs(tx) + np.abs(ty) + np.abs(tc))
+                if unsure.size:
+                    z = _exact_pre(v_all, ax, ay, c_all, idx[unsure], r_c[unsure], j)
+                    p_c[unsure], n_c[unsure] = z > 0, z < 0
+            else:
+                z_c[np.abs(z_c) <= eps[r_c, j]] = 0.0
+                p_c, n_c = z_c > 0, z_c < 0
+            c_first = _starts(owner)
+            c_cells = owner[c_first]
+            cpos = np.logical_or.reduceat(p_c, c_first)
+            bits.data[c_cells, j] = cpos
+            splits = cpos & np.logical_or.reduceat(n_c, c_first)
+            if not splits.any():
+                continue
+            to_split = c_cells[splits]
+            n_split = len(to_split)
+            # vertices of the cells to split, with signs and successors
+            in_split = np.repeat(splits, np.diff(np.append(c_first, len(idx))))
+            sidx = idx[in_split]
+            pos = np.zeros(len(v_all), dtype=bool)
+            neg = np.zeros(len(v_all), dtype=bool)
+            pos[sidx], neg[sidx] = p_c[in_split], n_c[in_split]
+            nx = nb.data[sidx]
+            cross = (pos[sidx] & neg[nx]) | (neg[sidx] & pos[nx])
+            ci, cj = sidx[cross], nx[cross]
+            if exact:
+                r_ci = root.data[c_of[ci]]  # ci and cj lie in the same cell
+                za = _exact_pre(v_all, ax, ay, c_all, ci, r_ci, j)
+                zb = _exact_pre(v_all, ax, ay, c_all, cj, r_ci, j)
+            else:
+                z = np.zeros(len(v_all))
+                z[sidx] = z_c[in_split]
+                za, zb = z[ci], z[cj]
+            t = za / (za - zb)
+            new_v = v_all[ci] + t[:, None] * (v_all[cj] - v_all[ci])
+            rank = np.full(n_cells, -1, dtype=np.intp)
+            rank[to_split] = np.arange(n_split)
+            old_p, old_n = sidx[~neg[sidx]], sidx[~pos[sidx]]
+            child = np.concatenate(
+                [
+                    2 * rank[c_of[old_p]],
+                    2 * rank[c_of[ci]],
+                    2 * rank[c_of[old_n]] + 1,
+                    2 * rank[c_of[ci]] + 1,
+                ]
+            )
+            loc = lb.data
+            key = np.concatenate([2 * loc[old_p], 2 * loc[ci] + 1, 2 * loc[old_n], 2 * loc[ci] + 1])
+            order = np.argsort(child * (2 * len(v_all) + 2) + key, kind="stable")
+            child = child[order]
+            counts = np.bincount(child, minlength=2 * n_split)
+            _, nxt_new, local_new = _block_layout(vb.size, counts)
+            if exact:
+                new_vf = _approx(new_v)
+                vfb.append(np.concatenate([v_app[old_p], new_vf, v_app[old_n], new_vf])[order])
+            vb.append(np.concatenate([v_all[old_p], new_v, v_all[old_n], new_v])[order])
+            cb.append(n_cells + child)
+            nb.append(nxt_new)
+            lb.append(local_new)
+            root.append(np.repeat(root.data[to_split], 2))
+            alive.append(np.ones(2 * n_split, dtype=bool))
+            alive.data[to_split] = False
+            child_bits = np.repeat(bits.data[to_split], 2, axis=0)
+            child_bits[1::2, j] = False
+            bits.append(child_bits)
+            n_alive += n_split
+            if max_cells is not None and n_alive > max_cells:
+                return [], _items_from_state(layer, start_state, setup.exact)
+        bar.set_postfix(layer=layer + 1, cells=n_alive)
+        # compact: keep the living cells, in order of creation (= order in the buffer)
+        live = alive.view
+        keep_v = live[cb.view]
+        v_flat = vb.view[keep_v]
+        cell_of = (np.cumsum(live) - 1)[cb.view[keep_v]]
+        live_root = root.view[live]
+        live_bits = bits.view[live]
+        pattern = np.concatenate([pattern[live_root], live_bits], axis=1)
+        if layer == setup.n_hidden_layers - 1:
+            break
+        h_mat = a_all[live_root]
+        h_off = c_all[live_root]
+        off = ~live_bits
+        if exact and setup.slope == 0:
+            h_mat[off] = flint.fmpq(0)
+            h_off[off] = flint.fmpq(0)
+        else:
+            h_mat[off] = h_mat[off] * setup.slope
+            h_off[off] = h_off[off] * setup.slope
+        if not exact:
+            s_prev = s_l[live_root]
+            s_prev[off] = s_prev[off] * abs(setup.slope)
+    blocks = np.split(v_flat, _starts(cell_of)[1:])
+    return list(zip(pattern, blocks, strict=True)), None
+
+
+def _items_from_state(layer: int, state: tuple[Any, ...], exact: bool) -> list[_Item]:
+    """Depth-first work items for the cells at the start of ``layer`` (batched engine state)."""
+    v_flat, cell_of, h_mat, h_off, s_prev, pattern = state
+    blocks = np.split(v_flat, _starts(cell_of)[1:])
+    items: list[_Item] = []
+    for c, block in enumerate(blocks):
+        if h_mat is None:
+            items.append((layer, block, None, None, None, s_prev[0], [pattern[c]]))
+        else:
+            s_c = None if exact else s_prev[c]
+            items.append((layer, block, None, h_mat[c], h_off[c], s_c, [pattern[c]]))
+    items.reverse()  # the depth-first stack pops from the end: keep the cells' order
+    return items
+
+
+def split_cells(
+    net: ReLUNet,
+    domain_a: Any,
+    domain_b: Any,
+    domain_vertices: Any,
+    *,
+    exact: bool = False,
+    tol: float = 1e-9,
+    progress: bool = False,
+    max_cells: int | None = None,
+) -> tuple[list[SplitCell], bool]:
+    """All full-dimensional activation cells of a ReLU network on a bounded polytope.
+
+    Parameters
+    ----------
+    net : ReLUNet
+        The network (ReLU or leaky ReLU), with 1, 2 or 3 inputs.
+    domain_a, domain_b : array-like, shapes (m, d) and (m,)
+        The domain ``{x : domain_a x <= domain_b}``, bounded and full-dimensional.
+    domain_vertices : array-like, shape (k, d)
+        Its vertices (for a box, the ``2^d`` corners), each exactly once.
+    exact : bool, default False
+        Exact rational arithmetic (python-flint) throughout: the network, the domain and the
+        returned vertices are exact rationals and no tolerance is used.
+    tol : float, default 1e-9
+        Relative tolerance of float mode: a pre-activation ``z_j`` is taken to be 0 at a vertex
+        when ``|z_j| <= tol * scale_j``, where ``scale_j`` bounds the magnitude of the terms summed
+        to form ``z_j`` on the domain (``|W| s + |b|`` layer by layer, starting from
+        ``s = max |x|`` over the domain), so cancellation in the weights is recognised.
+    progress : bool, default False
+        Show a progress bar counting finished cells.
+    max_cells : int, optional
+        Stop after this many cells and return them with ``complete=False``.
+
+    Returns
+    -------
+    cells : list of SplitCell
+        Every full-dimensional activation cell (closure of the set of domain points sharing a
+        pattern) exactly once; lower-dimensional pieces are never returned.
+    complete : bool
+        ``False`` if ``max_cells`` stopped the enumeration early.
+
+    Raises
+    ------
+    InvalidInputError
+        If the input dimension is not 1, 2 or 3, the shapes disagree, or ``domain_vertices`` is
+        not the list of the domain's vertices.
+
+    Notes
+    -----
+    For hidden layer ``l`` a cell's pre-activations are affine, ``z = A x + c`` (composed from the
+    weights and the cell's pattern), and are evaluated at its vertices. A neuron that takes both
+    signs cuts the cell into ``{z >= 0}`` and ``{z <= 0}``: each side keeps its old vertices on
+    that side and gains the points where ``z = 0`` crosses an edge. A neuron that does not change
+    sign on a cell fixes its pattern directly. No linear program is solved.
+
+    - In 2-D cells are counter-clockwise polygons (the returned vertices are in that order) and
+      all cells are cut at once, one neuron at a time, with array operations over the cells
+      whose ancestor at the start of the layer the neuron crosses.
+    - In 1-D and 3-D cells are cut one at a time, depth first, keeping their edges: a cut side
+      keeps its old edges, the crossed edges' halves and the edges of the cut face (a polygon
+      ordered by angle in 3-D); pre-activations of new vertices are interpolated along their
+      edge, so signs are never re-evaluated.
+
+    Work is about the number of cells times the width times the vertices per cell. With
+    ``max_cells`` the cells are finished depth first so the enumeration can stop after exactly
+    that many.
+
+    Float mode snaps values within the tolerance to 0, so hyperplanes through vertices and
+    parallel or repeated neurons are handled, but cells thinner than about ``tol`` times the
+    domain's size are merged into neighbours or lost. ``exact=True`` has no such limit.
+
+    Examples
+    --------
+    ``max(x, y) = relu(x - y) + relu(y) - relu(-y)`` has 4 activation cells on ``[-1, 1]^2``:
+
+    >>> from neurogeom.nets import ReLUNet
+    >>> net = ReLUNet([[[1, -1], [0, 1], [0, -1]], [[1, 1, -1]]])
+    >>> box_a = [[1, 0], [0, 1], [-1, 0], [0, -1]]
+    >>> corners = [[-1, -1], [1, -1], [1, 1], [-1, 1]]
+    >>> cells, complete = split_cells(net, box_a, [1, 1, 1, 1], corners, exact=True)
+    >>> complete, sorted(c.pattern_string for c in cells)
+    (True, ['001', '010', '101', '110'])
+    >>> from neurogeom.core.polyhedra import polytope_volume
+    >>> sum(polytope_volume(c.vertices, exact=True) for c in cells)
+    Fraction(4, 1)
+    """
+    if not isinstance(net, ReLUNet):
+        raise InvalidInputError(f"split_cells needs a ReLUNet, got {type(net).__name__}")
+    tol = check_tol(tol)
+    if max_cells is not None and (not isinstance(max_cells, int | np.integer) or max_cells < 1):
+        raise InvalidInputError(f"max_cells must be a positive integer or None, got {max_cells!r}")
+    d = net.n_inputs
+    if d not in (1, 2, 3):
+        raise InvalidInputError(
+            f"split_cells handles input dimension 1, 2 or 3; this network has {d} inputs "
+            "(use the LP-based region search for higher dimensions)"
+        )
+    if exact:
+        a = _to_fmpq_array(domain_a, "domain_a")
+        b = _to_fmpq_array(domain_b, "domain_b")
+        verts = _to_fmpq_array(domain_vertices, "domain_vertices")
+        enet = net.to_exact()
+        ws = [_to_fmpq_array(w, "weight") for w in enet.weights]
+        bs = [_to_fmpq_array(v, "bias") for v in enet.biases]
+        q = Fraction(enet.negative_slope)
+        slope: Any = flint.fmpq(q.numerator, q.denominator)
+        one: Any = flint.fmpq(1)
+    else:
+        a = _to_float_array(domain_a, "domain_a")
+        b = _to_float_array(domain_b, "domain_b")
+        verts = _to_float_array(domain_vertices, "domain_vertices")
+        fnet = net.to_float()
+        ws = [np.asarray(w, dtype=np.float64) for w in fnet.weights]
+        bs = [np.asarray(v, dtype=np.float64) for v in fnet.biases]
+        slope = float(fnet.negative_slope)
+        one = 1.0
+    if a.ndim != 2 or a.shape[1] != d or b.shape != (a.shape[0],):
+        raise InvalidInputError(
+            f"domain_a must have shape (m, {d}) and domain_b shape (m,), got {np.shape(a)} and "
+            f"{np.shape(b)}"
+        )
+    if verts.ndim != 2 or verts.shape[1] != d or len(verts) < d + 1:
+        raise InvalidInputError(
+            f"domain_vertices must have shape (k, {d}) with k >= {d + 1}, got {np.shape(verts)}"
+        )
+    edges: np.ndarray | None = _domain_edges(a, b, verts, exact, tol)
+    if d == 2:  # polygons in counter-clockwise order need no edge list
+        verts = verts[order_polygon(verts, return_index=True)]
+        edges = None
+
+    setup = _Setup(ws, bs, slope, one, exact, tol, 0.0)
+    out_verts = _fmpq_to_fraction if exact else (lambda v: v)
+    cells: list[SplitCell] = []
+
+    def emit(bits: list[np.ndarray], v: np.ndarray) -> None:
+        pattern = np.concatenate(bits) if bits else np.zeros(0, dtype=bool)
+        vv = out_verts(v)
+        pattern.flags.writeable = False
+        vv.flags.writeable = False
+        cells.append(SplitCell(pattern, vv))
+        bar.update()
+
+    xmax = np.abs(fractions_to_float(verts) if exact else verts).max(axis=0)
+    setup.merge_eps = tol * float(xmax.max())
+    with progress_bar(progress, desc="cells", unit="cell") as bar:
+        if setup.n_hidden_layers == 0:
+            emit([], verts.copy())
+            return cells, True
+        stack: list[_Item]
+        if edges is None:
+            found, fallback = _batched_polygons(verts, xmax, setup, max_cells, bar)
+            for pattern, v in found:
+                emit([pattern], v)
+            if fallback is None:
+                return cells, True
+            stack = fallback
+        else:
+            stack = [(0, verts, edges, None, None, xmax, [])]
+        complete = _depth_first(stack, setup, emit, max_cells)
+    return cells, complete

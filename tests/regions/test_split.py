@@ -1,0 +1,421 @@
+"""Tests of the split engine (:func:`neurogeom.regions.split.split_cells`).
+
+Counts are pinned on the reference cases of ``specs/regions-and-tropical.md`` §4 (RG2, RG9, RG10,
+RG11, RG14, RG15); laws checked on random nets, exact and float: the cells tile the domain, each
+cell's centroid has the cell's pattern, both modes agree, and every pattern seen at sampled points
+belongs to a returned cell.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from neurogeom.core.errors import InvalidInputError
+from neurogeom.core.polyhedra import polytope_volume
+from neurogeom.nets import ReLUNet
+from neurogeom.regions.split import SplitCell, split_cells
+
+MODES = [pytest.param(False, id="float"), pytest.param(True, id="exact")]
+
+
+def box(lo, hi, d):
+    """H-representation and corners of ``[lo, hi]^d``."""
+    a = np.vstack([np.eye(d, dtype=int), -np.eye(d, dtype=int)])
+    b = [hi] * d + [-lo] * d
+    corners = [list(c) for c in itertools.product([lo, hi], repeat=d)]
+    return a, b, corners
+
+
+def box_volume(lo, hi, d):
+    return Fraction(hi - lo) ** d
+
+
+def patterns(cells):
+    return sorted(c.pattern_string for c in cells)
+
+
+def total_volume(cells, exact):
+    return sum(polytope_volume(c.vertices, exact=exact) for c in cells)
+
+
+def check_cells(net, cells, domain_volume, *, exact):
+    """Tiling, distinct patterns, centroid has the pattern (checked exactly)."""
+    vol = total_volume(cells, exact)
+    if exact:
+        assert vol == domain_volume
+    else:
+        assert vol == pytest.approx(float(domain_volume), rel=1e-9)
+    assert len(set(patterns(cells))) == len(cells)  # activation cells are convex
+    enet = net.to_exact()
+    for cell in cells:
+        centroid = SplitCell(cell.pattern, _exact(cell.vertices)).centroid()
+        got = enet.activation_patterns(centroid[None, :])[0]
+        assert np.array_equal(got, cell.pattern), (cell, got)
+
+
+def _exact(vertices):
+    if vertices.dtype == object:
+        return vertices
+    return np.vectorize(Fraction, otypes=[object])(vertices)
+
+
+# -- reference cases ----------------------------------------------------------------------------
+@pytest.mark.parametrize("exact", MODES)
+def test_max_of_two_rg11(exact):
+    net = ReLUNet([[[1, -1], [0, 1], [0, -1]], [[1, 1, -1]]])
+    cells, complete = split_cells(net, *box(-1, 1, 2), exact=exact)
+    assert complete
+    assert patterns(cells) == ["001", "010", "101", "110"]
+    check_cells(net, cells, box_volume(-1, 1, 2), exact=exact)
+
+
+@pytest.mark.parametrize("exact", MODES)
+def test_rg2_nested_relu(exact):
+    net = ReLUNet([np.eye(2), [[1, -1]], [[1]]])
+    cells, complete = split_cells(net, *box(-1, 1, 2), exact=exact)
+    assert complete and len(cells) == 5
+    # x1, x2 <= 0: the second layer's pre-activation is identically 0 there, inactive, no split.
+    assert patterns(cells) == ["000", "010", "101", "110", "111"]
+    check_cells(net, cells, box_volume(-1, 1, 2), exact=exact)
+
+
+def _deep_2d():
+    """RG15 "deep-2d" as a plain ReLU net.
+
+    The spec's layers are x -> max(W x + b, t) (TropicalNN thresholds). Since
+    max(z, t) = relu(z - t) + t, the same function is the ReLU net with biases b - t in each
+    hidden layer and W_next @ t added to the next layer's bias:
+    t = [[0, 0], [-1, 0]] gives hidden biases [0, -1] and [0, 1] + [1, 0] = [1, 1], output bias
+    [1, -2] @ [-1, 0] = -1.
+    """
+    return ReLUNet([np.eye(2), [[1, -1], [1, 1]], [[1, -2]]], [[0, -1], [1, 1], [-1]])
+
+
+@pytest.mark.parametrize("exact", MODES)
+def test_rg15_deep_2d(exact):
+    net = _deep_2d()
+    cells, complete = split_cells(net, *box(-10, 10, 2), exact=exact)
+    assert complete and len(cells) == 6
+    maps = set()
+    for cell in cells:
+        m, c = net.to_exact().local_affine_map(cell.pattern)
+        maps.add((int(m[0, 0]), int(m[0, 1]), int(c[0])))
+    assert maps == {(0, 0, -2), (-1, 0, -2), (0, -3, 1), (0, -2, -1), (-1, -3, 1), (-2, -2, -1)}
+    check_cells(net, cells, box_volume(-10, 10, 2), exact=exact)
+
+
+def _generic_one_layer(n, d, seed, radius):
+    """One hidden layer of ``n`` Gaussian neurons whose arrangement's vertices lie in the box."""
+    rng = np.random.default_rng(seed)
+    w = rng.standard_normal((n, d))
+    b = rng.standard_normal(n)
+    for rows in itertools.combinations(range(n), d):
+        x = np.linalg.solve(w[list(rows)], -b[list(rows)])
+        assert np.abs(x).max() < radius / 2, "arrangement vertex outside the box: pick a seed"
+    return ReLUNet([w, rng.standard_normal((1, n))], [b, [0.0]])
+
+
+@pytest.mark.parametrize("exact", MODES)
+@pytest.mark.parametrize(("n", "d", "expected"), [(4, 2, 11), (6, 2, 22), (12, 2, 79), (5, 3, 26)])
+def test_rg9_generic_arrangement(n, d, expected, exact):
+    assert expected == sum(math.comb(n, i) for i in range(d + 1))
+    net = _generic_one_layer(n, d, seed=3, radius=1000)
+    cells, complete = split_cells(net, *box(-1000, 1000, d), exact=exact)
+    assert complete and len(cells) == expected
+    assert len(set(patterns(cells))) == expected
+    vol = total_volume(cells, exact)
+    if exact:
+        assert vol == box_volume(-1000, 1000, d)
+    else:
+        assert vol == pytest.approx(2000.0**d, rel=1e-9)
+
+
+def _tent(k):
+    t = ReLUNet([[[1], [1]], [[2, -4]]], [[0, "-1/2"], [0]])
+    net = t
+    for _ in range(k - 1):
+        net = net.compose(t)
+    return net
+
+
+@pytest.mark.parametrize("exact", MODES)
+@pytest.mark.parametrize("k", [1, 2, 3, 4])
+def test_rg10_tent_1d(k, exact):
+    net = _tent(k)
+    cells, complete = split_cells(net, [[1], [-1]], [1, 0], [[0], [1]], exact=exact)
+    assert complete and len(cells) == 2**k
+    check_cells(net, cells, Fraction(1), exact=exact)
+    if exact:
+        ends = sorted(x for c in cells for x in c.vertices[:, 0])
+        assert set(ends) == {Fraction(i, 2**k) for i in range(2**k + 1)}
+
+
+@pytest.mark.parametrize("exact", MODES)
+def test_rg14_sectors(exact):
+    net = ReLUNet([[[2, 0], [0, 3], [2, 3]], [[1, 1, -1]]])
+    cells, _ = split_cells(net, *box(-1, 1, 2), exact=exact)
+    assert len(cells) == 6
+    check_cells(net, cells, box_volume(-1, 1, 2), exact=exact)
+
+
+# -- degenerate neurons -------------------------------------------------------------------------
+@pytest.mark.parametrize("exact", MODES)
+def test_degenerate_neurons(exact):
+    # duplicate, zero, constant positive, constant negative, parallel, through two corners,
+    # missing the domain.
+    w = [[1, 0], [1, 0], [0, 0], [0, 0], [0, 0], [2, 0], [1, -1], [1, 1]]
+    b = [0, 0, 0, 1, -1, -1, 0, 5]
+    net = ReLUNet([w, [[1] * 8]], [b, [0]])
+    cells, _ = split_cells(net, *box(-1, 1, 2), exact=exact)
+    # lines x = 0, x = 1/2, x = y: 6 cells in the square
+    assert len(cells) == 6
+    for c in cells:
+        p = c.pattern
+        assert p[0] == p[1] and not p[2] and p[3] and not p[4] and p[7]
+    check_cells(net, cells, box_volume(-1, 1, 2), exact=exact)
+
+
+@pytest.mark.parametrize("exact", MODES)
+def test_hyperplanes_through_vertices_3d(exact):
+    # x + y + z = 1 passes through three corners of [0, 1]^3; x = y through an edge.
+    net = ReLUNet([[[1, 1, 1], [1, -1, 0], [0, 0, 1]], [[1, 1, 1]]], [[-1, 0, 0], [0]])
+    cells, _ = split_cells(net, *box(0, 1, 3), exact=exact)
+    assert len(cells) == 4
+    check_cells(net, cells, Fraction(1), exact=exact)
+
+
+@pytest.mark.parametrize("exact", MODES)
+def test_polytope_domain(exact):
+    # the triangle x >= 0, y >= 0, x + y <= 2 and the simplex in 3-D
+    net = ReLUNet([[[1, -1], [1, 0]], [[1, 1]]], [[0, -1], [0]])
+    a, b = [[-1, 0], [0, -1], [1, 1]], [0, 0, 2]
+    cells, _ = split_cells(net, a, b, [[2, 0], [0, 0], [0, 2]], exact=exact)
+    # x = y and x = 1 meet on the hypotenuse; x = 1 only cuts the part below the diagonal
+    assert patterns(cells) == ["00", "10", "11"]
+    check_cells(net, cells, Fraction(2), exact=exact)
+    net3 = ReLUNet([[[1, -1, 0], [0, 1, -1]], [[1, 1]]])
+    a3 = [[-1, 0, 0], [0, -1, 0], [0, 0, -1], [1, 1, 1]]
+    simplex = [[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]]
+    cells, _ = split_cells(net3, a3, [0, 0, 0, 1], simplex, exact=exact)
+    assert len(cells) == 4
+    check_cells(net3, cells, Fraction(1, 6), exact=exact)
+
+
+@pytest.mark.parametrize("exact", MODES)
+def test_pyramid_domain_with_degenerate_apex(exact):
+    # four facets meet at the apex (0, 0, 1): the edge rule must not join opposite base corners
+    a = [[0, 0, -1], [1, 0, 1], [-1, 0, 1], [0, 1, 1], [0, -1, 1]]
+    b = [0, 1, 1, 1, 1]
+    verts = [[1, 1, 0], [1, -1, 0], [-1, 1, 0], [-1, -1, 0], [0, 0, 1]]
+    net = ReLUNet([[[1, 0, 0], [0, 1, 0], [0, 0, 2]], [[1, 1, 1]]], [[0, 0, -1], [0]])
+    cells, _ = split_cells(net, a, b, verts, exact=exact)
+    assert len(cells) == 8
+    check_cells(net, cells, Fraction(4, 3), exact=exact)
+
+
+@pytest.mark.parametrize("exact", MODES)
+def test_leaky_relu(exact):
+    rng = np.random.default_rng(5)
+    ws = [rng.integers(-3, 4, (4, 2)), rng.integers(-3, 4, (3, 4)), rng.integers(-3, 4, (1, 3))]
+    bs = [rng.integers(-2, 3, 4), rng.integers(-2, 3, 3), [0]]
+    net = ReLUNet(ws, bs, negative_slope="1/4")
+    cells, _ = split_cells(net, *box(-2, 2, 2), exact=exact)
+    check_cells(net, cells, box_volume(-2, 2, 2), exact=exact)
+
+
+def test_no_hidden_layer():
+    cells, complete = split_cells(ReLUNet([[[1, 2]]]), *box(0, 1, 2), exact=True)
+    assert complete and len(cells) == 1 and cells[0].pattern.shape == (0,)
+    assert polytope_volume(cells[0].vertices, exact=True) == 1
+
+
+# -- exact vs float, oracle ---------------------------------------------------------------------
+@st.composite
+def small_nets(draw, d):
+    widths = draw(st.lists(st.integers(1, 4), min_size=1, max_size=3))
+    arch = [d, *widths, 1]
+    ints = st.integers(-2, 2)
+    ws, bs = [], []
+    for n_in, n_out in itertools.pairwise(arch):
+        w = [[draw(ints) for _ in range(n_in)] for _ in range(n_out)]
+        b = [draw(ints) for _ in range(n_out)]
+        if n_out > 1 and draw(st.booleans()):  # force a duplicate or a parallel neuron
+            k = draw(st.integers(1, 2))
+            w[-1] = [k * v for v in w[0]]
+            b[-1] = draw(st.sampled_from([k * b[0], b[0], b[0] + 1]))
+        ws.append(w)
+        bs.append(b)
+    return ReLUNet(ws, bs, exact=True)
+
+
+def _sample_patterns(net, d, rng, n_points=150):
+    """Exact patterns at random rational points of [-2, 2]^d off every hyperplane."""
+    q = 1_000_003
+    pts = rng.integers(-2 * q, 2 * q + 1, (n_points, d))
+    x = np.vectorize(lambda v: Fraction(int(v), q), otypes=[object])(pts)
+    zs = net.preactivations(x)[:-1]
+    off = np.ones(n_points, dtype=bool)
+    for z in zs:
+        off &= np.all(z != 0, axis=1)
+    return {"".join("1" if v else "0" for v in p) for p in net.activation_patterns(x[off])}
+
+
+@pytest.mark.parametrize("d", [2, 3])
+@given(data=st.data())
+def test_exact_and_float_agree_and_cover_samples(d, data):
+    net = data.draw(small_nets(d))
+    dom = box(-2, 2, d)
+    exact_cells, _ = split_cells(net, *dom, exact=True)
+    float_cells, _ = split_cells(net.to_float(), *dom, exact=False)
+    assert len(exact_cells) == len(float_cells)
+    assert patterns(exact_cells) == patterns(float_cells)
+    assert len(set(patterns(exact_cells))) == len(exact_cells)
+    check_cells(net, exact_cells, box_volume(-2, 2, d), exact=True)
+    seed = data.draw(st.integers(0, 2**32 - 1))
+    seen = _sample_patterns(net, d, np.random.default_rng(seed))
+    assert seen <= set(patterns(exact_cells))
+
+
+@pytest.mark.parametrize("exact", MODES)
+def test_random_nets_tile_box(exact):
+    rng = np.random.default_rng(11)
+    for d in (2, 3):
+        for _ in range(3):
+            arch = [d, 5, 4, 1]
+            ws = [rng.standard_normal((o, i)) for i, o in itertools.pairwise(arch)]
+            bs = [rng.standard_normal(o) for o in arch[1:]]
+            net = ReLUNet(ws, bs)
+            cells, _ = split_cells(net, *box(-2, 2, d), exact=exact)
+            check_cells(net, cells, box_volume(-2, 2, d), exact=exact)
+
+
+def test_float_matches_exact_on_gaussian_net():
+    rng = np.random.default_rng(2)
+    arch = [2, 12, 12, 1]
+    ws = [rng.standard_normal((o, i)) for i, o in itertools.pairwise(arch)]
+    bs = [rng.standard_normal(o) for o in arch[1:]]
+    net = ReLUNet(ws, bs)
+    f_cells, _ = split_cells(net, *box(-3, 3, 2))
+    e_cells, _ = split_cells(net, *box(-3, 3, 2), exact=True)
+    assert patterns(f_cells) == patterns(e_cells)
+    for fc, ec in zip(
+        sorted(f_cells, key=lambda c: c.pattern_string),
+        sorted(e_cells, key=lambda c: c.pattern_string),
+        strict=True,
+    ):
+        assert polytope_volume(fc.vertices) == pytest.approx(
+            float(polytope_volume(ec.vertices, exact=True)), rel=1e-9, abs=1e-12
+        )
+
+
+def test_scale_invariance_of_tolerance():
+    # Scaling a hidden layer's weights and biases, or the inputs, does not change the cells.
+    a, b, corners = box(-10, 10, 2)
+    big = ReLUNet([np.eye(2) * 1e6, [[1, -1], [1, 1]], [[1, -2]]], [[0, -1e6], [1e6, 1e6], [-1]])
+    assert len(split_cells(big, a, b, corners)[0]) == 6
+    small = ReLUNet([np.eye(2) * 1e8, [[1, -1], [1, 1]], [[1, -2]]], [[0, -1], [1, 1], [-1]])
+    cells, _ = split_cells(small, a, np.array(b) * 1e-8, np.array(corners) * 1e-8)
+    assert len(cells) == 6
+    assert total_volume(cells, False) == pytest.approx(400e-16, rel=1e-9)
+
+
+@pytest.mark.parametrize("exact", MODES)
+def test_2d_engine_matches_3d_engine_on_prisms(exact):
+    # The 2-D engine (all cells at once) and the 3-D engine (cell by cell, with edges) are
+    # different code: a 2-D net that ignores a third input has prisms over the 2-D cells.
+    rng = np.random.default_rng(8)
+    arch = [2, 8, 8, 1]
+    ws = [rng.integers(-3, 4, (o, i)) for i, o in itertools.pairwise(arch)]
+    bs = [rng.integers(-3, 4, o) for o in arch[1:]]
+    net2 = ReLUNet(ws, bs)
+    net3 = ReLUNet([np.hstack([ws[0], np.zeros((8, 1), dtype=int)]), *ws[1:]], bs)
+    cells2, _ = split_cells(net2, *box(-3, 3, 2), exact=exact)
+    a3, _, _ = box(0, 1, 3)
+    b3 = [3, 3, 1, 3, 3, 0]
+    corners3 = [[x, y, z] for x, y in itertools.product([-3, 3], repeat=2) for z in (0, 1)]
+    cells3, _ = split_cells(net3, a3, b3, corners3, exact=exact)
+    assert patterns(cells2) == patterns(cells3)
+    area = {c.pattern_string: polytope_volume(c.vertices, exact=exact) for c in cells2}
+    assert len(cells3) > 20
+    for c in cells3:
+        vol = polytope_volume(c.vertices, exact=exact)
+        if exact:
+            assert vol == area[c.pattern_string]
+        else:
+            assert vol == pytest.approx(area[c.pattern_string], rel=1e-9)
+
+
+@pytest.mark.parametrize("d", [2, 3])
+def test_max_cells_stops_in_any_layer(d):
+    rng = np.random.default_rng(4)
+    arch = [d, 6, 6, 6, 1]
+    ws = [rng.standard_normal((o, i)) for i, o in itertools.pairwise(arch)]
+    bs = [rng.standard_normal(o) for o in arch[1:]]
+    net = ReLUNet(ws, bs)
+    dom = box(-3, 3, d)
+    everything, complete = split_cells(net, *dom)
+    assert complete
+    total = len(everything)
+    for budget in (1, 7, total // 2, total - 1, total, total + 5):
+        cells, complete = split_cells(net, *dom, max_cells=budget)
+        assert complete == (budget >= total)
+        assert len(cells) == min(budget, total)
+        assert set(patterns(cells)) <= set(patterns(everything))
+        assert len(set(patterns(cells))) == len(cells)
+
+
+# -- options and errors -------------------------------------------------------------------------
+def test_max_cells_and_progress():
+    net = _generic_one_layer(6, 2, seed=3, radius=1000)
+    dom = box(-1000, 1000, 2)
+    cells, complete = split_cells(net, *dom, max_cells=5, progress=True)
+    assert not complete and len(cells) == 5
+    all_cells, complete = split_cells(net, *dom, max_cells=22)
+    assert complete and len(all_cells) == 22
+    assert set(patterns(cells)) <= set(patterns(all_cells))
+
+
+def test_cells_are_values():
+    net = ReLUNet([[[1, -1], [0, 1], [0, -1]], [[1, 1, -1]]])
+    cells, _ = split_cells(net, *box(-1, 1, 2), exact=True)
+    again, _ = split_cells(net, *box(-1, 1, 2), exact=True)
+    assert cells == again and len({*cells, *again}) == len(cells)
+    c = cells[0]
+    assert repr(c).startswith("SplitCell(pattern=")
+    assert all(isinstance(x, Fraction) for x in c.vertices.ravel())
+    assert not c.vertices.flags.writeable and not c.pattern.flags.writeable
+    d = c.to_dict()
+    assert len(d["pattern"]) == 3 and all(
+        isinstance(x, int | str) for r in d["vertices"] for x in r
+    )
+
+
+def test_errors():
+    net4 = ReLUNet([np.ones((2, 4)), np.ones((1, 2))])
+    with pytest.raises(InvalidInputError, match="dimension 1, 2 or 3"):
+        split_cells(net4, *box(0, 1, 4))
+    net = ReLUNet([np.ones((2, 2)), np.ones((1, 2))])
+    a, b, corners = box(0, 1, 2)
+    with pytest.raises(InvalidInputError, match="violates"):
+        split_cells(net, a, b, [*corners[:-1], [2, 2]])
+    with pytest.raises(InvalidInputError, match="not a vertex"):
+        split_cells(net, a, b, [*corners, ["1/2", 0]], exact=True)
+    with pytest.raises(InvalidInputError, match="twice"):
+        split_cells(net, a, b, [*corners, corners[0]])
+    with pytest.raises(InvalidInputError, match="every vertex"):
+        split_cells(net, a, b, corners[:-1], exact=True)
+    net3 = ReLUNet([np.ones((2, 3)), np.ones((1, 2))])
+    a3, b3, corners3 = box(0, 1, 3)
+    with pytest.raises(InvalidInputError, match="every vertex"):
+        split_cells(net3, a3, b3, corners3[:-1])
+    with pytest.raises(InvalidInputError, match="max_cells"):
+        split_cells(net, a, b, corners, max_cells=0)
+    with pytest.raises(InvalidInputError, match="shape"):
+        split_cells(net, a, b[:-1], corners)
