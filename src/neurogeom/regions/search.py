@@ -87,6 +87,33 @@ def _normalise(g: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return g[keep] / norms[keep, None], h[keep] / norms[keep]
 
 
+def _first_hits(g: np.ndarray, slack: np.ndarray, dirs: np.ndarray) -> np.ndarray:
+    """Rows hit first (and alone) by rays from an interior point.
+
+    ``g`` are unit rows of ``g x <= h`` and ``slack = h - g x0 > 0``. Along ``x0 + t d`` row ``i``
+    is reached at ``t = slack_i / (g_i d)`` when ``g_i d > 0``; the row reached first, if no other
+    row is reached at the same time, carries a facet (the hit point is in its relative interior).
+    Returns a boolean mask over the rows.
+    """
+    rate = g @ dirs.T
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(rate > 0, slack[:, None] / rate, np.inf)
+    order = np.argpartition(t, 1, axis=0)[:2] if len(g) > 1 else np.zeros((1, t.shape[1]), int)
+    cols = np.arange(t.shape[1])
+    first = order[0]
+    t1 = t[first, cols]
+    if len(g) > 1:
+        t2 = t[order[1], cols]
+        lo = np.minimum(t1, t2)
+        first = np.where(t1 <= t2, order[0], order[1])
+        unique = np.isfinite(lo) & (np.maximum(t1, t2) > lo * (1 + 1e-9))
+    else:
+        unique = np.isfinite(t1)
+    out = np.zeros(len(g), dtype=bool)
+    out[first[unique]] = True
+    return out
+
+
 class Searcher:
     """The search engine for one network and domain (create once, call :meth:`run`).
 
@@ -101,10 +128,14 @@ class Searcher:
         where ``scale`` is the size of the domain (or of the first layer's arrangement).
     seed : int or Generator
         For the perturbation of start points that land on a hyperplane.
+    lp_backend : {"highs", "scipy"}
+        ``"scipy"`` rebuilds every LP with :func:`scipy.optimize.linprog` (a benchmark baseline).
     """
 
-    def __init__(self, net: ReLUNet, domain: Domain, *, tol: float, seed: Any = 0) -> None:
+    def __init__(self, net: ReLUNet, domain: Domain, *, tol: float, seed: Any = 0,
+                 lp_backend: str = "highs") -> None:
         self.net = net
+        self.lp_backend = lp_backend
         self.exact = net.exact
         fnet = net.to_float()
         self.wf = [np.asarray(w, dtype=float) for w in fnet.weights]
@@ -131,6 +162,8 @@ class Searcher:
         self.thr = tol * self.scale
         self.cap = self.scale
         self.rng = check_rng(seed)
+        dirs = self.rng.normal(size=(16 * self.n + 32, self.n))
+        self.dirs = dirs / np.linalg.norm(dirs, axis=1, keepdims=True)
         self.n_lps = 0
         self.deadline: float | None = None
         self.max_cells: int | None = None
@@ -256,9 +289,20 @@ class Searcher:
             vmax = v + np.maximum(u * lo, u * hi).sum(axis=1)
             return (vmin < -self.thr) & (vmax > self.thr)
         near = np.abs(side0) <= self.thr
-        out = np.zeros(k, dtype=bool)
-        lp = LPModel(node.g, None, node.h)
-        for j in range(k):
+        out = np.abs(side0) < node.radius - self.thr  # the centre's ball meets the plane
+        # rays from the centre: a plane reached before the ray leaves the node crosses it
+        slack = node.h - node.g @ node.point
+        rate = node.g @ self.dirs.T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t_exit = np.where(rate > 0, slack[:, None] / rate, np.inf).min(axis=0)
+            speed = u @ self.dirs.T
+            t_hit = np.where(speed * side0[:, None] < 0, -side0[:, None] / speed, np.inf)
+        out |= (t_hit < t_exit[None, :] * (1 - 1e-9)).any(axis=1) & ~near
+        todo = np.flatnonzero(~out)
+        if len(todo) == 0:
+            return out
+        lp = LPModel(node.g, None, node.h, backend=self.lp_backend)
+        for j in todo:
             # from the side the centre is on, can the node reach beyond the hyperplane?
             if near[j]:
                 lo_r = lp.solve(u[j])
@@ -301,7 +345,8 @@ class Searcher:
         mat[:kn, n] = 1.0
         mat[kn:, :n] = u
         lp = LPModel(mat, None, np.concatenate([node.h, np.zeros(k)]),
-                     col_lower=[*[-np.inf] * n, 0.0], col_upper=[*[np.inf] * n, self.cap])
+                     col_lower=[*[-np.inf] * n, 0.0], col_upper=[*[np.inf] * n, self.cap],
+                     backend=self.lp_backend)
         rows = np.arange(kn, kn + k)
         current = np.zeros(k)
         cheb_cost = np.zeros(n + 1)
@@ -355,6 +400,10 @@ class Searcher:
         others = sigma[:, None] * (u @ feet.T + v[:, None])
         np.fill_diagonal(others, np.inf)
         ok &= (others >= self.thr).all(axis=0)
+        rows_g = np.concatenate([node.g, -sigma[:, None] * u]) if len(node.h) else \
+            -sigma[:, None] * u
+        slack = np.concatenate([node.h - node.g @ centre, dist]) if len(node.h) else dist
+        ok |= _first_hits(rows_g, slack, self.dirs)[len(node.h):]
         essential = ok
         if came_from >= 0:
             essential[came_from] = True
