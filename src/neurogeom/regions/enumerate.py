@@ -111,7 +111,7 @@ def _run_search(net: ReLUNet, domain: Domain, *, tol: float, seed: int, deadline
         except KeyboardInterrupt:
             save()
             raise
-        partial = list(getattr(state, "partial_cells", []))
+        partial = list(state.partial)
         if not done or checkpoint is not None:
             save()
     return state, done, partial
@@ -351,7 +351,7 @@ def _assemble(net: ReLUNet, domain: Domain, raw: list[RawCell],
     vert_of: list[np.ndarray | None] = []
     for k, cell in enumerate(raw):
         geo = cell_geometry(net, domain, cell.pattern, cell.point, cell.radius)
-        if method == "split" and exact:
+        if k in given_vertices and exact:
             v = given_vertices[k]
             geo.exact_point = np.array([sum(col, Fraction(0)) / len(col) for col in v.T],
                                        dtype=object)

@@ -170,7 +170,7 @@ def facet_adjacency(net: ReLUNet, cells: list[CellGeometry], *, tol: float, scal
     exact = net.exact
     n_hidden = net.n_hidden
     layer_of = np.concatenate([np.full(stop - start, l) for l, (start, stop) in
-                               enumerate(bounds)])
+                               enumerate(bounds)] + [np.zeros(0, dtype=int)])
     for i, cell in enumerate(cells):
         if progress is not None:
             progress.update()

@@ -73,6 +73,7 @@ class SearchState:
     pending: list[Node] = field(default_factory=list)
     cells: list[RawCell] = field(default_factory=list)
     thin: list[RawCell] = field(default_factory=list)
+    partial: list[RawCell] = field(default_factory=list)  # cells of an interrupted node
     n_lps: int = 0
     n_nodes: int = 0
 
@@ -438,6 +439,7 @@ class Searcher:
         self.max_cells = max_cells
         self.n_cells = len(state.cells)
         self.n_lps = state.n_lps
+        state.partial = []
         try:
             while state.pending:
                 node = state.pending[-1]
@@ -449,7 +451,7 @@ class Searcher:
                     self.process(node, cells.append, nodes.append, thin.append)
                 except _Stop:
                     self.n_cells = before
-                    state.partial_cells = cells  # type: ignore[attr-defined]
+                    state.partial = cells
                     raise
                 state.pending.pop()
                 state.cells.extend(cells)
