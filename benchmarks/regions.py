@@ -62,17 +62,29 @@ def run_sampling(net: ReLUNet, lo: float, hi: float, n: int, seed: int = 0) -> t
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smaller nets, no linprog baseline "
-                        "beyond the first two")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smaller nets, no linprog baseline beyond the first two",
+    )
     parser.add_argument("--samples", type=int, default=1_000_000)
     args = parser.parse_args()
-    archs = [[2, 16, 16, 1], [2, 32, 32, 1], [3, 16, 16, 1], [4, 12, 12, 1], [6, 10, 10, 1],
-             [3, 8, 8, 8, 1], [8, 24, 1]]
+    archs = [
+        [2, 16, 16, 1],
+        [2, 32, 32, 1],
+        [3, 16, 16, 1],
+        [4, 12, 12, 1],
+        [6, 10, 10, 1],
+        [3, 8, 8, 8, 1],
+        [8, 24, 1],
+    ]
     if args.quick:
         archs = archs[:3]
-    header = (f"{'architecture':>14} {'cells':>7} {'search s':>9} {'LPs':>7} "
-              f"{'linprog s':>10} {'ratio':>6} {'split s':>8} {'ratio':>6} "
-              f"{'sampled':>8} {'sample s':>9}")
+    header = (
+        f"{'architecture':>14} {'cells':>7} {'search s':>9} {'LPs':>7} "
+        f"{'linprog s':>10} {'ratio':>6} {'split s':>8} {'ratio':>6} "
+        f"{'sampled':>8} {'sample s':>9}"
+    )
     print(header)
     print("-" * len(header))
     for k, arch in enumerate(archs):
@@ -91,8 +103,10 @@ def main() -> None:
             assert c3 == cells, (c3, cells)
             sp, ratio_sp = f"{t_split:8.2f}", f"{t_split / t_search:5.2f}x"
         found, t_samp = run_sampling(net, -3, 3, args.samples)
-        print(f"{'-'.join(map(str, arch)):>14} {cells:7d} {t_search:9.2f} {lps:7d} {lin:>10} "
-              f"{ratio_lin:>6} {sp:>8} {ratio_sp:>6} {found:8d} {t_samp:9.2f}")
+        print(
+            f"{'-'.join(map(str, arch)):>14} {cells:7d} {t_search:9.2f} {lps:7d} {lin:>10} "
+            f"{ratio_lin:>6} {sp:>8} {ratio_sp:>6} {found:8d} {t_samp:9.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ Exit status: 0 success, 2 bad input (one line on stderr naming the problem), 3 a
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,30 @@ EXIT_BUDGET = 3
 class _Group(click.Group):
     """Turns neurogeom errors into one-line messages and exit codes (no tracebacks)."""
 
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            click.echo(f"neurogeom: error: {exc.format_message()}{where}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except click.Abort:
+            click.echo("neurogeom: aborted", err=True)
+            sys.exit(1)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        if standalone_mode:
+            sys.exit(rv if isinstance(rv, int) else 0)
+        return rv
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -37,16 +62,26 @@ class _Group(click.Group):
         except NeurogeomError as exc:
             click.echo(f"neurogeom: error: {exc}", err=True)
             sys.exit(EXIT_BAD_INPUT)
+        except OSError as exc:
+            click.echo(f"neurogeom: cannot read or write a file: {exc}", err=True)
+            sys.exit(1)
 
 
 def _load(spec: str, *, exact: bool) -> tuple[Any, str]:
     """Load a network from a path or a bundled example name."""
+    from neurogeom.core.errors import InvalidInputError
     from neurogeom.data import example_path, list_examples
     from neurogeom.nets.io import load
 
     path = Path(spec)
-    if not path.exists() and spec in list_examples():
-        path = example_path(spec)
+    if not path.exists():
+        if spec in list_examples():
+            path = example_path(spec)
+        elif not path.suffix:
+            raise InvalidInputError(
+                f"{spec!r} is neither a file nor a bundled example; bundled examples: "
+                f"{', '.join(sorted(list_examples()))}"
+            )
     return load(path, exact=exact), str(path)
 
 
@@ -57,10 +92,22 @@ def _emit(obj: dict[str, Any], as_json: bool, text: str) -> None:
         click.echo(text)
 
 
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Click callback refusing NaN and infinity (FloatRange lets them through)."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number")
+    return value
+
+
 def _info_dict(net: Any) -> dict[str, Any]:
-    return {"architecture": list(net.architecture), "parameters": net.n_parameters,
-            "activation": net.activation, "hidden_neurons": net.n_hidden,
-            "layers": net.n_layers, "exact": net.exact}
+    return {
+        "architecture": list(net.architecture),
+        "parameters": net.n_parameters,
+        "activation": net.activation,
+        "hidden_neurons": net.n_hidden,
+        "layers": net.n_layers,
+        "exact": net.exact,
+    }
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -92,9 +139,11 @@ def info(net: str, as_json: bool) -> None:
     """
     model, path = _load(net, exact=False)
     d = _info_dict(model)
-    text = (f"{path}\n  architecture  {'-'.join(map(str, d['architecture']))}\n"
-            f"  parameters    {d['parameters']}\n  activation    {d['activation']}\n"
-            f"  hidden        {d['hidden_neurons']} neurons in {d['layers'] - 1} layer(s)")
+    text = (
+        f"{path}\n  architecture  {'-'.join(map(str, d['architecture']))}\n"
+        f"  parameters    {d['parameters']}\n  activation    {d['activation']}\n"
+        f"  hidden        {d['hidden_neurons']} neurons in {d['layers'] - 1} layer(s)"
+    )
     _emit(d, as_json, text)
 
 
@@ -114,45 +163,88 @@ def _parse_box(box: tuple[str, str] | None) -> Any:
 
 def _regions_text(res: Any, path: str) -> str:
     c = res.counts()
-    lines = [f"{path}  on {res.domain!r}  ({res.method} engine"
-             f"{', exact' if res.exact else ''})",
-             f"  activation regions              {c['activation_regions']}",
-             f"  linear regions (facet-connected) {c['linear_regions']}",
-             f"  linear regions (point-connected) {c['linear_regions_point_connected']}",
-             f"  bounded linear regions          {c['bounded_regions']}",
-             f"  LPs solved                      {res.stats.get('lps', 0)}",
-             f"  seconds                         {res.stats.get('seconds', 0):.3f}"]
+    lines = [
+        f"{path}  on {res.domain!r}  ({res.method} engine{', exact' if res.exact else ''})",
+        f"  activation regions              {c['activation_regions']}",
+        f"  linear regions (facet-connected) {c['linear_regions']}",
+        f"  linear regions (point-connected) {c['linear_regions_point_connected']}",
+        f"  bounded linear regions          {c['bounded_regions']}",
+        f"  LPs solved                      {res.stats.get('lps', 0)}",
+        f"  seconds                         {res.stats.get('seconds', 0):.3f}",
+    ]
     if not res.complete:
         lines.append("  INCOMPLETE: a budget ran out; counts are lower bounds")
     if res.uncertified:
-        lines.append(f"  {len(res.uncertified)} item(s) could not be certified "
-                     "(see --json); try --exact")
+        lines.append(
+            f"  {len(res.uncertified)} item(s) could not be certified (see --json); try --exact"
+        )
     return "\n".join(lines)
 
 
 @main.command()
 @click.argument("net")
-@click.option("--box", nargs=2, metavar="LO HI",
-              help="Count on the box LO <= x <= HI (numbers, or comma-separated vectors); "
-                   "default: all of R^n.")
+@click.option(
+    "--box",
+    nargs=2,
+    metavar="LO HI",
+    help="Count on the box LO <= x <= HI (numbers, or comma-separated vectors); "
+    "default: all of R^n.",
+)
 @click.option("--exact", is_flag=True, help="Exact rational arithmetic: certified counts.")
-@click.option("--method", type=click.Choice(["auto", "search", "split"]), default="auto",
-              show_default=True, help="Cell engine (split: 2-3 inputs on a box).")
-@click.option("--max-regions", type=int, help="Stop after this many activation cells.")
-@click.option("--time-limit", type=float, help="Stop the cell search after SECONDS.")
-@click.option("--checkpoint", type=click.Path(dir_okay=False),
-              help="Save/resume the search state in this file.")
-@click.option("--workers", type=int, default=1, show_default=True, help="Processes to use.")
-@click.option("--tol", type=float, help="Relative tolerance of float mode.")
-@click.option("--plot", "plot_file", type=click.Path(dir_okay=False),
-              help="Draw the 2-D partition coloured by linear region to this image file.")
+@click.option(
+    "--method",
+    type=click.Choice(["auto", "search", "split"]),
+    default="auto",
+    show_default=True,
+    help="Cell engine (split: 2-3 inputs on a box).",
+)
+@click.option(
+    "--max-regions", type=click.IntRange(min=1), help="Stop after this many activation cells."
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    callback=_finite,
+    help="Stop the cell search after SECONDS.",
+)
+@click.option(
+    "--checkpoint",
+    type=click.Path(dir_okay=False),
+    help="Save/resume the search state in this file.",
+)
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes to use."
+)
+@click.option(
+    "--tol",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    callback=_finite,
+    help="Relative tolerance of float mode (default 1e-9).",
+)
+@click.option(
+    "--plot",
+    "plot_file",
+    type=click.Path(dir_okay=False),
+    help="Draw the 2-D partition coloured by linear region to this image file.",
+)
 @click.option("--cells", is_flag=True, help="With --json: include every cell and region.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def regions(net: str, box: tuple[str, str] | None, exact: bool, method: str,
-            max_regions: int | None, time_limit: float | None, checkpoint: str | None,
-            workers: int, tol: float | None, plot_file: str | None, cells: bool,
-            as_json: bool, quiet: bool) -> None:
+def regions(
+    net: str,
+    box: tuple[str, str] | None,
+    exact: bool,
+    method: str,
+    max_regions: int | None,
+    time_limit: float | None,
+    checkpoint: str | None,
+    workers: int,
+    tol: float | None,
+    plot_file: str | None,
+    cells: bool,
+    as_json: bool,
+    quiet: bool,
+) -> None:
     """Count the activation regions and linear regions of NET exactly.
 
     Reports four counts, each with its definition: activation regions (cells of constant
@@ -165,17 +257,54 @@ def regions(net: str, box: tuple[str, str] | None, exact: bool, method: str,
       neurogeom regions two_moons --box -3 3 --plot moons.png
       neurogeom regions big.pt --time-limit 60 --checkpoint big.ckpt --json
     """
+    from neurogeom.core.errors import InvalidInputError
     from neurogeom.regions import enumerate_regions
 
     model, path = _load(net, exact=exact)
-    res = enumerate_regions(model, domain=_parse_box(box), exact=exact, method=method,
-                            tol=tol, max_regions=max_regions, time_limit=time_limit,
-                            checkpoint=checkpoint, workers=workers, progress=not quiet)
+    if method == "split" and box is None:
+        raise InvalidInputError(
+            "--method split needs --box LO HI (e.g. --box -1 1); use --method search for all of R^n"
+        )
+    if plot_file:
+        _check_plot_target(plot_file, model.n_inputs)
+    res = enumerate_regions(
+        model,
+        domain=_parse_box(box),
+        exact=exact,
+        method=method,
+        tol=tol,
+        max_regions=max_regions,
+        time_limit=time_limit,
+        checkpoint=checkpoint,
+        workers=workers,
+        progress=not quiet,
+    )
     if plot_file:
         _save_plot(res, plot_file)
     _emit(res.to_dict(cells=cells), as_json, _regions_text(res, path))
     if not res.complete:
         sys.exit(EXIT_BUDGET)
+
+
+def _check_plot_target(target: str | Path, n_inputs: int) -> None:
+    """Refuse a picture that cannot be drawn or written, before any long computation."""
+    from neurogeom.core.errors import InvalidInputError
+    from neurogeom.core.optional import require
+
+    if n_inputs != 2:
+        raise InvalidInputError(f"--plot draws networks with 2 inputs; this one has {n_inputs}")
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InvalidInputError(f"--plot {target}: the folder {folder} does not exist")
+    figure = require("matplotlib.figure", extra="figures")
+    supported = figure.Figure().canvas.get_supported_filetypes()
+    suffix = target.suffix.lstrip(".").lower()
+    if suffix not in supported:
+        raise InvalidInputError(
+            f"--plot {target}: cannot write {suffix or 'files without a suffix'!r}; "
+            f"use one of {', '.join(sorted(supported))}"
+        )
 
 
 def _save_plot(res: Any, target: str | Path, box: Any = None) -> None:
@@ -186,18 +315,31 @@ def _save_plot(res: Any, target: str | Path, box: Any = None) -> None:
     ax = res.plot(box=box)
     target = Path(target)
     with atomic_path(target) as tmp:
-        ax.figure.savefig(tmp, format=target.suffix.lstrip(".") or "png", dpi=120,
-                          bbox_inches="tight")
+        ax.figure.savefig(
+            tmp, format=target.suffix.lstrip(".") or "png", dpi=120, bbox_inches="tight"
+        )
     plt.close(ax.figure)
 
 
 @main.command()
 @click.argument("net", required=False)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="neurogeom-report",
-              show_default=True, help="Folder for report.json and figures.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(),
+    default="neurogeom-report",
+    show_default=True,
+    help="Folder for report.json and figures.",
+)
 @click.option("--exact", is_flag=True, help="Exact rational arithmetic where it applies.")
-@click.option("--time-limit", type=float, default=120.0, show_default=True,
-              help="Budget in seconds for the region search.")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    callback=_finite,
+    default=120.0,
+    show_default=True,
+    help="Budget in seconds for the region search.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 def analyze(net: str | None, out_dir: str, exact: bool, time_limit: float, quiet: bool) -> None:
     """Run every analysis that applies to NET and write a report.
@@ -214,8 +356,9 @@ def analyze(net: str | None, out_dir: str, exact: bool, time_limit: float, quiet
     from neurogeom.report.analyze import run_analysis
 
     model, path = _load(net or DEFAULT_EXAMPLE, exact=exact)
-    report, text = run_analysis(model, path, Path(out_dir), exact=exact, time_limit=time_limit,
-                                progress=not quiet)
+    report, text = run_analysis(
+        model, path, Path(out_dir), exact=exact, time_limit=time_limit, progress=not quiet
+    )
     click.echo(text)
     if not report.get("complete", True):
         sys.exit(EXIT_BUDGET)

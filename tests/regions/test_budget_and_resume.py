@@ -33,8 +33,9 @@ def test_max_regions_gives_an_incomplete_lower_bound(full):
 
 
 def test_time_limit_marks_incomplete():
-    part = enumerate_regions(random_net([4, 12, 12, 1], 0), time_limit=0.05, progress=False,
-                             volumes=False)
+    part = enumerate_regions(
+        random_net([4, 12, 12, 1], 0), time_limit=0.05, progress=False, volumes=False
+    )
     assert not part.complete
 
 
@@ -42,8 +43,15 @@ def test_checkpoint_resumes_without_loss_or_double_count(tmp_path, full):
     ckpt = tmp_path / "search.ckpt"
     seen = 0
     for _ in range(200):
-        res = enumerate_regions(NET, method="search", max_regions=seen + 40, checkpoint=ckpt,
-                                progress=False, volumes=False, point_connected=False)
+        res = enumerate_regions(
+            NET,
+            method="search",
+            max_regions=seen + 40,
+            checkpoint=ckpt,
+            progress=False,
+            volumes=False,
+            point_connected=False,
+        )
         patterns = [c.pattern for c in res.cells]
         assert len(patterns) == len(set(patterns))
         seen = res.activation_regions
@@ -52,8 +60,7 @@ def test_checkpoint_resumes_without_loss_or_double_count(tmp_path, full):
     assert res.complete
     assert sorted(c.pattern for c in res.cells) == sorted(c.pattern for c in full.cells)
     assert json.loads(ckpt.read_text())["complete"] is True
-    again = enumerate_regions(NET, method="search", checkpoint=ckpt, progress=False,
-                              volumes=False)
+    again = enumerate_regions(NET, method="search", checkpoint=ckpt, progress=False, volumes=False)
     assert again.counts() == full.counts()
 
 
@@ -76,15 +83,17 @@ def test_workers_give_the_same_cells(full):
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"method": "nope"}, "method must be"),
-     ({"method": "split"}, "needs a box domain"),
-     ({"max_regions": 0}, "max_regions"),
-     ({"time_limit": -1}, "time_limit"),
-     ({"workers": 0}, "workers"),
-     ({"tol": 2.0}, "tol"),
-     ({"domain": (1, 0)}, "empty in coordinate 0"),
-     ({"domain": ([[1, 0]], [1])}, "columns"),
-     ({"domain": "everywhere"}, "domain must be")],
+    [
+        ({"method": "nope"}, "method must be"),
+        ({"method": "split"}, "needs a box domain"),
+        ({"max_regions": 0}, "max_regions"),
+        ({"time_limit": -1}, "time_limit"),
+        ({"workers": 0}, "workers"),
+        ({"tol": 2.0}, "tol"),
+        ({"domain": (1, 0)}, "empty in coordinate 0"),
+        ({"domain": ([[1, 0]], [1])}, "columns"),
+        ({"domain": "everywhere"}, "domain must be"),
+    ],
 )
 def test_bad_options_are_named(kwargs, message):
     with pytest.raises(InvalidInputError, match=message):

@@ -16,8 +16,9 @@ small = st.integers(-3, 3)
 @st.composite
 def nets_2d(draw, max_width: int = 4, max_layers: int = 2):
     """Small integer nets in 2-D, with forced degeneracies (duplicates, parallels, dead rows)."""
-    widths = [2] + [draw(st.integers(1, max_width)) for _ in range(draw(st.integers(1,
-                                                                                    max_layers)))]
+    widths = [2] + [
+        draw(st.integers(1, max_width)) for _ in range(draw(st.integers(1, max_layers)))
+    ]
     ws, bs = [], []
     for i in range(len(widths) - 1):
         w = [[draw(small) for _ in range(widths[i])] for _ in range(widths[i + 1])]
@@ -40,9 +41,13 @@ def patterns(res):
 @given(nets_2d())
 def test_engines_and_arithmetics_agree_on_a_box(net):
     box = Domain.box(-2, 2, dim=2)
-    results = [enumerate_regions(net if exact else net.to_float(), domain=box, exact=exact,
-                                 method=method, progress=False)
-               for method in ("search", "split") for exact in (False, True)]
+    results = [
+        enumerate_regions(
+            net if exact else net.to_float(), domain=box, exact=exact, method=method, progress=False
+        )
+        for method in ("search", "split")
+        for exact in (False, True)
+    ]
     first = results[0]
     for res in results[1:]:
         assert patterns(res) == patterns(first)
@@ -64,8 +69,7 @@ def test_whole_plane_exact_points_certify_patterns(net):
         assert tuple(net.activation_patterns(point)[0]) == cell.pattern
         m, c = net.local_affine_map(np.array(cell.pattern))
         assert net(point)[0].tolist() == (m @ point[0] + c).tolist()
-    float_res = enumerate_regions(net.to_float(), method="search", progress=False,
-                                  volumes=False)
+    float_res = enumerate_regions(net.to_float(), method="search", progress=False, volumes=False)
     assert float_res.counts() == res.counts()
     assert patterns(float_res) == patterns(res)
 
@@ -73,11 +77,13 @@ def test_whole_plane_exact_points_certify_patterns(net):
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(nets_2d(max_width=3), st.integers(0, 2**16))
 def test_every_sampled_pattern_is_a_cell(net, seed):
-    res = enumerate_regions(net, exact=True, method="search", progress=False, volumes=False,
-                            point_connected=False)
+    res = enumerate_regions(
+        net, exact=True, method="search", progress=False, volumes=False, point_connected=False
+    )
     rng = np.random.default_rng(seed)
-    pts = np.array([[F(int(v), 8) for v in row] for row in rng.integers(-40, 40, size=(200, 2))],
-                   dtype=object)
+    pts = np.array(
+        [[F(int(v), 8) for v in row] for row in rng.integers(-40, 40, size=(200, 2))], dtype=object
+    )
     zs = net.preactivations(pts)[:-1]
     on_plane = np.zeros(len(pts), dtype=bool)
     for z in zs:
@@ -133,7 +139,11 @@ def test_leaky_relu_has_the_same_cells_as_relu():
 def test_linear_network_has_one_region():
     net = ReLUNet([[[1, 2]]], [[3]])
     res = enumerate_regions(net, exact=True, progress=False)
-    assert res.counts() == {"activation_regions": 1, "linear_regions": 1,
-                            "linear_regions_point_connected": 1, "bounded_regions": 0}
+    assert res.counts() == {
+        "activation_regions": 1,
+        "linear_regions": 1,
+        "linear_regions_point_connected": 1,
+        "bounded_regions": 0,
+    }
     res = enumerate_regions(net, domain=(0, 1), exact=True, progress=False)
     assert res.regions[0].volume == 1

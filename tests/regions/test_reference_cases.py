@@ -76,7 +76,9 @@ def test_rg5_two_outputs(exact):
 
 
 @pytest.mark.parametrize("exact", MODES)
-@pytest.mark.parametrize(("k", "on_line", "on_unit"), [(1, 3, 2), (2, 6, 4), (3, 10, 8), (4, 18, 16)])
+@pytest.mark.parametrize(
+    ("k", "on_line", "on_unit"), [(1, 3, 2), (2, 6, 4), (3, 10, 8), (4, 18, 16)]
+)
 def test_rg10_telgarsky_tent(exact, k, on_line, on_unit):
     tent = ReLUNet([[[1], [1]], [[2, -4]]], [[0, "-1/2"], [0]])
     net = tent
@@ -102,14 +104,19 @@ def test_rg11_max(exact):
 def test_rg14_facet_vs_point(exact):
     net = ReLUNet([[[2, 0], [0, 3], [2, 3]], [[1, 1, -1]]])
     res = enumerate_regions(net, exact=exact, progress=False)
-    assert res.counts() == {"activation_regions": 6, "linear_regions": 6,
-                            "linear_regions_point_connected": 5, "bounded_regions": 0}
+    assert res.counts() == {
+        "activation_regions": 6,
+        "linear_regions": 6,
+        "linear_regions_point_connected": 5,
+        "bounded_regions": 0,
+    }
 
 
 @pytest.mark.parametrize("exact", MODES)
 def test_rg15_deep_1d(exact):
-    net = thresholded([([[1], [-1]], [0, 0]), ([[1, 1], [1, -1]], [0, 1]), ([[2, -1]], [0])],
-                      [[0, 0], [-1, 0]])
+    net = thresholded(
+        [([[1], [-1]], [0, 0]), ([[1, 1], [1, -1]], [0, 1]), ([[2, -1]], [0])], [[0, 0], [-1, 0]]
+    )
     res = enumerate_regions(net if exact else net.to_float(), exact=exact, progress=False)
     assert res.activation_regions == res.linear_regions == 3
     assert res.linear_regions_point_connected == 3
@@ -119,14 +126,24 @@ def test_rg15_deep_1d(exact):
 
 @pytest.mark.parametrize("exact", MODES)
 def test_rg15_deep_2d(exact):
-    net = thresholded([([[1, 0], [0, 1]], [0, -1]), ([[1, -1], [1, 1]], [0, 1]),
-                       ([[1, -2]], [0])], [[0, 0], [-1, 0]])
+    net = thresholded(
+        [([[1, 0], [0, 1]], [0, -1]), ([[1, -1], [1, 1]], [0, 1]), ([[1, -2]], [0])],
+        [[0, 0], [-1, 0]],
+    )
     res = enumerate_regions(net if exact else net.to_float(), exact=exact, progress=False)
     assert res.activation_regions == res.linear_regions == 6
     assert res.linear_regions_point_connected == 6
     if exact:
-        assert maps_of(res) == sorted([((0, 0), -2), ((-1, 0), -2), ((0, -3), 1), ((0, -2), -1),
-                                       ((-1, -3), 1), ((-2, -2), -1)])
+        assert maps_of(res) == sorted(
+            [
+                ((0, 0), -2),
+                ((-1, 0), -2),
+                ((0, -3), 1),
+                ((0, -2), -1),
+                ((-1, -3), 1),
+                ((-2, -2), -1),
+            ]
+        )
 
 
 GENERIC = {
@@ -155,8 +172,9 @@ def test_rg9_one_dimensional():
 @pytest.mark.parametrize("exact", MODES)
 def test_coincident_and_dead_neurons(exact):
     # two copies of a neuron, one negated copy, a dead neuron, a neuron missing the box
-    net = ReLUNet([[[1, 1], [2, 2], [-1, -1], [0, 0], [1, 0]], [[1, 1, 1, 1, 1]]],
-                  [[0, 0, 0, 1, 50], [0]])
+    net = ReLUNet(
+        [[[1, 1], [2, 2], [-1, -1], [0, 0], [1, 0]], [[1, 1, 1, 1, 1]]], [[0, 0, 0, 1, 50], [0]]
+    )
     res = enumerate_regions(net, domain=(-1, 1), exact=exact, progress=False)
     assert res.activation_regions == 2
     assert res.linear_regions == 2

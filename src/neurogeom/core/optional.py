@@ -42,7 +42,7 @@ def require(module: str, *, extra: str) -> ModuleType:
     >>> require("no_such_module_xyz", extra="figures")
     Traceback (most recent call last):
     ...
-    neurogeom.core.errors.BackendUnavailableError: this needs the optional package 'no_such_module_xyz': pip install 'neurogeom[figures]'
+    neurogeom.core.errors.BackendUnavailableError: this needs ... pip install 'neurogeom[figures]'
     """
     try:
         return importlib.import_module(module)

@@ -65,6 +65,7 @@ def progress_bar(
         return
     from tqdm.auto import tqdm
 
-    with tqdm(total=total, desc=desc, unit=unit, leave=False, dynamic_ncols=True,
-              disable=None) as bar:
+    with tqdm(
+        total=total, desc=desc, unit=unit, leave=False, dynamic_ncols=True, disable=None
+    ) as bar:
         yield ProgressBar(bar)

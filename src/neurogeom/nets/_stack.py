@@ -56,8 +56,11 @@ def _convert(values: Any, *, exact: bool, ndim: int, what: str) -> np.ndarray:
         for idx, v in np.ndenumerate(raw):
             name = f"{what}[{', '.join(map(str, idx))}]"
             try:
-                if not exact and isinstance(v, float | int | np.floating | np.integer) and \
-                        not isinstance(v, bool | np.bool_):
+                if (
+                    not exact
+                    and isinstance(v, float | int | np.floating | np.integer)
+                    and not isinstance(v, bool | np.bool_)
+                ):
                     out[idx] = float(v)
                 else:
                     q = to_fraction(v, name=name)
@@ -106,8 +109,7 @@ class AffineStack:
     ) -> None:
         if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence):
             raise InvalidNetworkError(
-                "weights must be a list of 2-D arrays, one per layer, "
-                f"got {type(weights).__name__}"
+                f"weights must be a list of 2-D arrays, one per layer, got {type(weights).__name__}"
             )
         if len(weights) == 0:
             raise InvalidNetworkError("a network needs at least one layer; got no weights")
@@ -149,8 +151,9 @@ class AffineStack:
 
     # -- construction helpers -------------------------------------------------------------------
     @classmethod
-    def _from_validated(cls, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
-                        exact: bool, **extra: Any) -> Self:
+    def _from_validated(
+        cls, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray], exact: bool, **extra: Any
+    ) -> Self:
         """Build from arrays already in the right storage (no validation; internal use)."""
         obj = cls.__new__(cls)
         ws = []
@@ -170,8 +173,9 @@ class AffineStack:
             object.__setattr__(obj, key, value)
         return obj
 
-    def _rebuild(self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
-                 exact: bool | None = None) -> Self:
+    def _rebuild(
+        self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray], exact: bool | None = None
+    ) -> Self:
         """A network of the same type and activation with other layers."""
         return type(self)._from_validated(
             weights, biases, self._exact if exact is None else exact, **self._activation_state()
@@ -252,8 +256,9 @@ class AffineStack:
         if self._exact:
             return self
         conv = np.vectorize(Fraction, otypes=[object])
-        return self._rebuild([conv(w) for w in self._weights], [conv(b) for b in self._biases],
-                             exact=True)
+        return self._rebuild(
+            [conv(w) for w in self._weights], [conv(b) for b in self._biases], exact=True
+        )
 
     def to_float(self) -> Self:
         """The same network with float64 weights (rationals rounded to nearest)."""
@@ -271,11 +276,13 @@ class AffineStack:
 
     # -- value semantics ------------------------------------------------------------------------
     def _key(self) -> tuple[Any, ...]:
-        layers = tuple(
-            (w.shape, tuple(w.flat), tuple(b.flat)) for w, b in self.layers
+        layers = tuple((w.shape, tuple(w.flat), tuple(b.flat)) for w, b in self.layers)
+        return (
+            type(self).__name__,
+            self._exact,
+            tuple(sorted(self._activation_state().items())),
+            layers,
         )
-        return (type(self).__name__, self._exact, tuple(sorted(self._activation_state().items())),
-                layers)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, AffineStack):
@@ -293,8 +300,10 @@ class AffineStack:
     def __repr__(self) -> str:
         arch = "-".join(map(str, self.architecture))
         act = self._describe_activation()
-        return (f"{type(self).__name__}({arch}{', ' + act if act else ''}"
-                f"{', exact' if self._exact else ''})")
+        return (
+            f"{type(self).__name__}({arch}{', ' + act if act else ''}"
+            f"{', exact' if self._exact else ''})"
+        )
 
     def _check_points(self, x: Any, *, name: str = "x") -> tuple[np.ndarray, bool]:
         """Validate inputs; return a 2-D array (float64 or Fractions) and whether it was 1-D."""

@@ -72,7 +72,7 @@ class RationalNet(AffineStack):
         >>> net.evaluate([[0.0]])
         Traceback (most recent call last):
         ...
-        neurogeom.core.errors.InvalidInputError: point 0 is a pole: hidden layer 0, neuron 0 has pre-activation 0; pass on_pole='nan' to get NaN there
+        neurogeom.core.errors.InvalidInputError: point 0 is a pole: hidden layer 0, neuron 0 ...
         """
         if on_pole not in ("raise", "nan"):
             raise InvalidInputError(f"on_pole must be 'raise' or 'nan', got {on_pole!r}")
@@ -93,8 +93,9 @@ class RationalNet(AffineStack):
                     )
                 pole |= zero.any(axis=1)
             if self._exact:
-                h = np.vectorize(lambda t: Fraction(1) / t if t != 0 else Fraction(1),
-                                 otypes=[object])(z)
+                h = np.vectorize(
+                    lambda t: Fraction(1) / t if t != 0 else Fraction(1), otypes=[object]
+                )(z)
             else:
                 with np.errstate(divide="ignore"):
                     h = np.where(zero, 1.0, 1.0 / np.where(zero, 1.0, z))

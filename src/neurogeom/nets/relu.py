@@ -42,7 +42,7 @@ def _eye(n: int, exact: bool) -> np.ndarray:
 def _block_diag(a: np.ndarray, b: np.ndarray, exact: bool) -> np.ndarray:
     out = _zeros((a.shape[0] + b.shape[0], a.shape[1] + b.shape[1]), exact)
     out[: a.shape[0], : a.shape[1]] = a
-    out[a.shape[0]:, a.shape[1]:] = b
+    out[a.shape[0] :, a.shape[1] :] = b
     return out
 
 
@@ -106,12 +106,12 @@ class ReLUNet(AffineStack):
     def _activation_state(self) -> dict[str, Any]:
         return {"_slope": self._slope}
 
-    def to_exact(self) -> Self:  # noqa: D102 - documented on AffineStack
+    def to_exact(self) -> Self:
         out = super().to_exact()
         object.__setattr__(out, "_slope", Fraction(self._slope))
         return out
 
-    def to_float(self) -> Self:  # noqa: D102
+    def to_float(self) -> Self:
         out = super().to_float()
         object.__setattr__(out, "_slope", float(self._slope))
         return out
@@ -127,8 +127,11 @@ class ReLUNet(AffineStack):
         if self._slope == 0:
             return "relu"
         s = Fraction(self._slope) if self._exact else self._slope
-        text = (f"{s.numerator}/{s.denominator}" if isinstance(s, Fraction) and s.denominator != 1
-                else str(s))
+        text = (
+            f"{s.numerator}/{s.denominator}"
+            if isinstance(s, Fraction) and s.denominator != 1
+            else str(s)
+        )
         return f"leaky_relu:{text}"
 
     def _describe_activation(self) -> str:
@@ -356,8 +359,10 @@ class ReLUNet(AffineStack):
         depth = max(a.n_layers, b.n_layers)
         a, b = a._padded(depth), b._padded(depth)
         ws = [np.concatenate([a._weights[0], b._weights[0]])]
-        ws += [_block_diag(wa, wb, exact) for wa, wb in zip(a._weights[1:], b._weights[1:],
-                                                           strict=True)]
+        ws += [
+            _block_diag(wa, wb, exact)
+            for wa, wb in zip(a._weights[1:], b._weights[1:], strict=True)
+        ]
         bs = [np.concatenate([ba, bb]) for ba, bb in zip(a._biases, b._biases, strict=True)]
         return a._rebuild(ws, bs, exact=exact)
 
@@ -399,8 +404,11 @@ class ReLUNet(AffineStack):
                 f"compose: this network has {self.n_outputs} outputs but the outer one takes "
                 f"{outer.n_inputs} inputs"
             )
-        if outer.n_layers > 1 and Fraction(outer._slope) != Fraction(self._slope) and \
-                self.n_layers > 1:
+        if (
+            outer.n_layers > 1
+            and Fraction(outer._slope) != Fraction(self._slope)
+            and self.n_layers > 1
+        ):
             raise InvalidInputError(
                 f"compose: the activations differ ({self.activation} vs {outer.activation})"
             )

@@ -22,14 +22,16 @@ from neurogeom.nets.relu import ReLUNet
 __all__ = ["CellRows", "cell_rows", "group_hyperplanes", "is_bounded", "layer_forms"]
 
 
-def layer_forms(w: np.ndarray, b: np.ndarray, p: np.ndarray, q: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray]:
+def layer_forms(
+    w: np.ndarray, b: np.ndarray, p: np.ndarray, q: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Pre-activation forms ``A x + c`` of a layer whose input is ``p x + q``."""
     return w @ p, w @ q + b
 
 
-def apply_pattern(a: np.ndarray, c: np.ndarray, active: np.ndarray, slope: Fraction | float
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def apply_pattern(
+    a: np.ndarray, c: np.ndarray, active: np.ndarray, slope: Fraction | float
+) -> tuple[np.ndarray, np.ndarray]:
     """The layer's output map ``D (A x + c)`` for the activation pattern ``active``."""
     if a.dtype == object:
         d = np.array([Fraction(1) if s else Fraction(slope) for s in active], dtype=object)
@@ -46,8 +48,9 @@ def zero_rows(a: np.ndarray, *, scale: np.ndarray | None = None, tol: float = 0.
     return norms <= (tol * scale if scale is not None else 0.0)
 
 
-def group_hyperplanes(a: np.ndarray, c: np.ndarray, *, tol: float = 1e-9
-                      ) -> tuple[np.ndarray, np.ndarray]:
+def group_hyperplanes(
+    a: np.ndarray, c: np.ndarray, *, tol: float = 1e-9
+) -> tuple[np.ndarray, np.ndarray]:
     """Group rows ``a_j x + c_j = 0`` that define the same hyperplane.
 
     Returns ``(group, orientation)``: ``group[j]`` is the index of the representative row of
@@ -112,22 +115,30 @@ class CellRows:
     forms_c: np.ndarray
 
 
-def cell_rows(net: ReLUNet, pattern: np.ndarray, domain_a: np.ndarray, domain_b: np.ndarray
-              ) -> CellRows:
+def cell_rows(
+    net: ReLUNet, pattern: np.ndarray, domain_a: np.ndarray, domain_b: np.ndarray
+) -> CellRows:
     """All inequalities of the cell of ``pattern`` (exact if ``net`` is exact), domain rows last.
 
     Examples
     --------
     >>> net = ReLUNet([[[1], [-1]], [[1, 1]]], exact=True)
-    >>> rows = cell_rows(net, np.array([True, False]), np.empty((0, 1), object), np.empty(0, object))
+    >>> no_domain = np.empty((0, 1), object), np.empty(0, object)
+    >>> rows = cell_rows(net, np.array([True, False]), *no_domain)
     >>> rows.g.tolist(), rows.h.tolist(), rows.neuron.tolist()
     ([[Fraction(-1, 1)], [Fraction(-1, 1)]], [Fraction(0, 1), Fraction(0, 1)], [0, 1])
     """
     maps = net.preactivation_maps(pattern)
-    forms_a = np.concatenate([a for a, _ in maps[:-1]]) if len(maps) > 1 else \
-        np.empty((0, net.n_inputs), dtype=object if net.exact else float)
-    forms_c = np.concatenate([c for _, c in maps[:-1]]) if len(maps) > 1 else \
-        np.empty(0, dtype=object if net.exact else float)
+    forms_a = (
+        np.concatenate([a for a, _ in maps[:-1]])
+        if len(maps) > 1
+        else np.empty((0, net.n_inputs), dtype=object if net.exact else float)
+    )
+    forms_c = (
+        np.concatenate([c for _, c in maps[:-1]])
+        if len(maps) > 1
+        else np.empty(0, dtype=object if net.exact else float)
+    )
     keep = ~zero_rows(forms_a)
     sign = np.where(pattern, -1, 1)
     if net.exact:
@@ -137,9 +148,15 @@ def cell_rows(net: ReLUNet, pattern: np.ndarray, domain_a: np.ndarray, domain_b:
     da = domain_a if net.exact else domain_a.astype(float)
     db = domain_b if net.exact else domain_b.astype(float)
     neuron = np.concatenate([np.flatnonzero(keep), -1 - np.arange(len(db))])
-    return CellRows(np.concatenate([g, da]) if len(db) else g,
-                    np.concatenate([h, db]) if len(db) else h,
-                    neuron, maps[-1][0], maps[-1][1], forms_a, forms_c)
+    return CellRows(
+        np.concatenate([g, da]) if len(db) else g,
+        np.concatenate([h, db]) if len(db) else h,
+        neuron,
+        maps[-1][0],
+        maps[-1][1],
+        forms_a,
+        forms_c,
+    )
 
 
 def is_bounded(a: np.ndarray) -> bool:
@@ -166,6 +183,7 @@ def is_bounded(a: np.ndarray) -> bool:
         return False
     norms = np.linalg.norm(mat, axis=1)
     unit = mat / np.where(norms > 0, norms, 1)[:, None]
-    lp = LPModel(unit.T, np.zeros(mat.shape[1]), np.zeros(mat.shape[1]),
-                 col_lower=np.ones(mat.shape[0]))
+    lp = LPModel(
+        unit.T, np.zeros(mat.shape[1]), np.zeros(mat.shape[1]), col_lower=np.ones(mat.shape[0])
+    )
     return lp.solve().status == "optimal"

@@ -59,12 +59,31 @@ def save_checkpoint(path: str | os.PathLike[str], state: SearchState, key: str) 
         "complete": not state.pending,
         "n_lps": state.n_lps,
         "n_nodes": state.n_nodes,
-        "pending": [{"depth": n.depth, "prefix": _bits(n.prefix), "point": _floats(n.point),
-                     "radius": float(n.radius).hex()} for n in state.pending],
-        "cells": [{"pattern": _bits(c.pattern), "point": _floats(c.point),
-                   "radius": float(c.radius).hex()} for c in state.cells],
-        "thin": [{"pattern": _bits(c.pattern), "point": _floats(c.point),
-                  "radius": float(c.radius).hex()} for c in state.thin],
+        "pending": [
+            {
+                "depth": n.depth,
+                "prefix": _bits(n.prefix),
+                "point": _floats(n.point),
+                "radius": float(n.radius).hex(),
+            }
+            for n in state.pending
+        ],
+        "cells": [
+            {
+                "pattern": _bits(c.pattern),
+                "point": _floats(c.point),
+                "radius": float(c.radius).hex(),
+            }
+            for c in state.cells
+        ],
+        "thin": [
+            {
+                "pattern": _bits(c.pattern),
+                "point": _floats(c.point),
+                "radius": float(c.radius).hex(),
+            }
+            for c in state.thin
+        ],
     }
     atomic_write_text(path, json.dumps(doc))
 
@@ -90,12 +109,23 @@ def load_checkpoint(path: str | os.PathLike[str], key: str) -> SearchState | Non
                 "delete it or choose another --checkpoint path"
             )
         state = SearchState(
-            pending=[Node(d["depth"], _unbits(d["prefix"]), _unfloats(d["point"]),
-                          float.fromhex(d["radius"])) for d in doc["pending"]],
-            cells=[RawCell(_unbits(c["pattern"]), _unfloats(c["point"]),
-                           float.fromhex(c["radius"])) for c in doc["cells"]],
-            thin=[RawCell(_unbits(c["pattern"]), _unfloats(c["point"]),
-                          float.fromhex(c["radius"])) for c in doc["thin"]],
+            pending=[
+                Node(
+                    d["depth"],
+                    _unbits(d["prefix"]),
+                    _unfloats(d["point"]),
+                    float.fromhex(d["radius"]),
+                )
+                for d in doc["pending"]
+            ],
+            cells=[
+                RawCell(_unbits(c["pattern"]), _unfloats(c["point"]), float.fromhex(c["radius"]))
+                for c in doc["cells"]
+            ],
+            thin=[
+                RawCell(_unbits(c["pattern"]), _unfloats(c["point"]), float.fromhex(c["radius"]))
+                for c in doc["thin"]
+            ],
             n_lps=int(doc.get("n_lps", 0)),
             n_nodes=int(doc.get("n_nodes", 0)),
         )

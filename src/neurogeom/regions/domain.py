@@ -73,7 +73,9 @@ class Domain:
                 f"box corners must be vectors of the same length, got {lo.shape} and {hi.shape}"
             )
         if dim is not None and lo.shape[0] != dim:
-            raise InvalidInputError(f"box has {lo.shape[0]} coordinates but the net has {dim} inputs")
+            raise InvalidInputError(
+                f"box has {lo.shape[0]} coordinates but the net has {dim} inputs"
+            )
         bad = [i for i in range(len(lo)) if not lo[i] < hi[i]]
         if bad:
             i = bad[0]
@@ -155,12 +157,18 @@ class Domain:
         if self.kind == "space":
             return {"kind": "space", "dim": self.dim}
         if self.kind == "box":
-            return {"kind": "box", "dim": self.dim,
-                    "lower": [fraction_to_json(v) for v in self.lower],
-                    "upper": [fraction_to_json(v) for v in self.upper]}
-        return {"kind": "polytope", "dim": self.dim,
-                "a": [[fraction_to_json(v) for v in row] for row in self.a],
-                "b": [fraction_to_json(v) for v in self.b]}
+            return {
+                "kind": "box",
+                "dim": self.dim,
+                "lower": [fraction_to_json(v) for v in self.lower],
+                "upper": [fraction_to_json(v) for v in self.upper],
+            }
+        return {
+            "kind": "polytope",
+            "dim": self.dim,
+            "a": [[fraction_to_json(v) for v in row] for row in self.a],
+            "b": [fraction_to_json(v) for v in self.b],
+        }
 
     def __repr__(self) -> str:
         if self.kind == "space":
@@ -189,7 +197,9 @@ def check_domain(domain: Any, dim: int) -> Domain:
         return Domain.whole(dim)
     if isinstance(domain, Domain):
         if domain.dim != dim:
-            raise InvalidInputError(f"domain has dimension {domain.dim} but the net has {dim} inputs")
+            raise InvalidInputError(
+                f"domain has dimension {domain.dim} but the net has {dim} inputs"
+            )
         return domain
     if isinstance(domain, tuple | list) and len(domain) == 2:
         first = np.asarray(domain[0], dtype=object)

@@ -49,8 +49,9 @@ def _check_net(net: Any) -> ReLUNet:
     return net
 
 
-def _choose_method(method: str, net: ReLUNet, domain: Domain, *, checkpoint: Any,
-                   workers: int) -> str:
+def _choose_method(
+    method: str, net: ReLUNet, domain: Domain, *, checkpoint: Any, workers: int
+) -> str:
     if method not in ("auto", "search", "split"):
         raise InvalidInputError(f"method must be 'auto', 'search' or 'split', got {method!r}")
     split_ok = net.n_inputs in (2, 3) and domain.kind == "box"
@@ -66,8 +67,9 @@ def _choose_method(method: str, net: ReLUNet, domain: Domain, *, checkpoint: Any
     return method
 
 
-def _subtree(net: ReLUNet, domain: Domain, tol: float, seed: int, node: Node,
-             deadline: float | None) -> tuple[SearchState, bool]:
+def _subtree(
+    net: ReLUNet, domain: Domain, tol: float, seed: int, node: Node, deadline: float | None
+) -> tuple[SearchState, bool]:
     """Worker task: enumerate everything below one node."""
     searcher = Searcher(net, domain, tol=tol, seed=seed)
     state = SearchState(pending=[node])
@@ -75,9 +77,18 @@ def _subtree(net: ReLUNet, domain: Domain, tol: float, seed: int, node: Node,
     return state, done
 
 
-def _run_search(net: ReLUNet, domain: Domain, *, tol: float, seed: int, deadline: float | None,
-                max_cells: int | None, checkpoint: str | os.PathLike[str] | None, workers: int,
-                progress: bool) -> tuple[SearchState, bool, list[RawCell]]:
+def _run_search(
+    net: ReLUNet,
+    domain: Domain,
+    *,
+    tol: float,
+    seed: int,
+    deadline: float | None,
+    max_cells: int | None,
+    checkpoint: str | os.PathLike[str] | None,
+    workers: int,
+    progress: bool,
+) -> tuple[SearchState, bool, list[RawCell]]:
     from neurogeom.regions.checkpoint import fingerprint, load_checkpoint, save_checkpoint
 
     searcher = Searcher(net, domain, tol=tol, seed=seed)
@@ -103,11 +114,11 @@ def _run_search(net: ReLUNet, domain: Domain, *, tol: float, seed: int, deadline
 
         try:
             if workers <= 1 or not state.pending:
-                done = searcher.run(state, deadline=deadline, max_cells=max_cells,
-                                    on_node=on_node)
+                done = searcher.run(state, deadline=deadline, max_cells=max_cells, on_node=on_node)
             else:
-                done = _run_parallel(net, domain, tol, seed, searcher, state, deadline,
-                                     max_cells, workers, on_node)
+                done = _run_parallel(
+                    net, domain, tol, seed, searcher, state, deadline, max_cells, workers, on_node
+                )
         except KeyboardInterrupt:
             save()
             raise
@@ -117,9 +128,18 @@ def _run_search(net: ReLUNet, domain: Domain, *, tol: float, seed: int, deadline
     return state, done, partial
 
 
-def _run_parallel(net: ReLUNet, domain: Domain, tol: float, seed: int, searcher: Searcher,
-                  state: SearchState, deadline: float | None, max_cells: int | None,
-                  workers: int, on_node: Any) -> bool:
+def _run_parallel(
+    net: ReLUNet,
+    domain: Domain,
+    tol: float,
+    seed: int,
+    searcher: Searcher,
+    state: SearchState,
+    deadline: float | None,
+    max_cells: int | None,
+    workers: int,
+    on_node: Any,
+) -> bool:
     """Expand the top of the search serially until there is work for every worker, then farm
     out whole subtrees."""
     done = True
@@ -144,8 +164,10 @@ def _run_parallel(net: ReLUNet, domain: Domain, tol: float, seed: int, searcher:
     for node in state.pending:
         node.g = node.h = node.p = node.q = node.pe = node.qe = None  # recomputed in workers
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_subtree, net, domain, tol, seed, node, deadline): node
-                   for node in state.pending}
+        futures = {
+            pool.submit(_subtree, net, domain, tol, seed, node, deadline): node
+            for node in state.pending
+        }
         remaining: list[Node] = []
         while futures:
             finished, _ = wait(futures, return_when=FIRST_COMPLETED)
@@ -170,25 +192,46 @@ def _run_parallel(net: ReLUNet, domain: Domain, tol: float, seed: int, searcher:
     return done and not state.pending
 
 
-def _run_split(net: ReLUNet, domain: Domain, *, tol: float, max_cells: int | None,
-               progress: bool) -> tuple[list[RawCell], bool, dict[int, np.ndarray]]:
+def _run_split(
+    net: ReLUNet,
+    domain: Domain,
+    *,
+    tol: float,
+    max_cells: int | None,
+    deadline: float | None,
+    progress: bool,
+) -> tuple[list[RawCell], bool, dict[int, np.ndarray]]:
     from neurogeom.regions.split import split_cells
 
-    cells, complete = split_cells(net, domain.a, domain.b, domain.corners(), exact=net.exact,
-                                  tol=tol, progress=progress, max_cells=max_cells)
+    cells, complete = split_cells(
+        net,
+        domain.a,
+        domain.b,
+        domain.corners(),
+        exact=net.exact,
+        tol=tol,
+        progress=progress,
+        max_cells=max_cells,
+        deadline=deadline,
+    )
     raw, verts = [], {}
     for k, cell in enumerate(cells):
         v = cell.vertices
-        centre = v.mean(axis=0) if v.dtype != object else np.array(
-            [sum(col, Fraction(0)) / len(col) for col in v.T], dtype=object)
-        raw.append(RawCell(np.asarray(cell.pattern, dtype=bool),
-                           np.asarray(centre, dtype=float), 0.0))
+        centre = (
+            v.mean(axis=0)
+            if v.dtype != object
+            else np.array([sum(col, Fraction(0)) / len(col) for col in v.T], dtype=object)
+        )
+        raw.append(
+            RawCell(np.asarray(cell.pattern, dtype=bool), np.asarray(centre, dtype=float), 0.0)
+        )
         verts[k] = v
     return raw, complete, verts
 
 
-def _vertices_and_volume(cell: CellGeometry, exact: bool, dim: int, given: np.ndarray | None
-                         ) -> tuple[Any, Any]:
+def _vertices_and_volume(
+    cell: CellGeometry, exact: bool, dim: int, given: np.ndarray | None
+) -> tuple[Any, Any]:
     from neurogeom.core.polyhedra import order_polygon, polytope_vertices, polytope_volume
 
     if given is not None:
@@ -303,8 +346,9 @@ def enumerate_regions(
     if max_regions is not None and (not isinstance(max_regions, int) or max_regions < 1):
         raise InvalidInputError(f"max_regions must be a positive integer, got {max_regions!r}")
     if time_limit is not None and not (float(time_limit) > 0):
-        raise InvalidInputError(f"time_limit must be a positive number of seconds, got "
-                                f"{time_limit!r}")
+        raise InvalidInputError(
+            f"time_limit must be a positive number of seconds, got {time_limit!r}"
+        )
     if not isinstance(workers, int) or workers < 1:
         raise InvalidInputError(f"workers must be a positive integer, got {workers!r}")
     work = net.to_exact() if exact else net.to_float()
@@ -318,19 +362,41 @@ def enumerate_regions(
         root = searcher.root()
         raw, complete = [RawCell(np.zeros(0, dtype=bool), root.point, root.radius)], True
     elif chosen == "split":
-        raw, complete, given_vertices = _run_split(work, domain, tol=tol, max_cells=max_regions,
-                                                   progress=progress)
+        raw, complete, given_vertices = _run_split(
+            work, domain, tol=tol, max_cells=max_regions, deadline=deadline, progress=progress
+        )
     else:
         state, complete, partial = _run_search(
-            work, domain, tol=tol, seed=seed, deadline=deadline, max_cells=max_regions,
-            checkpoint=checkpoint, workers=workers, progress=progress)
+            work,
+            domain,
+            tol=tol,
+            seed=seed,
+            deadline=deadline,
+            max_cells=max_regions,
+            checkpoint=checkpoint,
+            workers=workers,
+            progress=progress,
+        )
         raw = state.cells + partial
         thin = state.thin
         n_lps = state.n_lps
     search_seconds = time.monotonic() - started
-    return _assemble(work, domain, raw, given_vertices, thin, complete=complete, method=chosen,
-                     tol=tol, n_lps=n_lps, volumes=volumes, point_connected=point_connected,
-                     progress=progress, started=started, search_seconds=search_seconds)
+    return _assemble(
+        work,
+        domain,
+        raw,
+        given_vertices,
+        thin,
+        complete=complete,
+        method=chosen,
+        tol=tol,
+        n_lps=n_lps,
+        volumes=volumes,
+        point_connected=point_connected,
+        progress=progress,
+        started=started,
+        search_seconds=search_seconds,
+    )
 
 
 def _scale(domain: Domain, net: ReLUNet) -> float:
@@ -338,40 +404,65 @@ def _scale(domain: Domain, net: ReLUNet) -> float:
     return s.scale
 
 
-def _assemble(net: ReLUNet, domain: Domain, raw: list[RawCell],
-              given_vertices: dict[int, np.ndarray], thin: list[RawCell], *, complete: bool,
-              method: str, tol: float, n_lps: int, volumes: bool, point_connected: bool,
-              progress: bool, started: float, search_seconds: float) -> RegionResult:
+def _assemble(
+    net: ReLUNet,
+    domain: Domain,
+    raw: list[RawCell],
+    given_vertices: dict[int, np.ndarray],
+    thin: list[RawCell],
+    *,
+    complete: bool,
+    method: str,
+    tol: float,
+    n_lps: int,
+    volumes: bool,
+    point_connected: bool,
+    progress: bool,
+    started: float,
+    search_seconds: float,
+) -> RegionResult:
     exact = net.exact
     scale = _scale(domain, net)
     uncertified: list[dict[str, Any]] = [
-        {"kind": "thin cell", "pattern": "".join("1" if b else "0" for b in c.pattern),
-         "radius": float(c.radius)} for c in thin]
+        {
+            "kind": "thin cell",
+            "pattern": "".join("1" if b else "0" for b in c.pattern),
+            "radius": float(c.radius),
+        }
+        for c in thin
+    ]
     geoms: list[CellGeometry] = []
     vert_of: list[np.ndarray | None] = []
     for k, cell in enumerate(raw):
         geo = cell_geometry(net, domain, cell.pattern, cell.point, cell.radius)
         if k in given_vertices and exact:
             v = given_vertices[k]
-            geo.exact_point = np.array([sum(col, Fraction(0)) / len(col) for col in v.T],
-                                       dtype=object)
+            geo.exact_point = np.array(
+                [sum(col, Fraction(0)) / len(col) for col in v.T], dtype=object
+            )
             from neurogeom.regions.merge import _strictly_inside
 
             geo.certified = _strictly_inside(geo.rows.g, geo.rows.h, geo.exact_point)
         if exact and not geo.certified:
-            uncertified.append({"kind": "interior point not certified",
-                                "pattern": "".join("1" if b else "0" for b in cell.pattern)})
+            uncertified.append(
+                {
+                    "kind": "interior point not certified",
+                    "pattern": "".join("1" if b else "0" for b in cell.pattern),
+                }
+            )
             continue
         geoms.append(geo)
         vert_of.append(given_vertices.get(k))
-    with progress_bar(progress and len(geoms) > 200, total=len(geoms), desc="adjacency",
-                      unit="cell") as bar:
+    with progress_bar(
+        progress and len(geoms) > 200, total=len(geoms), desc="adjacency", unit="cell"
+    ) as bar:
         adjacency, lps = facet_adjacency(net, geoms, tol=tol, scale=scale, progress=bar)
     n_lps += lps
     for adj in adjacency:
         if not adj.certified:
-            uncertified.append({"kind": "shared facet not certified",
-                                "cells": [adj.first, adj.second]})
+            uncertified.append(
+                {"kind": "shared facet not certified", "cells": [adj.first, adj.second]}
+            )
     regions = merge_regions(geoms, adjacency, tol=tol, scale=scale)
     if point_connected:
         point_groups, lps = point_contacts(geoms, regions, exact=exact, tol=tol, scale=scale)
@@ -406,13 +497,22 @@ def _assemble(net: ReLUNet, domain: Domain, raw: list[RawCell],
     cells_out = []
     for i, geo in enumerate(geoms):
         point = geo.exact_point if exact else geo.point
-        cells_out.append(Cell(
-            index=i, pattern=tuple(bool(b) for b in geo.pattern), point=tup(np.asarray(point)),
-            radius=float(geo.radius), matrix=tup(geo.map_matrix), offset=tup(geo.map_offset),
-            facets=tuple(sorted(neighbours[i])), region=region_of[i], bounded=bounded[i],
-            volume=vols[i],
-            vertices=tup(np.asarray(verts[i])) if (verts[i] is not None and dim == 2) else None,
-            certified=geo.certified))
+        cells_out.append(
+            Cell(
+                index=i,
+                pattern=tuple(bool(b) for b in geo.pattern),
+                point=tup(np.asarray(point)),
+                radius=float(geo.radius),
+                matrix=tup(geo.map_matrix),
+                offset=tup(geo.map_offset),
+                facets=tuple(sorted(neighbours[i])),
+                region=region_of[i],
+                bounded=bounded[i],
+                volume=vols[i],
+                vertices=tup(np.asarray(verts[i])) if (verts[i] is not None and dim == 2) else None,
+                certified=geo.certified,
+            )
+        )
     regions_out = []
     for r, cells in enumerate(regions):
         rb = all(bounded[c] for c in cells)
@@ -420,17 +520,38 @@ def _assemble(net: ReLUNet, domain: Domain, raw: list[RawCell],
         if rb and all(vols[c] is not None for c in cells):
             vol = sum((vols[c] for c in cells), Fraction(0) if exact else 0.0)
         first = geoms[cells[0]]
-        regions_out.append(LinearRegion(r, tuple(cells), tup(first.map_matrix),
-                                        tup(first.map_offset), rb, vol, point_index[r]))
+        regions_out.append(
+            LinearRegion(
+                r,
+                tuple(cells),
+                tup(first.map_matrix),
+                tup(first.map_offset),
+                rb,
+                vol,
+                point_index[r],
+            )
+        )
     point_regions = tuple(tuple(sorted({region_of[c] for c in cells})) for cells in point_groups)
-    stats = {"lps": n_lps, "cells_seconds": round(search_seconds, 6),
-             "seconds": round(time.monotonic() - started, 6)}
-    return RegionResult(domain=domain, exact=exact, method=method, n_inputs=net.n_inputs,
-                        n_outputs=net.n_outputs, cells=tuple(cells_out),
-                        regions=tuple(regions_out), point_regions=point_regions,
-                        adjacency=tuple((a.first, a.second) for a in adjacency if a.certified),
-                        complete=complete, uncertified=tuple(uncertified), stats=stats,
-                        net=net)
+    stats = {
+        "lps": n_lps,
+        "cells_seconds": round(search_seconds, 6),
+        "seconds": round(time.monotonic() - started, 6),
+    }
+    return RegionResult(
+        domain=domain,
+        exact=exact,
+        method=method,
+        n_inputs=net.n_inputs,
+        n_outputs=net.n_outputs,
+        cells=tuple(cells_out),
+        regions=tuple(regions_out),
+        point_regions=point_regions,
+        adjacency=tuple((a.first, a.second) for a in adjacency if a.certified),
+        complete=complete,
+        uncertified=tuple(uncertified),
+        stats=stats,
+        net=net,
+    )
 
 
 def count_regions(net: ReLUNet, kind: Kind = "linear", **options: Any) -> int:
@@ -456,8 +577,12 @@ def count_regions(net: ReLUNet, kind: Kind = "linear", **options: Any) -> int:
     ...                                                               "linear_point")]
     [6, 6, 5]
     """
-    keys = {"activation": "activation_regions", "linear": "linear_regions",
-            "linear_point": "linear_regions_point_connected", "bounded": "bounded_regions"}
+    keys = {
+        "activation": "activation_regions",
+        "linear": "linear_regions",
+        "linear_point": "linear_regions_point_connected",
+        "bounded": "bounded_regions",
+    }
     if kind not in keys:
         raise InvalidInputError(f"kind must be one of {sorted(keys)}, got {kind!r}")
     options.setdefault("progress", False)

@@ -41,11 +41,11 @@ class CellGeometry:
     """Working data of one cell (mutable, private to the pipeline)."""
 
     pattern: np.ndarray
-    point: np.ndarray          # float interior point
+    point: np.ndarray  # float interior point
     exact_point: np.ndarray | None
     radius: float
-    rows: CellRows             # exact in exact mode
-    g: np.ndarray              # float rows, normalised
+    rows: CellRows  # exact in exact mode
+    g: np.ndarray  # float rows, normalised
     h: np.ndarray
     neuron: np.ndarray
     map_matrix: np.ndarray
@@ -62,8 +62,9 @@ def _strictly_inside(g: np.ndarray, h: np.ndarray, x: np.ndarray) -> bool:
     return bool(all(gi @ x < hi for gi, hi in zip(g, h, strict=True)))
 
 
-def cell_geometry(net: ReLUNet, domain: Domain, pattern: np.ndarray, point: np.ndarray,
-                  radius: float) -> CellGeometry:
+def cell_geometry(
+    net: ReLUNet, domain: Domain, pattern: np.ndarray, point: np.ndarray, radius: float
+) -> CellGeometry:
     """Rows, map and (in exact mode) a certified rational interior point of one cell."""
     rows = cell_rows(net, pattern, domain.a, domain.b)
     gf = rows.g.astype(float) if net.exact else rows.g
@@ -79,13 +80,30 @@ def cell_geometry(net: ReLUNet, domain: Domain, pattern: np.ndarray, point: np.n
             # the rounded centre sits on a face: retry from a nudge towards the deepest point
             slack = hf - gf @ point
             for frac in (Fraction(1, 2), Fraction(1, 8)):
-                trial = _to_fraction_vector(point + float(frac) * 1e-3 * radius *
-                                            (gf[np.argmin(slack / norms)] * -1) / norms.max())
+                trial = _to_fraction_vector(
+                    point
+                    + float(frac)
+                    * 1e-3
+                    * radius
+                    * (gf[np.argmin(slack / norms)] * -1)
+                    / norms.max()
+                )
                 if _strictly_inside(rows.g, rows.h, trial):
                     exact_point, certified = trial, True
                     break
-    return CellGeometry(pattern, point, exact_point, radius, rows, gf / norms[:, None],
-                        hf / norms, rows.neuron, rows.map_matrix, rows.map_offset, certified)
+    return CellGeometry(
+        pattern,
+        point,
+        exact_point,
+        radius,
+        rows,
+        gf / norms[:, None],
+        hf / norms,
+        rows.neuron,
+        rows.map_matrix,
+        rows.map_offset,
+        certified,
+    )
 
 
 def maps_equal(a: CellGeometry, b: CellGeometry, *, tol: float, scale: float) -> bool:
@@ -94,9 +112,9 @@ def maps_equal(a: CellGeometry, b: CellGeometry, *, tol: float, scale: float) ->
         return bool((a.map_matrix == b.map_matrix).all() and (a.map_offset == b.map_offset).all())
     dm = np.abs(a.map_matrix - b.map_matrix).max(initial=0.0)
     dc = np.abs(a.map_offset - b.map_offset).max(initial=0.0)
-    size = (max(np.abs(a.map_matrix).max(initial=0.0), np.abs(b.map_matrix).max(initial=0.0))
-            * scale + max(np.abs(a.map_offset).max(initial=0.0),
-                          np.abs(b.map_offset).max(initial=0.0)))
+    size = max(
+        np.abs(a.map_matrix).max(initial=0.0), np.abs(b.map_matrix).max(initial=0.0)
+    ) * scale + max(np.abs(a.map_offset).max(initial=0.0), np.abs(b.map_offset).max(initial=0.0))
     return dm * scale + dc <= tol * max(size, 1e-300) or (dm == 0 and dc == 0)
 
 
@@ -122,38 +140,44 @@ def _layer_bounds(net: ReLUNet) -> list[tuple[int, int]]:
     return [(s.start, s.stop) for s in net.hidden_slices]
 
 
-def _identically_zero(forms_a: np.ndarray, forms_c: np.ndarray, *, tol: float,
-                      scale: float) -> np.ndarray:
+def _identically_zero(
+    forms_a: np.ndarray, forms_c: np.ndarray, *, tol: float, scale: float
+) -> np.ndarray:
     """Rows ``a x + c`` that vanish everywhere (``a = 0`` and ``c = 0``)."""
     if forms_a.dtype == object:
-        return np.array([all(v == 0 for v in a) and c == 0 for a, c in zip(forms_a, forms_c,
-                                                                             strict=True)],
-                        dtype=bool)
+        return np.array(
+            [all(v == 0 for v in a) and c == 0 for a, c in zip(forms_a, forms_c, strict=True)],
+            dtype=bool,
+        )
     size = np.abs(forms_a).sum(axis=1) * scale + np.abs(forms_c)
     return size <= tol * size.max(initial=0.0)
 
 
-def _vanishing(forms_a: np.ndarray, forms_c: np.ndarray, a_h: Any, c_h: Any, *, tol: float,
-               scale: float) -> np.ndarray:
+def _vanishing(
+    forms_a: np.ndarray, forms_c: np.ndarray, a_h: Any, c_h: Any, *, tol: float, scale: float
+) -> np.ndarray:
     """Which rows ``a x + c`` vanish identically on the hyperplane ``a_h x + c_h = 0``."""
     if forms_a.dtype == object:
         k = next(i for i, v in enumerate(a_h) if v != 0)
         out = np.zeros(len(forms_a), dtype=bool)
         for r in range(len(forms_a)):
             lam = forms_a[r][k] / a_h[k]
-            out[r] = all(forms_a[r][i] == lam * a_h[i] for i in range(len(a_h))) and \
-                forms_c[r] == lam * c_h
+            out[r] = (
+                all(forms_a[r][i] == lam * a_h[i] for i in range(len(a_h)))
+                and forms_c[r] == lam * c_h
+            )
         return out
     nh = np.linalg.norm(a_h)
     u, v = a_h / nh, c_h / nh
     lam = forms_a @ u
     resid = np.abs(forms_a - lam[:, None] * u[None, :]).max(axis=1, initial=0.0)
     size = np.linalg.norm(forms_a, axis=1) * scale + np.abs(forms_c)
-    return (resid * scale + np.abs(forms_c - lam * v) <= tol * np.maximum(size, 1e-300))
+    return resid * scale + np.abs(forms_c - lam * v) <= tol * np.maximum(size, 1e-300)
 
 
-def facet_adjacency(net: ReLUNet, cells: list[CellGeometry], *, tol: float, scale: float,
-                    progress: Any = None) -> tuple[list[Adjacency], int]:
+def facet_adjacency(
+    net: ReLUNet, cells: list[CellGeometry], *, tol: float, scale: float, progress: Any = None
+) -> tuple[list[Adjacency], int]:
     """All facet-adjacent pairs of cells; returns ``(adjacencies, n_lps)``.
 
     Candidates: across a group ``g`` of coincident layer-``l`` hyperplanes, the neighbour's
@@ -169,8 +193,10 @@ def facet_adjacency(net: ReLUNet, cells: list[CellGeometry], *, tol: float, scal
     n_lps = 0
     exact = net.exact
     n_hidden = net.n_hidden
-    layer_of = np.concatenate([np.full(stop - start, l) for l, (start, stop) in
-                               enumerate(bounds)] + [np.zeros(0, dtype=int)])
+    layer_of = np.concatenate(
+        [np.full(stop - start, l) for l, (start, stop) in enumerate(bounds)]
+        + [np.zeros(0, dtype=int)]
+    )
     for i, cell in enumerate(cells):
         if progress is not None:
             progress.update()
@@ -183,7 +209,7 @@ def facet_adjacency(net: ReLUNet, cells: list[CellGeometry], *, tol: float, scal
             same = np.flatnonzero(group == rep)
             # the first layer holding the hyperplane is where the patterns first differ
             for l in (int(layer_of[same].min()),):
-                start, stop = bounds[l]
+                stop = bounds[l][1]
                 members = same[layer_of[same] == l]
                 a_h, c_h = forms_a[members[0]], forms_c[members[0]]
                 later = np.arange(stop, n_hidden)
@@ -193,24 +219,57 @@ def facet_adjacency(net: ReLUNet, cells: list[CellGeometry], *, tol: float, scal
                 for j in _lookup(index, base, free, cells, stop, n_hidden):
                     if j <= i:
                         continue
-                    found = _foot_facet(cells[i], cells[j], members, free, a_h, c_h,
-                                        exact=exact, tol=tol, scale=scale)
+                    found = _foot_facet(
+                        cells[i],
+                        cells[j],
+                        members,
+                        free,
+                        a_h,
+                        c_h,
+                        exact=exact,
+                        tol=tol,
+                        scale=scale,
+                    )
                     if found is None:
-                        found = _foot_facet(cells[j], cells[i], members, free, a_h, c_h,
-                                            exact=exact, tol=tol, scale=scale)
+                        found = _foot_facet(
+                            cells[j],
+                            cells[i],
+                            members,
+                            free,
+                            a_h,
+                            c_h,
+                            exact=exact,
+                            tol=tol,
+                            scale=scale,
+                        )
                     if found is None:
                         n_lps += 1
-                        found = _shared_facet(cells[i], cells[j], np.concatenate(
-                            [members, free]), a_h, c_h, exact=exact, tol=tol, scale=scale)
+                        found = _shared_facet(
+                            cells[i],
+                            cells[j],
+                            np.concatenate([members, free]),
+                            a_h,
+                            c_h,
+                            exact=exact,
+                            tol=tol,
+                            scale=scale,
+                        )
                     if found is not None:
                         point, certified = found
-                        out.append(Adjacency(i, j, tuple(int(m) for m in members), point,
-                                             certified))
+                        out.append(
+                            Adjacency(i, j, tuple(int(m) for m in members), point, certified)
+                        )
     return out, n_lps
 
 
-def _lookup(index: dict[bytes, int], base: np.ndarray, free: np.ndarray,
-            cells: list[CellGeometry], stop: int, n_hidden: int) -> list[int]:
+def _lookup(
+    index: dict[bytes, int],
+    base: np.ndarray,
+    free: np.ndarray,
+    cells: list[CellGeometry],
+    stop: int,
+    n_hidden: int,
+) -> list[int]:
     """Cells whose pattern equals ``base`` outside the ``free`` positions."""
     if len(free) == 0:
         j = index.get(base.tobytes())
@@ -229,9 +288,18 @@ def _lookup(index: dict[bytes, int], base: np.ndarray, free: np.ndarray,
     return [j for j, c in enumerate(cells) if (c.pattern[mask] == base[mask]).all()]
 
 
-def _foot_facet(c1: CellGeometry, c2: CellGeometry, members: np.ndarray, free: np.ndarray,
-                a_h: Any, c_h: Any, *, exact: bool, tol: float, scale: float
-                ) -> tuple[np.ndarray, bool] | None:
+def _foot_facet(
+    c1: CellGeometry,
+    c2: CellGeometry,
+    members: np.ndarray,
+    free: np.ndarray,
+    a_h: Any,
+    c_h: Any,
+    *,
+    exact: bool,
+    tol: float,
+    scale: float,
+) -> tuple[np.ndarray, bool] | None:
     """The foot of the perpendicular from ``c1``'s interior point onto the hyperplane, if it lies
     strictly inside every other inequality of both cells (then it is a point of the shared
     facet's relative interior); otherwise None."""
@@ -256,9 +324,17 @@ def _foot_facet(c1: CellGeometry, c2: CellGeometry, members: np.ndarray, free: n
     return foot, True
 
 
-def _shared_facet(c1: CellGeometry, c2: CellGeometry, members: np.ndarray, a_row: np.ndarray,
-                  c_val: Any, *, exact: bool, tol: float, scale: float
-                  ) -> tuple[np.ndarray, bool] | None:
+def _shared_facet(
+    c1: CellGeometry,
+    c2: CellGeometry,
+    members: np.ndarray,
+    a_row: np.ndarray,
+    c_val: Any,
+    *,
+    exact: bool,
+    tol: float,
+    scale: float,
+) -> tuple[np.ndarray, bool] | None:
     """A point in the relative interior of the common face on the hyperplane, or None."""
     af = np.asarray(a_row, dtype=float)
     cf = float(c_val)
@@ -270,7 +346,8 @@ def _shared_facet(c1: CellGeometry, c2: CellGeometry, members: np.ndarray, a_row
         # rows of later layers may coincide with the hyperplane on this cell: they hold with
         # equality on the face, so they are left out like the hyperplane itself
         coinc = (np.abs(np.abs(cell.g @ u) - 1) <= tol) & (
-            np.abs(cell.h - np.sign(cell.g @ u) * -v) <= tol * max(scale, 1.0))
+            np.abs(cell.h - np.sign(cell.g @ u) * -v) <= tol * max(scale, 1.0)
+        )
         keep = ~(on_plane | coinc)
         gs.append(cell.g[keep])
         hs.append(cell.h[keep])
@@ -283,9 +360,13 @@ def _shared_facet(c1: CellGeometry, c2: CellGeometry, members: np.ndarray, a_row
     mat[:-1, :n] = g
     mat[:-1, n] = 1.0
     mat[-1, :n] = u
-    lp = LPModel(mat, np.concatenate([np.full(len(g), -np.inf), [-v]]),
-                 np.concatenate([h, [-v]]), col_lower=[*[-np.inf] * n, 0.0],
-                 col_upper=[*[np.inf] * n, scale])
+    lp = LPModel(
+        mat,
+        np.concatenate([np.full(len(g), -np.inf), [-v]]),
+        np.concatenate([h, [-v]]),
+        col_lower=[*[-np.inf] * n, 0.0],
+        col_upper=[*[np.inf] * n, scale],
+    )
     cost = np.zeros(n + 1)
     cost[n] = 1.0
     res = lp.solve(cost, maximize=True)
@@ -302,8 +383,9 @@ def _shared_facet(c1: CellGeometry, c2: CellGeometry, members: np.ndarray, a_row
     return xq, ok
 
 
-def point_contact(c1: CellGeometry, c2: CellGeometry, *, exact: bool, tol: float, scale: float
-                  ) -> tuple[np.ndarray, bool] | None:
+def point_contact(
+    c1: CellGeometry, c2: CellGeometry, *, exact: bool, tol: float, scale: float
+) -> tuple[np.ndarray, bool] | None:
     """A common point of the closures of two cells (exactly verified in exact mode), or None."""
     g = np.concatenate([c1.g, c2.g])
     h = np.concatenate([c1.h, c2.h])
@@ -342,14 +424,15 @@ def _snap(x: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
         gram = a_sub @ a_sub.T
         try:
             lam = exact_solve(gram, b_sub - a_sub @ xq)
-        except Exception:  # noqa: BLE001 - singular Gram means the rows were not independent
+        except Exception:
             return None
         xq = xq + a_sub.T @ lam
     return xq
 
 
-def merge_regions(cells: list[CellGeometry], adjacency: list[Adjacency], *, tol: float,
-                  scale: float) -> list[list[int]]:
+def merge_regions(
+    cells: list[CellGeometry], adjacency: list[Adjacency], *, tol: float, scale: float
+) -> list[list[int]]:
     """Facet-connected linear regions: components of same-map certified adjacencies."""
     uf = UnionFind(range(len(cells)))
     for adj in adjacency:
@@ -358,9 +441,15 @@ def merge_regions(cells: list[CellGeometry], adjacency: list[Adjacency], *, tol:
     return [sorted(g) for g in uf.groups()]
 
 
-def point_contacts(cells: list[CellGeometry], regions: list[list[int]], *, exact: bool,
-                   tol: float, scale: float, progress: Any = None
-                   ) -> tuple[list[list[int]], int]:
+def point_contacts(
+    cells: list[CellGeometry],
+    regions: list[list[int]],
+    *,
+    exact: bool,
+    tol: float,
+    scale: float,
+    progress: Any = None,
+) -> tuple[list[list[int]], int]:
     """Join same-map regions whose closures touch; return ``(regions, n_lps)``."""
     uf = UnionFind(range(len(regions)))
     n_lps = 0
@@ -382,8 +471,7 @@ def point_contacts(cells: list[CellGeometry], regions: list[list[int]], *, exact
                 for i in regions[r1]:
                     for j in regions[r2]:
                         n_lps += 1
-                        hit = point_contact(cells[i], cells[j], exact=exact, tol=tol,
-                                            scale=scale)
+                        hit = point_contact(cells[i], cells[j], exact=exact, tol=tol, scale=scale)
                         if hit is not None and hit[1]:
                             found = True
                             break

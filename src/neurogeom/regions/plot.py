@@ -17,8 +17,10 @@ def _clip_box(result: Any, box: Any) -> tuple[np.ndarray, np.ndarray]:
         lo, hi = (np.broadcast_to(np.asarray(v, dtype=float), (2,)) for v in box)
         return lo, hi
     if result.domain.kind == "box":
-        return (np.array([float(v) for v in result.domain.lower]),
-                np.array([float(v) for v in result.domain.upper]))
+        return (
+            np.array([float(v) for v in result.domain.lower]),
+            np.array([float(v) for v in result.domain.upper]),
+        )
     pts = np.array([[float(v) for v in c.point] for c in result.cells])
     centre = pts.mean(axis=0)
     half = max(np.abs(pts - centre).max() * 1.5, 1.0)
@@ -81,19 +83,21 @@ def plot_regions(result: Any, *, ax: Any = None, box: Any = None, annotate: bool
         except InvalidInputError:
             continue  # the cell misses the window
         colour = cmap(cell.region % 20)
-        ax.add_patch(Polygon(verts, closed=True, facecolor=colour, edgecolor="0.25",
-                             linewidth=0.4))
+        ax.add_patch(Polygon(verts, closed=True, facecolor=colour, edgecolor="0.25", linewidth=0.4))
     if annotate:
         for region in result.regions:
             p = result.cells[region.cells[0]].point
-            ax.annotate(str(region.index), (float(p[0]), float(p[1])), ha="center",
-                        va="center", fontsize=8)
+            ax.annotate(
+                str(region.index), (float(p[0]), float(p[1])), ha="center", va="center", fontsize=8
+            )
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
     ax.set_aspect("equal")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     c = result.counts()
-    ax.set_title(f"{c['linear_regions']} linear regions, {c['activation_regions']} activation "
-                 "regions", fontsize=10)
+    ax.set_title(
+        f"{c['linear_regions']} linear regions, {c['activation_regions']} activation regions",
+        fontsize=10,
+    )
     return ax

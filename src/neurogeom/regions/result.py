@@ -1,4 +1,4 @@
-"""Result objects of region enumeration: :class:`Cell`, :class:`LinearRegion`, :class:`RegionResult`.
+"""Results of region enumeration: :class:`Cell`, :class:`LinearRegion`, :class:`RegionResult`.
 
 Small frozen values that print briefly and convert to JSON with ``to_dict()``. Rationals are
 written as ``"p/q"`` strings, integers as integers.
@@ -123,10 +123,15 @@ class LinearRegion:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"index": self.index, "cells": list(self.cells), "matrix": _nums(self.matrix),
-                "offset": _nums(self.offset), "bounded": self.bounded,
-                "volume": None if self.volume is None else _num(self.volume),
-                "point_region": self.point_region}
+        return {
+            "index": self.index,
+            "cells": list(self.cells),
+            "matrix": _nums(self.matrix),
+            "offset": _nums(self.offset),
+            "bounded": self.bounded,
+            "volume": None if self.volume is None else _num(self.volume),
+            "point_region": self.point_region,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,19 +201,23 @@ class RegionResult:
 
     def counts(self) -> dict[str, int]:
         """The four counts by name."""
-        return {"activation_regions": self.activation_regions,
-                "linear_regions": self.linear_regions,
-                "linear_regions_point_connected": self.linear_regions_point_connected,
-                "bounded_regions": self.bounded_regions}
+        return {
+            "activation_regions": self.activation_regions,
+            "linear_regions": self.linear_regions,
+            "linear_regions_point_connected": self.linear_regions_point_connected,
+            "bounded_regions": self.bounded_regions,
+        }
 
     def __repr__(self) -> str:
         c = self.counts()
         flag = "" if self.complete else ", incomplete"
-        return (f"RegionResult(activation_regions={c['activation_regions']}, "
-                f"linear_regions={c['linear_regions']}, "
-                f"point_connected={c['linear_regions_point_connected']}, "
-                f"bounded={c['bounded_regions']}, {self.method}"
-                f"{', exact' if self.exact else ''}{flag})")
+        return (
+            f"RegionResult(activation_regions={c['activation_regions']}, "
+            f"linear_regions={c['linear_regions']}, "
+            f"point_connected={c['linear_regions_point_connected']}, "
+            f"bounded={c['bounded_regions']}, {self.method}"
+            f"{', exact' if self.exact else ''}{flag})"
+        )
 
     def to_dict(self, *, cells: bool = False) -> dict[str, Any]:
         """JSON-ready form: the counts, the domain, completeness; ``cells=True`` adds details."""

@@ -133,8 +133,9 @@ class Searcher:
         ``"scipy"`` rebuilds every LP with :func:`scipy.optimize.linprog` (a benchmark baseline).
     """
 
-    def __init__(self, net: ReLUNet, domain: Domain, *, tol: float, seed: Any = 0,
-                 lp_backend: str = "highs") -> None:
+    def __init__(
+        self, net: ReLUNet, domain: Domain, *, tol: float, seed: Any = 0, lp_backend: str = "highs"
+    ) -> None:
         self.net = net
         self.lp_backend = lp_backend
         self.exact = net.exact
@@ -154,8 +155,7 @@ class Searcher:
         dists = np.abs(b0[n0 > 0]) / n0[n0 > 0]
         extent = 0.0
         if domain.kind == "box":
-            extent = max(max(abs(float(v)) for v in domain.lower + domain.upper),
-                         domain.scale())
+            extent = max(max(abs(float(v)) for v in domain.lower + domain.upper), domain.scale())
         elif domain.kind == "polytope" and len(self.dom_h):
             extent = float(np.abs(self.dom_h).max())
         scale = max(extent, float(dists.max()) if len(dists) else 0.0)
@@ -189,15 +189,17 @@ class Searcher:
         p, q = np.eye(self.n), np.zeros(self.n)
         pe = qe = None
         if self.exact:
-            pe = np.array([[Fraction(int(i == j)) for j in range(self.n)] for i in range(self.n)],
-                          dtype=object)
+            pe = np.array(
+                [[Fraction(int(i == j)) for j in range(self.n)] for i in range(self.n)],
+                dtype=object,
+            )
             qe = np.array([Fraction(0)] * self.n, dtype=object)
         gs, hs = [self.dom_g], [self.dom_h]
         start = 0
         for l in range(node.depth):
             a, c = self.wf[l] @ p, self.wf[l] @ q + self.bf[l]
             width = a.shape[0]
-            act = node.prefix[start:start + width]
+            act = node.prefix[start : start + width]
             start += width
             sign = np.where(act, -1.0, 1.0)
             gs.append(a * sign[:, None])
@@ -217,7 +219,7 @@ class Searcher:
         if self.max_cells is not None and self.n_cells >= self.max_cells:
             raise _Stop
 
-    def process(self, node: Node, emit_cell, emit_node, emit_thin) -> None:  # noqa: ANN001
+    def process(self, node: Node, emit_cell, emit_node, emit_thin) -> None:
         """Cut ``node`` by its layer; report final cells, child nodes and thin cells."""
         node = self.complete(node)
         l = node.depth
@@ -244,8 +246,9 @@ class Searcher:
         fixed = side0 > 0
         last = l == self.n_hidden_layers - 1
 
-        def finish(sigma: np.ndarray, point: np.ndarray, radius: float,
-                   essential: np.ndarray) -> None:
+        def finish(
+            sigma: np.ndarray, point: np.ndarray, radius: float, essential: np.ndarray
+        ) -> None:
             rep_active = fixed.copy()
             rep_active[cross] = sigma > 0
             active_by_rep = dict(zip(reps.tolist(), rep_active.tolist(), strict=True))
@@ -309,17 +312,22 @@ class Searcher:
                 lo_r = lp.solve(u[j])
                 hi_r = lp.solve(u[j], maximize=True)
                 self.n_lps += 2
-                out[j] = (lo_r.status == "unbounded" or (lo_r.optimal and lo_r.value + v[j]
-                          < -self.thr)) and (hi_r.status == "unbounded" or (
-                              hi_r.optimal and hi_r.value + v[j] > self.thr))
+                out[j] = (
+                    lo_r.status == "unbounded" or (lo_r.optimal and lo_r.value + v[j] < -self.thr)
+                ) and (
+                    hi_r.status == "unbounded" or (hi_r.optimal and hi_r.value + v[j] > self.thr)
+                )
                 continue
             res = lp.solve(u[j], maximize=side0[j] < 0)
             self.n_lps += 1
             if res.status == "unbounded":
                 out[j] = True
             elif res.optimal:
-                out[j] = (res.value + v[j] > self.thr) if side0[j] < 0 else \
-                    (res.value + v[j] < -self.thr)
+                out[j] = (
+                    (res.value + v[j] > self.thr)
+                    if side0[j] < 0
+                    else (res.value + v[j] < -self.thr)
+                )
         return out
 
     def _start_signs(self, node: Node, u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -337,17 +345,23 @@ class Searcher:
             f"{node.radius:.3g}; the tolerance may be too coarse (try a smaller tol or exact=True)"
         )
 
-    def _walk(self, node: Node, u: np.ndarray, v: np.ndarray, finish, emit_thin,  # noqa: ANN001
-              prefix: np.ndarray) -> None:
+    def _walk(
+        self, node: Node, u: np.ndarray, v: np.ndarray, finish, emit_thin, prefix: np.ndarray
+    ) -> None:
         """Enumerate the cells of the arrangement ``u x + v`` inside ``node`` by flips."""
         k, n, kn = len(u), self.n, len(node.h)
         mat = np.zeros((kn + k, n + 1))
         mat[:kn, :n] = node.g
         mat[:kn, n] = 1.0
         mat[kn:, :n] = u
-        lp = LPModel(mat, None, np.concatenate([node.h, np.zeros(k)]),
-                     col_lower=[*[-np.inf] * n, 0.0], col_upper=[*[np.inf] * n, self.cap],
-                     backend=self.lp_backend)
+        lp = LPModel(
+            mat,
+            None,
+            np.concatenate([node.h, np.zeros(k)]),
+            col_lower=[*[-np.inf] * n, 0.0],
+            col_upper=[*[np.inf] * n, self.cap],
+            backend=self.lp_backend,
+        )
         rows = np.arange(kn, kn + k)
         current = np.zeros(k)
         cheb_cost = np.zeros(n + 1)
@@ -358,8 +372,11 @@ class Searcher:
             if len(changed) == 0:
                 return
             s = sigma[changed]
-            lp.set_row_bounds(rows[changed], np.where(s > 0, -v[changed], -np.inf),
-                              np.where(s > 0, np.inf, -v[changed]))
+            lp.set_row_bounds(
+                rows[changed],
+                np.where(s > 0, -v[changed], -np.inf),
+                np.where(s > 0, np.inf, -v[changed]),
+            )
             lp.set_coefficients(rows[changed], n, -s)
             current[changed] = s
 
@@ -374,9 +391,13 @@ class Searcher:
             res = lp.solve(cheb_cost, maximize=True)
             self.n_lps += 1
             if not res.optimal or res.x[n] <= self.thr:
-                emit_thin(RawCell(np.concatenate([prefix, sigma > 0]),
-                                  res.x[:n] if res.optimal else node.point,
-                                  float(res.x[n]) if res.optimal else 0.0))
+                emit_thin(
+                    RawCell(
+                        np.concatenate([prefix, sigma > 0]),
+                        res.x[:n] if res.optimal else node.point,
+                        float(res.x[n]) if res.optimal else 0.0,
+                    )
+                )
                 continue
             centre, radius = res.x[:n], float(res.x[n])
             essential = self._facets(lp, node, u, v, sigma, centre, came_from, rows, n)
@@ -389,8 +410,18 @@ class Searcher:
                     seen.add(key)
                     queue.append((nb, int(j)))
 
-    def _facets(self, lp: LPModel, node: Node, u: np.ndarray, v: np.ndarray, sigma: np.ndarray,
-                centre: np.ndarray, came_from: int, rows: np.ndarray, n: int) -> np.ndarray:
+    def _facets(
+        self,
+        lp: LPModel,
+        node: Node,
+        u: np.ndarray,
+        v: np.ndarray,
+        sigma: np.ndarray,
+        centre: np.ndarray,
+        came_from: int,
+        rows: np.ndarray,
+        n: int,
+    ) -> np.ndarray:
         """Which hyperplanes of the arrangement carry a facet of the cell ``sigma``."""
         k = len(u)
         dist = sigma * (u @ centre + v)
@@ -401,10 +432,11 @@ class Searcher:
         others = sigma[:, None] * (u @ feet.T + v[:, None])
         np.fill_diagonal(others, np.inf)
         ok &= (others >= self.thr).all(axis=0)
-        rows_g = np.concatenate([node.g, -sigma[:, None] * u]) if len(node.h) else \
-            -sigma[:, None] * u
+        rows_g = (
+            np.concatenate([node.g, -sigma[:, None] * u]) if len(node.h) else -sigma[:, None] * u
+        )
         slack = np.concatenate([node.h - node.g @ centre, dist]) if len(node.h) else dist
-        ok |= _first_hits(rows_g, slack, self.dirs)[len(node.h):]
+        ok |= _first_hits(rows_g, slack, self.dirs)[len(node.h) :]
         essential = ok
         if came_from >= 0:
             essential[came_from] = True
@@ -423,13 +455,20 @@ class Searcher:
             elif res.optimal:
                 beyond = -sigma[j] * (res.value + v[j])
                 essential[j] = beyond > self.thr
-            lp.set_row_bounds([rows[j]], [-v[j] if sigma[j] > 0 else -np.inf],
-                              [np.inf if sigma[j] > 0 else -v[j]])
+            lp.set_row_bounds(
+                [rows[j]], [-v[j] if sigma[j] > 0 else -np.inf], [np.inf if sigma[j] > 0 else -v[j]]
+            )
         return essential
 
     # -- the whole search -----------------------------------------------------------------------
-    def run(self, state: SearchState, *, deadline: float | None = None,
-            max_cells: int | None = None, on_node=None) -> bool:  # noqa: ANN001
+    def run(
+        self,
+        state: SearchState,
+        *,
+        deadline: float | None = None,
+        max_cells: int | None = None,
+        on_node=None,
+    ) -> bool:
         """Process pending nodes depth-first until done or out of budget; return completeness.
 
         Cells of a node interrupted by the budget are kept in ``state.cells`` only if the node

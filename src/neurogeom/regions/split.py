@@ -17,6 +17,7 @@ identically is inactive).
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -415,10 +416,15 @@ class _Setup:
     exact: bool
     tol: float
     merge_eps: float
+    deadline: float | None = None
 
     @property
     def n_hidden_layers(self) -> int:
         return len(self.ws) - 1
+
+    def out_of_time(self) -> bool:
+        """Whether the time budget (a ``time.monotonic`` deadline) has run out."""
+        return self.deadline is not None and time.monotonic() > self.deadline
 
 
 # A work item of the depth-first engine: (layer, vertices, edges or None, H, h0, scale, bits)
@@ -437,6 +443,8 @@ def _depth_first(
     exact, last_layer = setup.exact, setup.n_hidden_layers - 1
     n_done = 0
     while stack:
+        if setup.out_of_time():
+            return False
         layer, v, e, h_mat, h_off, s_prev, bits = stack.pop()
         w, bias = setup.ws[layer], setup.bs[layer]
         if h_mat is None:
@@ -724,7 +732,7 @@ def _batched_polygons(
             child_bits[1::2, j] = False
             bits.append(child_bits)
             n_alive += n_split
-            if max_cells is not None and n_alive > max_cells:
+            if (max_cells is not None and n_alive > max_cells) or setup.out_of_time():
                 return [], _items_from_state(layer, start_state, setup.exact)
         bar.set_postfix(layer=layer + 1, cells=n_alive)
         # compact: keep the living cells, in order of creation (= order in the buffer)
@@ -778,6 +786,7 @@ def split_cells(
     tol: float = 1e-9,
     progress: bool = False,
     max_cells: int | None = None,
+    deadline: float | None = None,
 ) -> tuple[list[SplitCell], bool]:
     """All full-dimensional activation cells of a ReLU network on a bounded polytope.
 
@@ -801,6 +810,8 @@ def split_cells(
         Show a progress bar counting finished cells.
     max_cells : int, optional
         Stop after this many cells and return them with ``complete=False``.
+    deadline : float, optional
+        A :func:`time.monotonic` time after which the enumeration stops (``complete=False``).
 
     Returns
     -------
@@ -899,7 +910,7 @@ def split_cells(
         verts = verts[order_polygon(verts, return_index=True)]
         edges = None
 
-    setup = _Setup(ws, bs, slope, one, exact, tol, 0.0)
+    setup = _Setup(ws, bs, slope, one, exact, tol, 0.0, deadline)
     out_verts = _fmpq_to_fraction if exact else (lambda v: v)
     cells: list[SplitCell] = []
 

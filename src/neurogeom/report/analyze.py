@@ -23,9 +23,15 @@ def _default_box(net: ReLUNet) -> tuple[int, int]:
     return (-3, 3)
 
 
-def run_analysis(net: Any, source: str, out_dir: Path, *, exact: bool = False,
-                 time_limit: float = 120.0, progress: bool = True
-                 ) -> tuple[dict[str, Any], str]:
+def run_analysis(
+    net: Any,
+    source: str,
+    out_dir: Path,
+    *,
+    exact: bool = False,
+    time_limit: float = 120.0,
+    progress: bool = True,
+) -> tuple[dict[str, Any], str]:
     """Analyse ``net``; write ``out_dir/report.json`` (and figures); return the report and a text.
 
     Examples
@@ -46,36 +52,47 @@ def run_analysis(net: Any, source: str, out_dir: Path, *, exact: bool = False,
     report: dict[str, Any] = {
         "neurogeom": __version__,
         "source": source,
-        "info": {"architecture": list(net.architecture), "parameters": net.n_parameters,
-                 "activation": net.activation, "hidden_neurons": net.n_hidden},
+        "info": {
+            "architecture": list(net.architecture),
+            "parameters": net.n_parameters,
+            "activation": net.activation,
+            "hidden_neurons": net.n_hidden,
+        },
         "complete": True,
     }
-    lines = [f"neurogeom {__version__}: {source}",
-             f"  architecture  {'-'.join(map(str, net.architecture))}  "
-             f"({net.n_parameters} parameters, {net.activation})"]
+    lines = [
+        f"neurogeom {__version__}: {source}",
+        f"  architecture  {'-'.join(map(str, net.architecture))}  "
+        f"({net.n_parameters} parameters, {net.activation})",
+    ]
     if isinstance(net, ReLUNet):
         from neurogeom.regions import enumerate_regions
 
         section: dict[str, Any] = {}
-        whole = enumerate_regions(net, exact=exact, time_limit=time_limit, progress=progress,
-                                  volumes=False)
+        whole = enumerate_regions(
+            net, exact=exact, time_limit=time_limit, progress=progress, volumes=False
+        )
         section["whole_space"] = whole.to_dict()
         report["complete"] &= whole.complete
         c = whole.counts()
-        lines.append(f"  regions on R^{net.n_inputs}: {c['activation_regions']} activation, "
-                     f"{c['linear_regions']} linear (facet), "
-                     f"{c['linear_regions_point_connected']} linear (point), "
-                     f"{c['bounded_regions']} bounded"
-                     + ("" if whole.complete else "  [incomplete]"))
+        lines.append(
+            f"  regions on R^{net.n_inputs}: {c['activation_regions']} activation, "
+            f"{c['linear_regions']} linear (facet), "
+            f"{c['linear_regions_point_connected']} linear (point), "
+            f"{c['bounded_regions']} bounded" + ("" if whole.complete else "  [incomplete]")
+        )
         if net.n_inputs <= 3:
             lo, hi = _default_box(net)
-            boxed = enumerate_regions(net, domain=(lo, hi), exact=exact, time_limit=time_limit,
-                                      progress=progress)
+            boxed = enumerate_regions(
+                net, domain=(lo, hi), exact=exact, time_limit=time_limit, progress=progress
+            )
             section["box"] = boxed.to_dict()
             report["complete"] &= boxed.complete
             cb = boxed.counts()
-            lines.append(f"  regions on [{lo}, {hi}]^{net.n_inputs}: "
-                         f"{cb['activation_regions']} activation, {cb['linear_regions']} linear")
+            lines.append(
+                f"  regions on [{lo}, {hi}]^{net.n_inputs}: "
+                f"{cb['activation_regions']} activation, {cb['linear_regions']} linear"
+            )
             if net.n_inputs == 2:
                 try:
                     from neurogeom.cli import _save_plot

@@ -27,7 +27,7 @@ __all__ = ["SUFFIXES", "load", "save"]
 SUFFIXES = {".json": "json", ".pt": "torch", ".pth": "torch", ".onnx": "onnx", ".npz": "npz"}
 
 
-def _module_for(path: Path, fmt: str | None):  # noqa: ANN202 - returns a module
+def _module_for(path: Path, fmt: str | None):
     if fmt is None:
         fmt = SUFFIXES.get(path.suffix.lower())
         if fmt is None:
@@ -42,8 +42,9 @@ def _module_for(path: Path, fmt: str | None):  # noqa: ANN202 - returns a module
     return fmt, importlib.import_module(f"neurogeom.nets.io.{fmt}")
 
 
-def load(path: str | os.PathLike[str], *, exact: bool = False,
-         format: str | None = None) -> ReLUNet | RationalNet:
+def load(
+    path: str | os.PathLike[str], *, exact: bool = False, format: str | None = None
+) -> ReLUNet | RationalNet:
     """Load a network from a file, choosing the reader by the suffix.
 
     Parameters
@@ -77,8 +78,9 @@ def load(path: str | os.PathLike[str], *, exact: bool = False,
     return getattr(module, f"read_{fmt}")(p, exact=exact)
 
 
-def save(net: ReLUNet | RationalNet, path: str | os.PathLike[str], *,
-         format: str | None = None) -> None:
+def save(
+    net: ReLUNet | RationalNet, path: str | os.PathLike[str], *, format: str | None = None
+) -> None:
     """Write a network to a file in the format its suffix names (atomically).
 
     Examples

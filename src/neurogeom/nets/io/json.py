@@ -59,7 +59,9 @@ def _parse_activation(text: Any) -> tuple[str, Fraction]:
     )
 
 
-def from_json_dict(data: Any, *, exact: bool = False, source: str = "network") -> ReLUNet | RationalNet:
+def from_json_dict(
+    data: Any, *, exact: bool = False, source: str = "network"
+) -> ReLUNet | RationalNet:
     """Build a network from the parsed JSON object of the format.
 
     Parameters
@@ -98,7 +100,9 @@ def from_json_dict(data: Any, *, exact: bool = False, source: str = "network") -
             f"{VERSION}"
         )
     if "layers" not in data:
-        raise InvalidNetworkError(f"{source}: missing field 'layers' (a list of weight/bias objects)")
+        raise InvalidNetworkError(
+            f"{source}: missing field 'layers' (a list of weight/bias objects)"
+        )
     layers = data["layers"]
     if not isinstance(layers, list) or not layers:
         raise InvalidNetworkError(f"{source}: 'layers' must be a non-empty list")
@@ -146,8 +150,9 @@ def _number(v: Any, exact: bool) -> Any:
     return f
 
 
-def to_json_dict(net: ReLUNet | RationalNet, *, name: str | None = None,
-                 description: str | None = None) -> dict[str, Any]:
+def to_json_dict(
+    net: ReLUNet | RationalNet, *, name: str | None = None, description: str | None = None
+) -> dict[str, Any]:
     """The JSON object of the format for ``net`` (lossless).
 
     Examples
@@ -162,8 +167,10 @@ def to_json_dict(net: ReLUNet | RationalNet, *, name: str | None = None,
     if description:
         doc["description"] = description
     doc["layers"] = [
-        {"weight": [[_number(v, net.exact) for v in row] for row in w],
-         "bias": [_number(v, net.exact) for v in b]}
+        {
+            "weight": [[_number(v, net.exact) for v in row] for row in w],
+            "bias": [_number(v, net.exact) for v in b],
+        }
         for w, b in net.layers
     ]
     return doc
@@ -196,8 +203,13 @@ def read_json(path: str | os.PathLike[str], *, exact: bool = False) -> ReLUNet |
     return from_json_dict(data, exact=exact, source=str(p))
 
 
-def write_json(net: ReLUNet | RationalNet, path: str | os.PathLike[str], *,
-               name: str | None = None, description: str | None = None) -> None:
+def write_json(
+    net: ReLUNet | RationalNet,
+    path: str | os.PathLike[str],
+    *,
+    name: str | None = None,
+    description: str | None = None,
+) -> None:
     """Write ``net`` to ``path`` in the JSON format, atomically."""
     doc = to_json_dict(net, name=name, description=description)
     text = json.dumps(doc, indent=None, separators=(", ", ": "))

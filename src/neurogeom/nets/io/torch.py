@@ -541,6 +541,11 @@ def read_torch(
         obj = torch.load(p, weights_only=True, map_location="cpu")
     except pickle.UnpicklingError as exc:
         found = re.search(r"GLOBAL ([\w.]+)", str(exc))
+        if found is None:
+            raise InvalidNetworkError(
+                f"{p}: not a readable PyTorch file (truncated or corrupt?): "
+                f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+            ) from None
         what = f"the Python object {found[1]}" if found else "a Python object"
         raise InvalidNetworkError(
             f"{p}: holds {what}, which cannot be loaded safely (neurogeom opens PyTorch files "

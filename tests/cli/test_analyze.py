@@ -1,0 +1,241 @@
+"""``neurogeom analyze``: the report folder (report.json, regions.png) and its failure modes."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from neurogeom._version import __version__
+from neurogeom.cli import main
+from neurogeom.data import example_path
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+COUNT_KEYS = (
+    "activation_regions",
+    "linear_regions",
+    "linear_regions_point_connected",
+    "bounded_regions",
+)
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def counts(doc: dict) -> tuple[int, ...]:
+    return tuple(doc[k] for k in COUNT_KEYS)
+
+
+def read_report(folder: pathlib.Path) -> dict:
+    return json.loads((folder / "report.json").read_text(encoding="utf-8"))
+
+
+def test_analyze_without_a_net_reports_on_two_moons(tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib")
+    monkeypatch.chdir(tmp_path)
+    result = run("analyze", "--quiet")
+    assert result.exit_code == 0, (result.output, result.exception)
+    out = tmp_path / "neurogeom-report"
+    assert sorted(p.name for p in out.iterdir()) == ["regions.png", "report.json"]
+    report = read_report(out)
+    assert report["neurogeom"] == __version__
+    assert report["complete"] is True
+    assert report["source"].endswith("two_moons.json")
+    assert report["info"]["architecture"] == [2, 12, 12, 1]
+    assert report["info"]["parameters"] == 205
+    assert report["info"]["activation"] == "relu"
+    regions = report["regions"]
+    assert regions["figure"] == "regions.png"
+    whole, box = regions["whole_space"], regions["box"]
+    assert whole["domain"]["kind"] == "space"
+    assert box["domain"] == {"kind": "box", "dim": 2, "lower": [-3, -3], "upper": [3, 3]}
+    for section in (whole, box):
+        assert section["complete"] is True
+        a, lin, point, bounded = counts(section)
+        assert a >= lin >= point >= 1
+        assert 0 <= bounded <= lin
+    assert counts(box)[3] == counts(box)[1]  # on a box every region is bounded
+    assert (out / "regions.png").read_bytes()[:8] == PNG_MAGIC
+    # the text names the counts and where the files went
+    assert "two_moons" in result.stdout
+    assert str(whole["activation_regions"]) in result.stdout
+    assert "report.json" in result.stdout
+
+
+def test_analyze_max2_into_a_chosen_folder(tmp_path):
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "nested" / "report"  # parents are created
+    result = run("analyze", "max2", "--out", out, "-q")
+    assert result.exit_code == 0, (result.output, result.exception)
+    report = read_report(out)
+    assert report["info"]["architecture"] == [2, 3, 1]
+    assert report["info"]["parameters"] == 13
+    assert counts(report["regions"]["whole_space"]) == (4, 2, 2, 0)
+    assert counts(report["regions"]["box"]) == (4, 2, 2, 2)
+    assert (out / "regions.png").read_bytes()[:8] == PNG_MAGIC
+
+
+def test_analyze_a_file_exactly(tmp_path):
+    out = tmp_path / "out"
+    result = run("analyze", example_path("sectors"), "--out", out, "--exact", "-q")
+    assert result.exit_code == 0, (result.output, result.exception)
+    whole = read_report(out)["regions"]["whole_space"]
+    assert whole["exact"] is True
+    assert counts(whole) == (6, 6, 5, 0)
+
+
+def test_analyze_a_1d_net_writes_no_picture(tmp_path):
+    out = tmp_path / "abs"
+    result = run("analyze", "abs", "--out", out, "-q")
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert sorted(p.name for p in out.iterdir()) == ["report.json"]
+    report = read_report(out)
+    assert report["info"]["architecture"] == [1, 2, 1]
+    assert "figure" not in report["regions"]
+    assert counts(report["regions"]["whole_space"]) == (2, 2, 2, 0)
+    assert counts(report["regions"]["box"]) == (2, 2, 2, 2)
+
+
+def test_analyze_a_rational_net_reports_info_only(tmp_path):
+    net = tmp_path / "rat.json"
+    net.write_text(
+        json.dumps(
+            {
+                "activation": "rational",
+                "layers": [{"weight": [[1, 0], [0, 1]], "bias": [1, 1]}, {"weight": [[1, 1]]}],
+            }
+        )
+    )
+    out = tmp_path / "out"
+    result = run("analyze", net, "--out", out, "-q")
+    assert result.exit_code == 0, (result.output, result.exception)
+    report = read_report(out)
+    assert report["info"]["activation"] == "rational"
+    assert report["complete"] is True
+
+
+def test_analyze_out_pointing_at_a_file_is_refused(tmp_path):
+    target = tmp_path / "taken"
+    target.write_text("keep me")
+    result = run("analyze", "max2", "--out", target, "-q")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "taken" in result.stderr
+    assert target.read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+
+
+def test_analyze_a_bad_net_leaves_nothing_behind(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"layers": [{"weight": [[NaN]]}]}')
+    out = tmp_path / "out"
+    result = run("analyze", bad, "--out", out, "-q")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "bad.json" in lines[0]
+    assert not out.exists()
+
+
+def test_analyze_missing_net(tmp_path):
+    out = tmp_path / "out"
+    result = run("analyze", tmp_path / "nope.json", "--out", out, "-q")
+    assert result.exit_code == 2
+    assert "nope.json" in result.stderr
+    assert not out.exists()
+
+
+def test_a_failure_while_writing_leaves_no_partial_report(tmp_path, monkeypatch):
+    """The report is written atomically: a write that dies half-way leaves no report.json."""
+    out = tmp_path / "out"
+    real_write_text = pathlib.Path.write_text
+
+    def dying_write_text(self, data, *args, **kwargs):
+        if self.parent == out and self.name.startswith(".report.json"):
+            real_write_text(self, data[: len(data) // 2], *args, **kwargs)
+            raise OSError(28, "No space left on device")
+        return real_write_text(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "write_text", dying_write_text)
+    result = run("analyze", "abs", "--out", out, "-q")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "neurogeom: cannot read or write a file: [Errno 28] No space left on device"
+    ]
+    assert not (out / "report.json").exists()
+    assert [p.name for p in out.iterdir()] == []  # no temporary file either
+
+
+def test_a_failing_analysis_leaves_no_report(tmp_path, monkeypatch):
+    import neurogeom.regions as regions
+    from neurogeom.core.errors import InvalidInputError
+
+    def boom(*args, **kwargs):
+        raise InvalidInputError("simulated failure")
+
+    monkeypatch.setattr(regions, "enumerate_regions", boom)
+    out = tmp_path / "out"
+    result = run("analyze", "abs", "--out", out, "-q")
+    assert result.exit_code == 2
+    assert "simulated failure" in result.stderr
+    assert not (out / "report.json").exists()
+
+
+def test_analyze_rerun_overwrites_the_report(tmp_path):
+    out = tmp_path / "out"
+    assert run("analyze", "abs", "--out", out, "-q").exit_code == 0
+    (out / "report.json").write_text("stale")
+    assert run("analyze", "tent3", "--out", out, "-q").exit_code == 0
+    assert read_report(out)["info"]["architecture"] == [1, 2, 2, 2, 1]
+
+
+def test_analyze_budget_exits_3_and_marks_the_report_incomplete(tmp_path):
+    out = tmp_path / "out"
+    result = run("analyze", "tent3", "--out", out, "--time-limit", "1e-9", "-q")
+    assert result.exit_code == 3, (result.output, result.exception)
+    report = read_report(out)
+    assert report["complete"] is False
+    assert report["regions"]["whole_space"]["complete"] is False
+    assert "incomplete" in result.stdout
+
+
+def test_analyze_bad_time_limit(tmp_path):
+    out = tmp_path / "out"
+    result = run("analyze", "abs", "--out", out, "--time-limit", "0", "-q")
+    assert result.exit_code == 2
+    assert "--time-limit" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (out / "report.json").exists()
+
+
+def test_analyze_subprocess(tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "neurogeom.cli", "analyze", "abs", "--out", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert read_report(out)["info"]["architecture"] == [1, 2, 1]
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "neurogeom.cli",
+            "analyze",
+            "abs",
+            "--out",
+            str(out / "report.json"),
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
