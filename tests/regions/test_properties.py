@@ -147,3 +147,32 @@ def test_linear_network_has_one_region():
     }
     res = enumerate_regions(net, domain=(0, 1), exact=True, progress=False)
     assert res.regions[0].volume == 1
+
+
+def test_assert_regions_equal_accepts_equal_and_names_differences():
+    from neurogeom.testing import assert_regions_equal
+
+    net = ReLUNet([[[2, 0], [0, 3], [2, 3]], [[1, 1, -1]]])
+    a = enumerate_regions(net, exact=True, progress=False)
+    b = enumerate_regions(net.to_float(), progress=False)
+    assert_regions_equal(a, b, tol=1e-12)
+    other = enumerate_regions(ReLUNet([[[2, 0], [0, 3]], [[1, 1]]]), progress=False)
+    with pytest.raises(AssertionError, match="counts differ"):
+        assert_regions_equal(a, other)
+    shifted = enumerate_regions(
+        ReLUNet([[[2, 0], [0, 3], [2, 3]], [[1, 1, -1]]], [[0, 0, 0], [1]]),
+        exact=True,
+        progress=False,
+    )
+    with pytest.raises(AssertionError, match="different affine maps"):
+        assert_regions_equal(a, shifted)
+
+
+def test_cells_name_their_facets_and_neighbours():
+    net = ReLUNet([[[2, 0], [0, 3], [2, 3]], [[1, 1, -1]]])
+    res = enumerate_regions(net, exact=True, progress=False)
+    for cell in res.cells:
+        assert len(cell.neighbours) == 2 and len(cell.facets) == 2
+        for j in cell.neighbours:
+            assert cell.index in res.cells[j].neighbours
+    assert len(res.region_adjacency) == 6

@@ -484,10 +484,13 @@ def _assemble(
         for c in cells:
             point_index[region_of[c]] = p
     neighbours: dict[int, set[int]] = {i: set() for i in range(len(geoms))}
+    facets: dict[int, set[int]] = {i: set() for i in range(len(geoms))}
     for adj in adjacency:
         if adj.certified:
             neighbours[adj.first].add(adj.second)
             neighbours[adj.second].add(adj.first)
+            facets[adj.first].update(adj.neurons)
+            facets[adj.second].update(adj.neurons)
 
     def tup(a: np.ndarray) -> tuple:
         if a.ndim == 1:
@@ -505,7 +508,8 @@ def _assemble(
                 radius=float(geo.radius),
                 matrix=tup(geo.map_matrix),
                 offset=tup(geo.map_offset),
-                facets=tuple(sorted(neighbours[i])),
+                facets=tuple(sorted(facets[i])),
+                neighbours=tuple(sorted(neighbours[i])),
                 region=region_of[i],
                 bounded=bounded[i],
                 volume=vols[i],

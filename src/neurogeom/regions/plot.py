@@ -74,7 +74,19 @@ def plot_regions(result: Any, *, ax: Any = None, box: Any = None, annotate: bool
     box_b = np.concatenate([hi, -lo])
     cmap = plt.get_cmap("tab20")
     dom_a, dom_b = result.domain.a.astype(float), result.domain.b.astype(float)
+    inside = result.domain.kind == "box" and box is None  # stored polygons fit the window
     for cell in result.cells:
+        if inside and cell.vertices is not None:
+            ax.add_patch(
+                Polygon(
+                    np.array(cell.vertices, dtype=float),
+                    closed=True,
+                    facecolor=cmap(cell.region % 20),
+                    edgecolor="0.25",
+                    linewidth=0.4,
+                )
+            )
+            continue
         rows = cell_rows(net, np.array(cell.pattern, dtype=bool), dom_a, dom_b)
         g = np.concatenate([rows.g, box_a])
         h = np.concatenate([rows.h, box_b])

@@ -59,6 +59,9 @@ class Cell:
     matrix, offset : tuple
         The affine map ``x -> matrix @ x + offset`` on the cell (exact in exact mode).
     facets : tuple of int
+        Hidden neurons (concatenated index) whose hyperplanes carry a facet this cell shares
+        with another cell (boundary facets of the domain are not listed).
+    neighbours : tuple of int
         Indices of the cells sharing a facet with this one.
     region : int
         Index of its facet-connected linear region.
@@ -78,6 +81,7 @@ class Cell:
     matrix: tuple[tuple[Any, ...], ...]
     offset: tuple[Any, ...]
     facets: tuple[int, ...]
+    neighbours: tuple[int, ...]
     region: int
     bounded: bool
     volume: Any = None
@@ -98,6 +102,7 @@ class Cell:
             "matrix": _nums(self.matrix),
             "offset": _nums(self.offset),
             "facets": list(self.facets),
+            "neighbours": list(self.neighbours),
             "region": self.region,
             "bounded": self.bounded,
             "volume": None if self.volume is None else _num(self.volume),
@@ -199,6 +204,16 @@ class RegionResult:
         """Whether every counted cell and every merge was certified."""
         return not self.uncertified and all(c.certified for c in self.cells)
 
+    @property
+    def region_adjacency(self) -> tuple[tuple[int, int], ...]:
+        """Pairs of facet-connected regions that share a facet (the region dual graph)."""
+        pairs = {
+            tuple(sorted((self.cells[a].region, self.cells[b].region)))
+            for a, b in self.adjacency
+            if self.cells[a].region != self.cells[b].region
+        }
+        return tuple(sorted(pairs))
+
     def counts(self) -> dict[str, int]:
         """The four counts by name."""
         return {
@@ -243,6 +258,7 @@ class RegionResult:
             out["regions"] = [r.to_dict() for r in self.regions]
             out["point_regions"] = [list(p) for p in self.point_regions]
             out["adjacency"] = [list(p) for p in self.adjacency]
+            out["region_adjacency"] = [list(p) for p in self.region_adjacency]
         return out
 
     def plot(self, ax: Any = None, *, box: Any = None, annotate: bool = False) -> Any:
