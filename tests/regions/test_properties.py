@@ -176,3 +176,18 @@ def test_cells_name_their_facets_and_neighbours():
         for j in cell.neighbours:
             assert cell.index in res.cells[j].neighbours
     assert len(res.region_adjacency) == 6
+
+
+def test_thin_cells_are_found_exactly_and_reported_in_float_mode():
+    # two hyperplanes 1e-12 apart: the strip between them is two cells thinner than float tol
+    net = ReLUNet([[[1.0, 0], [1.0, 0], [0, 1.0]], [[1.0, -2.0, 1.0]]], [[0, -1e-12, 0], [0]])
+    for domain, method in [(None, "search"), ((-1, 1), "search"), ((-1, 1), "split")]:
+        res = enumerate_regions(net, domain=domain, method=method, exact=True, progress=False)
+        assert res.activation_regions == 6
+        assert res.certified
+        if domain is not None:
+            assert sum(c.volume for c in res.cells) == 4
+    res = enumerate_regions(net, progress=False)
+    assert res.activation_regions == 4
+    assert not res.certified
+    assert res.uncertified[0]["kind"] == "near-coincident hyperplanes merged"

@@ -24,7 +24,7 @@ __all__ = ["LPModel", "LPResult", "chebyshev_centre"]
 Status = Literal["optimal", "infeasible", "unbounded", "failed"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class LPResult:
     """Outcome of one solve.
 
@@ -58,10 +58,14 @@ class LPResult:
 def _as_bounds(values: Any, size: int, default: float, what: str) -> np.ndarray:
     if values is None:
         return np.full(size, default)
-    arr = np.broadcast_to(np.asarray(values, dtype=np.float64), (size,)).copy()
+    arr = np.asarray(values, dtype=np.float64).reshape(-1)
+    if arr.size == 1:
+        arr = np.full(size, arr[0])
+    if arr.size != size:
+        raise InvalidInputError(f"{what} has length {arr.size}, expected {size}")
     if np.isnan(arr).any():
         raise InvalidInputError(f"{what} contains NaN")
-    return arr
+    return arr.copy()
 
 
 class LPModel:
@@ -104,7 +108,7 @@ class LPModel:
         col_upper: Any = None,
         backend: Literal["highs", "scipy"] = "highs",
     ) -> None:
-        mat = np.asarray(a, dtype=np.float64)
+        mat = np.array(a, dtype=np.float64)  # a private copy: set_coefficients edits it
         if mat.ndim != 2:
             raise InvalidInputError(f"the constraint matrix must be 2-D, got shape {mat.shape}")
         if not np.isfinite(mat).all():
@@ -133,8 +137,11 @@ class LPModel:
         h.setOptionValue("presolve", "off")
         h.setOptionValue("solver", "simplex")
         # objectives change far more often than feasibility: primal simplex keeps the basis
-        # feasible across cost changes (measured ~1.3x faster than the default on region walks)
+        # feasible across cost changes (measured ~1.3x faster than the default on region walks).
+        # Rows are normalised by the callers in neurogeom, so HiGHS's own scaling only costs
+        # time (1.5x) and provoked solve errors on duplicated rows.
         h.setOptionValue("simplex_strategy", 4)
+        h.setOptionValue("simplex_scale_strategy", 0)
         m, n = self._a.shape
         inf = highspy.kHighsInf
         h.addVars(n, np.maximum(self._col_lo, -inf), np.minimum(self._col_hi, inf))
@@ -188,11 +195,21 @@ class LPModel:
             raise InvalidInputError(
                 f"got {idx.size} indices but {lo.size} lower and {hi.size} upper bounds"
             )
+        if np.isnan(lo).any() or np.isnan(hi).any():
+            raise InvalidInputError("bounds contain NaN")
         return lo, hi
+
+    @staticmethod
+    def _indices(values: Any, size: int, what: str) -> np.ndarray:
+        idx = np.asarray(values, dtype=np.int64).reshape(-1)
+        if idx.size and (idx.min() < 0 or idx.max() >= size):
+            bad = int(idx[(idx < 0) | (idx >= size)][0])
+            raise InvalidInputError(f"{what} index {bad} is out of range 0..{size - 1}")
+        return idx.astype(np.int32)
 
     def set_row_bounds(self, rows: Any, lower: Any, upper: Any) -> None:
         """Change the bounds of some rows (the matrix stays; the basis is kept)."""
-        idx = np.asarray(rows, dtype=np.int32).reshape(-1)
+        idx = self._indices(rows, self._a.shape[0], "row")
         lo, hi = self._bounds(idx, lower, upper)
         self._row_lo[idx] = lo
         self._row_hi[idx] = hi
@@ -206,7 +223,7 @@ class LPModel:
 
     def set_col_bounds(self, cols: Any, lower: Any, upper: Any) -> None:
         """Change the bounds of some variables."""
-        idx = np.asarray(cols, dtype=np.int32).reshape(-1)
+        idx = self._indices(cols, self._a.shape[1], "column")
         lo, hi = self._bounds(idx, lower, upper)
         self._col_lo[idx] = lo
         self._col_hi[idx] = hi
@@ -220,8 +237,12 @@ class LPModel:
 
     def set_coefficients(self, rows: Any, col: int, values: Any) -> None:
         """Change the entries ``A[rows, col]`` (e.g. the radius column of a Chebyshev LP)."""
-        idx = np.atleast_1d(np.asarray(rows, dtype=np.int64))
+        idx = self._indices(rows, self._a.shape[0], "row")
+        if not 0 <= col < self._a.shape[1]:
+            raise InvalidInputError(f"column index {col} is out of range 0..{self._a.shape[1] - 1}")
         vals = np.broadcast_to(np.asarray(values, dtype=np.float64), idx.shape)
+        if not np.isfinite(vals).all():
+            raise InvalidInputError("coefficients must be finite")
         self._a[idx, col] = vals
         if self._h is not None:
             for r, v in zip(idx.tolist(), vals.tolist(), strict=True):
@@ -234,6 +255,8 @@ class LPModel:
             raise InvalidInputError(
                 f"objective must have length {self._a.shape[1]}, got shape {c.shape}"
             )
+        if not np.isfinite(c).all():
+            raise InvalidInputError("objective contains NaN or inf")
         self._cost = c.copy()
         if self._h is not None:
             self._h.changeColsCost(len(c), self._all_cols, c)
@@ -241,13 +264,16 @@ class LPModel:
                 self._h.changeObjectiveSense(self._obj_sense[int(maximize)])
         self._maximize = maximize
 
-    def solve(self, cost: Any = None, *, maximize: bool = False) -> LPResult:
+    def solve(self, cost: Any = None, *, maximize: bool | None = None) -> LPResult:
         """Solve, optionally with a new objective (``None`` keeps the current one).
 
-        A zero objective is a pure feasibility test.
+        ``maximize`` defaults to minimising with a new objective and to the current sense
+        without one. A zero objective is a pure feasibility test.
         """
         if cost is not None:
-            self.set_objective(cost, maximize=maximize)
+            self.set_objective(cost, maximize=bool(maximize))
+        elif maximize is not None and maximize != self._maximize:
+            self.set_objective(self._cost, maximize=maximize)
         self.n_solves += 1
         if self._h is None:
             return self._solve_scipy()
@@ -266,10 +292,12 @@ class LPModel:
             return LPResult("unbounded" if feasible else "infeasible", None, None)
         name = self._status_map.get(status)
         if name is None:
-            # a numerical hiccup: retry once from scratch before giving up
+            # a numerical hiccup: retry once from scratch, then let SciPy (presolve on) decide
             h.clearSolver()
             h.run()
-            name = self._status_map.get(h.getModelStatus(), "failed")
+            name = self._status_map.get(h.getModelStatus())
+            if name is None:
+                return self._solve_scipy()
         if name != "optimal":
             return LPResult(name, None, None)
         x = np.asarray(h.getSolution().col_value, dtype=np.float64)
@@ -332,7 +360,14 @@ def chebyshev_centre(
     (True, 1.0)
     """
     mat = np.asarray(a, dtype=np.float64)
-    rhs = np.asarray(b, dtype=np.float64)
+    rhs = np.asarray(b, dtype=np.float64).reshape(-1)
+    if mat.ndim != 2 or rhs.shape[0] != mat.shape[0]:
+        raise InvalidInputError(
+            f"chebyshev_centre needs a (m, n) matrix and a length-m vector, got {mat.shape} and "
+            f"{rhs.shape}"
+        )
+    if not (np.isfinite(mat).all() and not np.isnan(rhs).any()):
+        raise InvalidInputError("chebyshev_centre: the inequalities contain NaN or inf")
     norms = np.linalg.norm(mat, axis=1)
     keep = norms > 0
     if (rhs[~keep] < 0).any():

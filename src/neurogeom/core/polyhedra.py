@@ -349,8 +349,12 @@ def polytope_vertices(
             return _sort_rows(_brute_force_vertices(a_arr, b_arr))
         found.setdefault(tuple(x), x)
     verts = np.array(list(found.values()), dtype=object)
-    if _affine_rank(verts) < d:
-        raise InvalidInputError(_empty_message(d))
+    if _affine_rank(verts) < d or not _certify_complete(a_arr, b_arr, verts):
+        # floats merged vertices of a very thin polytope: enumerate exactly
+        verts = _brute_force_vertices(a_arr, b_arr)
+        if _affine_rank(verts) < d:
+            raise InvalidInputError(_empty_message(d))
+        return _sort_rows(verts)
     if not _certify_complete(a_arr, b_arr, verts):
         return _sort_rows(_brute_force_vertices(a_arr, b_arr))
     return _sort_rows(verts)

@@ -123,6 +123,8 @@ def _run_search(
             save()
             raise
         partial = list(state.partial)
+        known = {tuple(n["neurons"]) for n in state.notes}
+        state.notes.extend(v for k, v in searcher.notes.items() if k not in known)
         if not done or checkpoint is not None:
             save()
     return state, done, partial
@@ -178,6 +180,8 @@ def _run_parallel(
                 state.thin.extend(sub.thin)
                 state.n_lps += sub.n_lps
                 state.n_nodes += sub.n_nodes
+                known = {tuple(n["neurons"]) for n in state.notes}
+                state.notes.extend(n for n in sub.notes if tuple(n["neurons"]) not in known)
                 remaining.extend(sub.pending)
                 done &= ok
                 on_node(state, len(sub.cells))
@@ -356,6 +360,7 @@ def enumerate_regions(
     deadline = None if time_limit is None else started + float(time_limit)
     given_vertices: dict[int, np.ndarray] = {}
     thin: list[RawCell] = []
+    notes: list[dict[str, Any]] = []
     n_lps = 0
     if work.n_layers == 1:
         searcher = Searcher(work, domain, tol=tol, seed=seed)
@@ -379,6 +384,7 @@ def enumerate_regions(
         )
         raw = state.cells + partial
         thin = state.thin
+        notes = state.notes
         n_lps = state.n_lps
     search_seconds = time.monotonic() - started
     return _assemble(
@@ -396,6 +402,7 @@ def enumerate_regions(
         progress=progress,
         started=started,
         search_seconds=search_seconds,
+        notes=notes,
     )
 
 
@@ -420,6 +427,7 @@ def _assemble(
     progress: bool,
     started: float,
     search_seconds: float,
+    notes: tuple[dict[str, Any], ...] | list[dict[str, Any]] = (),
 ) -> RegionResult:
     exact = net.exact
     scale = _scale(domain, net)
@@ -430,11 +438,11 @@ def _assemble(
             "radius": float(c.radius),
         }
         for c in thin
-    ]
+    ] + [dict(n) for n in notes]
     geoms: list[CellGeometry] = []
     vert_of: list[np.ndarray | None] = []
     for k, cell in enumerate(raw):
-        geo = cell_geometry(net, domain, cell.pattern, cell.point, cell.radius)
+        geo = cell_geometry(net, domain, cell.pattern, cell.point, cell.radius, cell.xpoint)
         if k in given_vertices and exact:
             v = given_vertices[k]
             geo.exact_point = np.array(

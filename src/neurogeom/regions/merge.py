@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
 from neurogeom.core.lp import LPModel
 from neurogeom.core.rationals import exact_solve
 from neurogeom.core.unionfind import UnionFind
@@ -63,9 +64,19 @@ def _strictly_inside(g: np.ndarray, h: np.ndarray, x: np.ndarray) -> bool:
 
 
 def cell_geometry(
-    net: ReLUNet, domain: Domain, pattern: np.ndarray, point: np.ndarray, radius: float
+    net: ReLUNet,
+    domain: Domain,
+    pattern: np.ndarray,
+    point: np.ndarray,
+    radius: float,
+    xpoint: np.ndarray | None = None,
 ) -> CellGeometry:
-    """Rows, map and (in exact mode) a certified rational interior point of one cell."""
+    """Rows, map and (in exact mode) a certified rational interior point of one cell.
+
+    ``xpoint`` is an exact interior point already found (thin cells in exact mode); otherwise
+    the float ``point`` is rounded to a rational and checked, and as a last resort an exact LP
+    finds one.
+    """
     rows = cell_rows(net, pattern, domain.a, domain.b)
     gf = rows.g.astype(float) if net.exact else rows.g
     hf = rows.h.astype(float) if net.exact else rows.h
@@ -74,23 +85,15 @@ def cell_geometry(
     exact_point = None
     certified = True
     if net.exact:
-        exact_point = _to_fraction_vector(point)
+        exact_point = xpoint if xpoint is not None else _to_fraction_vector(point)
         certified = _strictly_inside(rows.g, rows.h, exact_point)
         if not certified:
-            # the rounded centre sits on a face: retry from a nudge towards the deepest point
-            slack = hf - gf @ point
-            for frac in (Fraction(1, 2), Fraction(1, 8)):
-                trial = _to_fraction_vector(
-                    point
-                    + float(frac)
-                    * 1e-3
-                    * radius
-                    * (gf[np.argmin(slack / norms)] * -1)
-                    / norms.max()
-                )
-                if _strictly_inside(rows.g, rows.h, trial):
-                    exact_point, certified = trial, True
-                    break
+            # the rounded centre is not strictly inside (a thin cell): ask the exact solver
+            found = exact_interior_point(rows.g, rows.h)
+            if found is not None:
+                exact_point = np.array(found, dtype=object)
+                point = exact_point.astype(float)
+                certified = True
     return CellGeometry(
         pattern,
         point,
@@ -370,17 +373,39 @@ def _shared_facet(
     cost = np.zeros(n + 1)
     cost[n] = 1.0
     res = lp.solve(cost, maximize=True)
-    if not res.optimal or res.x[n] <= tol * scale:
-        return None
-    point = res.x[:n]
     if not exact:
-        return point, True
-    # exact: project the rounded point onto the exact hyperplane and check every other row
+        if not res.optimal or res.x[n] <= tol * scale:
+            return None
+        return res.x[:n], True
     ae = np.asarray(a_row, dtype=object)
-    xq = _to_fraction_vector(point)
-    xq = xq - (ae @ xq + c_val) / (ae @ ae) * ae
-    ok = _strictly_inside(np.concatenate(ge), np.concatenate(he), xq)
-    return xq, ok
+    g_all, h_all = np.concatenate(ge), np.concatenate(he)
+    if res.optimal and res.x[n] > tol * scale:
+        # project the rounded point onto the exact hyperplane and check every other row
+        xq = _to_fraction_vector(res.x[:n])
+        xq = xq - (ae @ xq + c_val) / (ae @ ae) * ae
+        if _strictly_inside(g_all, h_all, xq):
+            return xq, True
+    # too thin for floats (or the rounding failed): decide exactly
+    xq = _exact_relative_interior(g_all, h_all, ae, c_val)
+    return None if xq is None else (xq, True)
+
+
+def _exact_relative_interior(
+    g: np.ndarray, h: np.ndarray, a: np.ndarray, c: Any
+) -> np.ndarray | None:
+    """Exactly: a point with ``a x + c = 0`` and ``g x < h`` strictly, or None."""
+    m, n = g.shape
+    rows = np.empty((m + 3, n + 1), dtype=object)
+    rows[:m, :n] = g
+    rows[:m, n] = 1
+    rows[m, :n], rows[m, n] = a, 0
+    rows[m + 1, :n], rows[m + 1, n] = -a, 0
+    rows[m + 2, :n], rows[m + 2, n] = 0, 1
+    rhs = [*h, -c, c, 1]
+    res = exact_maximize([0] * n + [1], rows, rhs)
+    if res.status != "optimal" or res.value <= 0:
+        return None
+    return np.array(res.x[:n], dtype=object)
 
 
 def point_contact(
@@ -391,10 +416,11 @@ def point_contact(
     h = np.concatenate([c1.h, c2.h])
     lp = LPModel(g, None, h + tol * scale)
     res = lp.solve(np.zeros(g.shape[1]))
-    if not res.optimal:
-        return None
     if not exact:
-        return res.x, True
+        return (res.x, True) if res.optimal else None
+    if not res.optimal:
+        # infeasible even with a margin of tol: the closures are certainly apart
+        return None
     ge = np.concatenate([c1.rows.g, c2.rows.g])
     he = np.concatenate([c1.rows.h, c2.rows.h])
     x = res.x
@@ -402,7 +428,11 @@ def point_contact(
     xq = _snap(x, ge[tight], he[tight])
     if xq is not None and all(gi @ xq <= hi for gi, hi in zip(ge, he, strict=True)):
         return xq, True
-    return _to_fraction_vector(x), False
+    # decide exactly: is the intersection of the closures non-empty?
+    exact = exact_maximize([0] * g.shape[1], ge, he)
+    if exact.status == "infeasible":
+        return None
+    return np.array(exact.x, dtype=object), True
 
 
 def _snap(x: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray | None:

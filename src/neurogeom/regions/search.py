@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from neurogeom.core.errors import NumericalError
+from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
 from neurogeom.core.lp import LPModel
 from neurogeom.core.random import check_rng
 from neurogeom.nets.relu import ReLUNet
@@ -48,6 +49,7 @@ class RawCell:
     pattern: np.ndarray
     point: np.ndarray
     radius: float
+    xpoint: np.ndarray | None = None  # exact interior point (exact mode, thin cells)
 
 
 @dataclass(slots=True)
@@ -64,6 +66,9 @@ class Node:
     q: np.ndarray | None = None
     pe: np.ndarray | None = None  # the same, exact
     qe: np.ndarray | None = None
+    ge: np.ndarray | None = None  # exact rows g x <= h (exact mode; not normalised)
+    he: np.ndarray | None = None
+    xpoint: np.ndarray | None = None  # an exact interior point when the float one is unreliable
 
 
 @dataclass(slots=True)
@@ -74,12 +79,17 @@ class SearchState:
     cells: list[RawCell] = field(default_factory=list)
     thin: list[RawCell] = field(default_factory=list)
     partial: list[RawCell] = field(default_factory=list)  # cells of an interrupted node
+    notes: list[dict[str, Any]] = field(default_factory=list)  # what floats could not certify
     n_lps: int = 0
     n_nodes: int = 0
 
 
 class _Stop(Exception):
     """Raised inside a node's walk when the budget runs out."""
+
+
+def _fractions(x: np.ndarray) -> np.ndarray:
+    return np.array([Fraction(float(v)) for v in x], dtype=object)
 
 
 def _normalise(g: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -166,6 +176,8 @@ class Searcher:
         dirs = self.rng.normal(size=(16 * self.n + 32, self.n))
         self.dirs = dirs / np.linalg.norm(dirs, axis=1, keepdims=True)
         self.n_lps = 0
+        self.n_exact_lps = 0
+        self.notes: dict[tuple[int, int], dict[str, Any]] = {}
         self.deadline: float | None = None
         self.max_cells: int | None = None
         self.n_cells = 0
@@ -195,6 +207,7 @@ class Searcher:
             )
             qe = np.array([Fraction(0)] * self.n, dtype=object)
         gs, hs = [self.dom_g], [self.dom_h]
+        gse, hse = [self.domain.a], [self.domain.b]
         start = 0
         for l in range(node.depth):
             a, c = self.wf[l] @ p, self.wf[l] @ q + self.bf[l]
@@ -207,9 +220,15 @@ class Searcher:
             p, q = apply_pattern(a, c, act, self.slope)
             if self.exact:
                 ae, ce = self.we[l] @ pe, self.we[l] @ qe + self.be[l]
+                keep = ~zero_rows(ae)
+                se = np.array([-1 if s else 1 for s in act], dtype=object)
+                gse.append((ae * se[:, None])[keep])
+                hse.append((-ce * se)[keep])
                 pe, qe = apply_pattern(ae, ce, act, self.slope)
         g, h = _normalise(np.concatenate(gs), np.concatenate(hs))
         node.g, node.h, node.p, node.q, node.pe, node.qe = g, h, p, q, pe, qe
+        if self.exact:
+            node.ge, node.he = np.concatenate(gse), np.concatenate(hse)
         return node
 
     # -- one node -------------------------------------------------------------------------------
@@ -236,18 +255,30 @@ class Searcher:
             a_nz = np.where(zero[:, None], 0.0, a)
             group, orient = group_hyperplanes(a_nz, c, tol=self.tol)
             positive_const = c > 0
+            self._note_near_coincident(l, a_nz, c, group, orient)
         reps = np.flatnonzero((group == np.arange(len(group))) & ~zero)
         norms = np.linalg.norm(a[reps], axis=1)
         u = a[reps] / norms[:, None]
         v = c[reps] / norms
+        ex = None
+        if self.exact:
+            ue, ve = ae[reps], ce[reps]
+            ex = (node.ge, node.he, ue, ve)
         # which hyperplanes cut the node at all; the others have a constant sign there
         side0 = u @ node.point + v
-        cross = self._crossing(node, u, v, side0)
+        cross = self._crossing(node, u, v, side0, ex)
         fixed = side0 > 0
+        if self.exact:
+            xpt = node.xpoint if node.xpoint is not None else _fractions(node.point)
+            fixed = np.array([ue[j] @ xpt + ve[j] > 0 for j in range(len(reps))], dtype=bool)
         last = l == self.n_hidden_layers - 1
 
         def finish(
-            sigma: np.ndarray, point: np.ndarray, radius: float, essential: np.ndarray
+            sigma: np.ndarray,
+            point: np.ndarray,
+            radius: float,
+            essential: np.ndarray,
+            xpoint: np.ndarray | None = None,
         ) -> None:
             rep_active = fixed.copy()
             rep_active[cross] = sigma > 0
@@ -261,32 +292,45 @@ class Searcher:
             pattern = np.concatenate([node.prefix, layer])
             if last:
                 self.n_cells += 1
-                emit_cell(RawCell(pattern, point, radius))
+                emit_cell(RawCell(pattern, point, radius, xpoint))
                 return
             sel = np.flatnonzero(cross)[essential]
             s = np.where(rep_active[sel], -1.0, 1.0)
             g = np.concatenate([node.g, u[sel] * s[:, None]])
             h = np.concatenate([node.h, -v[sel] * s])
             p, q = apply_pattern(a, c, layer, self.slope)
-            pe = qe = None
+            child = Node(l + 1, pattern, point, radius, g, h, p, q, xpoint=xpoint)
             if self.exact:
-                pe, qe = apply_pattern(ae, ce, layer, self.slope)
-            emit_node(Node(l + 1, pattern, point, radius, g, h, p, q, pe, qe))
+                child.pe, child.qe = apply_pattern(ae, ce, layer, self.slope)
+                se = np.array([-1 if r else 1 for r in rep_active[sel]], dtype=object)
+                child.ge = np.concatenate([node.ge, ue[sel] * se[:, None]])
+                child.he = np.concatenate([node.he, -ve[sel] * se])
+            emit_node(child)
 
         if not cross.any():
             self._check_budget()
-            finish(np.zeros(0), node.point, node.radius, np.zeros(0, dtype=bool))
+            finish(np.zeros(0), node.point, node.radius, np.zeros(0, dtype=bool), node.xpoint)
             return
-        self._walk(node, u[cross], v[cross], finish, emit_thin, node.prefix)
+        if ex is not None:
+            ex = (node.ge, node.he, ue[cross], ve[cross])
+        self._walk(node, u[cross], v[cross], finish, emit_thin, node.prefix, ex)
 
-    def _crossing(self, node: Node, u: np.ndarray, v: np.ndarray, side0: np.ndarray) -> np.ndarray:
-        """Which hyperplanes ``u x + v = 0`` pass through the interior of the node."""
+    def _crossing(
+        self, node: Node, u: np.ndarray, v: np.ndarray, side0: np.ndarray, ex: Any = None
+    ) -> np.ndarray:
+        """Which hyperplanes ``u x + v = 0`` pass through the interior of the node.
+
+        With ``ex`` (exact rows of the node and the planes), every decision the floats leave
+        within the tolerance band is made by an exact LP.
+        """
         k = len(u)
         if k == 0:
             return np.zeros(0, dtype=bool)
         if len(node.h) == 0:
             return np.ones(k, dtype=bool)
-        if node.depth == 0 and self.domain.kind == "box":
+        if ex is not None and node.xpoint is not None:
+            return np.array([self._exact_crosses(ex, j) for j in range(k)], dtype=bool)
+        if node.depth == 0 and self.domain.kind == "box" and ex is None:
             lo = np.array([float(x) for x in self.domain.lower])
             hi = np.array([float(x) for x in self.domain.upper])
             vmin = v + np.minimum(u * lo, u * hi).sum(axis=1)
@@ -312,26 +356,102 @@ class Searcher:
                 lo_r = lp.solve(u[j])
                 hi_r = lp.solve(u[j], maximize=True)
                 self.n_lps += 2
+                values = [r.value + v[j] for r in (lo_r, hi_r) if r.optimal]
                 out[j] = (
                     lo_r.status == "unbounded" or (lo_r.optimal and lo_r.value + v[j] < -self.thr)
                 ) and (
                     hi_r.status == "unbounded" or (hi_r.optimal and hi_r.value + v[j] > self.thr)
                 )
-                continue
-            res = lp.solve(u[j], maximize=side0[j] < 0)
-            self.n_lps += 1
-            if res.status == "unbounded":
-                out[j] = True
-            elif res.optimal:
-                out[j] = (
-                    (res.value + v[j] > self.thr)
-                    if side0[j] < 0
-                    else (res.value + v[j] < -self.thr)
+                unsure = (
+                    any(abs(x) <= self.thr for x in values)
+                    or lo_r.status == "failed"
+                    or (hi_r.status == "failed")
                 )
+            else:
+                res = lp.solve(u[j], maximize=side0[j] < 0)
+                self.n_lps += 1
+                if res.status == "unbounded":
+                    out[j] = True
+                elif res.optimal:
+                    out[j] = (
+                        (res.value + v[j] > self.thr)
+                        if side0[j] < 0
+                        else (res.value + v[j] < -self.thr)
+                    )
+                unsure = res.status == "failed" or (
+                    res.optimal and abs(res.value + v[j]) <= self.thr
+                )
+            if unsure and ex is not None:
+                out[j] = self._exact_crosses(ex, j)
         return out
 
-    def _start_signs(self, node: Node, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-        """Signs of the arrangement at a point near the node's centre that avoids every plane."""
+    def _note_near_coincident(
+        self, layer: int, a: np.ndarray, c: np.ndarray, group: np.ndarray, orient: np.ndarray
+    ) -> None:
+        """Record hyperplanes merged as one although they differ (within ``tol``): cells
+        between them, thinner than the tolerance, cannot be seen in float mode."""
+        start = sum(self.net.hidden_widths[:layer])
+        for j in np.flatnonzero((group >= 0) & (group != np.arange(len(group)))):
+            r = int(group[j])
+            u_j = np.append(a[j], c[j]) / np.linalg.norm(a[j]) * orient[j]
+            u_r = np.append(a[r], c[r]) / np.linalg.norm(a[r])
+            if not np.array_equal(u_j, u_r):
+                key = (start + r, start + int(j))
+                if key not in self.notes:
+                    self.notes[key] = {
+                        "kind": "near-coincident hyperplanes merged",
+                        "neurons": list(key),
+                        "gap": float(np.abs(u_j - u_r).max()),
+                    }
+
+    # -- exact decisions (exact mode, inside the tolerance band) ---------------------------------
+    def _exact_crosses(self, ex: Any, j: int) -> bool:
+        """Exactly: does plane ``j`` have node points strictly on both sides?"""
+        ge, he, ue, ve = ex
+        self.n_exact_lps += 2
+        top = exact_maximize(ue[j], ge, he)
+        if top.status == "optimal" and top.value + ve[j] <= 0:
+            return False
+        low = exact_maximize(-ue[j], ge, he)
+        return low.status == "unbounded" or (low.status == "optimal" and -low.value + ve[j] < 0)
+
+    @staticmethod
+    def _exact_cell_rows(ex: Any, sigma: np.ndarray, skip: int = -1) -> tuple[np.ndarray, ...]:
+        ge, he, ue, ve = ex
+        keep = np.arange(len(sigma)) != skip
+        s = np.array([-1 if x > 0 else 1 for x in sigma], dtype=object)[keep]
+        return (np.concatenate([ge, ue[keep] * s[:, None]]), np.concatenate([he, -ve[keep] * s]))
+
+    def _exact_facet(self, ex: Any, sigma: np.ndarray, j: int) -> bool:
+        """Exactly: can the cell ``sigma`` without row ``j`` reach across plane ``j``?"""
+        _, _, ue, ve = ex
+        g, h = self._exact_cell_rows(ex, sigma, skip=j)
+        self.n_exact_lps += 1
+        s = 1 if sigma[j] > 0 else -1
+        res = exact_maximize(-s * ue[j], g, h)
+        return res.status == "unbounded" or (res.status == "optimal" and res.value - s * ve[j] > 0)
+
+    def _start_signs(self, node: Node, u: np.ndarray, v: np.ndarray, ex: Any = None) -> np.ndarray:
+        """Signs of the arrangement at a point near the node's centre that avoids every plane.
+
+        Exact mode: the signs at ``x + εd`` for an exact interior point ``x``, a random direction
+        ``d`` and infinitesimal ``ε`` (the sign of ``u·x + v``, or of ``u·d`` where that is 0).
+        """
+        if ex is not None:
+            _, _, ue, ve = ex
+            xpt = node.xpoint if node.xpoint is not None else _fractions(node.point)
+            while True:
+                d = [Fraction(int(k)) for k in self.rng.integers(-(10**6), 10**6, size=self.n)]
+                d = np.array(d, dtype=object)
+                vals = [ue[j] @ xpt + ve[j] for j in range(len(ue))]
+                dirs = [ue[j] @ d for j in range(len(ue))]
+                if all(val != 0 or dv != 0 for val, dv in zip(vals, dirs, strict=True)):
+                    return np.array(
+                        [
+                            1.0 if (val > 0 or (val == 0 and dv > 0)) else -1.0
+                            for val, dv in zip(vals, dirs, strict=True)
+                        ]
+                    )
         point = node.point
         for _ in range(64):
             vals = u @ point + v
@@ -346,7 +466,14 @@ class Searcher:
         )
 
     def _walk(
-        self, node: Node, u: np.ndarray, v: np.ndarray, finish, emit_thin, prefix: np.ndarray
+        self,
+        node: Node,
+        u: np.ndarray,
+        v: np.ndarray,
+        finish,
+        emit_thin,
+        prefix: np.ndarray,
+        ex: Any = None,
     ) -> None:
         """Enumerate the cells of the arrangement ``u x + v`` inside ``node`` by flips."""
         k, n, kn = len(u), self.n, len(node.h)
@@ -380,7 +507,7 @@ class Searcher:
             lp.set_coefficients(rows[changed], n, -s)
             current[changed] = s
 
-        start = self._start_signs(node, u, v)
+        start = self._start_signs(node, u, v, ex)
         seen = {start.tobytes()}
         queue = [(start, -1)]
         while queue:
@@ -390,6 +517,27 @@ class Searcher:
             lp.set_col_bounds([n], [0.0], [self.cap])
             res = lp.solve(cheb_cost, maximize=True)
             self.n_lps += 1
+            if ex is not None and (not res.optimal or res.x[n] <= self.thr):
+                # too thin for floats: decide and certify it exactly
+                g_e, h_e = self._exact_cell_rows(ex, sigma)
+                self.n_exact_lps += 1
+                xp = exact_interior_point(g_e, h_e)
+                if xp is None:
+                    continue  # exactly empty or flat: not a cell
+                xp = np.array(xp, dtype=object)
+                essential = np.array(
+                    [j == came_from or self._exact_facet(ex, sigma, j) for j in range(k)],
+                    dtype=bool,
+                )
+                finish(sigma, xp.astype(float), 0.0, essential, xp)
+                for j in np.flatnonzero(essential):
+                    nb = sigma.copy()
+                    nb[j] = -nb[j]
+                    key = nb.tobytes()
+                    if key not in seen:
+                        seen.add(key)
+                        queue.append((nb, int(j)))
+                continue
             if not res.optimal or res.x[n] <= self.thr:
                 emit_thin(
                     RawCell(
@@ -400,7 +548,7 @@ class Searcher:
                 )
                 continue
             centre, radius = res.x[:n], float(res.x[n])
-            essential = self._facets(lp, node, u, v, sigma, centre, came_from, rows, n)
+            essential = self._facets(lp, node, u, v, sigma, centre, came_from, rows, n, ex)
             finish(sigma, centre, radius, essential)
             for j in np.flatnonzero(essential):
                 nb = sigma.copy()
@@ -421,6 +569,7 @@ class Searcher:
         came_from: int,
         rows: np.ndarray,
         n: int,
+        ex: Any = None,
     ) -> np.ndarray:
         """Which hyperplanes of the arrangement carry a facet of the cell ``sigma``."""
         k = len(u)
@@ -455,6 +604,10 @@ class Searcher:
             elif res.optimal:
                 beyond = -sigma[j] * (res.value + v[j])
                 essential[j] = beyond > self.thr
+                if ex is not None and abs(beyond) <= self.thr:
+                    essential[j] = self._exact_facet(ex, sigma, j)
+            elif ex is not None:
+                essential[j] = self._exact_facet(ex, sigma, j)
             lp.set_row_bounds(
                 [rows[j]], [-v[j] if sigma[j] > 0 else -np.inf], [np.inf if sigma[j] > 0 else -v[j]]
             )
@@ -503,4 +656,6 @@ class Searcher:
             return False
         finally:
             state.n_lps = self.n_lps
+            known = {tuple(n["neurons"]) for n in state.notes}
+            state.notes.extend(v for k, v in self.notes.items() if k not in known)
         return True
