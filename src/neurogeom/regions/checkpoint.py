@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +51,34 @@ def _unfloats(x: list[str]) -> np.ndarray:
     return np.array([float.fromhex(v) for v in x])
 
 
+def _rationals(x: np.ndarray | None) -> list[str] | None:
+    return None if x is None else [str(v) for v in x]
+
+
+def _unrationals(x: list[str] | None) -> np.ndarray | None:
+    return None if x is None else np.array([Fraction(v) for v in x], dtype=object)
+
+
+def _item(pattern: np.ndarray, point: np.ndarray, radius: float, xpoint: Any) -> dict[str, Any]:
+    return {
+        "pattern": _bits(pattern),
+        "point": _floats(point),
+        "radius": float(radius).hex(),
+        "xpoint": _rationals(xpoint),
+    }
+
+
+def _raw(c: dict[str, Any]) -> RawCell:
+    return RawCell(
+        _unbits(c["pattern"]),
+        _unfloats(c["point"]),
+        float.fromhex(c["radius"]),
+        _unrationals(c.get("xpoint")),
+    )
+
+
 def save_checkpoint(path: str | os.PathLike[str], state: SearchState, key: str) -> None:
-    """Write the search state atomically (floats in hex, so nothing is rounded)."""
+    """Write the search state atomically (floats in hex and rationals as strings: exact)."""
     doc: dict[str, Any] = {
         "format": FORMAT,
         "version": 1,
@@ -60,30 +87,12 @@ def save_checkpoint(path: str | os.PathLike[str], state: SearchState, key: str) 
         "n_lps": state.n_lps,
         "n_nodes": state.n_nodes,
         "pending": [
-            {
-                "depth": n.depth,
-                "prefix": _bits(n.prefix),
-                "point": _floats(n.point),
-                "radius": float(n.radius).hex(),
-            }
+            {"depth": n.depth, **_item(n.prefix, n.point, n.radius, n.xpoint)}
             for n in state.pending
         ],
-        "cells": [
-            {
-                "pattern": _bits(c.pattern),
-                "point": _floats(c.point),
-                "radius": float(c.radius).hex(),
-            }
-            for c in state.cells
-        ],
-        "thin": [
-            {
-                "pattern": _bits(c.pattern),
-                "point": _floats(c.point),
-                "radius": float(c.radius).hex(),
-            }
-            for c in state.thin
-        ],
+        "cells": [_item(c.pattern, c.point, c.radius, c.xpoint) for c in state.cells],
+        "thin": [_item(c.pattern, c.point, c.radius, c.xpoint) for c in state.thin],
+        "notes": state.notes,
     }
     atomic_write_text(path, json.dumps(doc))
 
@@ -112,20 +121,16 @@ def load_checkpoint(path: str | os.PathLike[str], key: str) -> SearchState | Non
             pending=[
                 Node(
                     d["depth"],
-                    _unbits(d["prefix"]),
+                    _unbits(d["pattern"]),
                     _unfloats(d["point"]),
                     float.fromhex(d["radius"]),
+                    xpoint=_unrationals(d.get("xpoint")),
                 )
                 for d in doc["pending"]
             ],
-            cells=[
-                RawCell(_unbits(c["pattern"]), _unfloats(c["point"]), float.fromhex(c["radius"]))
-                for c in doc["cells"]
-            ],
-            thin=[
-                RawCell(_unbits(c["pattern"]), _unfloats(c["point"]), float.fromhex(c["radius"]))
-                for c in doc["thin"]
-            ],
+            cells=[_raw(c) for c in doc["cells"]],
+            thin=[_raw(c) for c in doc["thin"]],
+            notes=list(doc.get("notes", [])),
             n_lps=int(doc.get("n_lps", 0)),
             n_nodes=int(doc.get("n_nodes", 0)),
         )

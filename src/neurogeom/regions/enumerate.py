@@ -30,7 +30,7 @@ from neurogeom.regions.merge import (
     point_contacts,
 )
 from neurogeom.regions.result import Cell, LinearRegion, RegionResult
-from neurogeom.regions.search import Node, RawCell, Searcher, SearchState
+from neurogeom.regions.search import Node, RawCell, Searcher, SearchState, _Stop
 
 __all__ = ["count_regions", "enumerate_regions"]
 
@@ -145,26 +145,31 @@ def _run_parallel(
     """Expand the top of the search serially until there is work for every worker, then farm
     out whole subtrees."""
     done = True
-    while state.pending and len(state.pending) < 2 * workers:
-        if state.pending[-1].depth == net.n_layers - 2 and len(state.pending) >= workers:
-            break
-        if not searcher.run(SearchState(pending=[state.pending[-1]]), deadline=deadline) and False:
-            pass
-        node = state.pending.pop()
-        sub = SearchState(pending=[node])
-        # one node only: process it and keep its children pending
-        cells: list[RawCell] = []
-        kids: list[Node] = []
-        searcher.process(node, cells.append, kids.append, state.thin.append)
-        state.cells.extend(cells)
-        state.pending.extend(reversed(kids))
-        state.n_nodes += 1
-        on_node(state, len(cells))
-        del sub
+    last_depth = net.n_layers - 2  # nodes at this depth produce final cells
+    searcher.deadline = deadline
+    try:
+        while (
+            state.pending
+            and len(state.pending) < 2 * workers
+            and state.pending[-1].depth < last_depth
+        ):
+            node = state.pending.pop()
+            cells: list[RawCell] = []
+            kids: list[Node] = []
+            searcher.process(node, cells.append, kids.append, state.thin.append)
+            state.cells.extend(cells)
+            state.pending.extend(reversed(kids))
+            state.n_nodes += 1
+            on_node(state, len(cells))
+    except _Stop:
+        state.pending.append(node)
+        return False
+    state.n_lps = searcher.n_lps
     if not state.pending:
         return True
     for node in state.pending:
-        node.g = node.h = node.p = node.q = node.pe = node.qe = None  # recomputed in workers
+        # rows and maps are recomputed from the prefix in the workers (smaller messages)
+        node.g = node.h = node.p = node.q = node.pe = node.qe = node.ge = node.he = None
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {
             pool.submit(_subtree, net, domain, tol, seed, node, deadline): node
