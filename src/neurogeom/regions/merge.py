@@ -222,21 +222,11 @@ def facet_adjacency(
                 for j in _lookup(index, base, free, cells, stop, n_hidden):
                     if j <= i:
                         continue
-                    found = _foot_facet(
-                        cells[i],
-                        cells[j],
-                        members,
-                        free,
-                        a_h,
-                        c_h,
-                        exact=exact,
-                        tol=tol,
-                        scale=scale,
-                    )
-                    if found is None:
-                        found = _foot_facet(
-                            cells[j],
-                            cells[i],
+                    found = None
+                    for first, second in ((i, j), (j, i)):  # a foot from either centre
+                        found = found or _foot_facet(
+                            cells[first],
+                            cells[second],
                             members,
                             free,
                             a_h,

@@ -510,6 +510,16 @@ class Searcher:
         start = self._start_signs(node, u, v, ex)
         seen = {start.tobytes()}
         queue = [(start, -1)]
+
+        def push_neighbours(sigma: np.ndarray, essential: np.ndarray) -> None:
+            for j in np.flatnonzero(essential):
+                nb = sigma.copy()
+                nb[j] = -nb[j]
+                key = nb.tobytes()
+                if key not in seen:
+                    seen.add(key)
+                    queue.append((nb, int(j)))
+
         while queue:
             self._check_budget()
             sigma, came_from = queue.pop()
@@ -530,13 +540,7 @@ class Searcher:
                     dtype=bool,
                 )
                 finish(sigma, xp.astype(float), 0.0, essential, xp)
-                for j in np.flatnonzero(essential):
-                    nb = sigma.copy()
-                    nb[j] = -nb[j]
-                    key = nb.tobytes()
-                    if key not in seen:
-                        seen.add(key)
-                        queue.append((nb, int(j)))
+                push_neighbours(sigma, essential)
                 continue
             if not res.optimal or res.x[n] <= self.thr:
                 emit_thin(
@@ -550,13 +554,7 @@ class Searcher:
             centre, radius = res.x[:n], float(res.x[n])
             essential = self._facets(lp, node, u, v, sigma, centre, came_from, rows, n, ex)
             finish(sigma, centre, radius, essential)
-            for j in np.flatnonzero(essential):
-                nb = sigma.copy()
-                nb[j] = -nb[j]
-                key = nb.tobytes()
-                if key not in seen:
-                    seen.add(key)
-                    queue.append((nb, int(j)))
+            push_neighbours(sigma, essential)
 
     def _facets(
         self,
