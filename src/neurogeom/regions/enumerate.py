@@ -267,7 +267,7 @@ def enumerate_regions(
     time_limit: float | None = None,
     checkpoint: str | os.PathLike[str] | None = None,
     workers: int = 1,
-    volumes: bool = True,
+    volumes: bool | None = None,
     point_connected: bool = True,
     progress: bool = True,
 ) -> RegionResult:
@@ -300,8 +300,10 @@ def enumerate_regions(
         existing checkpoint for the same problem is resumed.
     workers : int
         Processes for the search (subtrees below the first layers run in parallel).
-    volumes : bool
-        Compute volumes (exact in exact mode) of bounded cells and regions (dimension <= 6).
+    volumes : bool, optional
+        Compute volumes (exact in exact mode) and, in 2-D, polygons of bounded cells and regions.
+        By default only for input dimension <= 3; ``True`` allows up to dimension 6 (vertex
+        enumeration grows quickly with the dimension).
     point_connected : bool
         Also compute the point-connected count (one LP per same-map pair of regions).
     progress : bool
@@ -427,7 +429,7 @@ def _assemble(
     method: str,
     tol: float,
     n_lps: int,
-    volumes: bool,
+    volumes: bool | None,
     point_connected: bool,
     progress: bool,
     started: float,
@@ -487,7 +489,7 @@ def _assemble(
     bounded = [cell_bounded(g, domain) for g in geoms]
     vols: list[Any] = [None] * len(geoms)
     verts: list[Any] = [None] * len(geoms)
-    if volumes and dim <= 6:
+    if (volumes is None and dim <= 3) or (volumes and dim <= 6):
         for i, geo in enumerate(geoms):
             if bounded[i]:
                 verts[i], vols[i] = _vertices_and_volume(geo, exact, dim, vert_of[i])
