@@ -335,9 +335,19 @@ def test_method_split_without_a_box_is_refused():
     assert_bad_input(result, "split", "box")
 
 
-def test_method_split_on_a_1d_net_is_refused():
-    result = run("regions", "abs", "--box", "-1", "1", "--method", "split", "-q")
-    assert_bad_input(result, "split", "2 or 3 inputs")
+def test_method_split_on_a_1d_net_agrees_with_search():
+    split = ok_json("regions", "tent3", "--box", "-1", "1", "--method", "split", "-q")
+    search = ok_json("regions", "tent3", "--box", "-1", "1", "--method", "search", "-q")
+    assert split["activation_regions"] == search["activation_regions"] == 9
+
+
+def test_method_split_on_a_4d_net_is_refused(tmp_path):
+    from neurogeom import ReLUNet, save
+
+    path = tmp_path / "four.json"
+    save(ReLUNet([[[1, 0, 0, 0]], [[1]]]), path)
+    result = run("regions", str(path), "--box", "-1", "1", "--method", "split", "-q")
+    assert_bad_input(result, "split", "1 to 3 inputs")
 
 
 # -- regions: details, plots, budgets, checkpoints -------------------------------------------------

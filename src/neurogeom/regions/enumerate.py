@@ -54,10 +54,10 @@ def _choose_method(
 ) -> str:
     if method not in ("auto", "search", "split"):
         raise InvalidInputError(f"method must be 'auto', 'search' or 'split', got {method!r}")
-    split_ok = net.n_inputs in (2, 3) and domain.kind == "box"
+    split_ok = net.n_inputs <= 3 and domain.kind == "box"
     if method == "split" and not split_ok:
         raise InvalidInputError(
-            "method='split' needs a box domain (e.g. domain=(-1, 1)) and 2 or 3 inputs; this net "
+            "method='split' needs a box domain (e.g. domain=(-1, 1)) and 1 to 3 inputs; this net "
             f"has {net.n_inputs} inputs and the domain is {domain!r}. Use method='search'."
         )
     if method == "split" and (checkpoint is not None or workers != 1):
