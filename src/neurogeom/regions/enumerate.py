@@ -30,7 +30,14 @@ from neurogeom.regions.merge import (
     point_contacts,
 )
 from neurogeom.regions.result import Cell, LinearRegion, RegionResult
-from neurogeom.regions.search import Node, RawCell, Searcher, SearchState, _Stop
+from neurogeom.regions.search import (
+    Node,
+    RawCell,
+    Searcher,
+    SearchInterrupted,
+    SearchState,
+    problem_scale,
+)
 
 __all__ = ["count_regions", "enumerate_regions"]
 
@@ -161,7 +168,7 @@ def _run_parallel(
             state.pending.extend(reversed(kids))
             state.n_nodes += 1
             on_node(state, len(cells))
-    except _Stop:
+    except SearchInterrupted:
         state.pending.append(node)
         return False
     state.n_lps = searcher.n_lps
@@ -413,11 +420,6 @@ def enumerate_regions(
     )
 
 
-def _scale(domain: Domain, net: ReLUNet) -> float:
-    s = Searcher(net, domain, tol=1e-9)
-    return s.scale
-
-
 def _assemble(
     net: ReLUNet,
     domain: Domain,
@@ -437,7 +439,7 @@ def _assemble(
     notes: tuple[dict[str, Any], ...] | list[dict[str, Any]] = (),
 ) -> RegionResult:
     exact = net.exact
-    scale = _scale(domain, net)
+    scale = problem_scale(net, domain)
     uncertified: list[dict[str, Any]] = [
         {
             "kind": "thin cell",

@@ -28,7 +28,7 @@ import numpy as np
 
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
 from neurogeom.core.lp import LPModel
-from neurogeom.core.rationals import exact_solve
+from neurogeom.core.rationals import exact_rank, exact_solve
 from neurogeom.core.unionfind import UnionFind
 from neurogeom.nets.relu import ReLUNet
 from neurogeom.regions._cells import CellRows, cell_rows, group_hyperplanes, is_bounded
@@ -52,7 +52,6 @@ class CellGeometry:
     map_matrix: np.ndarray
     map_offset: np.ndarray
     certified: bool
-    bounded: bool | None = None
 
 
 def _to_fraction_vector(x: np.ndarray) -> np.ndarray:
@@ -211,47 +210,45 @@ def facet_adjacency(
         for rep in np.unique(group[group >= 0]):
             same = np.flatnonzero(group == rep)
             # the first layer holding the hyperplane is where the patterns first differ
-            for l in (int(layer_of[same].min()),):
-                stop = bounds[l][1]
-                members = same[layer_of[same] == l]
-                a_h, c_h = forms_a[members[0]], forms_c[members[0]]
-                later = np.arange(stop, n_hidden)
-                free = later[(group[stop:] == rep) | dead[stop:]]
-                base = cell.pattern.copy()
-                base[members] = ~base[members]
-                for j in _lookup(index, base, free, cells, stop, n_hidden):
-                    if j <= i:
-                        continue
-                    found = None
-                    for first, second in ((i, j), (j, i)):  # a foot from either centre
-                        found = found or _foot_facet(
-                            cells[first],
-                            cells[second],
-                            members,
-                            free,
-                            a_h,
-                            c_h,
-                            exact=exact,
-                            tol=tol,
-                            scale=scale,
-                        )
-                    if found is None:
-                        n_lps += 1
-                        found = _shared_facet(
-                            cells[i],
-                            cells[j],
-                            np.concatenate([members, free]),
-                            a_h,
-                            c_h,
-                            exact=exact,
-                            tol=tol,
-                            scale=scale,
-                        )
-                    if found is not None:
-                        point, certified = found
-                        out.append(
-                            Adjacency(i, j, tuple(int(m) for m in members), point, certified)
-                        )
+            l = int(layer_of[same].min())
+            stop = bounds[l][1]
+            members = same[layer_of[same] == l]
+            a_h, c_h = forms_a[members[0]], forms_c[members[0]]
+            later = np.arange(stop, n_hidden)
+            free = later[(group[stop:] == rep) | dead[stop:]]
+            base = cell.pattern.copy()
+            base[members] = ~base[members]
+            for j in _lookup(index, base, free, cells, stop, n_hidden):
+                if j <= i:
+                    continue
+                found = None
+                for first, second in ((i, j), (j, i)):  # a foot from either centre
+                    found = found or _foot_facet(
+                        cells[first],
+                        cells[second],
+                        members,
+                        free,
+                        a_h,
+                        c_h,
+                        exact=exact,
+                        tol=tol,
+                        scale=scale,
+                    )
+                if found is None:
+                    n_lps += 1
+                    found = _shared_facet(
+                        cells[i],
+                        cells[j],
+                        np.concatenate([members, free]),
+                        a_h,
+                        c_h,
+                        exact=exact,
+                        tol=tol,
+                        scale=scale,
+                    )
+                if found is not None:
+                    point, certified = found
+                    out.append(Adjacency(i, j, tuple(int(m) for m in members), point, certified))
     return out, n_lps
 
 
@@ -434,8 +431,6 @@ def _snap(x: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
     chosen: list[int] = []
     for i in range(len(a)):
         trial = a[[*chosen, i]]
-        from neurogeom.core.rationals import exact_rank
-
         if exact_rank(trial) == len(chosen) + 1:
             chosen.append(i)
     a_sub, b_sub = a[chosen], b[chosen]

@@ -84,8 +84,24 @@ class SearchState:
     n_nodes: int = 0
 
 
-class _Stop(Exception):
-    """Raised inside a node's walk when the budget runs out."""
+class SearchInterrupted(Exception):
+    """Raised inside a node's walk when the budget runs out (caught by the drivers)."""
+
+
+def problem_scale(net: ReLUNet, domain: Domain) -> float:
+    """The length that relative tolerances multiply: the size of the domain or, on R^n, the
+    largest distance of a first-layer hyperplane from the origin (1 if all pass through it)."""
+    w0 = np.asarray(net.weights[0], dtype=float)
+    b0 = np.asarray(net.biases[0], dtype=float)
+    n0 = np.linalg.norm(w0, axis=1)
+    dists = np.abs(b0[n0 > 0]) / n0[n0 > 0]
+    extent = 0.0
+    if domain.kind == "box":
+        extent = max(max(abs(float(v)) for v in domain.lower + domain.upper), domain.scale())
+    elif domain.kind == "polytope":
+        extent = float(np.abs(domain.b_float).max())
+    scale = max(extent, float(dists.max()) if len(dists) else 0.0)
+    return scale if scale > 0 else 1.0
 
 
 def _fractions(x: np.ndarray) -> np.ndarray:
@@ -160,16 +176,7 @@ class Searcher:
         self.domain = domain
         self.dom_g, self.dom_h = _normalise(domain.a_float, domain.b_float)
         self.tol = tol
-        w0, b0 = self.wf[0], self.bf[0]
-        n0 = np.linalg.norm(w0, axis=1)
-        dists = np.abs(b0[n0 > 0]) / n0[n0 > 0]
-        extent = 0.0
-        if domain.kind == "box":
-            extent = max(max(abs(float(v)) for v in domain.lower + domain.upper), domain.scale())
-        elif domain.kind == "polytope" and len(self.dom_h):
-            extent = float(np.abs(self.dom_h).max())
-        scale = max(extent, float(dists.max()) if len(dists) else 0.0)
-        self.scale = scale if scale > 0 else 1.0
+        self.scale = problem_scale(fnet, domain)
         self.thr = tol * self.scale
         self.cap = self.scale
         self.rng = check_rng(seed)
@@ -234,9 +241,9 @@ class Searcher:
     # -- one node -------------------------------------------------------------------------------
     def _check_budget(self) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
-            raise _Stop
+            raise SearchInterrupted
         if self.max_cells is not None and self.n_cells >= self.max_cells:
-            raise _Stop
+            raise SearchInterrupted
 
     def process(self, node: Node, emit_cell, emit_node, emit_thin) -> None:
         """Cut ``node`` by its layer; report final cells, child nodes and thin cells."""
@@ -639,7 +646,7 @@ class Searcher:
                 before = self.n_cells
                 try:
                     self.process(node, cells.append, nodes.append, thin.append)
-                except _Stop:
+                except SearchInterrupted:
                     self.n_cells = before
                     state.partial = cells
                     raise
@@ -650,7 +657,7 @@ class Searcher:
                 state.n_nodes += 1
                 if on_node is not None:
                     on_node(state, len(cells))
-        except _Stop:
+        except SearchInterrupted:
             return False
         finally:
             state.n_lps = self.n_lps
