@@ -191,3 +191,39 @@ def test_thin_cells_are_found_exactly_and_reported_in_float_mode():
     assert res.activation_regions == 4
     assert not res.certified
     assert res.uncertified[0]["kind"] == "near-coincident hyperplanes merged"
+
+
+@st.composite
+def thin_nets(draw):
+    """2-D nets whose first-layer lines come in nearly parallel, nearly coincident pairs."""
+    width = draw(st.integers(2, 4))
+    w, b = [], []
+    for _ in range(width):
+        a = [draw(small), draw(small)]
+        if a == [0, 0]:
+            a = [1, 0]
+        c = draw(small)
+        w.append(a)
+        b.append(c)
+        if draw(st.booleans()):
+            w.append(a)
+            b.append(F(c) + F(draw(st.integers(1, 5)), 10 ** draw(st.integers(6, 14))))
+    out = [[draw(small) for _ in range(len(w))]]
+    return ReLUNet([w, out], [b, [0]], exact=True)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(thin_nets())
+def test_exact_engines_agree_on_nearly_coincident_planes(net):
+    box = Domain.box(-2, 2, dim=2)
+    search = enumerate_regions(net, domain=box, exact=True, method="search", progress=False)
+    split = enumerate_regions(net, domain=box, exact=True, method="split", progress=False)
+    assert search.certified and split.certified
+    assert patterns(search) == patterns(split)
+    assert search.counts() == split.counts()
+    assert sum(c.volume for c in search.cells) == 16
+    whole = enumerate_regions(net, exact=True, progress=False, volumes=False)
+    assert whole.certified
+    assert {c.pattern for c in search.cells} <= {c.pattern for c in whole.cells}
+    for cell in whole.cells:
+        assert whole.locate(list(cell.point)) is cell

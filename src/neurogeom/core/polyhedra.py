@@ -319,14 +319,17 @@ def polytope_vertices(
                 return _sort_rows(verts)
             raise InvalidInputError(_empty_message(d))
     try:
-        hs = HalfspaceIntersection(np.hstack([an, -bn[:, None]]), center)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            hs = HalfspaceIntersection(np.hstack([an, -bn[:, None]]), center)
+        pts = hs.intersections
+        if not np.isfinite(pts).all():
+            raise QhullError("the polytope is too thin for floating point")
     except QhullError as exc:
         if exact:
             return _sort_rows(_brute_force_vertices(a_arr, b_arr))
         raise NumericalError(
             f"Qhull could not intersect the halfspaces ({exc}); try exact=True"
         ) from None
-    pts = hs.intersections
     extent = max(float(np.abs(pts).max()), 1e-300)
     pts = _dedup_float(pts, tol * extent)
     if not exact:

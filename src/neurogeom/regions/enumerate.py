@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from neurogeom.core.errors import InvalidInputError, UnsupportedLayerError
+from neurogeom.core.errors import InvalidInputError, NumericalError, UnsupportedLayerError
 from neurogeom.core.progress import progress_bar
 from neurogeom.core.tolerances import check_tol
 from neurogeom.nets.relu import ReLUNet
@@ -494,7 +494,12 @@ def _assemble(
     if (volumes is None and dim <= 3) or (volumes and dim <= 6):
         for i, geo in enumerate(geoms):
             if bounded[i]:
-                verts[i], vols[i] = _vertices_and_volume(geo, exact, dim, vert_of[i])
+                try:
+                    verts[i], vols[i] = _vertices_and_volume(geo, exact, dim, vert_of[i])
+                except (NumericalError, InvalidInputError) as exc:  # float mode, thin cell
+                    uncertified.append(
+                        {"kind": "volume not computed", "cell": i, "reason": str(exc)}
+                    )
     region_of = {c: r for r, cells in enumerate(regions) for c in cells}
     point_index = {}
     for p, cells in enumerate(point_groups):

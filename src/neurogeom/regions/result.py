@@ -214,6 +214,32 @@ class RegionResult:
         }
         return tuple(sorted(pairs))
 
+    def locate(self, x: Any) -> Cell | None:
+        """The cell whose interior (or inactive-side boundary) contains the point ``x``.
+
+        The point's activation pattern (exact when the result is exact) names the cell; points
+        outside the domain, and points on a boundary whose pattern belongs to no full-dimensional
+        cell, give ``None``. ``result.locate(x).region`` is the point's linear region.
+
+        Examples
+        --------
+        >>> from neurogeom import ReLUNet, enumerate_regions
+        >>> net = ReLUNet([[[1, -1], [0, 1], [0, -1]], [[1, 1, -1]]], exact=True)
+        >>> res = enumerate_regions(net, exact=True, progress=False)
+        >>> res.locate(["1/2", 2]).matrix
+        ((Fraction(0, 1), Fraction(1, 1)),)
+        """
+        net = self.net
+        point, _ = net._check_points(x)
+        if len(self.domain.b):
+            a = self.domain.a if net.exact else self.domain.a_float
+            b = self.domain.b if net.exact else self.domain.b_float
+            if not all(row @ point[0] <= bound for row, bound in zip(a, b, strict=True)):
+                return None
+        pattern = tuple(bool(v) for v in net.activation_patterns(point)[0])
+        index = {c.pattern: c for c in self.cells}
+        return index.get(pattern)
+
     def counts(self) -> dict[str, int]:
         """The four counts by name."""
         return {
