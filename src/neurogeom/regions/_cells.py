@@ -81,13 +81,15 @@ def group_hyperplanes(
         return group, orient
     u = np.hstack([a[nz], c[nz, None]]) / norms[nz, None]
     scale = 1.0 + np.abs(u[:, -1])
-    diff_p = np.abs(u[:, None, :] - u[None, :, :]).max(axis=2)
-    diff_m = np.abs(u[:, None, :] + u[None, :, :]).max(axis=2)
-    tolm = tol * np.maximum(scale[:, None], scale[None, :])
-    same = (diff_p <= tolm) | (diff_m <= tolm)
+    # candidates first, by one Gram matrix of the unit normals (parallel rows only), then the
+    # exact criterion on the few candidate pairs
+    gram = u[:, :-1] @ u[:, :-1].T
+    cand_i, cand_j = np.nonzero(np.triu(np.abs(gram) >= 1 - 4 * tol, 1))
     uf = UnionFind(range(len(nz)))
-    for i, j in zip(*np.nonzero(np.triu(same, 1)), strict=True):
-        uf.union(int(i), int(j))
+    for i, j in zip(cand_i.tolist(), cand_j.tolist(), strict=True):
+        tolm = tol * max(scale[i], scale[j])
+        if min(np.abs(u[i] - u[j]).max(), np.abs(u[i] + u[j]).max()) <= tolm:
+            uf.union(i, j)
     rep_of: dict[int, int] = {}
     for i in range(len(nz)):
         root = uf.find(i)

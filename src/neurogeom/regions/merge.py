@@ -52,6 +52,7 @@ class CellGeometry:
     map_matrix: np.ndarray
     map_offset: np.ndarray
     certified: bool
+    row_of: np.ndarray  # hidden neuron -> its row in g, h (-1 for neurons without a row)
 
 
 def _to_fraction_vector(x: np.ndarray) -> np.ndarray:
@@ -93,6 +94,9 @@ def cell_geometry(
                 exact_point = np.array(found, dtype=object)
                 point = exact_point.astype(float)
                 certified = True
+    row_of = np.full(net.n_hidden, -1, dtype=np.int64)
+    hidden = rows.neuron >= 0
+    row_of[rows.neuron[hidden]] = np.flatnonzero(hidden)
     return CellGeometry(
         pattern,
         point,
@@ -105,6 +109,7 @@ def cell_geometry(
         rows.map_matrix,
         rows.map_offset,
         certified,
+        row_of,
     )
 
 
@@ -206,16 +211,20 @@ def facet_adjacency(
         # coincident hyperplanes across all layers at once; rows vanishing identically are
         # zero rows with zero offset
         group, _ = group_hyperplanes(forms_a, forms_c, tol=tol)
-        dead = _identically_zero(forms_a, forms_c, tol=tol, scale=scale)
-        for rep in np.unique(group[group >= 0]):
-            same = np.flatnonzero(group == rep)
-            # the first layer holding the hyperplane is where the patterns first differ
-            l = int(layer_of[same].min())
+        dead = np.flatnonzero(_identically_zero(forms_a, forms_c, tol=tol, scale=scale))
+        planes: dict[int, list[int]] = {}
+        for k, g in enumerate(group.tolist()):
+            if g >= 0:
+                planes.setdefault(g, []).append(k)
+        for same_list in planes.values():
+            same = np.array(same_list)
+            # rows are ordered by layer: the first row's layer is where the patterns first
+            # differ; the plane's rows in later layers vanish on it, so their bits are free
+            l = int(layer_of[same[0]])
             stop = bounds[l][1]
-            members = same[layer_of[same] == l]
+            members = same[same < stop]
             a_h, c_h = forms_a[members[0]], forms_c[members[0]]
-            later = np.arange(stop, n_hidden)
-            free = later[(group[stop:] == rep) | dead[stop:]]
+            free = np.concatenate([same[same >= stop], dead[dead >= stop]])
             base = cell.pattern.copy()
             base[members] = ~base[members]
             for j in _lookup(index, base, free, cells, stop, n_hidden):
@@ -299,7 +308,7 @@ def _foot_facet(
         ae = np.asarray(a_h, dtype=object)
         foot = x - (ae @ x + c_h) / (ae @ ae) * ae
         for cell in (c1, c2):
-            keep = ~np.isin(cell.neuron, skip)
+            keep = _rows_without(cell, skip)
             if not _strictly_inside(cell.rows.g[keep], cell.rows.h[keep], foot):
                 return None
         return foot, True
@@ -308,10 +317,19 @@ def _foot_facet(
     u, v = af / nrm, float(c_h) / nrm
     foot = c1.point - (u @ c1.point + v) * u
     for cell in (c1, c2):
-        keep = ~np.isin(cell.neuron, skip)
-        if not (cell.g[keep] @ foot <= cell.h[keep] - tol * scale).all():
+        slack = cell.h - cell.g @ foot
+        slack[cell.row_of[skip][cell.row_of[skip] >= 0]] = np.inf
+        if not (slack >= tol * scale).all():
             return None
     return foot, True
+
+
+def _rows_without(cell: CellGeometry, neurons: np.ndarray) -> np.ndarray:
+    """Mask of the cell's rows that do not belong to the given neurons."""
+    keep = np.ones(len(cell.neuron), dtype=bool)
+    rows = cell.row_of[neurons]
+    keep[rows[rows >= 0]] = False
+    return keep
 
 
 def _shared_facet(
@@ -332,7 +350,7 @@ def _shared_facet(
     u, v = af / nrm, cf / nrm
     gs, hs, ge, he = [], [], [], []
     for cell in (c1, c2):
-        on_plane = np.isin(cell.neuron, members)
+        on_plane = ~_rows_without(cell, members)
         # rows of later layers may coincide with the hyperplane on this cell: they hold with
         # equality on the face, so they are left out like the hyperplane itself
         coinc = (np.abs(np.abs(cell.g @ u) - 1) <= tol) & (
