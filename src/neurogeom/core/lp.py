@@ -142,6 +142,10 @@ class LPModel:
         # time (1.5x) and provoked solve errors on duplicated rows.
         h.setOptionValue("simplex_strategy", 4)
         h.setOptionValue("simplex_scale_strategy", 0)
+        # decisions are made at relative tolerances around 1e-9: the default feasibility
+        # tolerances (1e-7) would let slightly infeasible cells through
+        h.setOptionValue("primal_feasibility_tolerance", 1e-10)
+        h.setOptionValue("dual_feasibility_tolerance", 1e-10)
         m, n = self._a.shape
         inf = highspy.kHighsInf
         h.addVars(n, np.maximum(self._col_lo, -inf), np.minimum(self._col_hi, inf))

@@ -422,6 +422,12 @@ class Searcher:
         low = exact_maximize(-ue[j], ge, he)
         return low.status == "unbounded" or (low.status == "optimal" and -low.value + ve[j] < 0)
 
+    def _exact_inside(self, ex: Any, sigma: np.ndarray, x: np.ndarray) -> bool:
+        """Whether the float point ``x`` lies strictly inside the cell ``sigma``, exactly."""
+        g, h = self._exact_cell_rows(ex, sigma)
+        xq = _fractions(x)
+        return all(row @ xq < bound for row, bound in zip(g, h, strict=True))
+
     @staticmethod
     def _exact_cell_rows(ex: Any, sigma: np.ndarray, skip: int = -1) -> tuple[np.ndarray, ...]:
         ge, he, ue, ve = ex
@@ -534,8 +540,12 @@ class Searcher:
             lp.set_col_bounds([n], [0.0], [self.cap])
             res = lp.solve(cheb_cost, maximize=True)
             self.n_lps += 1
-            if ex is not None and (not res.optimal or res.x[n] <= self.thr):
-                # too thin for floats: decide and certify it exactly
+            if ex is not None and (
+                not res.optimal
+                or res.x[n] <= self.thr
+                or not self._exact_inside(ex, sigma, res.x[:n])
+            ):
+                # too thin for floats, or the float centre fails the exact check: decide exactly
                 g_e, h_e = self._exact_cell_rows(ex, sigma)
                 self.n_exact_lps += 1
                 xp = exact_interior_point(g_e, h_e)
