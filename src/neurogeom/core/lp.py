@@ -307,6 +307,19 @@ class LPModel:
         x = np.asarray(h.getSolution().col_value, dtype=np.float64)
         return LPResult("optimal", x, float(self._cost @ x))
 
+    def row_duals(self) -> np.ndarray | None:
+        """Row duals of the last optimal solve (HiGHS only; ``None`` otherwise).
+
+        A row with a zero dual is not used by the optimality certificate: changing its bounds
+        alone cannot change the optimal value.
+        """
+        if self._h is None:
+            return None
+        sol = self._h.getSolution()
+        if not sol.dual_valid:
+            return None
+        return np.asarray(sol.row_dual, dtype=np.float64)
+
     def _solve_scipy(self) -> LPResult:
         from scipy.optimize import linprog
 
@@ -318,21 +331,25 @@ class LPModel:
         a_ub = np.concatenate([a[up], -a[dn]])
         b_ub = np.concatenate([hi[up], -lo[dn]])
         c = -self._cost if self._maximize else self._cost
-        res = linprog(
-            c,
-            A_ub=a_ub if len(a_ub) else None,
-            b_ub=b_ub if len(b_ub) else None,
-            A_eq=a[eq] if eq.any() else None,
-            b_eq=hi[eq] if eq.any() else None,
-            bounds=list(
-                zip(
-                    np.where(np.isfinite(self._col_lo), self._col_lo, None),
-                    np.where(np.isfinite(self._col_hi), self._col_hi, None),
-                    strict=True,
-                )
-            ),
-            method="highs",
+        bounds = list(
+            zip(
+                np.where(np.isfinite(self._col_lo), self._col_lo, None),
+                np.where(np.isfinite(self._col_hi), self._col_hi, None),
+                strict=True,
+            )
         )
+        for method in ("highs", "highs-ipm"):  # the interior point method as a second opinion
+            res = linprog(
+                c,
+                A_ub=a_ub if len(a_ub) else None,
+                b_ub=b_ub if len(b_ub) else None,
+                A_eq=a[eq] if eq.any() else None,
+                b_eq=hi[eq] if eq.any() else None,
+                bounds=bounds,
+                method=method,
+            )
+            if res.status in (0, 2, 3):
+                break
         if res.status == 0:
             value = float(-res.fun if self._maximize else res.fun)
             return LPResult("optimal", np.asarray(res.x, dtype=np.float64), value)

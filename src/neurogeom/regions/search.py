@@ -522,20 +522,24 @@ class Searcher:
 
         start = self._start_signs(node, u, v, ex)
         seen = {start.tobytes()}
-        queue = [(start, -1)]
+        queue: list[tuple[np.ndarray, int, dict[int, int]]] = [(start, -1, {})]
 
-        def push_neighbours(sigma: np.ndarray, essential: np.ndarray) -> None:
+        def push_neighbours(
+            sigma: np.ndarray, essential: np.ndarray, certs: dict[int, int] | None = None
+        ) -> None:
             for j in np.flatnonzero(essential):
                 nb = sigma.copy()
                 nb[j] = -nb[j]
                 key = nb.tobytes()
                 if key not in seen:
                     seen.add(key)
-                    queue.append((nb, int(j)))
+                    # a redundancy certificate that does not use row j holds across the flip
+                    kept = {t: m for t, m in (certs or {}).items() if not (m >> int(j)) & 1}
+                    queue.append((nb, int(j), kept))
 
         while queue:
             self._check_budget()
-            sigma, came_from = queue.pop()
+            sigma, came_from, inherited = queue.pop()
             set_signs(sigma)
             lp.set_col_bounds([n], [0.0], [self.cap])
             res = lp.solve(cheb_cost, maximize=True)
@@ -569,9 +573,12 @@ class Searcher:
                 )
                 continue
             centre, radius = res.x[:n], float(res.x[n])
-            essential = self._facets(lp, node, u, v, sigma, centre, came_from, rows, n, ex)
+            certs: dict[int, int] = {}
+            essential = self._facets(
+                lp, node, u, v, sigma, centre, came_from, rows, n, ex, inherited, certs
+            )
             finish(sigma, centre, radius, essential)
-            push_neighbours(sigma, essential)
+            push_neighbours(sigma, essential, certs)
 
     def _facets(
         self,
@@ -585,8 +592,15 @@ class Searcher:
         rows: np.ndarray,
         n: int,
         ex: Any = None,
+        inherited: dict[int, int] | None = None,
+        certs: dict[int, int] | None = None,
     ) -> np.ndarray:
-        """Which hyperplanes of the arrangement carry a facet of the cell ``sigma``."""
+        """Which hyperplanes of the arrangement carry a facet of the cell ``sigma``.
+
+        ``inherited`` maps planes to redundancy certificates (bit masks of the arrangement rows
+        with nonzero dual) valid for this cell; those planes need no LP. Certificates of the LPs
+        solved here are written to ``certs`` for the neighbours.
+        """
         k = len(u)
         dist = sigma * (u @ centre + v)
         feet = centre[None, :] - (sigma * dist)[:, None] * u
@@ -604,7 +618,11 @@ class Searcher:
         essential = ok
         if came_from >= 0:
             essential[came_from] = True
-        todo = np.flatnonzero(~essential)
+        inherited = inherited or {}
+        for t, mask in inherited.items():
+            if not essential[t] and certs is not None:
+                certs[t] = mask
+        todo = [j for j in np.flatnonzero(~essential) if int(j) not in inherited]
         if len(todo) == 0:
             return essential
         lp.set_col_bounds([n], [0.0], [0.0])
@@ -621,6 +639,11 @@ class Searcher:
                 essential[j] = beyond > self.thr
                 if ex is not None and abs(beyond) <= self.thr:
                     essential[j] = self._exact_facet(ex, sigma, j)
+                elif not essential[j] and certs is not None and beyond < -self.thr:
+                    duals = lp.row_duals()
+                    if duals is not None:
+                        used = np.flatnonzero(np.abs(duals[rows]) > 1e-12)
+                        certs[int(j)] = sum(1 << int(t) for t in used)
             elif ex is not None:
                 essential[j] = self._exact_facet(ex, sigma, j)
             lp.set_row_bounds(
