@@ -227,3 +227,22 @@ def test_exact_engines_agree_on_nearly_coincident_planes(net):
     assert {c.pattern for c in search.cells} <= {c.pattern for c in whole.cells}
     for cell in whole.cells:
         assert whole.locate(list(cell.point)) is cell
+
+
+@pytest.mark.parametrize("arch", [[3, 6, 5, 1], [4, 5, 4, 1], [5, 7, 1], [3, 4, 4, 4, 1]])
+def test_certificate_reuse_matches_fresh_lps(arch):
+    """The walk with reused redundancy certificates (HiGHS duals) finds exactly the cells of
+    the walk that proves every redundancy by a fresh SciPy LP."""
+    from neurogeom.regions.search import Searcher, SearchState
+
+    rng = np.random.default_rng(len(arch) * 10 + arch[0])
+    ws = [rng.normal(size=(arch[i + 1], arch[i])) for i in range(len(arch) - 1)]
+    bs = [rng.normal(size=arch[i + 1]) for i in range(len(arch) - 1)]
+    net = ReLUNet(ws, bs)
+    found = []
+    for backend in ("highs", "scipy"):
+        searcher = Searcher(net, Domain.whole(arch[0]), tol=1e-9, lp_backend=backend)
+        state = SearchState(pending=[searcher.root()])
+        assert searcher.run(state)
+        found.append(sorted(c.pattern.tobytes() for c in state.cells))
+    assert found[0] == found[1]
