@@ -5,7 +5,8 @@ For random ReLU nets (Gaussian weights scaled by 1/sqrt(fan-in), biases N(0, 0.5
 
 - ``search``: neurogeom's search engine (one warm-started HiGHS model per arrangement walk);
 - ``search/linprog``: the same walk with every LP rebuilt by ``scipy.optimize.linprog`` — the
-  cost of "a fresh LP per test", as BFS tools pay it;
+  cost of "a fresh LP per test", as BFS tools pay it (no warm starts, and no reuse of
+  redundancy certificates, which need the duals of a live model);
 - ``split``: neurogeom's vertex-splitting engine (d = 2, 3);
 - ``sampling``: distinct activation patterns among N uniform samples in the box — a lower bound
   that saturates, what sampling counters report.
