@@ -46,13 +46,30 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` atomically (UTF-8)."""
+    """Write ``text`` to ``path`` atomically (UTF-8).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "note.txt"
+    >>> atomic_write_text(target, "exact")
+    >>> target.read_text()
+    'exact'
+    """
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
 
 
 def check_readable(path: str | os.PathLike[str]) -> Path:
-    """Return ``path`` as a :class:`~pathlib.Path` or raise a clear error if it cannot be read."""
+    """Return ``path`` as a :class:`~pathlib.Path` or raise a clear error if it cannot be read.
+
+    Examples
+    --------
+    >>> check_readable("/no/such/net.json")
+    Traceback (most recent call last):
+    ...
+    neurogeom.core.errors.InvalidInputError: no such file: /no/such/net.json
+    """
     p = Path(path)
     if not p.exists():
         raise InvalidInputError(f"no such file: {p}")

@@ -125,12 +125,24 @@ def as_fraction_array(values: Any, *, name: str = "array") -> np.ndarray:
 
 
 def is_fraction_array(arr: Any) -> bool:
-    """Whether ``arr`` is a NumPy object array (the exact storage)."""
+    """Whether ``arr`` is a NumPy object array (the exact storage).
+
+    Examples
+    --------
+    >>> is_fraction_array(as_fraction_array([1, 2])), is_fraction_array(np.zeros(2))
+    (True, False)
+    """
     return isinstance(arr, np.ndarray) and arr.dtype == object
 
 
 def to_fmpq_mat(matrix: Any) -> flint.fmpq_mat:
-    """Convert a 2-D array of rationals (or numbers) to ``flint.fmpq_mat``."""
+    """Convert a 2-D array of rationals (or numbers) to ``flint.fmpq_mat``.
+
+    Examples
+    --------
+    >>> print(to_fmpq_mat([["1/2", 1]]))
+    [1/2, 1]
+    """
     arr = np.asarray(matrix, dtype=object)
     if arr.ndim == 1:
         arr = arr.reshape(-1, 1)
@@ -145,7 +157,13 @@ def to_fmpq_mat(matrix: Any) -> flint.fmpq_mat:
 
 
 def from_fmpq_mat(mat: flint.fmpq_mat) -> np.ndarray:
-    """Convert ``flint.fmpq_mat`` to an object array of Fractions."""
+    """Convert ``flint.fmpq_mat`` to an object array of Fractions.
+
+    Examples
+    --------
+    >>> from_fmpq_mat(to_fmpq_mat([["1/3", 2]]))
+    array([[Fraction(1, 3), Fraction(2, 1)]], dtype=object)
+    """
     rows, cols = mat.nrows(), mat.ncols()
     out = np.empty((rows, cols), dtype=object)
     for k, v in enumerate(mat.entries()):
@@ -248,6 +266,12 @@ def exact_solve(matrix: Any, rhs: Any) -> np.ndarray:
 
 
 def fractions_to_float(values: Iterable[Any] | np.ndarray) -> np.ndarray:
-    """Convert an object array of rationals to float64 (same shape)."""
+    """Convert an object array of rationals to float64 (same shape).
+
+    Examples
+    --------
+    >>> fractions_to_float(as_fraction_array(["1/4", "3/2"])).tolist()
+    [0.25, 1.5]
+    """
     arr = np.asarray(values, dtype=object)
     return np.vectorize(float, otypes=[np.float64])(arr) if arr.size else arr.astype(np.float64)

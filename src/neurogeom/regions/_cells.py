@@ -57,6 +57,13 @@ def group_hyperplanes(
     ``j``'s hyperplane (itself for representatives, ``-1`` for zero rows) and
     ``orientation[j] = ±1`` says whether row ``j`` is a positive or negative multiple of it.
     Exact for object arrays; float rows are compared after normalisation within ``tol``.
+
+    Examples
+    --------
+    >>> a = np.array([[1.0, 1.0], [2.0, 2.0], [-1.0, -1.0], [0.0, 0.0], [1.0, 0.0]])
+    >>> group, orient = group_hyperplanes(a, np.array([1.0, 2.0, -1.0, 0.0, 0.0]))
+    >>> group.tolist(), orient.tolist()
+    ([0, 0, 0, -1, 4], [1, 1, -1, 1, 1])
     """
     m = a.shape[0]
     group = np.full(m, -1, dtype=np.int64)

@@ -90,7 +90,14 @@ class SearchInterrupted(Exception):
 
 def problem_scale(net: ReLUNet, domain: Domain) -> float:
     """The length that relative tolerances multiply: the size of the domain or, on R^n, the
-    largest distance of a first-layer hyperplane from the origin (1 if all pass through it)."""
+    largest distance of a first-layer hyperplane from the origin (1 if all pass through it).
+
+    Examples
+    --------
+    >>> net = ReLUNet([[[3.0, 4.0]], [[1.0]]], [[10.0], [0.0]])
+    >>> problem_scale(net, Domain.whole(2)), problem_scale(net, Domain.box(-5, 5, dim=2))
+    (2.0, 5.0)
+    """
     w0 = np.asarray(net.weights[0], dtype=float)
     b0 = np.asarray(net.biases[0], dtype=float)
     n0 = np.linalg.norm(w0, axis=1)

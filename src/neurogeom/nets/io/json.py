@@ -185,6 +185,12 @@ def read_json(path: str | os.PathLike[str], *, exact: bool = False) -> ReLUNet |
         If the file does not exist.
     InvalidNetworkError
         If it is not valid JSON (truncated, malformed) or not a valid network.
+
+    Examples
+    --------
+    >>> from neurogeom.data import example_path
+    >>> read_json(example_path("abs"), exact=True)([-3])
+    array([Fraction(3, 1)], dtype=object)
     """
     p = check_readable(path)
     try:
@@ -210,7 +216,16 @@ def write_json(
     name: str | None = None,
     description: str | None = None,
 ) -> None:
-    """Write ``net`` to ``path`` in the JSON format, atomically."""
+    """Write ``net`` to ``path`` in the JSON format, atomically.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "half.json"
+    >>> write_json(ReLUNet([[["1/2"]]]), target)
+    >>> '"1/2"' in target.read_text()
+    True
+    """
     doc = to_json_dict(net, name=name, description=description)
     text = json.dumps(doc, indent=None, separators=(", ", ": "))
     # one layer per line keeps diffs readable
