@@ -19,14 +19,7 @@ from neurogeom.core.rationals import exact_rank
 from neurogeom.core.unionfind import UnionFind
 from neurogeom.nets.relu import ReLUNet
 
-__all__ = ["CellRows", "cell_rows", "group_hyperplanes", "is_bounded", "layer_forms"]
-
-
-def layer_forms(
-    w: np.ndarray, b: np.ndarray, p: np.ndarray, q: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Pre-activation forms ``A x + c`` of a layer whose input is ``p x + q``."""
-    return w @ p, w @ q + b
+__all__ = ["CellRows", "apply_pattern", "cell_rows", "group_hyperplanes", "is_bounded"]
 
 
 def apply_pattern(

@@ -233,14 +233,15 @@ def _run_split(
     raw, verts = [], {}
     for k, cell in enumerate(cells):
         v = cell.vertices
-        centre = (
-            v.mean(axis=0)
-            if v.dtype != object
-            else np.array([sum(col, Fraction(0)) / len(col) for col in v.T], dtype=object)
+        # the vertex centroid lies strictly inside a full-dimensional polytope; in exact mode it
+        # is the cell's rational interior point (checked like every other one)
+        exact_centre = (
+            np.array([sum(col, Fraction(0)) / len(col) for col in v.T], dtype=object)
+            if v.dtype == object
+            else None
         )
-        raw.append(
-            RawCell(np.asarray(cell.pattern, dtype=bool), np.asarray(centre, dtype=float), 0.0)
-        )
+        centre = v.mean(axis=0) if exact_centre is None else exact_centre.astype(float)
+        raw.append(RawCell(np.asarray(cell.pattern, dtype=bool), centre, 0.0, exact_centre))
         verts[k] = v
     return raw, complete, verts
 
@@ -452,14 +453,6 @@ def _assemble(
     vert_of: list[np.ndarray | None] = []
     for k, cell in enumerate(raw):
         geo = cell_geometry(net, domain, cell.pattern, cell.point, cell.radius, cell.xpoint)
-        if k in given_vertices and exact:
-            v = given_vertices[k]
-            geo.exact_point = np.array(
-                [sum(col, Fraction(0)) / len(col) for col in v.T], dtype=object
-            )
-            from neurogeom.regions.merge import _strictly_inside
-
-            geo.certified = _strictly_inside(geo.rows.g, geo.rows.h, geo.exact_point)
         if exact and not geo.certified:
             uncertified.append(
                 {

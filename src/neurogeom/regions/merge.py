@@ -160,28 +160,6 @@ def _identically_zero(
     return size <= tol * size.max(initial=0.0)
 
 
-def _vanishing(
-    forms_a: np.ndarray, forms_c: np.ndarray, a_h: Any, c_h: Any, *, tol: float, scale: float
-) -> np.ndarray:
-    """Which rows ``a x + c`` vanish identically on the hyperplane ``a_h x + c_h = 0``."""
-    if forms_a.dtype == object:
-        k = next(i for i, v in enumerate(a_h) if v != 0)
-        out = np.zeros(len(forms_a), dtype=bool)
-        for r in range(len(forms_a)):
-            lam = forms_a[r][k] / a_h[k]
-            out[r] = (
-                all(forms_a[r][i] == lam * a_h[i] for i in range(len(a_h)))
-                and forms_c[r] == lam * c_h
-            )
-        return out
-    nh = np.linalg.norm(a_h)
-    u, v = a_h / nh, c_h / nh
-    lam = forms_a @ u
-    resid = np.abs(forms_a - lam[:, None] * u[None, :]).max(axis=1, initial=0.0)
-    size = np.linalg.norm(forms_a, axis=1) * scale + np.abs(forms_c)
-    return resid * scale + np.abs(forms_c - lam * v) <= tol * np.maximum(size, 1e-300)
-
-
 def facet_adjacency(
     net: ReLUNet, cells: list[CellGeometry], *, tol: float, scale: float, progress: Any = None
 ) -> tuple[list[Adjacency], int]:

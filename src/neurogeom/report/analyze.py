@@ -18,9 +18,8 @@ from neurogeom.nets.relu import ReLUNet
 __all__ = ["run_analysis"]
 
 
-def _default_box(net: ReLUNet) -> tuple[int, int]:
-    """The box on which 2-D pictures and bounded counts are made."""
-    return (-3, 3)
+#: The box on which pictures and bounded counts of low-dimensional nets are made.
+DEFAULT_BOX = (-3, 3)
 
 
 def run_analysis(
@@ -82,7 +81,7 @@ def run_analysis(
             f"{c['bounded_regions']} bounded" + ("" if whole.complete else "  [incomplete]")
         )
         if net.n_inputs <= 3:
-            lo, hi = _default_box(net)
+            lo, hi = DEFAULT_BOX
             boxed = enumerate_regions(
                 net, domain=(lo, hi), exact=exact, time_limit=time_limit, progress=progress
             )
