@@ -130,8 +130,7 @@ def _run_search(
             save()
             raise
         partial = list(state.partial)
-        known = {tuple(n["neurons"]) for n in state.notes}
-        state.notes.extend(v for k, v in searcher.notes.items() if k not in known)
+        state.add_notes(searcher.notes.values())
         if not done or checkpoint is not None:
             save()
     return state, done, partial
@@ -192,8 +191,7 @@ def _run_parallel(
                 state.thin.extend(sub.thin)
                 state.n_lps += sub.n_lps
                 state.n_nodes += sub.n_nodes
-                known = {tuple(n["neurons"]) for n in state.notes}
-                state.notes.extend(n for n in sub.notes if tuple(n["neurons"]) not in known)
+                state.add_notes(sub.notes)
                 remaining.extend(sub.pending)
                 done &= ok
                 on_node(state, len(sub.cells))

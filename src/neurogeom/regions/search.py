@@ -83,6 +83,14 @@ class SearchState:
     n_lps: int = 0
     n_nodes: int = 0
 
+    def add_notes(self, notes: Any) -> None:
+        """Record notes (dicts with ``"neurons"``), each pair of neurons once."""
+        known = {tuple(n["neurons"]) for n in self.notes}
+        for note in notes:
+            if tuple(note["neurons"]) not in known:
+                known.add(tuple(note["neurons"]))
+                self.notes.append(note)
+
 
 class SearchInterrupted(Exception):
     """Raised inside a node's walk when the budget runs out (caught by the drivers)."""
@@ -701,6 +709,5 @@ class Searcher:
             return False
         finally:
             state.n_lps = self.n_lps
-            known = {tuple(n["neurons"]) for n in state.notes}
-            state.notes.extend(v for k, v in self.notes.items() if k not in known)
+            state.add_notes(self.notes.values())
         return True
