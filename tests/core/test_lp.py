@@ -699,3 +699,37 @@ def test_parallel_rows_with_disjoint_ranges_are_infeasible(maximize: bool) -> No
     )
     assert LPModel([row, row], lo, hi).solve(np.zeros(6)).status == "infeasible"
     assert LPModel([row, row], lo, hi).solve(cost, maximize=maximize).status == "infeasible"
+
+
+_QUIET_SCRIPT = """
+import sys
+from concurrent.futures import ProcessPoolExecutor
+import multiprocessing as mp
+from neurogeom.core.lp import LPModel
+
+def solve(_):
+    return LPModel([[1.0, 1.0]], [0.0], [1.0]).solve([1.0, 1.0], maximize=True).status
+
+if __name__ == "__main__":
+    assert solve(0) == "optimal"
+    with ProcessPoolExecutor(2, mp_context=mp.get_context(sys.argv[1])) as pool:
+        assert list(pool.map(solve, range(2))) == ["optimal", "optimal"]
+"""
+
+
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_solving_prints_nothing_on_stdout_in_main_process_and_workers(
+    tmp_path: Any, start: str
+) -> None:
+    # HiGHS >= 1.16 prints a banner from C++ on file descriptor 1 at its first model; a pipe
+    # (not a terminal) is what `neurogeom ... --json | jq` gives, so capture through one
+    import subprocess
+    import sys
+
+    script = tmp_path / "quiet.py"
+    script.write_text(_QUIET_SCRIPT)
+    done = subprocess.run(
+        [sys.executable, str(script), start], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""

@@ -12,6 +12,11 @@ The model is ``minimise c·x`` subject to ``row_lower <= A x <= row_upper`` and
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import os
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -19,7 +24,75 @@ import numpy as np
 
 from neurogeom.core.errors import InvalidInputError, NumericalError
 
-__all__ = ["LPModel", "LPResult", "chebyshev_centre"]
+__all__ = ["LPModel", "LPResult", "chebyshev_centre", "new_highs"]
+
+#: Process in which the HiGHS start-up banner has been swallowed (see :func:`new_highs`).
+_SILENCED_IN_PID: int | None = None
+
+
+@contextlib.contextmanager
+def _stdout_to_devnull() -> Iterator[None]:
+    """Point file descriptor 1 at ``/dev/null`` for the duration of the block.
+
+    HiGHS writes its banner from C++ straight to the process's standard output, so redirecting
+    ``sys.stdout`` is not enough. C stdio buffers are flushed before the descriptor is restored,
+    so nothing written inside the block can surface later.
+    """
+    with contextlib.suppress(AttributeError, ValueError, OSError):  # closed or replaced stdout
+        sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no descriptor 1 at all: nothing can be printed there
+        yield
+        return
+    libc = None
+    with contextlib.suppress(OSError):
+        libc = ctypes.CDLL(None)
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 1)
+        finally:
+            os.close(devnull)
+        yield
+    finally:
+        if libc is not None:
+            libc.fflush(None)
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def new_highs() -> Any:
+    """A silent ``highspy.Highs`` instance: logging off, and no banner on standard output.
+
+    Since highspy 1.16 the first ``Highs()`` of a process prints a copyright banner on standard
+    output whatever ``output_flag`` says afterwards (older releases print it at the first solve
+    unless logging is switched off first). This is the one place neurogeom creates HiGHS models:
+    the first one in each process (workers included) is created, configured and run once with
+    standard output pointed at ``/dev/null``; later ones are created directly.
+
+    Examples
+    --------
+    >>> type(new_highs()).__name__
+    'Highs'
+    """
+    import highspy
+
+    global _SILENCED_IN_PID
+    if os.getpid() == _SILENCED_IN_PID:
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        return h
+    with _stdout_to_devnull():
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        # releases before 1.16 print the banner at the first run of a process instead
+        probe = highspy.Highs()
+        probe.setOptionValue("output_flag", False)
+        probe.run()
+        _SILENCED_IN_PID = os.getpid()
+    return h
+
 
 Status = Literal["optimal", "infeasible", "unbounded", "failed"]
 
@@ -132,8 +205,7 @@ class LPModel:
     def _build_highs(self) -> None:
         import highspy
 
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = new_highs()
         h.setOptionValue("presolve", "off")
         h.setOptionValue("solver", "simplex")
         # objectives change far more often than feasibility: primal simplex keeps the basis
