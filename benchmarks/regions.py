@@ -23,8 +23,12 @@ import time
 import numpy as np
 
 from neurogeom import ReLUNet
-from neurogeom.regions.domain import Domain
-from neurogeom.regions.search import Searcher, SearchState
+from neurogeom.core.budget import Budget
+from neurogeom.core.domain import Domain
+from neurogeom.core.lp import lp_counts
+from neurogeom.core.tolerances import Tolerances
+from neurogeom.regions._engine import RegionProblem
+from neurogeom.regions._search import Searcher, SearchState
 
 
 def random_net(arch: list[int], seed: int) -> ReLUNet:
@@ -36,14 +40,15 @@ def random_net(arch: list[int], seed: int) -> ReLUNet:
 
 def run_search(net: ReLUNet, domain: Domain, backend: str) -> tuple[int, float, int]:
     t = time.perf_counter()
-    searcher = Searcher(net, domain, tol=1e-9, lp_backend=backend)
+    before = lp_counts()
+    searcher = Searcher(RegionProblem.build(net, domain, Tolerances()), lp_backend=backend)
     state = SearchState(pending=[searcher.root()])
-    searcher.run(state)
-    return len(state.cells), time.perf_counter() - t, state.n_lps
+    searcher.run(state, Budget())
+    return len(state.cells), time.perf_counter() - t, (lp_counts() - before).total
 
 
 def run_split(net: ReLUNet, domain: Domain) -> tuple[int, float]:
-    from neurogeom.regions.split import split_cells
+    from neurogeom.regions._split import split_cells
 
     t = time.perf_counter()
     cells, _ = split_cells(net, domain.a, domain.b, domain.corners())

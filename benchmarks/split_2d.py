@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 from neurogeom.nets import ReLUNet
-from neurogeom.regions.split import split_cells
+from neurogeom.regions._split import split_cells
 
 CASES = [
     ((2, 16, 16, 1), 1000),

@@ -1,11 +1,13 @@
 """neurogeom: the exact geometry of neural networks.
 
-Subpackages by topic: :mod:`neurogeom.nets` (network objects and file formats),
-:mod:`neurogeom.regions` (linear regions), :mod:`neurogeom.core` (shared kernels). The most used
-names are re-exported here.
+Subpackages by topic: :mod:`neurogeom.nets` (network objects, file formats and the shared cell
+geometry), :mod:`neurogeom.regions` (linear regions), :mod:`neurogeom.core` (shared kernels:
+domains, tolerances, budgets, exact rationals, LPs), :mod:`neurogeom.report` and
+:mod:`neurogeom.cli` (the report and the command line). The most used names are re-exported here.
 """
 
 from neurogeom._version import __version__
+from neurogeom.core.domain import Domain
 from neurogeom.core.errors import (
     BackendUnavailableError,
     BudgetExceededError,
@@ -15,9 +17,10 @@ from neurogeom.core.errors import (
     NumericalError,
     UnsupportedLayerError,
 )
+from neurogeom.core.tolerances import Tolerances
 from neurogeom.nets import RationalNet, ReLUNet
 from neurogeom.nets.io import load, save
-from neurogeom.regions import Domain, count_regions, enumerate_regions
+from neurogeom.regions import RegionResult, count_regions, enumerate_regions
 
 __all__ = [
     "BackendUnavailableError",
@@ -29,6 +32,8 @@ __all__ = [
     "NumericalError",
     "RationalNet",
     "ReLUNet",
+    "RegionResult",
+    "Tolerances",
     "UnsupportedLayerError",
     "__version__",
     "count_regions",

@@ -10,13 +10,10 @@ from typing import Any
 
 import numpy as np
 
+from neurogeom.nets.geometry import pattern_string as _bits
 from neurogeom.regions.result import RegionResult
 
 __all__ = ["assert_regions_equal"]
-
-
-def _bits(pattern: tuple[bool, ...]) -> str:
-    return "".join("1" if b else "0" for b in pattern)
 
 
 def assert_regions_equal(a: RegionResult, b: RegionResult, *, tol: float | None = None) -> None:
@@ -62,7 +59,9 @@ def assert_regions_equal(a: RegionResult, b: RegionResult, *, tol: float | None 
     if partition(a, (r.cells for r in a.regions)) != partition(b, (r.cells for r in b.regions)):
         raise AssertionError("the cells are grouped into different facet-connected regions")
 
-    def point_partition(res: RegionResult) -> set[frozenset]:
+    def point_partition(res: RegionResult) -> set[frozenset] | None:
+        if res.point_regions is None:
+            return None
         return {
             frozenset(res.cells[i].pattern for r in group for i in res.regions[r].cells)
             for group in res.point_regions

@@ -1,11 +1,11 @@
-"""``neurogeom analyze``: the report folder (report.json, regions.png) and its failure modes."""
+"""``neurogeom analyze``: the report folder (report.html, report.json, figures) and its failure
+modes."""
 
 from __future__ import annotations
 
 import json
 import pathlib
 import subprocess
-import sys
 
 import pytest
 from click.testing import CliRunner
@@ -35,22 +35,36 @@ def read_report(folder: pathlib.Path) -> dict:
     return json.loads((folder / "report.json").read_text(encoding="utf-8"))
 
 
+def data(report: dict, key: str) -> dict:
+    """The JSON data of one section of a report."""
+    return report["sections"][key]["data"]
+
+
+def installed(*args) -> subprocess.CompletedProcess:
+    """Run the installed ``neurogeom`` program."""
+    import sysconfig
+
+    exe = pathlib.Path(sysconfig.get_path("scripts")) / "neurogeom"
+    return subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, timeout=120)
+
+
 def test_analyze_without_a_net_reports_on_two_moons(tmp_path, monkeypatch):
     pytest.importorskip("matplotlib")
     monkeypatch.chdir(tmp_path)
     result = run("analyze", "--quiet")
     assert result.exit_code == 0, (result.output, result.exception)
     out = tmp_path / "neurogeom-report"
-    assert sorted(p.name for p in out.iterdir()) == ["regions.png", "report.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["regions.png", "report.html", "report.json"]
     report = read_report(out)
     assert report["neurogeom"] == __version__
     assert report["complete"] is True
     assert report["source"].endswith("two_moons.json")
-    assert report["info"]["architecture"] == [2, 12, 12, 1]
-    assert report["info"]["parameters"] == 205
-    assert report["info"]["activation"] == "relu"
-    regions = report["regions"]
-    assert regions["figure"] == "regions.png"
+    info = data(report, "info")
+    assert info["architecture"] == [2, 12, 12, 1]
+    assert info["parameters"] == 205
+    assert info["activation"] == "relu"
+    assert report["sections"]["regions"]["figures"] == ["regions.png"]
+    regions = data(report, "regions")
     whole, box = regions["whole_space"], regions["box"]
     assert whole["domain"]["kind"] == "space"
     assert box["domain"] == {"kind": "box", "dim": 2, "lower": [-3, -3], "upper": [3, 3]}
@@ -64,7 +78,7 @@ def test_analyze_without_a_net_reports_on_two_moons(tmp_path, monkeypatch):
     # the text names the counts and where the files went
     assert "two_moons" in result.stdout
     assert str(whole["activation_regions"]) in result.stdout
-    assert "report.json" in result.stdout
+    assert "report.html" in result.stdout
 
 
 def test_analyze_max2_into_a_chosen_folder(tmp_path):
@@ -73,10 +87,10 @@ def test_analyze_max2_into_a_chosen_folder(tmp_path):
     result = run("analyze", "max2", "--out", out, "-q")
     assert result.exit_code == 0, (result.output, result.exception)
     report = read_report(out)
-    assert report["info"]["architecture"] == [2, 3, 1]
-    assert report["info"]["parameters"] == 13
-    assert counts(report["regions"]["whole_space"]) == (4, 2, 2, 0)
-    assert counts(report["regions"]["box"]) == (4, 2, 2, 2)
+    assert data(report, "info")["architecture"] == [2, 3, 1]
+    assert data(report, "info")["parameters"] == 13
+    assert counts(data(report, "regions")["whole_space"]) == (4, 2, 2, 0)
+    assert counts(data(report, "regions")["box"]) == (4, 2, 2, 2)
     assert (out / "regions.png").read_bytes()[:8] == PNG_MAGIC
 
 
@@ -84,7 +98,7 @@ def test_analyze_a_file_exactly(tmp_path):
     out = tmp_path / "out"
     result = run("analyze", example_path("sectors"), "--out", out, "--exact", "-q")
     assert result.exit_code == 0, (result.output, result.exception)
-    whole = read_report(out)["regions"]["whole_space"]
+    whole = data(read_report(out), "regions")["whole_space"]
     assert whole["exact"] is True
     assert counts(whole) == (6, 6, 5, 0)
 
@@ -93,12 +107,12 @@ def test_analyze_a_1d_net_writes_no_picture(tmp_path):
     out = tmp_path / "abs"
     result = run("analyze", "abs", "--out", out, "-q")
     assert result.exit_code == 0, (result.output, result.exception)
-    assert sorted(p.name for p in out.iterdir()) == ["report.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json"]
     report = read_report(out)
-    assert report["info"]["architecture"] == [1, 2, 1]
-    assert "figure" not in report["regions"]
-    assert counts(report["regions"]["whole_space"]) == (2, 2, 2, 0)
-    assert counts(report["regions"]["box"]) == (2, 2, 2, 2)
+    assert data(report, "info")["architecture"] == [1, 2, 1]
+    assert report["sections"]["regions"]["figures"] == []
+    assert counts(data(report, "regions")["whole_space"]) == (2, 2, 2, 0)
+    assert counts(data(report, "regions")["box"]) == (2, 2, 2, 2)
 
 
 def test_analyze_a_rational_net_reports_info_only(tmp_path):
@@ -115,7 +129,9 @@ def test_analyze_a_rational_net_reports_info_only(tmp_path):
     result = run("analyze", net, "--out", out, "-q")
     assert result.exit_code == 0, (result.output, result.exception)
     report = read_report(out)
-    assert report["info"]["activation"] == "rational"
+    assert data(report, "info")["activation"] == "rational"
+    assert report["sections"]["regions"]["status"] == "not applicable"
+    assert "piecewise-linear" in report["sections"]["regions"]["reason"]
     assert report["complete"] is True
 
 
@@ -190,7 +206,7 @@ def test_analyze_rerun_overwrites_the_report(tmp_path):
     assert run("analyze", "abs", "--out", out, "-q").exit_code == 0
     (out / "report.json").write_text("stale")
     assert run("analyze", "tent3", "--out", out, "-q").exit_code == 0
-    assert read_report(out)["info"]["architecture"] == [1, 2, 2, 2, 1]
+    assert data(read_report(out), "info")["architecture"] == [1, 2, 2, 2, 1]
 
 
 def test_analyze_budget_exits_3_and_marks_the_report_incomplete(tmp_path):
@@ -199,7 +215,8 @@ def test_analyze_budget_exits_3_and_marks_the_report_incomplete(tmp_path):
     assert result.exit_code == 3, (result.output, result.exception)
     report = read_report(out)
     assert report["complete"] is False
-    assert report["regions"]["whole_space"]["complete"] is False
+    assert report["sections"]["regions"]["status"] == "incomplete"
+    assert "time limit" in report["sections"]["regions"]["reason"]
     assert "incomplete" in result.stdout
 
 
@@ -213,29 +230,19 @@ def test_analyze_bad_time_limit(tmp_path):
 
 def test_analyze_subprocess(tmp_path):
     out = tmp_path / "out"
-    proc = subprocess.run(
-        [sys.executable, "-m", "neurogeom.cli", "analyze", "abs", "--out", str(out), "-q"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = installed("analyze", "abs", "--out", out, "-q")
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert read_report(out)["info"]["architecture"] == [1, 2, 1]
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "neurogeom.cli",
-            "analyze",
-            "abs",
-            "--out",
-            str(out / "report.json"),
-            "-q",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    assert data(read_report(out), "info")["architecture"] == [1, 2, 1]
+    proc = installed("analyze", "abs", "--out", out / "report.json", "-q")
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
+
+
+def test_analyze_json_is_the_report_on_stdout(tmp_path):
+    out = tmp_path / "out"
+    proc = installed("analyze", "max2", "--out", out, "--json", "-q")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc == read_report(out)
+    assert counts(data(doc, "regions")["whole_space"]) == (4, 2, 2, 0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
+import sysconfig
 from pathlib import Path
 
 import click
@@ -76,8 +76,10 @@ def random_net(arch: list[int], seed: int) -> ReLUNet:
 
 
 def cli_subprocess(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the installed ``neurogeom`` program, as users do."""
+    exe = Path(sysconfig.get_path("scripts")) / "neurogeom"
     return subprocess.run(
-        [sys.executable, "-m", "neurogeom.cli", *map(str, args)],
+        [str(exe), *map(str, args)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -375,8 +377,8 @@ def test_cells_are_left_out_by_default():
 
 def test_exact_cells_carry_rational_points():
     doc = ok_json("regions", "sectors", "--exact", "--cells", "-q")
+    assert doc["certified"] is True
     for cell in doc["cells"]:
-        assert cell["certified"] is True
         for v in cell["point"]:
             assert isinstance(v, int) or (isinstance(v, str) and "/" in v), v
 
@@ -458,7 +460,7 @@ def test_time_limit_is_honoured_on_a_box():
 
 
 def test_checkpoint_is_written_and_reused(tmp_path, monkeypatch):
-    from neurogeom.regions import search
+    from neurogeom.regions import _search as search
 
     ckpt = tmp_path / "sectors.ckpt"
     first = ok_json("regions", "sectors", "--checkpoint", ckpt, "-q")
@@ -673,6 +675,33 @@ def test_malformed_options_are_usage_errors(options):
 
 
 # -- real processes --------------------------------------------------------------------------------
+#: One invocation with --json per command that has the option (a new command must add its own).
+JSON_EXAMPLES = {
+    ("info",): ["info", "two_moons"],
+    ("regions",): ["regions", "max2", "--box", "-1", "1", "--exact", "-q"],
+    ("analyze",): ["analyze", "abs", "--out", "{tmp}/report", "-q"],
+}
+
+
+def _has_json_option(cmd: click.Command) -> bool:
+    return any("--json" in p.opts for p in cmd.params if isinstance(p, click.Option))
+
+
+def test_every_json_command_has_a_subprocess_example():
+    with_json = {path for path, cmd in _all_commands(main) if _has_json_option(cmd)}
+    assert with_json == set(JSON_EXAMPLES)
+
+
+@pytest.mark.parametrize("path", sorted(JSON_EXAMPLES), ids=" ".join)
+def test_json_of_every_command_is_one_object_on_stdout(path, tmp_path):
+    args = [a.format(tmp=tmp_path) for a in JSON_EXAMPLES[path]]
+    proc = cli_subprocess(*args, "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)  # the whole of stdout is one JSON object
+    assert isinstance(doc, dict) and doc
+    assert "Traceback" not in proc.stderr
+
+
 def test_subprocess_success_prints_one_json_object():
     proc = cli_subprocess("regions", "sectors", "--exact", "--json", "-q")
     assert proc.returncode == 0, proc.stderr

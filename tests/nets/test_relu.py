@@ -500,8 +500,8 @@ def test_preactivation_maps_reproduce_preactivations(data: st.DataObject) -> Non
         assert list(a @ xa + c) == z
     # the last map is the local affine map
     m, c = net.local_affine_map(pattern)
-    assert (m == maps[-1][0]).all()
-    assert (c == maps[-1][1]).all()
+    assert (m == maps[-1].matrix).all()
+    assert (c == maps[-1].offset).all()
     # float mode, same pattern
     fnet = spec.net(False)
     fmaps = fnet.preactivation_maps(pattern)

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from neurogeom import ReLUNet
-from neurogeom.regions import Domain, enumerate_regions
+from neurogeom import Domain, ReLUNet
+from neurogeom.regions import enumerate_regions
 
 small = st.integers(-3, 3)
 
@@ -179,8 +179,8 @@ def test_cells_name_their_facets_and_neighbours():
 
 
 def test_thin_cells_are_found_exactly_and_reported_in_float_mode():
-    # two hyperplanes 1e-12 apart: the strip between them is two cells thinner than float tol
-    net = ReLUNet([[[1.0, 0], [1.0, 0], [0, 1.0]], [[1.0, -2.0, 1.0]]], [[0, -1e-12, 0], [0]])
+    # two hyperplanes 1e-11 apart: the strip between them is two cells thinner than float tol
+    net = ReLUNet([[[1.0, 0], [1.0, 0], [0, 1.0]], [[1.0, -2.0, 1.0]]], [[0, -1e-11, 0], [0]])
     for domain, method in [(None, "search"), ((-1, 1), "search"), ((-1, 1), "split")]:
         res = enumerate_regions(net, domain=domain, method=method, exact=True, progress=False)
         assert res.activation_regions == 6
@@ -190,7 +190,8 @@ def test_thin_cells_are_found_exactly_and_reported_in_float_mode():
     res = enumerate_regions(net, progress=False)
     assert res.activation_regions == 4
     assert not res.certified
-    assert res.uncertified[0]["kind"] == "near-coincident hyperplanes merged"
+    assert res.uncertified[0].kind == "near-coincident hyperplanes"
+    assert res.uncertified[0].neurons == (0, 1)
 
 
 @st.composite
@@ -233,7 +234,10 @@ def test_exact_engines_agree_on_nearly_coincident_planes(net):
 def test_certificate_reuse_matches_fresh_lps(arch):
     """The walk with reused redundancy certificates (HiGHS duals) finds exactly the cells of
     the walk that proves every redundancy by a fresh SciPy LP."""
-    from neurogeom.regions.search import Searcher, SearchState
+    from neurogeom.core.budget import Budget
+    from neurogeom.core.tolerances import Tolerances
+    from neurogeom.regions._engine import RegionProblem
+    from neurogeom.regions._search import Searcher, SearchState
 
     rng = np.random.default_rng(len(arch) * 10 + arch[0])
     ws = [rng.normal(size=(arch[i + 1], arch[i])) for i in range(len(arch) - 1)]
@@ -241,8 +245,9 @@ def test_certificate_reuse_matches_fresh_lps(arch):
     net = ReLUNet(ws, bs)
     found = []
     for backend in ("highs", "scipy"):
-        searcher = Searcher(net, Domain.whole(arch[0]), tol=1e-9, lp_backend=backend)
+        problem = RegionProblem.build(net, Domain.whole(arch[0]), Tolerances())
+        searcher = Searcher(problem, lp_backend=backend)
         state = SearchState(pending=[searcher.root()])
-        assert searcher.run(state)
+        assert searcher.run(state, Budget())
         found.append(sorted(c.pattern.tobytes() for c in state.cells))
     assert found[0] == found[1]

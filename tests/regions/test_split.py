@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from neurogeom.core.errors import InvalidInputError
 from neurogeom.core.polyhedra import polytope_volume
 from neurogeom.nets import ReLUNet
-from neurogeom.regions.split import SplitCell, split_cells
+from neurogeom.regions._split import SplitCell, split_cells
 
 MODES = [pytest.param(False, id="float"), pytest.param(True, id="exact")]
 

@@ -18,6 +18,8 @@ import flint
 import numpy as np
 
 from neurogeom.core.errors import InvalidInputError
+from neurogeom.core.lp import count_lp
+from neurogeom.core.rationals import fmpq_to_fraction, to_fmpq
 
 __all__ = ["ExactLPResult", "exact_interior_point", "exact_maximize"]
 
@@ -29,17 +31,6 @@ class ExactLPResult:
     status: Literal["optimal", "infeasible", "unbounded"]
     x: tuple[Fraction, ...] | None
     value: Fraction | None
-
-
-def _q(v: Any) -> flint.fmpq:
-    if isinstance(v, flint.fmpq):
-        return v
-    f = Fraction(v)
-    return flint.fmpq(f.numerator, f.denominator)
-
-
-def _frac(v: flint.fmpq) -> Fraction:
-    return Fraction(int(v.p), int(v.q))
 
 
 class _Tableau:
@@ -126,12 +117,13 @@ def exact_maximize(c: Any, a: Any, b: Any) -> ExactLPResult:
     am = np.asarray(a, dtype=object)
     if am.ndim != 2:
         raise InvalidInputError(f"a must be a matrix, got shape {am.shape}")
+    count_lp("exact")
     m, n = am.shape
-    cq = [_q(v) for v in np.asarray(c, dtype=object).reshape(-1)]
-    bq = [_q(v) for v in np.asarray(b, dtype=object).reshape(-1)]
+    cq = [to_fmpq(v) for v in np.asarray(c, dtype=object).reshape(-1)]
+    bq = [to_fmpq(v) for v in np.asarray(b, dtype=object).reshape(-1)]
     if len(cq) != n or len(bq) != m:
         raise InvalidInputError(f"shapes do not match: c {len(cq)}, a {am.shape}, b {len(bq)}")
-    aq = [[_q(v) for v in row] for row in am]
+    aq = [[to_fmpq(v) for v in row] for row in am]
     zero, one = flint.fmpq(0), flint.fmpq(1)
     # columns: x+ (n), x- (n), slacks (m), artificial z (1)
     ncol = 2 * n + m + 1
@@ -161,8 +153,11 @@ def exact_maximize(c: Any, a: Any, b: Any) -> ExactLPResult:
     y = [zero] * ncol
     for i, bv in enumerate(tab.basis):
         y[bv] = tab.rhs[i]
-    x = tuple(_frac(y[j] - y[n + j]) for j in range(n))
-    value = sum((Fraction(cv) * xv for cv, xv in zip(map(_frac, cq), x, strict=True)), Fraction(0))
+    x = tuple(fmpq_to_fraction(y[j] - y[n + j]) for j in range(n))
+    value = sum(
+        (Fraction(cv) * xv for cv, xv in zip(map(fmpq_to_fraction, cq), x, strict=True)),
+        Fraction(0),
+    )
     return ExactLPResult("optimal", x, value)
 
 

@@ -24,7 +24,80 @@ import numpy as np
 
 from neurogeom.core.errors import InvalidInputError, NumericalError
 
-__all__ = ["LPModel", "LPResult", "chebyshev_centre", "new_highs"]
+__all__ = [
+    "LPCounts",
+    "LPModel",
+    "LPResult",
+    "chebyshev_centre",
+    "count_lp",
+    "is_bounded",
+    "lp_counts",
+    "new_highs",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class LPCounts:
+    """Numbers of linear programs solved, by backend.
+
+    ``highs``: solves of a warm-started HiGHS model (:class:`LPModel`); ``scipy``: solves by
+    :func:`scipy.optimize.linprog` (fallbacks and baselines); ``exact``: runs of the exact simplex
+    (:mod:`neurogeom.core.exact_lp`). Differences of :func:`lp_counts` snapshots count the LPs of
+    a computation.
+
+    Examples
+    --------
+    >>> LPCounts(3, 1, 0) - LPCounts(1, 0, 0)
+    LPCounts(highs=2, scipy=1, exact=0)
+    >>> LPCounts(3, 1, 2).total
+    6
+    """
+
+    highs: int = 0
+    scipy: int = 0
+    exact: int = 0
+
+    @property
+    def total(self) -> int:
+        """All LPs."""
+        return self.highs + self.scipy + self.exact
+
+    def __add__(self, other: LPCounts) -> LPCounts:
+        return LPCounts(
+            self.highs + other.highs, self.scipy + other.scipy, self.exact + other.exact
+        )
+
+    def __sub__(self, other: LPCounts) -> LPCounts:
+        return LPCounts(
+            self.highs - other.highs, self.scipy - other.scipy, self.exact - other.exact
+        )
+
+    def to_dict(self) -> dict[str, int]:
+        """JSON-ready form, with the total."""
+        return {"total": self.total, "highs": self.highs, "scipy": self.scipy, "exact": self.exact}
+
+
+#: Process-wide LP counters, by backend (see :func:`lp_counts`).
+_COUNTS = {"highs": 0, "scipy": 0, "exact": 0}
+
+
+def count_lp(backend: Literal["highs", "scipy", "exact"], n: int = 1) -> None:
+    """Record ``n`` solves by ``backend`` (every LP solver in neurogeom calls this)."""
+    _COUNTS[backend] += n
+
+
+def lp_counts() -> LPCounts:
+    """A snapshot of the LPs solved so far in this process.
+
+    Examples
+    --------
+    >>> before = lp_counts()
+    >>> _ = LPModel([[1.0]], [0.0], [1.0]).solve([1.0])
+    >>> (lp_counts() - before).highs
+    1
+    """
+    return LPCounts(_COUNTS["highs"], _COUNTS["scipy"], _COUNTS["exact"])
+
 
 #: Process in which the HiGHS start-up banner has been swallowed (see :func:`new_highs`).
 _SILENCED_IN_PID: int | None = None
@@ -354,12 +427,14 @@ class LPModel:
         if self._h is None:
             return self._solve_scipy()
         h = self._h
+        count_lp("highs")
         h.run()
         status = h.getModelStatus()
         if status == self._unb_or_inf:
             # decide which by a feasibility run with a zero objective
             saved, sense = self._cost, self._maximize
             self.set_objective(np.zeros_like(saved))
+            count_lp("highs")
             h.run()
             feasible = h.getModelStatus() == next(
                 k for k, v in self._status_map.items() if v == "optimal"
@@ -370,6 +445,7 @@ class LPModel:
         if name is None:
             # a numerical hiccup: retry once from scratch, then let SciPy (presolve on) decide
             h.clearSolver()
+            count_lp("highs")
             h.run()
             name = self._status_map.get(h.getModelStatus())
             if name is None:
@@ -411,6 +487,7 @@ class LPModel:
             )
         )
         for method in ("highs", "highs-ipm"):  # the interior point method as a second opinion
+            count_lp("scipy")
             res = linprog(
                 c,
                 A_ub=a_ub if len(a_ub) else None,
@@ -484,3 +561,38 @@ def chebyshev_centre(
     if not res.optimal:
         raise NumericalError(f"the Chebyshev-centre LP failed ({res.status}); try exact=True")
     return res.x[:n], float(res.x[n])
+
+
+def is_bounded(a: Any) -> bool:
+    """Whether a non-empty polyhedron ``{x : a x <= b}`` is bounded (``b`` does not matter).
+
+    Bounded iff the recession cone ``{d : a d <= 0}`` is ``{0}``, i.e. iff ``a`` has full
+    column rank and ``a^T y = 0`` has a solution ``y >= 1`` (Stiemke's alternative). The rank is
+    exact for an object array of rationals; the LP runs in float64 on unit rows.
+
+    Examples
+    --------
+    >>> is_bounded(np.array([[1.0, 0], [-1, 0], [0, 1], [0, -1]]))
+    True
+    >>> is_bounded(np.array([[1.0, 0], [0, 1]]))
+    False
+    """
+    mat = np.asarray(a)
+    if mat.ndim != 2:
+        raise InvalidInputError(f"is_bounded needs a matrix, got shape {mat.shape}")
+    if mat.shape[0] <= mat.shape[1]:
+        return False
+    if mat.dtype == object:
+        from neurogeom.core.rationals import exact_rank
+
+        if exact_rank(mat) < mat.shape[1]:
+            return False
+        mat = mat.astype(float)
+    elif np.linalg.matrix_rank(mat) < mat.shape[1]:
+        return False
+    norms = np.linalg.norm(mat, axis=1)
+    unit = mat / np.where(norms > 0, norms, 1)[:, None]
+    lp = LPModel(
+        unit.T, np.zeros(mat.shape[1]), np.zeros(mat.shape[1]), col_lower=np.ones(mat.shape[0])
+    )
+    return lp.solve().status == "optimal"

@@ -27,9 +27,13 @@ __all__ = [
     "exact_nullspace",
     "exact_rank",
     "exact_solve",
+    "fmpq_array",
+    "fmpq_to_fraction",
     "fraction_to_json",
+    "fractions_from_fmpq",
     "from_fmpq_mat",
     "is_fraction_array",
+    "to_fmpq",
     "to_fmpq_mat",
     "to_fraction",
 ]
@@ -93,6 +97,62 @@ def to_fraction(value: Any, *, name: str = "value") -> Fraction:
             ) from None
         return q
     raise InvalidInputError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+
+
+def to_fmpq(value: Any) -> flint.fmpq:
+    """An exact rational as python-flint ``fmpq`` (same rules as :func:`to_fraction`).
+
+    Examples
+    --------
+    >>> to_fmpq("-3/4"), to_fmpq(0.5)
+    (-3/4, 1/2)
+    """
+    if isinstance(value, flint.fmpq):
+        return value
+    q = to_fraction(value)
+    return flint.fmpq(q.numerator, q.denominator)
+
+
+def fmpq_to_fraction(value: flint.fmpq) -> Fraction:
+    """A python-flint ``fmpq`` (or ``fmpz``) as a :class:`~fractions.Fraction`.
+
+    Examples
+    --------
+    >>> fmpq_to_fraction(to_fmpq("2/6"))
+    Fraction(1, 3)
+    """
+    if isinstance(value, flint.fmpz):
+        return Fraction(int(value))
+    return Fraction(int(value.p), int(value.q))
+
+
+def fmpq_array(values: Any, *, name: str = "array") -> np.ndarray:
+    """An object array of ``fmpq`` (same shape), from numbers, literals or Fractions.
+
+    Examples
+    --------
+    >>> fmpq_array([["1/2", 1]]).tolist()
+    [[1/2, 1]]
+    """
+    fr = as_fraction_array(values, name=name)
+    out = np.empty(fr.shape, dtype=object)
+    for idx, q in np.ndenumerate(fr):
+        out[idx] = flint.fmpq(q.numerator, q.denominator)
+    return out
+
+
+def fractions_from_fmpq(values: np.ndarray) -> np.ndarray:
+    """An object array of ``fmpq`` as Fractions (same shape).
+
+    Examples
+    --------
+    >>> fractions_from_fmpq(fmpq_array(["1/3"])).tolist()
+    [Fraction(1, 3)]
+    """
+    out = np.empty(values.shape, dtype=object)
+    for idx, q in np.ndenumerate(values):
+        out[idx] = fmpq_to_fraction(q)
+    return out
 
 
 def fraction_to_json(q: Fraction | int) -> int | str:

@@ -1,36 +1,124 @@
 """Scale-aware floating-point tolerances, stated once and passed explicitly.
 
-A tolerance in neurogeom is *relative*: ``tol`` multiplies a scale that the caller knows (the norm
-of a row, the radius of the domain), so rescaling a network or its inputs does not change an
-answer. :data:`DEFAULT_TOL` is the documented default; functions take ``tol=None`` to mean it.
+Every float decision in neurogeom compares a quantity with zero: a slack, a radius, the distance
+between two affine maps. A :class:`Tolerances` value says when such a quantity counts as zero and
+when the decision is safe enough to be called *certified*:
+
+- ``rel`` is *relative*: a quantity ``v`` measured on a problem of scale ``s`` (the size of the
+  domain, of the network's weights) counts as zero when ``|v| <= rel * s``. Rescaling a network or
+  its inputs does not change an answer.
+- ``band`` is a safety factor. A decision whose quantity lies within a factor ``band`` of its
+  threshold, ``rel * s / band < |v| < rel * s * band``, is still made, but it is *not certified*:
+  a slightly different tolerance could have decided it the other way. Results list such decisions
+  in their ``uncertified`` notes. A float answer is certified when every decision was at least a
+  factor ``band`` away from its threshold, i.e. the same answer holds for every tolerance in
+  ``[rel / band, rel * band]``.
+
+Functions take ``tol=None`` (the defaults), a float (``rel``), or a :class:`Tolerances`;
+:func:`check_tol` turns any of them into a :class:`Tolerances`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from neurogeom.core.errors import InvalidInputError
 
-__all__ = ["DEFAULT_TOL", "check_tol", "normalize_rows"]
+__all__ = ["DEFAULT_BAND", "DEFAULT_TOL", "Tolerances", "check_tol", "normalize_rows"]
 
-#: Default relative tolerance of float mode (row-normalised Chebyshev radius, map equality).
+#: Default relative tolerance of float mode.
 DEFAULT_TOL = 1e-9
 
+#: Default certainty band: decisions within this factor of their threshold are not certified.
+DEFAULT_BAND = 1e3
 
-def check_tol(tol: float | None) -> float:
-    """Validate a relative tolerance, defaulting to :data:`DEFAULT_TOL`.
+
+def _plain(mask: Any) -> Any:
+    """A Python bool for a scalar answer, the boolean array otherwise."""
+    return bool(mask) if np.ndim(mask) == 0 else mask
+
+
+@dataclass(frozen=True, slots=True)
+class Tolerances:
+    """The float thresholds of one computation.
+
+    Parameters
+    ----------
+    rel : float
+        Relative zero threshold, in ``(0, 1)``.
+    band : float
+        Certainty factor, at least 1.
 
     Examples
     --------
-    >>> check_tol(None) == DEFAULT_TOL, check_tol(1e-6)
+    >>> t = Tolerances(rel=1e-9)
+    >>> t.is_zero(5e-10, scale=1.0), t.is_zero(2e-9, scale=1.0)
+    (True, False)
+    >>> t.unsure(5e-10, scale=1.0), t.unsure(1e-14, scale=1.0), t.unsure(1e-3, scale=1.0)
+    (True, False, False)
+    >>> t.strict, t.loose
+    (1e-12, 1e-06)
+    """
+
+    rel: float = DEFAULT_TOL
+    band: float = DEFAULT_BAND
+
+    def __post_init__(self) -> None:
+        if not (np.isfinite(self.rel) and 0 < self.rel < 1):
+            raise InvalidInputError(f"tol must be a number in (0, 1), got {self.rel!r}")
+        if not (np.isfinite(self.band) and self.band >= 1):
+            raise InvalidInputError(f"the certainty band must be a number >= 1, got {self.band!r}")
+
+    @property
+    def strict(self) -> float:
+        """``rel / band``: below this (relative) a quantity is zero beyond doubt."""
+        return self.rel / self.band
+
+    @property
+    def loose(self) -> float:
+        """``rel * band``: above this (relative) a quantity is nonzero beyond doubt."""
+        return self.rel * self.band
+
+    def is_zero(self, value: Any, scale: Any) -> Any:
+        """Whether ``|value| <= rel * scale`` (elementwise for arrays)."""
+        return _plain(np.abs(value) <= self.rel * np.asarray(scale))
+
+    def unsure(self, value: Any, scale: Any) -> Any:
+        """Whether ``|value|`` lies strictly inside the band around the threshold.
+
+        Such a decision is made as :meth:`is_zero` says, but it is not certified.
+        """
+        mag = np.abs(value)
+        s = np.asarray(scale)
+        return _plain((mag > self.strict * s) & (mag < self.loose * s))
+
+    def to_dict(self) -> dict[str, float]:
+        """JSON-ready form."""
+        return {"rel": self.rel, "band": self.band}
+
+
+def check_tol(tol: float | Tolerances | None) -> Tolerances:
+    """Validate a tolerance argument: ``None`` (defaults), a float (``rel``) or a value.
+
+    Examples
+    --------
+    >>> check_tol(None) == Tolerances(), check_tol(1e-6).rel
     (True, 1e-06)
+    >>> check_tol(2.0)
+    Traceback (most recent call last):
+    ...
+    neurogeom.core.errors.InvalidInputError: tol must be a number in (0, 1), got 2.0
     """
     if tol is None:
-        return DEFAULT_TOL
-    t = float(tol)
-    if not np.isfinite(t) or not 0 < t < 1:
+        return Tolerances()
+    if isinstance(tol, Tolerances):
+        return tol
+    if isinstance(tol, bool) or not isinstance(tol, int | float | np.floating | np.integer):
         raise InvalidInputError(f"tol must be a number in (0, 1), got {tol!r}")
-    return t
+    return Tolerances(rel=float(tol))
 
 
 def normalize_rows(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

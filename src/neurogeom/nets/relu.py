@@ -20,6 +20,7 @@ import numpy as np
 from neurogeom.core.errors import InvalidInputError, InvalidNetworkError
 from neurogeom.core.rationals import to_fraction
 from neurogeom.nets._stack import AffineStack
+from neurogeom.nets.geometry import AffineMap, layer_maps
 
 __all__ = ["ReLUNet"]
 
@@ -229,12 +230,13 @@ class ReLUNet(AffineStack):
             )
         return p.astype(bool)
 
-    def preactivation_maps(self, pattern: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    def preactivation_maps(self, pattern: Any) -> tuple[AffineMap, ...]:
         """Affine maps ``x -> A x + c`` of every layer's pre-activation on a pattern's cell.
 
         Entry ``l`` is the pre-activation of layer ``l`` assuming the hidden layers before it
         follow ``pattern``; the last entry is the output map. The cell of ``pattern`` is the set
-        where each hidden map has the sign the pattern prescribes.
+        where each hidden map has the sign the pattern prescribes (see
+        :mod:`neurogeom.nets.geometry`).
 
         Examples
         --------
@@ -242,29 +244,16 @@ class ReLUNet(AffineStack):
         >>> [(a.tolist(), c.tolist()) for a, c in net.preactivation_maps([False, True])]
         [([[1.0], [-1.0]], [0.0, 0.0]), ([[-1.0]], [0.0])]
         """
-        p = self._check_pattern(pattern)
-        exact = self._exact
-        a = _eye(self.n_inputs, exact)
-        c = _zeros((self.n_inputs,), exact)
-        out = []
-        slices = self.hidden_slices
-        one = Fraction(1) if exact else 1.0
-        for l, (w, b) in enumerate(self.layers):
-            a, c = w @ a, w @ c + b
-            out.append((a, c))
-            if l < self.n_layers - 1:
-                d = np.where(p[slices[l]], one, self._slope)
-                if exact:
-                    d = d.astype(object)
-                a, c = a * d[:, None], c * d
-        return out
+        return layer_maps(self, self._check_pattern(pattern))
 
-    def local_affine_map(self, pattern: Any) -> tuple[np.ndarray, np.ndarray]:
+    def local_affine_map(self, pattern: Any) -> AffineMap:
         """The affine map ``x -> M x + c`` the network computes on a pattern's cell.
 
         Returns
         -------
-        (M, c) : ndarray of shape (n_outputs, n_inputs) and (n_outputs,)
+        AffineMap
+            ``matrix`` of shape (n_outputs, n_inputs) and ``offset`` of shape (n_outputs,);
+            unpacks as ``M, c = net.local_affine_map(pattern)``.
 
         Examples
         --------
@@ -275,7 +264,7 @@ class ReLUNet(AffineStack):
         """
         return self.preactivation_maps(pattern)[-1]
 
-    def affine_map_at(self, x: Any) -> tuple[np.ndarray, np.ndarray]:
+    def affine_map_at(self, x: Any) -> AffineMap:
         """The local affine map on the activation cell of the point ``x``.
 
         Examples

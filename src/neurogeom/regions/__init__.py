@@ -2,11 +2,20 @@
 
 The main entry point is :func:`enumerate_regions`; :func:`count_regions` returns one count.
 Every count names its definition (activation cells, facet-connected or point-connected linear
-regions, bounded regions), see :mod:`neurogeom.regions.result`.
+regions, bounded regions), see :mod:`neurogeom.regions.result`. The engines and the pipeline
+behind them are private modules (``_search``, ``_split``, ``_pipeline``, ``_adjacency``,
+``_checkpoint``).
 """
 
-from neurogeom.regions.domain import Domain
 from neurogeom.regions.enumerate import count_regions, enumerate_regions
-from neurogeom.regions.result import Cell, LinearRegion, RegionResult
+from neurogeom.regions.result import Cell, LinearRegion, Note, RegionResult, RegionStats
 
-__all__ = ["Cell", "Domain", "LinearRegion", "RegionResult", "count_regions", "enumerate_regions"]
+__all__ = [
+    "Cell",
+    "LinearRegion",
+    "Note",
+    "RegionResult",
+    "RegionStats",
+    "count_regions",
+    "enumerate_regions",
+]

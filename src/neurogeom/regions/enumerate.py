@@ -1,48 +1,48 @@
 """Exact enumeration of the activation cells and linear regions of a ReLU network.
 
 :func:`enumerate_regions` is the one entry point; :func:`count_regions` returns a single count.
-Two engines find the cells — :mod:`~neurogeom.regions.search` (any input dimension, any domain)
-and :mod:`~neurogeom.regions.split` (input dimension 2 or 3, bounded domains) — and one pipeline
-(:mod:`~neurogeom.regions.merge`) turns cells into certified linear regions.
+Two engines find the cells behind one protocol (:mod:`._engine`) — the search engine
+(:mod:`._search`, any input dimension, any domain) and the split engine (:mod:`._split`, 1 to 3
+inputs on a box) — and one pipeline (:mod:`._pipeline`) turns cells into certified linear regions.
 """
 
 from __future__ import annotations
 
 import os
 import time
+import warnings
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from fractions import Fraction
+from dataclasses import dataclass
 from typing import Any, Literal
 
-import numpy as np
-
-from neurogeom.core.errors import InvalidInputError, NumericalError, UnsupportedLayerError
+from neurogeom.core.budget import Budget
+from neurogeom.core.domain import Domain, check_domain
+from neurogeom.core.errors import InvalidInputError, UnsupportedLayerError
+from neurogeom.core.lp import LPCounts, lp_counts
 from neurogeom.core.progress import progress_bar
-from neurogeom.core.tolerances import check_tol
+from neurogeom.core.tolerances import Tolerances, check_tol
 from neurogeom.nets.relu import ReLUNet
-from neurogeom.regions.domain import Domain, check_domain
-from neurogeom.regions.merge import (
-    CellGeometry,
-    cell_bounded,
-    cell_geometry,
-    facet_adjacency,
-    merge_regions,
-    point_contacts,
+from neurogeom.regions._checkpoint import (
+    AUTOSAVE_SECONDS,
+    fingerprint,
+    load_checkpoint,
+    save_checkpoint,
 )
-from neurogeom.regions.result import Cell, LinearRegion, RegionResult
-from neurogeom.regions.search import (
-    Node,
-    RawCell,
-    Searcher,
-    SearchInterrupted,
-    SearchState,
-    problem_scale,
-)
+from neurogeom.regions._engine import EngineRun, RegionProblem
+from neurogeom.regions._pipeline import Pipeline, run_pipeline
+from neurogeom.regions._search import Searcher, SearchState, Task
+from neurogeom.regions._split import SplitEngine
+from neurogeom.regions.result import RegionResult
 
 __all__ = ["count_regions", "enumerate_regions"]
 
 Method = Literal["auto", "search", "split"]
 Kind = Literal["activation", "linear", "linear_point", "bounded"]
+
+#: Largest input dimension for which volumes are computed by default (``volumes=None``).
+DEFAULT_VOLUME_DIM = 3
+#: Largest input dimension for which ``volumes=True`` is accepted.
+MAX_VOLUME_DIM = 6
 
 
 def _check_net(net: Any) -> ReLUNet:
@@ -56,9 +56,7 @@ def _check_net(net: Any) -> ReLUNet:
     return net
 
 
-def _choose_method(
-    method: str, net: ReLUNet, domain: Domain, *, checkpoint: Any, workers: int
-) -> str:
+def _choose_method(method: str, net: ReLUNet, domain: Domain, *, checkpoint: Any) -> str:
     if method not in ("auto", "search", "split"):
         raise InvalidInputError(f"method must be 'auto', 'search' or 'split', got {method!r}")
     split_ok = net.n_inputs <= 3 and domain.kind == "box"
@@ -67,198 +65,137 @@ def _choose_method(
             "method='split' needs a box domain (e.g. domain=(-1, 1)) and 1 to 3 inputs; this net "
             f"has {net.n_inputs} inputs and the domain is {domain!r}. Use method='search'."
         )
-    if method == "split" and (checkpoint is not None or workers != 1):
-        raise InvalidInputError("checkpoint and workers are options of method='search'")
+    if method == "split" and checkpoint is not None:
+        raise InvalidInputError("checkpoint is an option of method='search'")
     if method == "auto":
-        return "split" if split_ok and checkpoint is None and workers == 1 else "search"
+        return "split" if split_ok and checkpoint is None else "search"
     return method
 
 
-def _subtree(
-    net: ReLUNet, domain: Domain, tol: float, seed: int, node: Node, deadline: float | None
-) -> tuple[SearchState, bool]:
-    """Worker task: enumerate everything below one node."""
-    searcher = Searcher(net, domain, tol=tol, seed=seed)
-    state = SearchState(pending=[node])
-    done = searcher.run(state, deadline=deadline)
-    return state, done
+# -- the search engine behind the protocol ------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class SearchEngine:
+    """The search engine with its options: seed, LP backend, checkpoint file, worker processes."""
 
+    seed: int = 0
+    lp_backend: str = "highs"
+    checkpoint: str | os.PathLike[str] | None = None
+    workers: int = 1
+    name: str = "search"
 
-def _run_search(
-    net: ReLUNet,
-    domain: Domain,
-    *,
-    tol: float,
-    seed: int,
-    deadline: float | None,
-    max_cells: int | None,
-    checkpoint: str | os.PathLike[str] | None,
-    workers: int,
-    progress: bool,
-) -> tuple[SearchState, bool, list[RawCell]]:
-    from neurogeom.regions.checkpoint import fingerprint, load_checkpoint, save_checkpoint
+    def find_cells(self, problem: RegionProblem, budget: Budget, progress: bool) -> EngineRun:
+        """Run the search (resuming from the checkpoint if there is one)."""
+        searcher = Searcher(problem, seed=self.seed, lp_backend=self.lp_backend)
+        key = ""
+        state = None
+        if self.checkpoint is not None:
+            key = fingerprint(problem.net, problem.domain, exact=problem.exact, tol=problem.tol)
+            state = load_checkpoint(self.checkpoint, key)
+        if state is None:
+            state = SearchState(pending=[searcher.root()])
+        last_save = time.monotonic()
 
-    searcher = Searcher(net, domain, tol=tol, seed=seed)
-    key = fingerprint(net, domain, exact=net.exact, tol=tol) if checkpoint is not None else ""
-    state = load_checkpoint(checkpoint, key) if checkpoint is not None else None
-    if state is None:
-        state = SearchState(pending=[searcher.root()])
-    last_save = [time.monotonic()]
+        def save() -> None:
+            nonlocal last_save
+            if self.checkpoint is not None:
+                save_checkpoint(self.checkpoint, state, key)
+                last_save = time.monotonic()
 
-    def save() -> None:
-        if checkpoint is not None:
-            save_checkpoint(checkpoint, state, key)
-            last_save[0] = time.monotonic()
+        extra = LPCounts()
+        with progress_bar(progress, desc="cells", unit="cell") as bar:
+            bar.update(len(state.cells))
 
-    with progress_bar(progress, desc="cells", unit="cell") as bar:
-        bar.update(len(state.cells))
+            def on_node(st: SearchState, new: int) -> None:
+                bar.update(new)
+                bar.set_postfix(pending=len(st.pending))
+                if self.checkpoint is not None and time.monotonic() - last_save > AUTOSAVE_SECONDS:
+                    save()
 
-        def on_node(st: SearchState, new: int) -> None:
-            bar.update(new)
-            bar.set_postfix(lps=searcher.n_lps, pending=len(st.pending))
-            if checkpoint is not None and time.monotonic() - last_save[0] > 30:
+            try:
+                if self.workers <= 1 or problem.net.n_layers <= 2 or not state.pending:
+                    done = searcher.run(state, budget, on_node)
+                else:
+                    done, extra = _run_parallel(searcher, state, budget, self.workers, on_node)
+            except KeyboardInterrupt:
                 save()
+                raise
+            cells = [*state.cells, *state.partial]
+            if not done or self.checkpoint is not None:
+                save()
+        return EngineRun(tuple(cells), done, tuple(state.notes.values()), state.nodes, extra)
 
-        try:
-            if workers <= 1 or not state.pending:
-                done = searcher.run(state, deadline=deadline, max_cells=max_cells, on_node=on_node)
-            else:
-                done = _run_parallel(
-                    net, domain, tol, seed, searcher, state, deadline, max_cells, workers, on_node
-                )
-        except KeyboardInterrupt:
-            save()
-            raise
-        partial = list(state.partial)
-        state.add_notes(searcher.notes.values())
-        if not done or checkpoint is not None:
-            save()
-    return state, done, partial
+
+def _subtree(
+    problem: RegionProblem, seed: int, task: Task, budget: Budget
+) -> tuple[SearchState, bool, LPCounts]:
+    """Worker: enumerate everything below one node (rows are rebuilt from the prefix)."""
+    before = lp_counts()
+    searcher = Searcher(problem, seed=seed)
+    state = SearchState(pending=[task])
+    done = searcher.run(state, budget)
+    return state, done, lp_counts() - before
 
 
 def _run_parallel(
-    net: ReLUNet,
-    domain: Domain,
-    tol: float,
-    seed: int,
-    searcher: Searcher,
-    state: SearchState,
-    deadline: float | None,
-    max_cells: int | None,
-    workers: int,
-    on_node: Any,
-) -> bool:
+    searcher: Searcher, state: SearchState, budget: Budget, workers: int, on_node: Any
+) -> tuple[bool, LPCounts]:
     """Expand the top of the search serially until there is work for every worker, then farm
-    out whole subtrees."""
-    done = True
-    last_depth = net.n_layers - 2  # nodes at this depth produce final cells
-    searcher.deadline = deadline
-    try:
-        while (
-            state.pending
-            and len(state.pending) < 2 * workers
-            and state.pending[-1].depth < last_depth
-        ):
-            node = state.pending.pop()
-            cells: list[RawCell] = []
-            kids: list[Node] = []
-            searcher.process(node, cells.append, kids.append, state.thin.append)
-            state.cells.extend(cells)
-            state.pending.extend(reversed(kids))
-            state.n_nodes += 1
-            on_node(state, len(cells))
-    except SearchInterrupted:
-        state.pending.append(node)
-        return False
-    state.n_lps = searcher.n_lps
+    out whole subtrees (each a process of its own)."""
+    last = searcher.n_hidden_layers - 1  # nodes at this depth produce final cells
+    depth = 0
+    while depth < last and len(state.pending) < 2 * workers:
+        depth += 1
+        if not searcher.run(state, budget, on_node, stop_depth=depth):
+            return False, LPCounts()
     if not state.pending:
-        return True
-    for node in state.pending:
-        # rows and maps are recomputed from the prefix in the workers (smaller messages)
-        node.g = node.h = node.p = node.q = node.pe = node.qe = node.ge = node.he = None
+        return True, LPCounts()
+    tasks = [Task(t.node) for t in state.pending]  # rows travel as prefixes (small messages)
+    state.pending = []
+    done = True
+    extra = LPCounts()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {
-            pool.submit(_subtree, net, domain, tol, seed, node, deadline): node
-            for node in state.pending
-        }
-        remaining: list[Node] = []
+        futures = {pool.submit(_subtree, searcher.problem, 0, task, budget): task for task in tasks}
+        remaining: list[Task] = []
         while futures:
             finished, _ = wait(futures, return_when=FIRST_COMPLETED)
             for fut in finished:
                 futures.pop(fut)
-                sub, ok = fut.result()
+                sub, ok, lps = fut.result()
                 state.cells.extend(sub.cells)
-                state.thin.extend(sub.thin)
-                state.n_lps += sub.n_lps
-                state.n_nodes += sub.n_nodes
-                state.add_notes(sub.notes)
+                state.add_notes(sub.notes.values())
+                state.nodes += sub.nodes
                 remaining.extend(sub.pending)
+                extra = extra + lps
                 done &= ok
                 on_node(state, len(sub.cells))
-            if max_cells is not None and len(state.cells) >= max_cells:
+            if not budget.allows(len(state.cells)):
                 for fut in futures:
                     fut.cancel()
                 remaining.extend(futures.values())
                 done = False
                 break
         state.pending = remaining
-    searcher.n_lps = state.n_lps
-    return done and not state.pending
+    return done and not state.pending, extra
 
 
-def _run_split(
-    net: ReLUNet,
-    domain: Domain,
-    *,
-    tol: float,
-    max_cells: int | None,
-    deadline: float | None,
-    progress: bool,
-) -> tuple[list[RawCell], bool, dict[int, np.ndarray]]:
-    from neurogeom.regions.split import split_cells
-
-    cells, complete = split_cells(
-        net,
-        domain.a,
-        domain.b,
-        domain.corners(),
-        exact=net.exact,
-        tol=tol,
-        progress=progress,
-        max_cells=max_cells,
-        deadline=deadline,
-    )
-    raw, verts = [], {}
-    for k, cell in enumerate(cells):
-        v = cell.vertices
-        # the vertex centroid lies strictly inside a full-dimensional polytope; in exact mode it
-        # is the cell's rational interior point (checked like every other one)
-        exact_centre = (
-            np.array([sum(col, Fraction(0)) / len(col) for col in v.T], dtype=object)
-            if v.dtype == object
-            else None
+def _warn_workers(workers: int, method: str, net: ReLUNet) -> None:
+    if workers <= 1:
+        return
+    if method == "split":
+        warnings.warn(
+            f"workers={workers} has no effect: the split engine (chosen for this box) runs in "
+            "one process and is faster than a parallel search here; pass method='search' to "
+            "search in parallel",
+            RuntimeWarning,
+            stacklevel=3,
         )
-        centre = v.mean(axis=0) if exact_centre is None else exact_centre.astype(float)
-        raw.append(RawCell(np.asarray(cell.pattern, dtype=bool), centre, 0.0, exact_centre))
-        verts[k] = v
-    return raw, complete, verts
-
-
-def _vertices_and_volume(
-    cell: CellGeometry, exact: bool, dim: int, given: np.ndarray | None
-) -> tuple[Any, Any]:
-    from neurogeom.core.polyhedra import order_polygon, polytope_vertices, polytope_volume
-
-    if given is not None:
-        verts = given
-    else:
-        g = cell.rows.g if exact else cell.g
-        h = cell.rows.h if exact else cell.h
-        verts = polytope_vertices(g, h, interior_point=cell.point, exact=exact)
-    volume = polytope_volume(verts, exact=exact)
-    if dim == 2:
-        verts = order_polygon(verts)
-    return verts, volume
+    elif net.n_layers <= 2:
+        warnings.warn(
+            f"workers={workers} has no effect: a net with one hidden layer is one arrangement, "
+            "searched in one process",
+            RuntimeWarning,
+            stacklevel=3,
+        )
 
 
 def enumerate_regions(
@@ -267,7 +204,7 @@ def enumerate_regions(
     domain: Any = None,
     exact: bool = False,
     method: Method = "auto",
-    tol: float | None = None,
+    tol: float | Tolerances | None = None,
     seed: int = 0,
     max_regions: int | None = None,
     time_limit: float | None = None,
@@ -287,33 +224,40 @@ def enumerate_regions(
         All of ``R^n`` (default; unbounded cells included), a box, or a polytope ``A x <= b``.
     exact : bool
         Certify every counted cell by a rational interior point satisfying its strict
-        inequalities exactly, verify every merge exactly and compare affine maps exactly.
+        inequalities exactly, verify every merge exactly and compare affine maps exactly. The
+        network's exact weights are used (for a network read from a JSON file, the literals
+        written there).
     method : {"auto", "search", "split"}
         ``"search"``: walks with warm-started LPs, any dimension and domain. ``"split"``: vertex
-        lists split neuron by neuron, input dimension 2 or 3 on a box. ``"auto"`` takes split
-        where it applies. Both give the same counts.
-    tol : float, optional
+        lists split neuron by neuron, input dimension 1 to 3 on a box. ``"auto"`` takes split
+        where it applies (and no checkpoint is asked for). Both give the same counts.
+    tol : float or Tolerances, optional
         Relative tolerance of float decisions (default
-        :data:`~neurogeom.core.tolerances.DEFAULT_TOL`), multiplied by the domain's scale.
+        :data:`~neurogeom.core.tolerances.DEFAULT_TOL`), multiplied by the problem's scale;
+        decisions within the tolerance band are reported in ``uncertified``.
     seed : int
         Seeds the perturbation of start points that fall on a hyperplane.
     max_regions : int, optional
         Stop after this many activation cells; the result is marked incomplete.
     time_limit : float, optional
-        Stop the cell search after this many seconds; the result is marked incomplete.
+        Seconds for the whole computation (cells, adjacency, merging, volumes); phases cut short
+        are listed in ``stats.incomplete_phases`` and the result is marked incomplete.
     checkpoint : path, optional
-        A file where the search saves its state (every 30 s, on interruption, at the end); an
-        existing checkpoint for the same problem is resumed.
+        A file where the search saves its state (every 30 s, on interruption including Ctrl-C,
+        at the end); an existing checkpoint for the same problem is resumed.
     workers : int
-        Processes for the search (subtrees below the first layers run in parallel).
+        Processes for the search: subtrees below the first hidden layers run in parallel. It
+        applies to the search engine on nets with two or more hidden layers (a warning says when
+        it does not).
     volumes : bool, optional
         Compute volumes (exact in exact mode) and, in 2-D, polygons of bounded cells and regions.
         By default only for input dimension <= 3; ``True`` allows up to dimension 6 (vertex
         enumeration grows quickly with the dimension).
     point_connected : bool
-        Also compute the point-connected count (one LP per same-map pair of regions).
+        Also compute the point-connected count (LPs between same-map regions); without it
+        ``linear_regions_point_connected`` is ``None``.
     progress : bool
-        Show a progress bar on stderr.
+        Show progress bars on stderr.
 
     Returns
     -------
@@ -331,7 +275,8 @@ def enumerate_regions(
     Definitions: see :mod:`neurogeom.regions.result`. Lower-dimensional cells are never counted.
     A neuron whose pre-activation vanishes identically on a cell is inactive there. Cost: the
     search engine solves about one LP per (cell, candidate hyperplane) of each layer, far fewer
-    when the foot-of-perpendicular test certifies facets, plus one LP per candidate adjacency.
+    when the foot-of-perpendicular and ray tests certify facets, plus one LP per candidate
+    adjacency that the foot test cannot confirm.
 
     References
     ----------
@@ -356,218 +301,40 @@ def enumerate_regions(
     >>> [r.volume for r in res.regions]
     [Fraction(2, 1), Fraction(2, 1)]
     """
-    started = time.monotonic()
     net = _check_net(net)
-    tol = check_tol(tol)
+    budget = Budget.start(time_limit=time_limit, max_items=max_regions)
+    tolerances = check_tol(tol)
     domain = check_domain(domain, net.n_inputs)
-    if max_regions is not None and (not isinstance(max_regions, int) or max_regions < 1):
-        raise InvalidInputError(f"max_regions must be a positive integer, got {max_regions!r}")
-    if time_limit is not None and not (float(time_limit) > 0):
-        raise InvalidInputError(
-            f"time_limit must be a positive number of seconds, got {time_limit!r}"
-        )
-    if not isinstance(workers, int) or workers < 1:
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise InvalidInputError(f"workers must be a positive integer, got {workers!r}")
+    if volumes and net.n_inputs > MAX_VOLUME_DIM:
+        raise InvalidInputError(
+            f"volumes are computed up to input dimension {MAX_VOLUME_DIM}; this net has "
+            f"{net.n_inputs} inputs"
+        )
     work = net.to_exact() if exact else net.to_float()
-    chosen = _choose_method(method, work, domain, checkpoint=checkpoint, workers=workers)
-    deadline = None if time_limit is None else started + float(time_limit)
-    given_vertices: dict[int, np.ndarray] = {}
-    thin: list[RawCell] = []
-    notes: list[dict[str, Any]] = []
-    n_lps = 0
-    if work.n_layers == 1:
-        searcher = Searcher(work, domain, tol=tol, seed=seed)
-        root = searcher.root()
-        raw, complete = [RawCell(np.zeros(0, dtype=bool), root.point, root.radius)], True
-    elif chosen == "split":
-        raw, complete, given_vertices = _run_split(
-            work, domain, tol=tol, max_cells=max_regions, deadline=deadline, progress=progress
-        )
-    else:
-        state, complete, partial = _run_search(
-            work,
-            domain,
-            tol=tol,
-            seed=seed,
-            deadline=deadline,
-            max_cells=max_regions,
-            checkpoint=checkpoint,
-            workers=workers,
-            progress=progress,
-        )
-        raw = state.cells + partial
-        thin = state.thin
-        notes = state.notes
-        n_lps = state.n_lps
-    search_seconds = time.monotonic() - started
-    return _assemble(
-        work,
-        domain,
-        raw,
-        given_vertices,
-        thin,
-        complete=complete,
-        method=chosen,
-        tol=tol,
-        n_lps=n_lps,
-        volumes=volumes,
-        point_connected=point_connected,
-        progress=progress,
-        started=started,
-        search_seconds=search_seconds,
-        notes=notes,
+    chosen = _choose_method(method, work, domain, checkpoint=checkpoint)
+    _warn_workers(workers, chosen, work)
+    problem = RegionProblem.build(work, domain, tolerances)
+    engine: Any = (
+        SplitEngine()
+        if chosen == "split"
+        else SearchEngine(seed=seed, checkpoint=checkpoint, workers=workers)
     )
-
-
-def _assemble(
-    net: ReLUNet,
-    domain: Domain,
-    raw: list[RawCell],
-    given_vertices: dict[int, np.ndarray],
-    thin: list[RawCell],
-    *,
-    complete: bool,
-    method: str,
-    tol: float,
-    n_lps: int,
-    volumes: bool | None,
-    point_connected: bool,
-    progress: bool,
-    started: float,
-    search_seconds: float,
-    notes: tuple[dict[str, Any], ...] | list[dict[str, Any]] = (),
-) -> RegionResult:
-    exact = net.exact
-    scale = problem_scale(net, domain)
-    uncertified: list[dict[str, Any]] = [
-        {
-            "kind": "thin cell",
-            "pattern": "".join("1" if b else "0" for b in c.pattern),
-            "radius": float(c.radius),
-        }
-        for c in thin
-    ] + [dict(n) for n in notes]
-    geoms: list[CellGeometry] = []
-    vert_of: list[np.ndarray | None] = []
-    for k, cell in enumerate(raw):
-        geo = cell_geometry(net, domain, cell.pattern, cell.point, cell.radius, cell.xpoint)
-        if exact and not geo.certified:
-            uncertified.append(
-                {
-                    "kind": "interior point not certified",
-                    "pattern": "".join("1" if b else "0" for b in cell.pattern),
-                }
-            )
-            continue
-        geoms.append(geo)
-        vert_of.append(given_vertices.get(k))
-    with progress_bar(
-        progress and len(geoms) > 200, total=len(geoms), desc="adjacency", unit="cell"
-    ) as bar:
-        adjacency, lps = facet_adjacency(net, geoms, tol=tol, scale=scale, progress=bar)
-    n_lps += lps
-    for adj in adjacency:
-        if not adj.certified:
-            uncertified.append(
-                {"kind": "shared facet not certified", "cells": [adj.first, adj.second]}
-            )
-    regions = merge_regions(geoms, adjacency, tol=tol, scale=scale)
-    if point_connected:
-        point_groups, lps = point_contacts(geoms, regions, exact=exact, tol=tol, scale=scale)
-        n_lps += lps
-    else:
-        point_groups = [[c for c in r] for r in regions]
-    # geometry of each cell
-    dim = net.n_inputs
-    bounded = [cell_bounded(g, domain) for g in geoms]
-    vols: list[Any] = [None] * len(geoms)
-    verts: list[Any] = [None] * len(geoms)
-    if (volumes is None and dim <= 3) or (volumes and dim <= 6):
-        for i, geo in enumerate(geoms):
-            if bounded[i]:
-                try:
-                    verts[i], vols[i] = _vertices_and_volume(geo, exact, dim, vert_of[i])
-                except (NumericalError, InvalidInputError) as exc:  # float mode, thin cell
-                    uncertified.append(
-                        {"kind": "volume not computed", "cell": i, "reason": str(exc)}
-                    )
-    region_of = {c: r for r, cells in enumerate(regions) for c in cells}
-    point_index = {}
-    for p, cells in enumerate(point_groups):
-        for c in cells:
-            point_index[region_of[c]] = p
-    neighbours: dict[int, set[int]] = {i: set() for i in range(len(geoms))}
-    facets: dict[int, set[int]] = {i: set() for i in range(len(geoms))}
-    for adj in adjacency:
-        if adj.certified:
-            neighbours[adj.first].add(adj.second)
-            neighbours[adj.second].add(adj.first)
-            facets[adj.first].update(adj.neurons)
-            facets[adj.second].update(adj.neurons)
-
-    def tup(a: np.ndarray) -> tuple:
-        if a.ndim == 1:
-            return tuple(a.tolist()) if a.dtype != object else tuple(a)
-        return tuple(tup(row) for row in a)
-
-    cells_out = []
-    for i, geo in enumerate(geoms):
-        point = geo.exact_point if exact else geo.point
-        cells_out.append(
-            Cell(
-                index=i,
-                pattern=tuple(bool(b) for b in geo.pattern),
-                point=tup(np.asarray(point)),
-                radius=float(geo.radius),
-                matrix=tup(geo.map_matrix),
-                offset=tup(geo.map_offset),
-                facets=tuple(sorted(facets[i])),
-                neighbours=tuple(sorted(neighbours[i])),
-                region=region_of[i],
-                bounded=bounded[i],
-                volume=vols[i],
-                vertices=tup(np.asarray(verts[i])) if (verts[i] is not None and dim == 2) else None,
-                certified=geo.certified,
-            )
-        )
-    regions_out = []
-    for r, cells in enumerate(regions):
-        rb = all(bounded[c] for c in cells)
-        vol = None
-        if rb and all(vols[c] is not None for c in cells):
-            vol = sum((vols[c] for c in cells), Fraction(0) if exact else 0.0)
-        first = geoms[cells[0]]
-        regions_out.append(
-            LinearRegion(
-                r,
-                tuple(cells),
-                tup(first.map_matrix),
-                tup(first.map_offset),
-                rb,
-                vol,
-                point_index[r],
-            )
-        )
-    point_regions = tuple(tuple(sorted({region_of[c] for c in cells})) for cells in point_groups)
-    stats = {
-        "lps": n_lps,
-        "cells_seconds": round(search_seconds, 6),
-        "seconds": round(time.monotonic() - started, 6),
-    }
-    return RegionResult(
-        domain=domain,
-        exact=exact,
-        method=method,
-        n_inputs=net.n_inputs,
-        n_outputs=net.n_outputs,
-        cells=tuple(cells_out),
-        regions=tuple(regions_out),
-        point_regions=point_regions,
-        adjacency=tuple((a.first, a.second) for a in adjacency if a.certified),
-        complete=complete,
-        uncertified=tuple(uncertified),
-        stats=stats,
-        net=net,
+    pipe = Pipeline(problem, budget, progress)
+    lps_before = lp_counts()
+    started = time.monotonic()
+    run = engine.find_cells(problem, budget, progress)
+    pipe.phase("cells", time.monotonic() - started, run.complete)
+    if volumes is None:
+        volumes = net.n_inputs <= DEFAULT_VOLUME_DIM
+    return run_pipeline(
+        pipe,
+        chosen,
+        run,
+        volumes=bool(volumes),
+        point_connected=point_connected,
+        lps_before=lps_before,
     )
 
 

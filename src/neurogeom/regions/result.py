@@ -11,20 +11,52 @@ Counting definitions (always reported together, see the regions spec §1):
 - ``linear_regions_point_connected``: the same, but cells that touch anywhere (even at a single
   point) connect;
 - ``bounded_regions``: facet-connected linear regions that are bounded.
+
+Certification: in exact mode every counted cell carries a rational interior point checked
+exactly, every merge is checked exactly and maps are compared exactly. In float mode a result is
+*certified* when no decision came within the tolerance band (see
+:mod:`neurogeom.core.tolerances`): the same answer then holds for every tolerance within a
+factor ``band`` of the one used. Decisions that did not are listed as :class:`Note` values in
+``uncertified``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from neurogeom.core.domain import Domain
+from neurogeom.core.lp import LPCounts
 from neurogeom.core.rationals import fraction_to_json
-from neurogeom.regions.domain import Domain
+from neurogeom.nets.geometry import pattern_string
 
-__all__ = ["Cell", "LinearRegion", "RegionResult"]
+if TYPE_CHECKING:
+    from neurogeom.nets.relu import ReLUNet
+
+__all__ = ["DEFINITIONS", "Cell", "LinearRegion", "Note", "RegionResult", "RegionStats"]
+
+#: One-line definition of each count.
+DEFINITIONS = {
+    "activation_regions": "full-dimensional cells of constant activation pattern",
+    "linear_regions": "same-map cells joined across shared facets",
+    "linear_regions_point_connected": "same-map cells joined where they touch",
+    "bounded_regions": "bounded facet-connected linear regions",
+}
+
+NoteKind = Literal[
+    "thin cell",
+    "near-coincident hyperplanes",
+    "unsure zero form",
+    "unsure crossing",
+    "unsure facet",
+    "unsure map comparison",
+    "unsure contact",
+    "interior point not certified",
+    "volume not computed",
+]
 
 
 def _num(v: Any) -> Any:
@@ -44,6 +76,103 @@ def _nums(values: Any) -> Any:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """A decision that floating point could not certify, or a cell left out.
+
+    Attributes
+    ----------
+    kind : str
+        One of ``thin cell`` (a float cell thinner than the tolerance, not counted),
+        ``near-coincident hyperplanes`` (different hyperplanes closer than the tolerance, merged),
+        ``unsure zero form`` / ``unsure crossing`` / ``unsure facet`` (a search decision within
+        the tolerance band), ``unsure map comparison`` (two maps compared within the band),
+        ``unsure contact`` (a point contact within the band), ``interior point not certified``
+        (exact mode: a cell dropped), ``volume not computed``.
+    message : str
+        One readable line.
+    patterns : tuple of str
+        Patterns of the cells involved (bit strings).
+    neurons : tuple of int
+        Hidden neurons involved (concatenated indices).
+    value : float or None
+        The quantity that came close to its threshold, relative to the problem's scale.
+    """
+
+    kind: NoteKind
+    message: str
+    patterns: tuple[str, ...] = ()
+    neurons: tuple[int, ...] = ()
+    value: float | None = None
+
+    def key(self) -> tuple[Any, ...]:
+        """What makes two notes the same (used to report each once)."""
+        return (self.kind, self.patterns, self.neurons)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        out: dict[str, Any] = {"kind": self.kind, "message": self.message}
+        if self.patterns:
+            out["patterns"] = list(self.patterns)
+        if self.neurons:
+            out["neurons"] = list(self.neurons)
+        if self.value is not None:
+            out["value"] = float(self.value)
+        return out
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> Note:
+        """Inverse of :meth:`to_dict` (checkpoints)."""
+        return cls(
+            doc["kind"],
+            doc["message"],
+            tuple(doc.get("patterns", ())),
+            tuple(int(n) for n in doc.get("neurons", ())),
+            doc.get("value"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RegionStats:
+    """Work done by an enumeration.
+
+    Attributes
+    ----------
+    lps : LPCounts
+        Linear programs solved, by backend (HiGHS warm-started, SciPy, exact simplex).
+    nodes : int
+        Search nodes processed (0 for the split engine).
+    phases : tuple of (str, float)
+        Seconds spent in each phase, in order (``cells``, ``certify``, ``adjacency``,
+        ``merge``, ``point contacts``, ``volumes``).
+    incomplete_phases : tuple of str
+        Phases cut short by the budget.
+    seconds : float
+        Total wall-clock seconds.
+    """
+
+    lps: LPCounts = field(default_factory=LPCounts)
+    nodes: int = 0
+    phases: tuple[tuple[str, float], ...] = ()
+    incomplete_phases: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def cells_seconds(self) -> float:
+        """Seconds spent finding cells."""
+        return dict(self.phases).get("cells", 0.0)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "lps": self.lps.to_dict(),
+            "nodes": self.nodes,
+            "phases": {name: round(sec, 6) for name, sec in self.phases},
+            "incomplete_phases": list(self.incomplete_phases),
+            "seconds": round(self.seconds, 6),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One full-dimensional activation cell.
 
@@ -55,7 +184,7 @@ class Cell:
     point : tuple
         An interior point (rationals in exact mode, satisfying every strict inequality exactly).
     radius : float
-        Radius of a ball around ``point`` inside the cell (a float estimate).
+        Radius of a ball around ``point`` inside the cell (a float estimate; 0 when unknown).
     matrix, offset : tuple
         The affine map ``x -> matrix @ x + offset`` on the cell (exact in exact mode).
     facets : tuple of int
@@ -69,9 +198,7 @@ class Cell:
     volume : Fraction, float or None
         Volume (exact in exact mode), ``None`` when unbounded or not computed.
     vertices : tuple or None
-        Vertices in counter-clockwise order (2-D, bounded cells).
-    certified : bool
-        In exact mode: whether ``point`` was verified exactly.
+        Vertices in counter-clockwise order (2-D, bounded cells, when volumes were computed).
     """
 
     index: int
@@ -86,17 +213,16 @@ class Cell:
     bounded: bool
     volume: Any = None
     vertices: tuple[tuple[Any, ...], ...] | None = None
-    certified: bool = True
 
     def __repr__(self) -> str:
-        bits = "".join("1" if b else "0" for b in self.pattern)
-        return f"Cell({self.index}, pattern={bits or '-'}, region={self.region})"
+        bits = pattern_string(self.pattern) or "-"
+        return f"Cell({self.index}, pattern={bits}, region={self.region})"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
             "index": self.index,
-            "pattern": "".join("1" if b else "0" for b in self.pattern),
+            "pattern": pattern_string(self.pattern),
             "point": _nums(self.point),
             "radius": self.radius,
             "matrix": _nums(self.matrix),
@@ -107,7 +233,6 @@ class Cell:
             "bounded": self.bounded,
             "volume": None if self.volume is None else _num(self.volume),
             "vertices": None if self.vertices is None else _nums(self.vertices),
-            "certified": self.certified,
         }
 
 
@@ -121,7 +246,7 @@ class LinearRegion:
     offset: tuple[Any, ...]
     bounded: bool
     volume: Any = None
-    point_region: int = 0
+    point_region: int | None = None
 
     def __repr__(self) -> str:
         return f"LinearRegion({self.index}, cells={list(self.cells)})"
@@ -145,6 +270,8 @@ class RegionResult:
 
     Attributes
     ----------
+    net : ReLUNet
+        The network enumerated, in the arithmetic used (exact in exact mode).
     domain : Domain
     exact : bool
     method : str
@@ -152,32 +279,41 @@ class RegionResult:
     cells : tuple of Cell
     regions : tuple of LinearRegion
         Facet-connected linear regions.
-    point_regions : tuple of tuple of int
-        Point-connected linear regions as tuples of facet-connected region indices.
+    point_regions : tuple of tuple of int, or None
+        Point-connected linear regions as tuples of facet-connected region indices (``None``
+        when not computed: ``point_connected=False``).
     adjacency : tuple of (int, int)
         Facet-adjacent cell pairs (the dual graph).
     complete : bool
-        ``False`` when a budget stopped the enumeration (counts are then lower bounds).
-    uncertified : tuple of dict
-        Cells or contacts that could not be certified (thin cells in float mode, failed exact
-        checks); they are not counted.
-    stats : dict
-        Work done: LPs solved, engine nodes, seconds.
+        ``False`` when a budget stopped some phase (see ``stats.incomplete_phases``); counts
+        of cells are then lower bounds.
+    uncertified : tuple of Note
+        Decisions that could not be certified and cells that were left out.
+    stats : RegionStats
+        Work done: LPs by backend, nodes, seconds per phase.
     """
 
+    net: ReLUNet = field(repr=False, compare=False)
     domain: Domain
     exact: bool
     method: str
-    n_inputs: int
-    n_outputs: int
     cells: tuple[Cell, ...]
     regions: tuple[LinearRegion, ...]
-    point_regions: tuple[tuple[int, ...], ...]
+    point_regions: tuple[tuple[int, ...], ...] | None
     adjacency: tuple[tuple[int, int], ...]
     complete: bool = True
-    uncertified: tuple[dict[str, Any], ...] = ()
-    stats: dict[str, Any] = field(default_factory=dict)
-    net: Any = field(default=None, repr=False, compare=False)
+    uncertified: tuple[Note, ...] = ()
+    stats: RegionStats = field(default_factory=RegionStats)
+
+    @property
+    def n_inputs(self) -> int:
+        """Input dimension."""
+        return self.net.n_inputs
+
+    @property
+    def n_outputs(self) -> int:
+        """Output dimension."""
+        return self.net.n_outputs
 
     @property
     def activation_regions(self) -> int:
@@ -190,9 +326,10 @@ class RegionResult:
         return len(self.regions)
 
     @property
-    def linear_regions_point_connected(self) -> int:
-        """Number of linear regions when touching at any point connects."""
-        return len(self.point_regions)
+    def linear_regions_point_connected(self) -> int | None:
+        """Number of linear regions when touching at any point connects (``None`` when not
+        computed)."""
+        return None if self.point_regions is None else len(self.point_regions)
 
     @property
     def bounded_regions(self) -> int:
@@ -201,8 +338,8 @@ class RegionResult:
 
     @property
     def certified(self) -> bool:
-        """Whether every counted cell and every merge was certified."""
-        return not self.uncertified and all(c.certified for c in self.cells)
+        """Whether no decision came near its tolerance and no cell was left out."""
+        return not self.uncertified
 
     @property
     def region_adjacency(self) -> tuple[tuple[int, int], ...]:
@@ -240,7 +377,7 @@ class RegionResult:
         index = {c.pattern: c for c in self.cells}
         return index.get(pattern)
 
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[str, int | None]:
         """The four counts by name."""
         return {
             "activation_regions": self.activation_regions,
@@ -269,29 +406,41 @@ class RegionResult:
             "method": self.method,
             "complete": self.complete,
             "certified": self.certified,
-            "counting": {
-                "activation_regions": "full-dimensional cells of constant activation pattern",
-                "linear_regions": "same-map cells joined across shared facets",
-                "linear_regions_point_connected": "same-map cells joined where they touch",
-                "bounded_regions": "bounded facet-connected linear regions",
-            },
-            "stats": {k: _num(v) for k, v in self.stats.items()},
+            "counting": dict(DEFINITIONS),
+            "stats": self.stats.to_dict(),
         }
         if self.uncertified:
-            out["uncertified"] = [dict(u) for u in self.uncertified]
+            out["uncertified"] = [n.to_dict() for n in self.uncertified]
         if cells:
             out["cells"] = [c.to_dict() for c in self.cells]
             out["regions"] = [r.to_dict() for r in self.regions]
-            out["point_regions"] = [list(p) for p in self.point_regions]
+            out["point_regions"] = (
+                None if self.point_regions is None else [list(p) for p in self.point_regions]
+            )
             out["adjacency"] = [list(p) for p in self.adjacency]
             out["region_adjacency"] = [list(p) for p in self.region_adjacency]
         return out
 
-    def plot(self, ax: Any = None, *, box: Any = None, annotate: bool = False) -> Any:
+    def _repr_html_(self) -> str:
+        """A small table for Jupyter."""
+        rows = "".join(
+            f"<tr><td>{name.replace('_', ' ')}</td><td><b>{value}</b></td>"
+            f"<td style='color:#666'>{DEFINITIONS[name]}</td></tr>"
+            for name, value in self.counts().items()
+        )
+        mode = "exact" if self.exact else "float"
+        state = "certified" if self.certified else f"{len(self.uncertified)} uncertified"
+        done = "" if self.complete else ", <b>incomplete</b>"
+        return (
+            f"<div><b>RegionResult</b> on {self.domain.describe()} ({self.method} engine, "
+            f"{mode}, {state}{done})<table>{rows}</table></div>"
+        )
+
+    def plot(self, ax: Any = None, *, box: Any = None, **options: Any) -> Any:
         """Draw the 2-D partition, cells coloured by linear region (needs matplotlib).
 
         See :func:`neurogeom.regions.plot.plot_regions`.
         """
         from neurogeom.regions.plot import plot_regions
 
-        return plot_regions(self, ax=ax, box=box, annotate=annotate)
+        return plot_regions(self, ax=ax, box=box, **options)

@@ -1,37 +1,140 @@
 """The main job: run every analysis that applies to a network and write a report folder.
 
-Each capability adds its section here; sections run in order and a failure of one optional
-section (a missing extra, a budget) is recorded in the report rather than aborting the rest.
+``run_analysis`` runs the registered sections (:mod:`neurogeom.report.registry`) in order under
+one budget for the whole job, then writes ``report.json`` (every number), ``report.html`` (one
+self-contained page: figures inlined, no network access) and each figure as a PNG. A section
+that does not apply, runs out of time or fails says so in the report instead of breaking it.
 """
 
 from __future__ import annotations
 
 import json
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from neurogeom._version import __version__
-from neurogeom.core.errors import BackendUnavailableError, InvalidInputError
-from neurogeom.core.files import atomic_write_text
-from neurogeom.nets.relu import ReLUNet
+from neurogeom.core.budget import Budget
+from neurogeom.core.errors import BackendUnavailableError, InvalidInputError, NeurogeomError
+from neurogeom.core.files import atomic_path, atomic_write_text
+from neurogeom.report.registry import SectionContext, SectionResult, registered_sections
 
-__all__ = ["run_analysis"]
+__all__ = ["Report", "run_analysis"]
 
 
-#: The box on which pictures and bounded counts of low-dimensional nets are made.
-DEFAULT_BOX = (-3, 3)
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A finished report: where it came from and its sections."""
+
+    source: str
+    name: str
+    exact: bool
+    sections: tuple[SectionResult, ...]
+    seconds: float
+
+    @property
+    def complete(self) -> bool:
+        """Whether every section finished within the budget."""
+        return all(s.complete for s in self.sections)
+
+    def section(self, key: str) -> SectionResult:
+        """The section with this key."""
+        for s in self.sections:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (what ``report.json`` holds)."""
+        return {
+            "neurogeom": __version__,
+            "source": self.source,
+            "name": self.name,
+            "exact": self.exact,
+            "complete": self.complete,
+            "seconds": round(self.seconds, 3),
+            "sections": {s.key: s.to_dict() for s in self.sections},
+        }
+
+    def text(self, out_dir: Path | None = None) -> str:
+        """The summary printed by ``neurogeom analyze``."""
+        lines = [f"neurogeom {__version__}: {self.source}"]
+        for s in self.sections:
+            if s.status == "not applicable":
+                continue
+            flag = "" if s.status == "ok" else f"  [{s.status}: {s.reason}]"
+            lines.append(f"  {s.title.lower()}: {s.summary}{flag}")
+        if out_dir is not None:
+            lines.append(f"  report: {out_dir / 'report.html'} (numbers in report.json)")
+        return "\n".join(lines)
+
+
+def _run_section(section: Any, ctx: SectionContext) -> SectionResult:
+    reason = section.applies(ctx.net)
+    if reason is not None:
+        return SectionResult(section.key, section.title, "not applicable", reason, reason=reason)
+    if ctx.budget.expired():
+        return SectionResult(
+            section.key,
+            section.title,
+            "incomplete",
+            "not run: the time limit ran out before this section",
+            reason="the time limit ran out before this section",
+        )
+    started = time.monotonic()
+    try:
+        return section.compute(ctx)
+    except BackendUnavailableError as exc:
+        why = str(exc)
+    except NeurogeomError as exc:
+        if isinstance(exc, InvalidInputError):
+            raise
+        why = f"{type(exc).__name__}: {exc}"
+    return SectionResult(
+        section.key,
+        section.title,
+        "failed",
+        why,
+        seconds=time.monotonic() - started,
+        reason=why,
+    )
 
 
 def run_analysis(
     net: Any,
     source: str,
-    out_dir: Path,
+    out_dir: str | Path,
     *,
+    name: str | None = None,
     exact: bool = False,
-    time_limit: float = 120.0,
+    time_limit: float | None = 120.0,
     progress: bool = True,
-) -> tuple[dict[str, Any], str]:
-    """Analyse ``net``; write ``out_dir/report.json`` (and figures); return the report and a text.
+    figures: bool = True,
+) -> Report:
+    """Analyse ``net`` with every section that applies; write the report folder.
+
+    Parameters
+    ----------
+    net : ReLUNet or RationalNet
+    source : str
+        Where the network came from (shown in the report).
+    out_dir : path
+        Folder for ``report.html``, ``report.json`` and the figures (created if needed).
+    name : str, optional
+        Short name for titles (default: the file name of ``source``).
+    exact : bool
+        Exact arithmetic where an analysis offers it.
+    time_limit : float, optional
+        Seconds for the whole job; sections cut short are marked incomplete.
+    progress : bool
+        Progress bars on stderr.
+    figures : bool
+        Draw figures (needs matplotlib).
+
+    Returns
+    -------
+    Report
 
     Examples
     --------
@@ -39,70 +142,28 @@ def run_analysis(
     >>> from neurogeom import ReLUNet
     >>> net = ReLUNet([[[1, -1], [0, 1], [0, -1]], [[1, 1, -1]]])
     >>> out = pathlib.Path(tempfile.mkdtemp())
-    >>> report, text = run_analysis(net, "max2", out, progress=False)
-    >>> report["regions"]["whole_space"]["linear_regions"]
+    >>> report = run_analysis(net, "max2", out, progress=False, figures=False)
+    >>> report.section("regions").data["whole_space"]["linear_regions"]
     2
-    >>> (out / "report.json").exists()
-    True
+    >>> sorted(p.name for p in out.iterdir())
+    ['report.html', 'report.json']
     """
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InvalidInputError(f"--out {out_dir} exists and is not a folder")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    report: dict[str, Any] = {
-        "neurogeom": __version__,
-        "source": source,
-        "info": {
-            "architecture": list(net.architecture),
-            "parameters": net.n_parameters,
-            "activation": net.activation,
-            "hidden_neurons": net.n_hidden,
-        },
-        "complete": True,
-    }
-    lines = [
-        f"neurogeom {__version__}: {source}",
-        f"  architecture  {'-'.join(map(str, net.architecture))}  "
-        f"({net.n_parameters} parameters, {net.activation})",
-    ]
-    if isinstance(net, ReLUNet):
-        from neurogeom.regions import enumerate_regions
+    import neurogeom.report.sections  # noqa: F401 - registers the built-in sections
+    from neurogeom.report.html import render_html
 
-        section: dict[str, Any] = {}
-        whole = enumerate_regions(
-            net, exact=exact, time_limit=time_limit, progress=progress, volumes=False
-        )
-        section["whole_space"] = whole.to_dict()
-        report["complete"] &= whole.complete
-        c = whole.counts()
-        lines.append(
-            f"  regions on R^{net.n_inputs}: {c['activation_regions']} activation, "
-            f"{c['linear_regions']} linear (facet), "
-            f"{c['linear_regions_point_connected']} linear (point), "
-            f"{c['bounded_regions']} bounded" + ("" if whole.complete else "  [incomplete]")
-        )
-        if net.n_inputs <= 3:
-            lo, hi = DEFAULT_BOX
-            boxed = enumerate_regions(
-                net, domain=(lo, hi), exact=exact, time_limit=time_limit, progress=progress
-            )
-            section["box"] = boxed.to_dict()
-            report["complete"] &= boxed.complete
-            cb = boxed.counts()
-            lines.append(
-                f"  regions on [{lo}, {hi}]^{net.n_inputs}: "
-                f"{cb['activation_regions']} activation, {cb['linear_regions']} linear"
-            )
-            if net.n_inputs == 2:
-                try:
-                    from neurogeom.cli import _save_plot
-
-                    _save_plot(boxed, out_dir / "regions.png")
-                    section["figure"] = "regions.png"
-                    lines.append(f"  picture: {out_dir / 'regions.png'}")
-                except BackendUnavailableError as exc:
-                    section["figure"] = None
-                    lines.append(f"  (no picture: {exc})")
-        report["regions"] = section
-    atomic_write_text(out_dir / "report.json", json.dumps(report, indent=2))
-    lines.append(f"  report: {out_dir / 'report.json'}")
-    return report, "\n".join(lines)
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InvalidInputError(f"--out {out} exists and is not a folder")
+    budget = Budget.start(time_limit=time_limit)
+    label = name or Path(source).stem
+    ctx = SectionContext(net, label, exact, budget, progress, figures)
+    results = tuple(_run_section(section, ctx) for section in registered_sections())
+    report = Report(source, label, exact, results, budget.elapsed())
+    out.mkdir(parents=True, exist_ok=True)
+    for section in results:
+        for fig in section.figures:
+            with atomic_path(out / f"{fig.name}.png") as tmp:
+                tmp.write_bytes(fig.png)
+    atomic_write_text(out / "report.json", json.dumps(report.to_dict(), indent=2))
+    atomic_write_text(out / "report.html", render_html(report))
+    return report

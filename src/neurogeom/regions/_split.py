@@ -25,14 +25,21 @@ from typing import Any
 import flint
 import numpy as np
 
+from neurogeom.core.budget import Budget
 from neurogeom.core.errors import InvalidInputError
 from neurogeom.core.polyhedra import order_polygon
 from neurogeom.core.progress import progress_bar
-from neurogeom.core.rationals import as_fraction_array, fraction_to_json, fractions_to_float
-from neurogeom.core.tolerances import check_tol
+from neurogeom.core.rationals import (
+    fmpq_array,
+    fraction_to_json,
+    fractions_from_fmpq,
+    fractions_to_float,
+)
+from neurogeom.core.tolerances import Tolerances, check_tol
 from neurogeom.nets.relu import ReLUNet
+from neurogeom.regions._engine import EngineRun, FoundCell, RegionProblem
 
-__all__ = ["SplitCell", "split_cells"]
+__all__ = ["SplitCell", "SplitEngine", "split_cells"]
 
 _NO_EDGES = np.empty((0, 2), dtype=np.intp)
 
@@ -109,13 +116,13 @@ class SplitCell:
 
 
 # -- domain -------------------------------------------------------------------------------------
-def _rank(rows: np.ndarray, exact: bool) -> int:
+def _rank(rows: np.ndarray, exact: bool, tol: float) -> int:
     if len(rows) == 0:
         return 0
     if exact:
         return int(flint.fmpq_mat(rows.shape[0], rows.shape[1], list(rows.ravel())).rank())
     normed = rows / np.linalg.norm(rows, axis=1)[:, None]
-    return int(np.linalg.matrix_rank(normed, tol=1e-9))
+    return int(np.linalg.matrix_rank(normed, tol=tol))
 
 
 def _domain_edges(
@@ -152,7 +159,7 @@ def _domain_edges(
             raise InvalidInputError(f"domain_vertices[{i}] violates domain_a x <= domain_b")
         tight = np.abs(slack) <= tol * np.maximum(scale, 1e-300)
     for i in range(k):
-        if _rank(a[tight[i]], exact) < d:
+        if _rank(a[tight[i]], exact, tol) < d:
             raise InvalidInputError(
                 f"domain_vertices[{i}] is not a vertex of the domain (fewer than {d} independent "
                 "constraints are tight there)"
@@ -165,7 +172,7 @@ def _domain_edges(
     for u in range(k):
         for v in range(u + 1, k):
             common = tight[u] & tight[v]
-            if common.sum() < d - 1 or _rank(a[common], exact) != d - 1:
+            if common.sum() < d - 1 or _rank(a[common], exact, tol) != d - 1:
                 continue
             others = tight[:, common].all(axis=1)
             others[[u, v]] = False
@@ -378,14 +385,6 @@ def _split_cell(
 
 
 # -- conversions --------------------------------------------------------------------------------
-def _to_fmpq_array(values: Any, name: str) -> np.ndarray:
-    fr = as_fraction_array(values, name=name)
-    out = np.empty(fr.shape, dtype=object)
-    for idx, q in np.ndenumerate(fr):
-        out[idx] = flint.fmpq(q.numerator, q.denominator)
-    return out
-
-
 def _to_float_array(values: Any, name: str) -> np.ndarray:
     raw = np.asarray(values)
     try:
@@ -395,13 +394,6 @@ def _to_float_array(values: Any, name: str) -> np.ndarray:
     if not np.isfinite(arr).all():
         raise InvalidInputError(f"{name} must be finite")
     return arr
-
-
-def _fmpq_to_fraction(arr: np.ndarray) -> np.ndarray:
-    out = np.empty(arr.shape, dtype=object)
-    for idx, q in np.ndenumerate(arr):
-        out[idx] = Fraction(int(q.p), int(q.q))
-    return out
 
 
 # -- the engine ---------------------------------------------------------------------------------
@@ -783,7 +775,7 @@ def split_cells(
     domain_vertices: Any,
     *,
     exact: bool = False,
-    tol: float = 1e-9,
+    tol: float | Tolerances | None = None,
     progress: bool = False,
     max_cells: int | None = None,
     deadline: float | None = None,
@@ -801,11 +793,12 @@ def split_cells(
     exact : bool, default False
         Exact rational arithmetic (python-flint) throughout: the network, the domain and the
         returned vertices are exact rationals and no tolerance is used.
-    tol : float, default 1e-9
-        Relative tolerance of float mode: a pre-activation ``z_j`` is taken to be 0 at a vertex
-        when ``|z_j| <= tol * scale_j``, where ``scale_j`` bounds the magnitude of the terms summed
-        to form ``z_j`` on the domain (``|W| s + |b|`` layer by layer, starting from
-        ``s = max |x|`` over the domain), so cancellation in the weights is recognised.
+    tol : float or Tolerances, optional
+        Relative tolerance of float mode (default 1e-9): a pre-activation ``z_j`` is taken to
+        be 0 at a vertex when ``|z_j| <= tol * scale_j``, where ``scale_j`` bounds the magnitude
+        of the terms summed to form ``z_j`` on the domain (``|W| s + |b|`` layer by layer,
+        starting from ``s = max |x|`` over the domain), so cancellation in the weights is
+        recognised.
     progress : bool, default False
         Show a progress bar counting finished cells.
     max_cells : int, optional
@@ -868,7 +861,7 @@ def split_cells(
     """
     if not isinstance(net, ReLUNet):
         raise InvalidInputError(f"split_cells needs a ReLUNet, got {type(net).__name__}")
-    tol = check_tol(tol)
+    tol = check_tol(tol).rel
     if max_cells is not None and (not isinstance(max_cells, int | np.integer) or max_cells < 1):
         raise InvalidInputError(f"max_cells must be a positive integer or None, got {max_cells!r}")
     d = net.n_inputs
@@ -878,12 +871,12 @@ def split_cells(
             "(use the LP-based region search for higher dimensions)"
         )
     if exact:
-        a = _to_fmpq_array(domain_a, "domain_a")
-        b = _to_fmpq_array(domain_b, "domain_b")
-        verts = _to_fmpq_array(domain_vertices, "domain_vertices")
+        a = fmpq_array(domain_a, name="domain_a")
+        b = fmpq_array(domain_b, name="domain_b")
+        verts = fmpq_array(domain_vertices, name="domain_vertices")
         enet = net.to_exact()
-        ws = [_to_fmpq_array(w, "weight") for w in enet.weights]
-        bs = [_to_fmpq_array(v, "bias") for v in enet.biases]
+        ws = [fmpq_array(w, name="weight") for w in enet.weights]
+        bs = [fmpq_array(v, name="bias") for v in enet.biases]
         q = Fraction(enet.negative_slope)
         slope: Any = flint.fmpq(q.numerator, q.denominator)
         one: Any = flint.fmpq(1)
@@ -911,7 +904,7 @@ def split_cells(
         edges = None
 
     setup = _Setup(ws, bs, slope, one, exact, tol, 0.0, deadline)
-    out_verts = _fmpq_to_fraction if exact else (lambda v: v)
+    out_verts = fractions_from_fmpq if exact else (lambda v: v)
     cells: list[SplitCell] = []
 
     def emit(bits: list[np.ndarray], v: np.ndarray) -> None:
@@ -940,3 +933,36 @@ def split_cells(
             stack = [(0, verts, edges, None, None, xmax, [])]
         complete = _depth_first(stack, setup, emit, max_cells)
     return cells, complete
+
+
+class SplitEngine:
+    """The split engine behind the engine protocol (boxes, 1 to 3 inputs)."""
+
+    name = "split"
+
+    def find_cells(self, problem: RegionProblem, budget: Budget, progress: bool) -> EngineRun:
+        """All cells of the problem's box, with their vertices."""
+        domain = problem.domain
+        found, complete = split_cells(
+            problem.net,
+            domain.a,
+            domain.b,
+            domain.corners(),
+            exact=problem.exact,
+            tol=problem.tol,
+            progress=progress,
+            max_cells=budget.max_items,
+            deadline=budget.deadline,
+        )
+        cells = []
+        for cell in found:
+            v = cell.vertices
+            # the vertex centroid lies strictly inside a full-dimensional polytope; in exact mode
+            # it is the cell's rational interior point (checked like every other one)
+            centre = cell.centroid()
+            exact_centre = centre if cell.exact else None
+            point = centre.astype(float) if cell.exact else centre
+            cells.append(
+                FoundCell(np.asarray(cell.pattern, dtype=bool), point, 0.0, exact_centre, v)
+            )
+        return EngineRun(tuple(cells), complete)

@@ -3,7 +3,8 @@
 A checkpoint holds the pending nodes of the search (each a pattern prefix with an interior point)
 and the cells already finished, plus a fingerprint of the network, domain and options. Nodes are
 atomic units of work: a node interrupted by the budget stays pending and its partial cells are not
-saved, so resuming neither loses nor double-counts a cell. Files are JSON, written atomically.
+saved, so resuming neither loses nor double-counts a cell. Files are JSON, written atomically;
+floats are stored in hex and rationals as strings, so nothing is rounded.
 """
 
 from __future__ import annotations
@@ -17,30 +18,35 @@ from typing import Any
 
 import numpy as np
 
+from neurogeom.core.domain import Domain
 from neurogeom.core.errors import InvalidInputError
 from neurogeom.core.files import atomic_write_text
+from neurogeom.core.tolerances import Tolerances
+from neurogeom.nets.geometry import pattern_from_string, pattern_string
 from neurogeom.nets.io.json import to_json_dict
 from neurogeom.nets.relu import ReLUNet
-from neurogeom.regions.domain import Domain
-from neurogeom.regions.search import Node, RawCell, SearchState
+from neurogeom.regions._engine import FoundCell
+from neurogeom.regions._search import Node, SearchState, Task
+from neurogeom.regions.result import Note
 
-__all__ = ["fingerprint", "load_checkpoint", "save_checkpoint"]
+__all__ = ["AUTOSAVE_SECONDS", "fingerprint", "load_checkpoint", "save_checkpoint"]
 
 FORMAT = "neurogeom-regions-checkpoint"
+VERSION = 2
+
+#: How often a running search writes its checkpoint (seconds).
+AUTOSAVE_SECONDS = 30.0
 
 
-def fingerprint(net: ReLUNet, domain: Domain, *, exact: bool, tol: float) -> str:
+def fingerprint(net: ReLUNet, domain: Domain, *, exact: bool, tol: Tolerances) -> str:
     """A hash of everything that determines the enumeration."""
-    doc = {"net": to_json_dict(net), "domain": domain.to_dict(), "exact": exact, "tol": tol}
+    doc = {
+        "net": to_json_dict(net),
+        "domain": domain.to_dict(),
+        "exact": exact,
+        "tol": tol.to_dict(),
+    }
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
-
-
-def _bits(pattern: np.ndarray) -> str:
-    return "".join("1" if b else "0" for b in pattern)
-
-
-def _unbits(text: str) -> np.ndarray:
-    return np.array([c == "1" for c in text], dtype=bool)
 
 
 def _floats(x: np.ndarray) -> list[str]:
@@ -61,38 +67,30 @@ def _unrationals(x: list[str] | None) -> np.ndarray | None:
 
 def _item(pattern: np.ndarray, point: np.ndarray, radius: float, xpoint: Any) -> dict[str, Any]:
     return {
-        "pattern": _bits(pattern),
+        "pattern": pattern_string(pattern),
         "point": _floats(point),
         "radius": float(radius).hex(),
         "xpoint": _rationals(xpoint),
     }
 
 
-def _raw(c: dict[str, Any]) -> RawCell:
-    return RawCell(
-        _unbits(c["pattern"]),
-        _unfloats(c["point"]),
-        float.fromhex(c["radius"]),
-        _unrationals(c.get("xpoint")),
-    )
-
-
 def save_checkpoint(path: str | os.PathLike[str], state: SearchState, key: str) -> None:
-    """Write the search state atomically (floats in hex and rationals as strings: exact)."""
+    """Write the search state atomically."""
     doc: dict[str, Any] = {
         "format": FORMAT,
-        "version": 1,
+        "version": VERSION,
         "fingerprint": key,
         "complete": not state.pending,
-        "n_lps": state.n_lps,
-        "n_nodes": state.n_nodes,
+        "nodes": state.nodes,
         "pending": [
-            {"depth": n.depth, **_item(n.prefix, n.point, n.radius, n.xpoint)}
-            for n in state.pending
+            {
+                "depth": t.node.depth,
+                **_item(t.node.prefix, t.node.point, t.node.radius, t.node.exact_point),
+            }
+            for t in state.pending
         ],
-        "cells": [_item(c.pattern, c.point, c.radius, c.xpoint) for c in state.cells],
-        "thin": [_item(c.pattern, c.point, c.radius, c.xpoint) for c in state.thin],
-        "notes": state.notes,
+        "cells": [_item(c.pattern, c.point, c.radius, c.exact_point) for c in state.cells],
+        "notes": [n.to_dict() for n in state.notes.values()],
     }
     atomic_write_text(path, json.dumps(doc))
 
@@ -110,8 +108,10 @@ def load_checkpoint(path: str | os.PathLike[str], key: str) -> SearchState | Non
         return None
     try:
         doc = json.loads(p.read_text(encoding="utf-8"))
-        if doc.get("format") != FORMAT:
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise ValueError("not a neurogeom checkpoint")
+        if doc.get("version") != VERSION:
+            raise ValueError(f"written by another version of the format ({doc.get('version')})")
         if doc["fingerprint"] != key:
             raise InvalidInputError(
                 f"checkpoint {p} was written for another network, domain or tolerance; "
@@ -119,23 +119,31 @@ def load_checkpoint(path: str | os.PathLike[str], key: str) -> SearchState | Non
             )
         state = SearchState(
             pending=[
-                Node(
-                    d["depth"],
-                    _unbits(d["pattern"]),
-                    _unfloats(d["point"]),
-                    float.fromhex(d["radius"]),
-                    xpoint=_unrationals(d.get("xpoint")),
+                Task(
+                    Node(
+                        int(d["depth"]),
+                        pattern_from_string(d["pattern"]),
+                        _unfloats(d["point"]),
+                        float.fromhex(d["radius"]),
+                        _unrationals(d.get("xpoint")),
+                    )
                 )
                 for d in doc["pending"]
             ],
-            cells=[_raw(c) for c in doc["cells"]],
-            thin=[_raw(c) for c in doc["thin"]],
-            notes=list(doc.get("notes", [])),
-            n_lps=int(doc.get("n_lps", 0)),
-            n_nodes=int(doc.get("n_nodes", 0)),
+            cells=[
+                FoundCell(
+                    pattern_from_string(c["pattern"]),
+                    _unfloats(c["point"]),
+                    float.fromhex(c["radius"]),
+                    _unrationals(c.get("xpoint")),
+                )
+                for c in doc["cells"]
+            ],
+            nodes=int(doc.get("nodes", 0)),
         )
+        state.add_notes(Note.from_dict(n) for n in doc.get("notes", []))
     except InvalidInputError:
         raise
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise InvalidInputError(f"checkpoint {p} is malformed: {exc}") from None
     return state

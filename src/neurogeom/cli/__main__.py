@@ -1,0 +1,5 @@
+"""``python -m neurogeom.cli``: the same as the installed ``neurogeom`` program."""
+
+from neurogeom.cli import entry
+
+entry()

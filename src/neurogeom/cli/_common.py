@@ -1,0 +1,204 @@
+"""What every command shares: error handling and exit codes, loading a network, options, output.
+
+Exit status (a stable contract): 0 success, 2 bad input (one line on stderr naming the problem and
+how to fix it, no traceback), 3 a stated budget ran out (partial results are still printed, marked
+``"complete": false``), 130 interrupted by Ctrl-C, 1 anything else (a bug).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from neurogeom.core.errors import (
+    BudgetExceededError,
+    InvalidInputError,
+    NeurogeomError,
+    NumericalError,
+)
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_BUDGET",
+    "EXIT_INTERRUPTED",
+    "NeurogeomGroup",
+    "emit",
+    "exact_option",
+    "finite",
+    "json_option",
+    "load_net",
+    "parse_box",
+    "protected_stdout",
+    "quiet_option",
+    "time_limit_option",
+]
+
+EXIT_BAD_INPUT = 2
+EXIT_BUDGET = 3
+EXIT_INTERRUPTED = 130
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class NeurogeomGroup(click.Group):
+    """A click group that turns neurogeom errors into one-line messages and exit codes."""
+
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            click.echo(f"neurogeom: error: {exc.format_message()}{where}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except click.Abort:
+            click.echo("neurogeom: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        if standalone_mode:
+            sys.exit(rv if isinstance(rv, int) else 0)
+        return rv
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BudgetExceededError as exc:
+            click.echo(f"neurogeom: budget exhausted: {exc}", err=True)
+            sys.exit(EXIT_BUDGET)
+        except NumericalError as exc:
+            click.echo(f"neurogeom: numerical problem: {exc}", err=True)
+            sys.exit(1)
+        except NeurogeomError as exc:
+            click.echo(f"neurogeom: error: {_one_line(exc)}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except KeyboardInterrupt:
+            click.echo("neurogeom: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except RecursionError:
+            click.echo("neurogeom: error: the input is nested too deeply to read", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except OSError as exc:
+            click.echo(f"neurogeom: cannot read or write a file: {exc}", err=True)
+            sys.exit(1)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+@contextlib.contextmanager
+def protected_stdout() -> Iterator[None]:
+    """Keep standard output for the command's own output.
+
+    For the duration of the block, file descriptor 1 points at standard error, so anything a
+    C library prints (solver banners, warnings) cannot corrupt ``--json`` output; ``sys.stdout``
+    writes to the real standard output through a duplicate of the original descriptor.
+    """
+    try:
+        real = os.dup(1)
+    except OSError:
+        yield
+        return
+    saved_stdout = sys.stdout
+    stream = os.fdopen(real, "w", encoding="utf-8", errors="replace", closefd=False)
+    try:
+        sys.stdout.flush()
+        os.dup2(2, 1)
+        sys.stdout = stream
+        yield
+    finally:
+        stream.flush()
+        sys.stdout = saved_stdout
+        os.dup2(real, 1)
+        os.close(real)
+
+
+def load_net(spec: str, *, exact: bool = False) -> tuple[Any, str]:
+    """Load a network from a path or the name of a bundled example; return it and its source."""
+    from neurogeom.data import example_path, list_examples
+    from neurogeom.nets.io import load
+
+    path = Path(spec)
+    if not path.exists():
+        if spec in list_examples():
+            path = example_path(spec)
+        elif not path.suffix:
+            raise InvalidInputError(
+                f"{spec!r} is neither a file nor a bundled example; bundled examples: "
+                f"{', '.join(sorted(list_examples()))}"
+            )
+    return load(path, exact=exact), str(path)
+
+
+def emit(obj: dict[str, Any], as_json: bool, text: str) -> None:
+    """Print one JSON object (``--json``) or the readable text."""
+    if as_json:
+        click.echo(json.dumps(obj, indent=2))
+    else:
+        click.echo(text)
+
+
+def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Click callback refusing NaN and infinity (FloatRange lets them through)."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number")
+    return value
+
+
+def parse_box(box: tuple[str, str] | None) -> Any:
+    """``--box LO HI`` (numbers, or comma-separated vectors) as a ``(lower, upper)`` pair."""
+    if box is None:
+        return None
+    lo, hi = box
+    los = [v.strip() for v in lo.split(",")]
+    his = [v.strip() for v in hi.split(",")]
+    return (los[0] if len(los) == 1 else los, his[0] if len(his) == 1 else his)
+
+
+def json_option(f: F) -> F:
+    """``--json``: print one JSON object on stdout."""
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")(f)
+
+
+def quiet_option(f: F) -> F:
+    """``--quiet``: no progress bars."""
+    return click.option("--quiet", "-q", is_flag=True, help="No progress bars.")(f)
+
+
+def exact_option(f: F) -> F:
+    """``--exact``: exact rational arithmetic."""
+    return click.option(
+        "--exact", is_flag=True, help="Exact rational arithmetic: certified results."
+    )(f)
+
+
+def time_limit_option(default: float | None = None, what: str = "the whole command") -> Callable:
+    """``--time-limit SECONDS`` for ``what``."""
+
+    def deco(f: F) -> F:
+        return click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0, min_open=True),
+            callback=finite,
+            default=default,
+            show_default=default is not None,
+            help=f"Stop after SECONDS ({what}); partial results are marked incomplete.",
+        )(f)
+
+    return deco

@@ -1,0 +1,43 @@
+"""``neurogeom info NET``: architecture, parameter count and activation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from neurogeom.cli._common import emit, json_option, load_net
+
+__all__ = ["info", "info_dict"]
+
+
+def info_dict(net: Any) -> dict[str, Any]:
+    """The facts ``info`` prints, as a JSON-ready dict."""
+    return {
+        "architecture": list(net.architecture),
+        "parameters": net.n_parameters,
+        "activation": net.activation,
+        "hidden_neurons": net.n_hidden,
+        "layers": net.n_layers,
+        "exact": net.exact,
+    }
+
+
+@click.command()
+@click.argument("net")
+@json_option
+def info(net: str, as_json: bool) -> None:
+    """Architecture, parameter count and activation of NET.
+
+    \b
+    Example:
+      neurogeom info max2 --json
+    """
+    model, path = load_net(net)
+    d = info_dict(model)
+    text = (
+        f"{path}\n  architecture  {'-'.join(map(str, d['architecture']))}\n"
+        f"  parameters    {d['parameters']}\n  activation    {d['activation']}\n"
+        f"  hidden        {d['hidden_neurons']} neurons in {d['layers'] - 1} layer(s)"
+    )
+    emit(d, as_json, text)

@@ -1,0 +1,581 @@
+"""From activation cells to linear regions: certified cells, facet adjacency, merging, contacts.
+
+Engine-agnostic: it takes the cells an engine found (pattern + interior point) and returns the
+cells' geometry, the facet-adjacency graph, and the two kinds of linear regions.
+
+*Facet adjacency.* If cells ``C`` and ``D`` share an ``(n-1)``-dimensional face, let ``l`` be the
+first hidden layer where their patterns differ. Both see the same layer-``l`` hyperplanes, and
+every neuron that differs must vanish on the shared face, so the differing neurons are exactly one
+group of coincident layer-``l`` hyperplanes. Candidates are therefore found by hashing pattern
+prefixes with one group flipped; each candidate pair is confirmed by the foot of the
+perpendicular from an interior point, or else by an LP that finds a point of the common face at
+positive distance from every other inequality of both cells.
+
+*Point contact.* Same-map regions that touch anywhere (possibly at a single point) are joined for
+the point-connected count, by an LP on the union of both cells' closed inequalities.
+
+In exact mode every point used (cell interior points, points of shared faces, contact points) is
+a rational point checked exactly against the exact inequalities. In float mode a decision whose
+margin falls inside the tolerance band is made and reported as a :class:`Note`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from neurogeom.core.budget import Budget
+from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
+from neurogeom.core.lp import LPModel, is_bounded
+from neurogeom.core.rationals import exact_rank, exact_solve
+from neurogeom.core.unionfind import UnionFind
+from neurogeom.nets.geometry import (
+    CellGeometry,
+    cell_geometry,
+    compare_maps,
+    group_hyperplanes,
+    pattern_string,
+)
+from neurogeom.regions._engine import FoundCell, RegionProblem
+from neurogeom.regions.result import Note
+
+__all__ = [
+    "Adjacency",
+    "CellWork",
+    "certify_cell",
+    "facet_adjacency",
+    "merge_regions",
+    "point_contacts",
+]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CellWork:
+    """A counted cell with the working data of the pipeline.
+
+    ``geometry`` is exact in exact mode; ``g, h`` are its rows in float64 with unit normals and
+    ``row_of[j]`` the row of hidden neuron ``j`` (``-1`` when it has none).
+    """
+
+    pattern: np.ndarray
+    point: np.ndarray
+    exact_point: np.ndarray | None
+    radius: float
+    geometry: CellGeometry
+    g: np.ndarray
+    h: np.ndarray
+    row_of: np.ndarray
+    vertices: np.ndarray | None = None
+
+    @property
+    def key(self) -> str:
+        """The pattern as a bit string."""
+        return pattern_string(self.pattern)
+
+    def rows_without(self, neurons: np.ndarray) -> np.ndarray:
+        """Mask of the rows that do not belong to the given neurons."""
+        keep = np.ones(len(self.h), dtype=bool)
+        rows = self.row_of[neurons]
+        keep[rows[rows >= 0]] = False
+        return keep
+
+
+def _to_fraction_vector(x: np.ndarray) -> np.ndarray:
+    return np.array([Fraction(float(v)) for v in x], dtype=object)
+
+
+def _strictly_inside(g: np.ndarray, h: np.ndarray, x: np.ndarray) -> bool:
+    return bool(all(gi @ x < hi for gi, hi in zip(g, h, strict=True)))
+
+
+def certify_cell(problem: RegionProblem, found: FoundCell) -> CellWork | None:
+    """The cell's geometry and, in exact mode, a certified rational interior point.
+
+    The engine's exact point is used when it gave one; otherwise the float point is rounded to a
+    rational and checked, and as a last resort the exact simplex finds one. ``None`` when no
+    exact interior point exists (the cell is not full-dimensional after all).
+    """
+    net = problem.net
+    geo = cell_geometry(net, found.pattern, domain=problem.domain)
+    rows = geo.halfspaces
+    point, exact_point = found.point, None
+    if net.exact:
+        exact_point = (
+            found.exact_point if found.exact_point is not None else _to_fraction_vector(point)
+        )
+        if not _strictly_inside(rows.a, rows.b, exact_point):
+            # the rounded centre is not strictly inside (a thin cell): ask the exact solver
+            xp = exact_interior_point(rows.a, rows.b)
+            if xp is None:
+                return None
+            exact_point = np.array(xp, dtype=object)
+            point = exact_point.astype(float)
+    unit = rows.to_float()
+    norms = np.linalg.norm(unit.a, axis=1)
+    norms[norms == 0] = 1.0
+    row_of = np.full(net.n_hidden, -1, dtype=np.int64)
+    hidden = rows.neuron >= 0
+    row_of[rows.neuron[hidden]] = np.flatnonzero(hidden)
+    return CellWork(
+        found.pattern,
+        point,
+        exact_point,
+        found.radius,
+        geo,
+        unit.a / norms[:, None],
+        unit.b / norms,
+        row_of,
+        found.vertices,
+    )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Adjacency:
+    """A facet shared by two cells: the cells, the hyperplane's neurons, a point on the facet.
+
+    ``certain`` is False for a float decision whose margin fell inside the tolerance band.
+    """
+
+    first: int
+    second: int
+    neurons: tuple[int, ...]
+    point: np.ndarray
+    certain: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AdjacencySearch:
+    """Result of :func:`facet_adjacency`."""
+
+    pairs: tuple[Adjacency, ...]
+    complete: bool
+    notes: tuple[Note, ...]
+
+
+def _identically_zero(geo: CellGeometry, problem: RegionProblem) -> np.ndarray:
+    """Neurons whose form ``a x + c`` vanishes everywhere on the cell (``a = 0`` and ``c = 0``)."""
+    a, c = geo.forms.matrix, geo.forms.offset
+    if a.dtype == object:
+        return np.array(
+            [all(v == 0 for v in row) and v0 == 0 for row, v0 in zip(a, c, strict=True)],
+            dtype=bool,
+        )
+    size = np.abs(a).sum(axis=1) * problem.scale + np.abs(c)
+    return problem.tol.is_zero(size, problem.size)
+
+
+def facet_adjacency(
+    problem: RegionProblem, cells: list[CellWork], *, budget: Budget, progress: Any
+) -> AdjacencySearch:
+    """All facet-adjacent pairs of cells.
+
+    Candidates: across a group of coincident layer-``l`` hyperplanes, the neighbour's pattern is
+    this cell's with the group flipped and, by continuity of every later pre-activation, the same
+    later bits — except neurons vanishing identically on the hyperplane, whose bits are free.
+    Each candidate is confirmed by the foot of the perpendicular from either cell's interior
+    point, or else by an LP.
+    """
+    net = problem.net
+    bounds = [(s.start, s.stop) for s in net.hidden_slices]
+    index = {cell.pattern.tobytes(): i for i, cell in enumerate(cells)}
+    out: list[Adjacency] = []
+    notes: list[Note] = []
+    layer_of = np.concatenate(
+        [np.full(stop - start, l) for l, (start, stop) in enumerate(bounds)]
+        + [np.zeros(0, dtype=int)]
+    )
+    for i, cell in enumerate(cells):
+        if budget.expired():
+            return AdjacencySearch(tuple(out), False, tuple(notes))
+        progress.update()
+        forms = cell.geometry.forms
+        # coincident hyperplanes across all layers at once
+        planes = group_hyperplanes(forms.matrix, forms.offset, tol=problem.tol).members()
+        dead = np.flatnonzero(_identically_zero(cell.geometry, problem))
+        for same_list in planes.values():
+            same = np.array(same_list)
+            # rows are ordered by layer: the first row's layer is where the patterns first
+            # differ; the plane's rows in later layers vanish on it, so their bits are free
+            stop = bounds[int(layer_of[same[0]])][1]
+            members = same[same < stop]
+            a_h, c_h = forms.matrix[members[0]], forms.offset[members[0]]
+            free = np.concatenate([same[same >= stop], dead[dead >= stop]])
+            base = cell.pattern.copy()
+            base[members] = ~base[members]
+            for j in _lookup(index, base, free, cells, net.n_hidden):
+                if j <= i:
+                    continue
+                found = _foot_facet(problem, cells[i], cells[j], members, free, a_h, c_h)
+                if found is None:
+                    found = _foot_facet(problem, cells[j], cells[i], members, free, a_h, c_h)
+                if found is None:
+                    found = _shared_facet(
+                        problem, cells[i], cells[j], np.concatenate([members, free]), a_h, c_h
+                    )
+                if found is not None:
+                    point, certain = found
+                    neurons = tuple(int(m) for m in members)
+                    out.append(Adjacency(i, j, neurons, point, certain))
+                    if not certain:
+                        notes.append(
+                            Note(
+                                "unsure facet",
+                                "two cells share a face whose width is inside the tolerance "
+                                "band; it was taken as a shared facet",
+                                (cells[i].key, cells[j].key),
+                                neurons,
+                            )
+                        )
+    return AdjacencySearch(tuple(out), True, tuple(notes))
+
+
+def _lookup(
+    index: dict[bytes, int],
+    base: np.ndarray,
+    free: np.ndarray,
+    cells: list[CellWork],
+    n_hidden: int,
+) -> list[int]:
+    """Cells whose pattern equals ``base`` outside the ``free`` positions."""
+    if len(free) == 0:
+        j = index.get(base.tobytes())
+        return [] if j is None else [j]
+    if len(free) <= 10:
+        out = []
+        trial = base.copy()
+        for bits in range(1 << len(free)):
+            trial[free] = [(bits >> k) & 1 == 1 for k in range(len(free))]
+            j = index.get(trial.tobytes())
+            if j is not None:
+                out.append(j)
+        return out
+    mask = np.ones(n_hidden, dtype=bool)
+    mask[free] = False
+    return [j for j, c in enumerate(cells) if (c.pattern[mask] == base[mask]).all()]
+
+
+def _foot_facet(
+    problem: RegionProblem,
+    c1: CellWork,
+    c2: CellWork,
+    members: np.ndarray,
+    free: np.ndarray,
+    a_h: Any,
+    c_h: Any,
+) -> tuple[np.ndarray, bool] | None:
+    """The foot of the perpendicular from ``c1``'s interior point onto the hyperplane, if it lies
+    strictly inside every other inequality of both cells (then it is a point of the shared
+    facet's relative interior); otherwise None. Float mode asks for a margin beyond the
+    tolerance band, so a foot is only ever a certain answer."""
+    skip = np.concatenate([members, free])
+    if problem.exact:
+        x = c1.exact_point
+        ae = np.asarray(a_h, dtype=object)
+        foot = x - (ae @ x + c_h) / (ae @ ae) * ae
+        for cell in (c1, c2):
+            rows = cell.geometry.halfspaces
+            keep = cell.rows_without(skip)
+            if not _strictly_inside(rows.a[keep], rows.b[keep], foot):
+                return None
+        return foot, True
+    af = np.asarray(a_h, dtype=float)
+    nrm = np.linalg.norm(af)
+    u, v = af / nrm, float(c_h) / nrm
+    foot = c1.point - (u @ c1.point + v) * u
+    margin = problem.tol.loose * problem.scale
+    for cell in (c1, c2):
+        slack = cell.h - cell.g @ foot
+        slack[~cell.rows_without(skip)] = np.inf
+        if not (slack >= margin).all():
+            return None
+    return foot, True
+
+
+def _shared_facet(
+    problem: RegionProblem,
+    c1: CellWork,
+    c2: CellWork,
+    members: np.ndarray,
+    a_row: np.ndarray,
+    c_val: Any,
+) -> tuple[np.ndarray, bool] | None:
+    """A point in the relative interior of the common face on the hyperplane, or None."""
+    tol, scale, thr = problem.tol, problem.scale, problem.threshold
+    af = np.asarray(a_row, dtype=float)
+    nrm = np.linalg.norm(af)
+    u, v = af / nrm, float(c_val) / nrm
+    gs, hs, ge, he = [], [], [], []
+    for cell in (c1, c2):
+        on_plane = ~cell.rows_without(members)
+        # rows of later layers may coincide with the hyperplane on this cell: they hold with
+        # equality on the face, so they are left out like the hyperplane itself
+        along = cell.g @ u
+        coinc = tol.is_zero(np.abs(along) - 1, 1.0) & tol.is_zero(
+            cell.h + np.sign(along) * v, max(scale, 1.0)
+        )
+        keep = ~(on_plane | coinc)
+        gs.append(cell.g[keep])
+        hs.append(cell.h[keep])
+        if problem.exact:
+            rows = cell.geometry.halfspaces
+            ge.append(rows.a[keep])
+            he.append(rows.b[keep])
+    g, h = np.concatenate(gs), np.concatenate(hs)
+    n = len(u)
+    mat = np.zeros((len(g) + 1, n + 1))
+    mat[:-1, :n] = g
+    mat[:-1, n] = 1.0
+    mat[-1, :n] = u
+    lp = LPModel(
+        mat,
+        np.concatenate([np.full(len(g), -np.inf), [-v]]),
+        np.concatenate([h, [-v]]),
+        col_lower=[*[-np.inf] * n, 0.0],
+        col_upper=[*[np.inf] * n, scale],
+    )
+    cost = np.zeros(n + 1)
+    cost[n] = 1.0
+    res = lp.solve(cost, maximize=True)
+    if not problem.exact:
+        if not res.optimal or res.x[n] <= thr:
+            return None
+        return res.x[:n], not bool(tol.unsure(res.x[n], scale))
+    ae = np.asarray(a_row, dtype=object)
+    g_all, h_all = np.concatenate(ge), np.concatenate(he)
+    if res.optimal and res.x[n] > thr:
+        # project the rounded point onto the exact hyperplane and check every other row
+        xq = _to_fraction_vector(res.x[:n])
+        xq = xq - (ae @ xq + c_val) / (ae @ ae) * ae
+        if _strictly_inside(g_all, h_all, xq):
+            return xq, True
+    # too thin for floats (or the rounding failed): decide exactly
+    xq = _exact_relative_interior(g_all, h_all, ae, c_val)
+    return None if xq is None else (xq, True)
+
+
+def _exact_relative_interior(
+    g: np.ndarray, h: np.ndarray, a: np.ndarray, c: Any
+) -> np.ndarray | None:
+    """Exactly: a point with ``a x + c = 0`` and ``g x < h`` strictly, or None."""
+    m, n = g.shape
+    rows = np.empty((m + 3, n + 1), dtype=object)
+    rows[:m, :n] = g
+    rows[:m, n] = 1
+    rows[m, :n], rows[m, n] = a, 0
+    rows[m + 1, :n], rows[m + 1, n] = -a, 0
+    rows[m + 2, :n], rows[m + 2, n] = 0, 1
+    rhs = [*h, -c, c, 1]
+    res = exact_maximize([0] * n + [1], rows, rhs)
+    if res.status != "optimal" or res.value <= 0:
+        return None
+    return np.array(res.x[:n], dtype=object)
+
+
+def point_contact(problem: RegionProblem, c1: CellWork, c2: CellWork) -> tuple[bool, bool]:
+    """Whether the closures of two cells meet; returns ``(touch, certain)``.
+
+    Float mode minimises the largest violation ``t`` of both cells' unit rows; the cells touch
+    when ``t <= tol * scale``, and the decision is uncertain when ``t`` is inside the band.
+    Exact mode verifies a rational common point exactly, or decides by the exact simplex.
+    """
+    g = np.concatenate([c1.g, c2.g])
+    h = np.concatenate([c1.h, c2.h])
+    n = g.shape[1]
+    scale = problem.scale
+    mat = np.hstack([g, -np.ones((len(g), 1))])
+    lp = LPModel(mat, None, h, col_lower=[*[-np.inf] * n, -scale])
+    cost = np.zeros(n + 1)
+    cost[n] = 1.0
+    res = lp.solve(cost)
+    violation = res.x[n] if res.optimal else np.inf
+    if not problem.exact:
+        return bool(violation <= problem.threshold), not bool(
+            problem.tol.unsure(max(violation, 0.0), scale)
+        )
+    if violation > problem.tol.loose * scale:
+        return False, True  # apart by more than any rounding: certainly apart
+    rows = [c.geometry.halfspaces for c in (c1, c2)]
+    ge = np.concatenate([r.a for r in rows])
+    he = np.concatenate([r.b for r in rows])
+    if res.optimal:
+        x = res.x[:n]
+        tight = np.flatnonzero(np.abs(g @ x - h) <= problem.tol.loose * max(scale, 1.0))
+        xq = _snap(x, ge[tight], he[tight])
+        if xq is not None and all(gi @ xq <= hi for gi, hi in zip(ge, he, strict=True)):
+            return True, True
+    return exact_maximize([0] * n, ge, he).status != "infeasible", True
+
+
+def _snap(x: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
+    """The rational point nearest to ``x`` (in the least-squares sense) with ``a y = b``."""
+    xq = _to_fraction_vector(x)
+    if len(a) == 0:
+        return xq
+    chosen: list[int] = []
+    for i in range(len(a)):
+        if exact_rank(a[[*chosen, i]]) == len(chosen) + 1:
+            chosen.append(i)
+    a_sub, b_sub = a[chosen], b[chosen]
+    if chosen and not all(a_sub[k] @ xq == b_sub[k] for k in range(len(chosen))):
+        # y = x + A^T (A A^T)^{-1} (b - A x)
+        lam = exact_solve(a_sub @ a_sub.T, b_sub - a_sub @ xq)
+        xq = xq + a_sub.T @ lam
+    return xq
+
+
+@dataclass(frozen=True, slots=True)
+class Grouping:
+    """Cells grouped into regions, and the notes of the decisions taken."""
+
+    groups: tuple[tuple[int, ...], ...]
+    complete: bool
+    notes: tuple[Note, ...]
+
+
+def merge_regions(
+    problem: RegionProblem, cells: list[CellWork], adjacency: tuple[Adjacency, ...]
+) -> Grouping:
+    """Facet-connected linear regions: components of same-map adjacent cells."""
+    uf = UnionFind(range(len(cells)))
+    notes: list[Note] = []
+    for adj in adjacency:
+        a, b = cells[adj.first], cells[adj.second]
+        cmp = compare_maps(
+            a.geometry.output,
+            b.geometry.output,
+            size=problem.size,
+            extent=problem.scale,
+            tol=problem.tol,
+        )
+        if not cmp.certain:
+            notes.append(_map_note(a, b, cmp))
+        if cmp.equal:
+            uf.union(adj.first, adj.second)
+    groups = tuple(tuple(sorted(g)) for g in uf.groups())
+    return Grouping(groups, True, tuple(notes))
+
+
+def _map_note(a: CellWork, b: CellWork, cmp: Any) -> Note:
+    return Note(
+        "unsure map comparison",
+        f"two cells' affine maps differ by a relative {cmp.gap:.3g}, inside the tolerance "
+        f"band; taken as {'equal' if cmp.equal else 'different'}",
+        (a.key, b.key),
+        (),
+        cmp.gap,
+    )
+
+
+def point_contacts(
+    problem: RegionProblem,
+    cells: list[CellWork],
+    regions: tuple[tuple[int, ...], ...],
+    *,
+    budget: Budget,
+    progress: Any,
+) -> Grouping:
+    """Join same-map regions whose closures touch anywhere."""
+    uf = UnionFind(range(len(regions)))
+    notes: list[Note] = []
+    buckets = _equal_map_classes(problem, [cells[r[0]] for r in regions], notes)
+    complete = True
+    for bucket in buckets:
+        if budget.expired():
+            complete = False
+            break
+        for x in range(len(bucket)):
+            for y in range(x + 1, len(bucket)):
+                r1, r2 = bucket[x], bucket[y]
+                if uf.connected(r1, r2):
+                    continue
+                if _regions_touch(problem, cells, regions[r1], regions[r2], notes):
+                    uf.union(r1, r2)
+        progress.update(len(bucket))
+    groups = tuple(tuple(sorted(k for k in group)) for group in uf.groups())
+    return Grouping(groups, complete, tuple(notes))
+
+
+def _regions_touch(
+    problem: RegionProblem,
+    cells: list[CellWork],
+    first: tuple[int, ...],
+    second: tuple[int, ...],
+    notes: list[Note],
+) -> bool:
+    for i in first:
+        for j in second:
+            touch, certain = point_contact(problem, cells[i], cells[j])
+            if not certain:
+                notes.append(
+                    Note(
+                        "unsure contact",
+                        "two cells with the same map are apart by a distance inside the "
+                        f"tolerance band; taken as {'touching' if touch else 'apart'}",
+                        (cells[i].key, cells[j].key),
+                    )
+                )
+            if touch:
+                return True
+    return False
+
+
+def _equal_map_classes(
+    problem: RegionProblem, reps: list[CellWork], notes: list[Note]
+) -> list[list[int]]:
+    """Classes of equal maps among the given cells.
+
+    Exact maps are hashed. Float maps are compared (with :func:`compare_maps`) only when their
+    projections on a fixed random direction are close enough to be equal: a sweep over the
+    sorted projections, so distinct maps cost nothing and rounding noise never separates equal
+    maps (no bucketing by rounded keys, which would split values near a rounding boundary).
+    """
+    if problem.exact:
+        classes: dict[tuple[Any, ...], list[int]] = {}
+        for k, cell in enumerate(reps):
+            out = cell.geometry.output
+            classes.setdefault((*out.matrix.ravel(), *out.offset), []).append(k)
+        return list(classes.values())
+    if not reps:
+        return []
+    vecs = np.array(
+        [
+            np.concatenate(
+                [c.geometry.output.matrix.ravel() * problem.scale, c.geometry.output.offset]
+            )
+            for c in reps
+        ]
+    )
+    direction = np.random.default_rng(0).normal(size=vecs.shape[1])
+    direction /= np.abs(direction).max()
+    proj = vecs @ direction
+    # two maps whose gap (max |dM| * scale + max |dc|) is within the loose threshold have
+    # projections within this window
+    window = problem.tol.loose * problem.size * vecs.shape[1]
+    order = np.argsort(proj, kind="stable")
+    uf = UnionFind(range(len(reps)))
+    for pos, k in enumerate(order):
+        for k2 in order[pos + 1 :]:
+            if proj[k2] - proj[k] > window:
+                break
+            cmp = compare_maps(
+                reps[k].geometry.output,
+                reps[k2].geometry.output,
+                size=problem.size,
+                extent=problem.scale,
+                tol=problem.tol,
+            )
+            if not cmp.certain:
+                notes.append(_map_note(reps[k], reps[k2], cmp))
+            if cmp.equal:
+                uf.union(int(k), int(k2))
+    return [sorted(g) for g in uf.groups()]
+
+
+def cell_bounded(problem: RegionProblem, cell: CellWork) -> bool:
+    """Whether a cell is bounded (always, on a box)."""
+    if problem.domain.kind == "box":
+        return True
+    return is_bounded(cell.g)

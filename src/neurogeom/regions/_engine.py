@@ -1,0 +1,130 @@
+"""What the cell engines share: the problem they solve and what they hand to the pipeline.
+
+An engine (:mod:`._search`, :mod:`._split`) takes a :class:`RegionProblem` and a budget and
+returns an :class:`EngineRun`: the full-dimensional activation cells it found, each with a float
+interior point (and, in exact mode, possibly an exact one; the split engine adds vertices),
+whether it finished, and notes on what floats could not certify. The pipeline
+(:mod:`._pipeline`) turns that into a :class:`~neurogeom.regions.result.RegionResult`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from neurogeom.core.budget import Budget
+from neurogeom.core.domain import Domain
+from neurogeom.core.lp import LPCounts
+from neurogeom.core.tolerances import Tolerances
+from neurogeom.nets.geometry import output_size, pattern_string, problem_scale
+from neurogeom.nets.relu import ReLUNet
+from neurogeom.regions.result import Note
+
+__all__ = ["Engine", "EngineRun", "FoundCell", "RegionProblem"]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RegionProblem:
+    """One enumeration: the network in its working arithmetic, the domain and the tolerances.
+
+    Attributes
+    ----------
+    net : ReLUNet
+        Exact in exact mode, float64 otherwise.
+    domain : Domain
+    tol : Tolerances
+    scale : float
+        The length relative tolerances multiply (see
+        :func:`~neurogeom.nets.geometry.problem_scale`).
+    size : float
+        Bound on the network's local affine maps over the scale (see
+        :func:`~neurogeom.nets.geometry.output_size`); maps are compared relative to it.
+    """
+
+    net: ReLUNet
+    domain: Domain
+    tol: Tolerances
+    scale: float
+    size: float
+
+    @classmethod
+    def build(cls, net: ReLUNet, domain: Domain, tol: Tolerances) -> RegionProblem:
+        """Derive the scales from the network and the domain."""
+        scale = problem_scale(net, domain)
+        return cls(net, domain, tol, scale, output_size(net, scale))
+
+    @property
+    def exact(self) -> bool:
+        """Exact mode."""
+        return self.net.exact
+
+    @property
+    def threshold(self) -> float:
+        """``tol.rel * scale``: the absolute length below which a float quantity is zero."""
+        return self.tol.rel * self.scale
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FoundCell:
+    """A full-dimensional activation cell as an engine reports it (before certification).
+
+    Attributes
+    ----------
+    pattern : ndarray of bool
+    point : ndarray of float
+        An interior point (the Chebyshev centre, or the vertex centroid).
+    radius : float
+        Radius of a ball around ``point`` inside the cell (0 when unknown).
+    exact_point : ndarray of Fraction, optional
+        An exact interior point already certified by the engine (exact mode).
+    vertices : ndarray, optional
+        The cell's vertices (split engine; exact rationals in exact mode).
+    """
+
+    pattern: np.ndarray
+    point: np.ndarray
+    radius: float
+    exact_point: np.ndarray | None = None
+    vertices: np.ndarray | None = None
+
+    @property
+    def key(self) -> str:
+        """The pattern as a bit string."""
+        return pattern_string(self.pattern)
+
+
+@dataclass(frozen=True, slots=True)
+class EngineRun:
+    """What an engine found.
+
+    Attributes
+    ----------
+    cells : tuple of FoundCell
+        Cells found and kept (each pattern once).
+    complete : bool
+        Whether the whole domain was covered (``False`` when the budget ran out).
+    notes : tuple of Note
+        Decisions floats could not certify (thin cells left out, hyperplanes merged).
+    nodes : int
+        Units of work done (search nodes; 0 for the split engine).
+    lps : LPCounts
+        LPs solved in other processes (workers); LPs of this process are counted by the caller.
+    """
+
+    cells: tuple[FoundCell, ...]
+    complete: bool
+    notes: tuple[Note, ...] = ()
+    nodes: int = 0
+    lps: LPCounts = field(default_factory=LPCounts)
+
+
+class Engine(Protocol):
+    """A cell engine: finds the activation cells of a problem within a budget."""
+
+    name: str
+
+    def find_cells(self, problem: RegionProblem, budget: Budget, progress: bool) -> EngineRun:
+        """Enumerate the cells."""
+        ...

@@ -1,0 +1,290 @@
+"""After the cells are found: the named steps that turn them into a :class:`RegionResult`.
+
+1. :func:`certify` — each cell's geometry and (exact mode) a certified rational interior point;
+2. adjacency (:func:`~._adjacency.facet_adjacency`) — the facet-adjacency graph;
+3. merging (:func:`~._adjacency.merge_regions`) — facet-connected linear regions;
+4. point contacts (:func:`~._adjacency.point_contacts`) — point-connected linear regions;
+5. :func:`measure` — boundedness, vertices and volumes (exact in exact mode);
+6. :func:`build_result` — the frozen result.
+
+Every step shows progress with a total and honours the budget: when the deadline passes it stops
+and the phase is listed in ``stats.incomplete_phases``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from neurogeom.core.budget import Budget
+from neurogeom.core.errors import InvalidInputError, NumericalError
+from neurogeom.core.lp import LPCounts
+from neurogeom.core.polyhedra import order_polygon, polytope_vertices, polytope_volume
+from neurogeom.core.progress import progress_bar
+from neurogeom.regions._adjacency import (
+    CellWork,
+    cell_bounded,
+    certify_cell,
+    facet_adjacency,
+    merge_regions,
+    point_contacts,
+)
+from neurogeom.regions._engine import EngineRun, RegionProblem
+from neurogeom.regions.result import Cell, LinearRegion, Note, RegionResult, RegionStats
+
+__all__ = ["Pipeline", "run_pipeline"]
+
+#: Above this many items a phase draws a progress bar.
+_BAR_FROM = 200
+
+
+@dataclass(slots=True)
+class Pipeline:
+    """The pipeline's working record: phase timings, completeness and notes."""
+
+    problem: RegionProblem
+    budget: Budget
+    progress: bool
+    phases: list[tuple[str, float]] = field(default_factory=list)
+    incomplete: list[str] = field(default_factory=list)
+    notes: dict[tuple[Any, ...], Note] = field(default_factory=dict)
+    _started: float = field(default_factory=time.monotonic)
+
+    def note(self, notes: Any) -> None:
+        """Record notes, each once."""
+        for n in notes:
+            self.notes.setdefault(n.key(), n)
+
+    def phase(self, name: str, seconds: float, complete: bool = True) -> None:
+        """Record a finished (or cut short) phase."""
+        self.phases.append((name, seconds))
+        if not complete:
+            self.incomplete.append(name)
+
+    def bar(self, total: int, desc: str, unit: str = "cell") -> Any:
+        """A progress bar with a total (shown for long phases only)."""
+        return progress_bar(self.progress and total > _BAR_FROM, total=total, desc=desc, unit=unit)
+
+
+def certify(pipe: Pipeline, run: EngineRun) -> list[CellWork]:
+    """Geometry of every found cell; in exact mode cells without an exact interior point are
+    dropped with a note."""
+    started = time.monotonic()
+    out: list[CellWork] = []
+    complete = True
+    with pipe.bar(len(run.cells), "certify") as bar:
+        for found in run.cells:
+            if pipe.budget.expired():
+                complete = False
+                break
+            work = certify_cell(pipe.problem, found)
+            if work is None:
+                pipe.note(
+                    [
+                        Note(
+                            "interior point not certified",
+                            "a cell found in floating point has no exact interior point; it "
+                            "was not counted",
+                            (found.key,),
+                        )
+                    ]
+                )
+            else:
+                out.append(work)
+            bar.update()
+    pipe.phase("certify", time.monotonic() - started, complete)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Measures:
+    """Per-cell boundedness, vertices (2-D, ordered) and volumes."""
+
+    bounded: tuple[bool, ...]
+    volumes: tuple[Any, ...]
+    vertices: tuple[Any, ...]
+
+
+def measure(pipe: Pipeline, cells: list[CellWork], volumes: bool) -> Measures:
+    """Boundedness of every cell; with ``volumes``, the volume (and 2-D polygon) of bounded ones."""
+    started = time.monotonic()
+    problem = pipe.problem
+    dim = problem.net.n_inputs
+    bounded = [cell_bounded(problem, c) for c in cells]
+    vols: list[Any] = [None] * len(cells)
+    verts: list[Any] = [None] * len(cells)
+    complete = True
+    if volumes:
+        with pipe.bar(sum(bounded), "volumes") as bar:
+            for i, cell in enumerate(cells):
+                if not bounded[i]:
+                    continue
+                if pipe.budget.expired():
+                    complete = False
+                    break
+                try:
+                    verts[i], vols[i] = _vertices_and_volume(problem, cell, dim)
+                except (NumericalError, InvalidInputError) as exc:  # float mode, thin cell
+                    pipe.note(
+                        [Note("volume not computed", f"volume not computed: {exc}", (cell.key,))]
+                    )
+                bar.update()
+    pipe.phase("volumes", time.monotonic() - started, complete)
+    return Measures(tuple(bounded), tuple(vols), tuple(verts))
+
+
+def _vertices_and_volume(problem: RegionProblem, cell: CellWork, dim: int) -> tuple[Any, Any]:
+    exact = problem.exact
+    if cell.vertices is not None:
+        verts = cell.vertices
+    else:
+        rows = cell.geometry.halfspaces
+        g, h = (rows.a, rows.b) if exact else (cell.g, cell.h)
+        verts = polytope_vertices(g, h, interior_point=cell.point, exact=exact)
+    volume = polytope_volume(verts, exact=exact)
+    if dim == 2:
+        verts = order_polygon(verts)
+    return verts, volume
+
+
+def _tup(a: Any) -> tuple[Any, ...]:
+    a = np.asarray(a)
+    if a.ndim == 1:
+        return tuple(a.tolist()) if a.dtype != object else tuple(a)
+    return tuple(_tup(row) for row in a)
+
+
+def build_result(
+    pipe: Pipeline,
+    method: str,
+    run: EngineRun,
+    cells: list[CellWork],
+    adjacency: tuple[Any, ...],
+    regions: tuple[tuple[int, ...], ...],
+    point_groups: tuple[tuple[int, ...], ...] | None,
+    measures: Measures,
+    lps: LPCounts,
+) -> RegionResult:
+    """Assemble the frozen result."""
+    problem = pipe.problem
+    exact = problem.exact
+    dim = problem.net.n_inputs
+    region_of = {c: r for r, members in enumerate(regions) for c in members}
+    point_of = {r: p for p, members in enumerate(point_groups or ()) for r in members}
+    neighbours: list[set[int]] = [set() for _ in cells]
+    facets: list[set[int]] = [set() for _ in cells]
+    for adj in adjacency:
+        neighbours[adj.first].add(adj.second)
+        neighbours[adj.second].add(adj.first)
+        facets[adj.first].update(adj.neurons)
+        facets[adj.second].update(adj.neurons)
+    cells_out = []
+    for i, cell in enumerate(cells):
+        out = cell.geometry.output
+        cells_out.append(
+            Cell(
+                index=i,
+                pattern=tuple(bool(b) for b in cell.pattern),
+                point=_tup(cell.exact_point if exact else cell.point),
+                radius=float(cell.radius),
+                matrix=_tup(out.matrix),
+                offset=_tup(out.offset),
+                facets=tuple(sorted(facets[i])),
+                neighbours=tuple(sorted(neighbours[i])),
+                region=region_of[i],
+                bounded=measures.bounded[i],
+                volume=measures.volumes[i],
+                vertices=_tup(measures.vertices[i])
+                if (measures.vertices[i] is not None and dim == 2)
+                else None,
+            )
+        )
+    regions_out = []
+    for r, members in enumerate(regions):
+        rb = all(measures.bounded[c] for c in members)
+        vol = None
+        if rb and all(measures.volumes[c] is not None for c in members):
+            vol = sum((measures.volumes[c] for c in members), Fraction(0) if exact else 0.0)
+        out = cells[members[0]].geometry.output
+        regions_out.append(
+            LinearRegion(
+                r, tuple(members), _tup(out.matrix), _tup(out.offset), rb, vol, point_of.get(r)
+            )
+        )
+    notes = {**{n.key(): n for n in run.notes}, **pipe.notes}
+    stats = RegionStats(
+        lps=lps + run.lps,
+        nodes=run.nodes,
+        phases=tuple(pipe.phases),
+        incomplete_phases=tuple(pipe.incomplete),
+        seconds=time.monotonic() - pipe._started,
+    )
+    return RegionResult(
+        net=problem.net,
+        domain=problem.domain,
+        exact=exact,
+        method=method,
+        cells=tuple(cells_out),
+        regions=tuple(regions_out),
+        point_regions=point_groups,
+        adjacency=tuple((a.first, a.second) for a in adjacency),
+        complete=run.complete and not pipe.incomplete,
+        uncertified=tuple(notes.values()),
+        stats=stats,
+    )
+
+
+def run_pipeline(
+    pipe: Pipeline,
+    method: str,
+    run: EngineRun,
+    *,
+    volumes: bool,
+    point_connected: bool,
+    lps_before: LPCounts,
+) -> RegionResult:
+    """The steps after the cell search, in order."""
+    from neurogeom.core.lp import lp_counts
+
+    problem = pipe.problem
+    cells = certify(pipe, run)
+
+    started = time.monotonic()
+    with pipe.bar(len(cells), "adjacency") as bar:
+        adjacency = facet_adjacency(problem, cells, budget=pipe.budget, progress=bar)
+    pipe.note(adjacency.notes)
+    pipe.phase("adjacency", time.monotonic() - started, adjacency.complete)
+
+    started = time.monotonic()
+    merged = merge_regions(problem, cells, adjacency.pairs)
+    pipe.note(merged.notes)
+    pipe.phase("merge", time.monotonic() - started)
+
+    started = time.monotonic()
+    if point_connected:
+        with pipe.bar(len(merged.groups), "point contacts", "region") as bar:
+            contacts = point_contacts(
+                problem, cells, merged.groups, budget=pipe.budget, progress=bar
+            )
+        pipe.note(contacts.notes)
+        point_groups = contacts.groups
+        pipe.phase("point contacts", time.monotonic() - started, contacts.complete)
+    else:
+        point_groups = None
+
+    measures = measure(pipe, cells, volumes)
+    return build_result(
+        pipe,
+        method,
+        run,
+        cells,
+        adjacency.pairs,
+        merged.groups,
+        point_groups,
+        measures,
+        lp_counts() - lps_before,
+    )

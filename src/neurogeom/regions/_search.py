@@ -1,0 +1,853 @@
+"""The search engine: layer-by-layer walks over hyperplane arrangements, for any input dimension.
+
+Inside a cell of the first ``l`` hidden layers every layer-``l`` pre-activation is affine, so the
+layer cuts the cell by an honest hyperplane arrangement. The engine enumerates that arrangement
+by a walk: from a start cell it finds each cell's *essential* hyperplanes (those carrying a facet)
+and crosses each of them by flipping one sign. Flipping is exact — the neighbour's pattern is
+known without evaluating the net — and later layers, whose hyperplanes bend at these facets, are
+handled one level down inside each cell. Nothing assumes general position: coincident
+hyperplanes are merged into one (and flip together), zero rows never split a cell, parallel or
+missing hyperplanes simply never become essential.
+
+Each arrangement gets one long-lived HiGHS model (rows of the parent cell and of the layer;
+variables ``x`` and a radius ``r``). Switching from one cell to the next changes only row bounds
+and the radius coefficients; the three kinds of LP — Chebyshev centre, "is row ``j`` a facet",
+"does hyperplane ``j`` cross the parent" — reuse the basis of the previous solve. Before any LP,
+the foot of the perpendicular from the cell's centre to each hyperplane, and rays shot from it,
+certify most facets.
+
+Float decisions whose quantity falls inside the tolerance band (see
+:mod:`neurogeom.core.tolerances`) are decided by the exact simplex in exact mode and reported as
+notes in float mode.
+
+References
+----------
+Lezeau et al., arXiv 2405.20174 (layerwise subdivision); Gaines & Bi (relucent) and Vincent &
+Schwager (RPM) for walks by flipping supporting hyperplanes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from neurogeom.core.budget import Budget, OutOfBudget
+from neurogeom.core.errors import NumericalError
+from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
+from neurogeom.core.lp import LPModel, chebyshev_centre
+from neurogeom.core.random import check_rng
+from neurogeom.core.tolerances import normalize_rows
+from neurogeom.nets.geometry import (
+    AffineMap,
+    HyperplaneGroups,
+    apply_pattern,
+    cell_halfspaces,
+    group_hyperplanes,
+    layer_maps,
+    pattern_string,
+    zero_rows,
+)
+from neurogeom.regions._engine import FoundCell, RegionProblem
+from neurogeom.regions.result import Note
+
+__all__ = ["Node", "NodeOutput", "SearchState", "Searcher", "Task"]
+
+
+# -- values -------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, eq=False)
+class Node:
+    """A cell of the first ``depth`` hidden layers, waiting to be cut by layer ``depth``.
+
+    ``prefix`` is its pattern on those layers; ``point`` an interior point with a ball of
+    ``radius`` around it; ``exact_point`` an exact interior point when floats could not provide
+    one (thin cells in exact mode).
+    """
+
+    depth: int
+    prefix: np.ndarray
+    point: np.ndarray
+    radius: float
+    exact_point: np.ndarray | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ExactRows:
+    """Exact mode: a node's rows ``g x <= h`` (not normalised) and the map into its layer."""
+
+    g: np.ndarray
+    h: np.ndarray
+    inner: AffineMap
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class NodeRows:
+    """The working geometry of a node: unit rows ``g x <= h`` and the map feeding its layer.
+
+    ``inner`` maps an input to the post-activation of the layer before the node's (the identity
+    at depth 0). Rows are those of the domain and of the facets found on the way down.
+    """
+
+    g: np.ndarray
+    h: np.ndarray
+    inner: AffineMap
+    exact: ExactRows | None = None
+
+
+@dataclass(slots=True)
+class Task:
+    """A pending node, with its rows when they are already known."""
+
+    node: Node
+    rows: NodeRows | None = None
+
+
+@dataclass(slots=True)
+class NodeOutput:
+    """What processing one node produced."""
+
+    cells: list[FoundCell] = field(default_factory=list)
+    children: list[Task] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SearchState:
+    """Everything needed to resume a search: pending nodes and what was found."""
+
+    pending: list[Task] = field(default_factory=list)
+    cells: list[FoundCell] = field(default_factory=list)
+    notes: dict[tuple[Any, ...], Note] = field(default_factory=dict)
+    partial: list[FoundCell] = field(default_factory=list)  # cells of an interrupted node
+    nodes: int = 0
+
+    def add_notes(self, notes: Any) -> None:
+        """Record notes, each once."""
+        for note in notes:
+            self.notes.setdefault(note.key(), note)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ExactPlanes:
+    """Exact mode: a node's exact rows and the layer's hyperplanes ``ue x + ve = 0`` crossing it.
+
+    Decides, exactly, what floats leave inside the tolerance band.
+    """
+
+    rows: ExactRows
+    ue: np.ndarray
+    ve: np.ndarray
+
+    def subset(self, mask: np.ndarray) -> ExactPlanes:
+        """The planes selected by ``mask``."""
+        return ExactPlanes(self.rows, self.ue[mask], self.ve[mask])
+
+    def crosses(self, j: int) -> bool:
+        """Does plane ``j`` have node points strictly on both sides?"""
+        g, h = self.rows.g, self.rows.h
+        top = exact_maximize(self.ue[j], g, h)
+        if top.status == "optimal" and top.value + self.ve[j] <= 0:
+            return False
+        low = exact_maximize(-self.ue[j], g, h)
+        return low.status == "unbounded" or (
+            low.status == "optimal" and -low.value + self.ve[j] < 0
+        )
+
+    def cell_rows(self, sigma: np.ndarray, skip: int = -1) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of the cell with signs ``sigma`` (plane ``skip`` left out)."""
+        keep = np.arange(len(sigma)) != skip
+        s = np.array([-1 if x > 0 else 1 for x in sigma], dtype=object)[keep]
+        return (
+            np.concatenate([self.rows.g, self.ue[keep] * s[:, None]]),
+            np.concatenate([self.rows.h, -self.ve[keep] * s]),
+        )
+
+    def inside(self, sigma: np.ndarray, x: np.ndarray) -> bool:
+        """Whether the float point ``x`` lies strictly inside the cell ``sigma``, exactly."""
+        g, h = self.cell_rows(sigma)
+        xq = _fractions(x)
+        return all(row @ xq < bound for row, bound in zip(g, h, strict=True))
+
+    def facet(self, sigma: np.ndarray, j: int) -> bool:
+        """Can the cell ``sigma`` without plane ``j`` reach across plane ``j``?"""
+        g, h = self.cell_rows(sigma, skip=j)
+        s = 1 if sigma[j] > 0 else -1
+        res = exact_maximize(-s * self.ue[j], g, h)
+        return res.status == "unbounded" or (
+            res.status == "optimal" and res.value - s * self.ve[j] > 0
+        )
+
+    def interior_point(self, sigma: np.ndarray) -> np.ndarray | None:
+        """An exact interior point of the cell ``sigma``, or None if it has no interior."""
+        xp = exact_interior_point(*self.cell_rows(sigma))
+        return None if xp is None else np.array(xp, dtype=object)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Arrangement:
+    """Layer ``depth``'s hyperplanes inside a node.
+
+    ``reps`` are the representative neurons of the distinct non-zero hyperplanes, with unit
+    normals ``u`` and offsets ``v``; ``fixed`` is the side of the node's point, ``cross`` whether
+    the plane passes through the node's interior.
+    """
+
+    width: int
+    zero: np.ndarray
+    positive_const: np.ndarray
+    groups: HyperplaneGroups
+    reps: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    fixed: np.ndarray
+    cross: np.ndarray
+    pre: AffineMap
+    exact_pre: AffineMap | None
+    exact: ExactPlanes | None
+
+    def layer_bits(self, sigma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The layer's activation bits for signs ``sigma`` of the crossing planes.
+
+        Returns ``(bits, rep_active)``: one bit per neuron and one per representative.
+        """
+        rep_active = self.fixed.copy()
+        rep_active[self.cross] = sigma > 0
+        active_by_rep = dict(zip(self.reps.tolist(), rep_active.tolist(), strict=True))
+        bits = np.empty(self.width, dtype=bool)
+        for j in range(self.width):
+            if self.zero[j]:
+                bits[j] = self.positive_const[j]
+            else:
+                bits[j] = active_by_rep[int(self.groups.group[j])] == (
+                    self.groups.orientation[j] > 0
+                )
+        return bits, rep_active
+
+
+def _fractions(x: np.ndarray) -> np.ndarray:
+    return np.array([Fraction(float(v)) for v in x], dtype=object)
+
+
+def _first_hits(g: np.ndarray, slack: np.ndarray, dirs: np.ndarray, rel: float) -> np.ndarray:
+    """Rows hit first (and alone) by rays from an interior point.
+
+    ``g`` are unit rows of ``g x <= h`` and ``slack = h - g x0 > 0``. Along ``x0 + t d`` row ``i``
+    is reached at ``t = slack_i / (g_i d)`` when ``g_i d > 0``; the row reached first, if no other
+    row is reached within a relative ``rel`` of it, carries a facet (the hit point is in its
+    relative interior). Returns a boolean mask over the rows.
+    """
+    rate = g @ dirs.T
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(rate > 0, slack[:, None] / rate, np.inf)
+    order = np.argpartition(t, 1, axis=0)[:2] if len(g) > 1 else np.zeros((1, t.shape[1]), int)
+    cols = np.arange(t.shape[1])
+    first = order[0]
+    t1 = t[first, cols]
+    if len(g) > 1:
+        t2 = t[order[1], cols]
+        lo = np.minimum(t1, t2)
+        first = np.where(t1 <= t2, order[0], order[1])
+        unique = np.isfinite(lo) & (np.maximum(t1, t2) > lo * (1 + rel))
+    else:
+        unique = np.isfinite(t1)
+    out = np.zeros(len(g), dtype=bool)
+    out[first[unique]] = True
+    return out
+
+
+# -- the engine core ----------------------------------------------------------------------------
+class Searcher:
+    """Processes search nodes for one problem (one per process; create once, call :meth:`run`).
+
+    Parameters
+    ----------
+    problem : RegionProblem
+        In exact mode an exact net: hyperplane coincidences and zero rows are then decided
+        exactly; LPs run in float64 and the exact simplex decides inside the tolerance band.
+    seed : int or Generator
+        For the perturbation of start points that land on a hyperplane, and the ray directions.
+    lp_backend : {"highs", "scipy"}
+        ``"scipy"`` rebuilds every LP with :func:`scipy.optimize.linprog` (a benchmark baseline).
+    """
+
+    def __init__(self, problem: RegionProblem, *, seed: Any = 0, lp_backend: str = "highs"):
+        self.problem = problem
+        net = problem.net
+        self.net = net
+        self.lp_backend = lp_backend
+        self.exact = net.exact
+        self.fnet = net.to_float()
+        self.n = net.n_inputs
+        self.n_hidden_layers = net.n_layers - 1
+        self.domain = problem.domain
+        self.dom_g, self.dom_h, _ = normalize_rows(problem.domain.a_float, problem.domain.b_float)
+        self.tol = problem.tol
+        self.thr = problem.threshold
+        self.cap = problem.scale
+        rng = check_rng(seed)
+        self.rng = rng
+        dirs = rng.normal(size=(16 * self.n + 32, self.n))
+        self.dirs = dirs / np.linalg.norm(dirs, axis=1, keepdims=True)
+        self.n_cells = 0
+        self.budget = Budget()
+
+    # -- notes ----------------------------------------------------------------------------------
+    def _unsure(self, value: float) -> bool:
+        """Whether a quantity (a length) falls inside the tolerance band around ``thr``."""
+        return bool(self.tol.unsure(value, self.problem.scale))
+
+    # -- roots and rows -------------------------------------------------------------------------
+    def root(self) -> Task:
+        """The domain as a node of depth 0."""
+        if len(self.dom_h):
+            point, radius = chebyshev_centre(self.dom_g, self.dom_h, radius_cap=self.cap)
+        else:
+            point, radius = np.zeros(self.n), self.cap
+        node = Node(0, np.zeros(0, dtype=bool), point, radius)
+        return Task(node, self.rows_of(node))
+
+    def rows_of(self, node: Node) -> NodeRows:
+        """The rows and maps of a node known only by its prefix (resume, workers)."""
+        hs = cell_halfspaces(self.fnet, node.prefix, domain=self.domain, depth=node.depth)
+        g, h, _ = normalize_rows(hs.a, hs.b)
+        inner = self._inner(self.fnet, node)
+        exact = None
+        if self.exact:
+            ehs = cell_halfspaces(self.net, node.prefix, domain=self.domain, depth=node.depth)
+            exact = ExactRows(ehs.a, ehs.b, self._inner(self.net, node))
+        return NodeRows(g, h, inner, exact)
+
+    def _inner(self, net: Any, node: Node) -> AffineMap:
+        if node.depth == 0:
+            return AffineMap.identity(self.n, exact=net.exact)
+        pre = layer_maps(net, node.prefix, depth=node.depth)[-1]
+        width = net.hidden_widths[node.depth - 1]
+        return AffineMap(
+            *apply_pattern(pre.matrix, pre.offset, node.prefix[-width:], net.negative_slope)
+        )
+
+    # -- one node -------------------------------------------------------------------------------
+    def _check_budget(self) -> None:
+        self.budget.check()
+        if not self.budget.allows(self.n_cells):
+            raise OutOfBudget
+
+    def arrangement(self, node: Node, rows: NodeRows, out: NodeOutput) -> Arrangement:
+        """Layer ``node.depth``'s hyperplanes inside the node."""
+        l = node.depth
+        w = np.asarray(self.fnet.weights[l])
+        pre = rows.inner.then(w, self.fnet.biases[l])
+        a, c = pre.matrix, pre.offset
+        start = sum(self.net.hidden_widths[:l])
+        exact_pre = None
+        if self.exact:
+            exact_pre = rows.exact.inner.then(self.net.weights[l], self.net.biases[l])
+            ae, ce = exact_pre.matrix, exact_pre.offset
+            zero = zero_rows(ae)
+            groups = group_hyperplanes(ae, ce)
+            positive_const = np.array([v > 0 for v in ce], dtype=bool)
+        else:
+            row_scale = np.linalg.norm(w, axis=1) * max(np.linalg.norm(rows.inner.matrix), 1e-300)
+            norms = np.linalg.norm(a, axis=1)
+            zero = norms <= self.tol.rel * row_scale
+            for j in np.flatnonzero(self.tol.unsure(norms, row_scale)):
+                out.notes.append(
+                    Note(
+                        "unsure zero form",
+                        f"neuron {start + j} is nearly constant on a cell (decided "
+                        f"{'constant' if zero[j] else 'not constant'})",
+                        (pattern_string(node.prefix),),
+                        (start + int(j),),
+                        float(norms[j] / row_scale[j]),
+                    )
+                )
+            a_nz = np.where(zero[:, None], 0.0, a)
+            groups = group_hyperplanes(a_nz, c, tol=self.tol)
+            positive_const = c > 0
+            self._note_near_coincident(start, groups, out)
+        reps = np.flatnonzero((groups.group == np.arange(len(groups.group))) & ~zero)
+        norms = np.linalg.norm(a[reps], axis=1)
+        u = a[reps] / norms[:, None]
+        v = c[reps] / norms
+        exact = None
+        if self.exact:
+            exact = ExactPlanes(rows.exact, exact_pre.matrix[reps], exact_pre.offset[reps])
+        side0 = u @ node.point + v
+        cross = self._crossing(node, rows, u, v, side0, exact, out)
+        if self.exact:
+            xpt = node.exact_point if node.exact_point is not None else _fractions(node.point)
+            fixed = np.array(
+                [exact.ue[j] @ xpt + exact.ve[j] > 0 for j in range(len(reps))], dtype=bool
+            )
+        else:
+            fixed = side0 > 0
+        return Arrangement(
+            len(groups.group),
+            zero,
+            positive_const,
+            groups,
+            reps,
+            u,
+            v,
+            fixed,
+            cross,
+            pre,
+            exact_pre,
+            exact,
+        )
+
+    def process(self, task: Task) -> NodeOutput:
+        """Cut a node by its layer; return final cells, child nodes and notes."""
+        node = task.node
+        out = NodeOutput()
+        if node.depth == self.n_hidden_layers:  # a linear network: the domain is one cell
+            self._check_budget()
+            self.n_cells += 1
+            out.cells.append(FoundCell(node.prefix, node.point, node.radius, node.exact_point))
+            return out
+        rows = task.rows if task.rows is not None else self.rows_of(node)
+        arr = self.arrangement(node, rows, out)
+        if not arr.cross.any():
+            self._check_budget()
+            self._finish(
+                node,
+                rows,
+                arr,
+                np.zeros(0),
+                node.point,
+                node.radius,
+                np.zeros(0, dtype=bool),
+                node.exact_point,
+                out,
+            )
+            return out
+        self._walk(node, rows, arr, out)
+        return out
+
+    def _finish(
+        self,
+        node: Node,
+        rows: NodeRows,
+        arr: Arrangement,
+        sigma: np.ndarray,
+        point: np.ndarray,
+        radius: float,
+        essential: np.ndarray,
+        exact_point: np.ndarray | None,
+        out: NodeOutput,
+    ) -> None:
+        """Record a cell of the arrangement: a final cell, or a child node one layer down."""
+        bits, rep_active = arr.layer_bits(sigma)
+        pattern = np.concatenate([node.prefix, bits])
+        if node.depth == self.n_hidden_layers - 1:
+            self.n_cells += 1
+            out.cells.append(FoundCell(pattern, point, radius, exact_point))
+            return
+        sel = np.flatnonzero(arr.cross)[essential]
+        s = np.where(rep_active[sel], -1.0, 1.0)
+        g = np.concatenate([rows.g, arr.u[sel] * s[:, None]])
+        h = np.concatenate([rows.h, -arr.v[sel] * s])
+        inner = AffineMap(
+            *apply_pattern(arr.pre.matrix, arr.pre.offset, bits, self.fnet.negative_slope)
+        )
+        exact = None
+        if self.exact:
+            se = np.array([-1 if r else 1 for r in rep_active[sel]], dtype=object)
+            exact = ExactRows(
+                np.concatenate([rows.exact.g, arr.exact.ue[sel] * se[:, None]]),
+                np.concatenate([rows.exact.h, -arr.exact.ve[sel] * se]),
+                AffineMap(
+                    *apply_pattern(
+                        arr.exact_pre.matrix, arr.exact_pre.offset, bits, self.net.negative_slope
+                    )
+                ),
+            )
+        child = Node(node.depth + 1, pattern, point, radius, exact_point)
+        out.children.append(Task(child, NodeRows(g, h, inner, exact)))
+
+    def _crossing(
+        self,
+        node: Node,
+        rows: NodeRows,
+        u: np.ndarray,
+        v: np.ndarray,
+        side0: np.ndarray,
+        exact: ExactPlanes | None,
+        out: NodeOutput,
+    ) -> np.ndarray:
+        """Which hyperplanes ``u x + v = 0`` pass through the interior of the node."""
+        k = len(u)
+        if k == 0:
+            return np.zeros(0, dtype=bool)
+        if len(rows.h) == 0:
+            return np.ones(k, dtype=bool)
+        if exact is not None and node.exact_point is not None:
+            return np.array([exact.crosses(j) for j in range(k)], dtype=bool)
+        thr = self.thr
+        if node.depth == 0 and self.domain.kind == "box" and exact is None:
+            lo = np.array([float(x) for x in self.domain.lower])
+            hi = np.array([float(x) for x in self.domain.upper])
+            vmin = v + np.minimum(u * lo, u * hi).sum(axis=1)
+            vmax = v + np.maximum(u * lo, u * hi).sum(axis=1)
+            edge = np.minimum(np.abs(vmin), np.abs(vmax))
+            for j in np.flatnonzero(self.tol.unsure(edge, self.problem.scale)):
+                out.notes.append(self._crossing_note(node, j, edge[j]))
+            return (vmin < -thr) & (vmax > thr)
+        near = np.abs(side0) <= thr
+        hit = np.abs(side0) < node.radius - thr  # the centre's ball meets the plane
+        # rays from the centre: a plane reached before the ray leaves the node crosses it
+        slack = rows.h - rows.g @ node.point
+        rate = rows.g @ self.dirs.T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t_exit = np.where(rate > 0, slack[:, None] / rate, np.inf).min(axis=0)
+            speed = u @ self.dirs.T
+            t_hit = np.where(speed * side0[:, None] < 0, -side0[:, None] / speed, np.inf)
+        hit |= (t_hit < t_exit[None, :] * (1 - self.tol.rel)).any(axis=1) & ~near
+        todo = np.flatnonzero(~hit)
+        if len(todo) == 0:
+            return hit
+        lp = LPModel(rows.g, None, rows.h, backend=self.lp_backend)
+        for j in todo:
+            # from the side the centre is on, can the node reach beyond the hyperplane?
+            if near[j]:
+                lo_r = lp.solve(u[j])
+                hi_r = lp.solve(u[j], maximize=True)
+                values = [r.value + v[j] for r in (lo_r, hi_r) if r.optimal]
+                hit[j] = (
+                    lo_r.status == "unbounded" or (lo_r.optimal and lo_r.value + v[j] < -thr)
+                ) and (hi_r.status == "unbounded" or (hi_r.optimal and hi_r.value + v[j] > thr))
+                failed = lo_r.status == "failed" or hi_r.status == "failed"
+            else:
+                res = lp.solve(u[j], maximize=side0[j] < 0)
+                values = [res.value + v[j]] if res.optimal else []
+                if res.status == "unbounded":
+                    hit[j] = True
+                elif res.optimal:
+                    hit[j] = (res.value + v[j] > thr) if side0[j] < 0 else (res.value + v[j] < -thr)
+                failed = res.status == "failed"
+            band = [x for x in values if self._unsure(x)]
+            if exact is not None and (failed or band or any(abs(x) <= thr for x in values)):
+                hit[j] = exact.crosses(j)
+            elif band:
+                out.notes.append(self._crossing_note(node, j, min(abs(x) for x in band)))
+            elif failed:
+                raise NumericalError(
+                    "an LP failed while deciding whether a hyperplane crosses a cell; try "
+                    "exact=True"
+                )
+        return hit
+
+    def _crossing_note(self, node: Node, j: int, value: float) -> Note:
+        return Note(
+            "unsure crossing",
+            "a hyperplane passes within the tolerance band of a cell's boundary",
+            (pattern_string(node.prefix),),
+            (),
+            value / self.problem.scale,
+        )
+
+    def _note_near_coincident(self, start: int, groups: HyperplaneGroups, out: NodeOutput) -> None:
+        """Record different hyperplanes merged as one because they are within the tolerance:
+        a cell between them, thinner than the tolerance, cannot be seen in float mode."""
+        for j in np.flatnonzero(groups.gap > 0):
+            if self.tol.unsure(groups.gap[j], 1.0):
+                r = int(groups.group[j])
+                out.notes.append(
+                    Note(
+                        "near-coincident hyperplanes",
+                        f"neurons {start + r} and {start + int(j)} define hyperplanes closer "
+                        "than the tolerance; they were merged",
+                        (),
+                        (start + r, start + int(j)),
+                        float(groups.gap[j]),
+                    )
+                )
+
+    def _start_signs(
+        self, node: Node, arr: Arrangement, u: np.ndarray, v: np.ndarray
+    ) -> np.ndarray:
+        """Signs of the arrangement at a point near the node's centre that avoids every plane.
+
+        Exact mode: the signs at ``x + εd`` for an exact interior point ``x``, a random direction
+        ``d`` and infinitesimal ``ε`` (the sign of ``u·x + v``, or of ``u·d`` where that is 0).
+        """
+        if arr.exact is not None:
+            ex = arr.exact.subset(arr.cross)
+            xpt = node.exact_point if node.exact_point is not None else _fractions(node.point)
+            vals = [ex.ue[j] @ xpt + ex.ve[j] for j in range(len(ex.ue))]
+            while True:
+                d = np.array(
+                    [Fraction(int(k)) for k in self.rng.integers(-(10**6), 10**6, size=self.n)],
+                    dtype=object,
+                )
+                dirs = [ex.ue[j] @ d for j in range(len(ex.ue))]
+                if all(val != 0 or dv != 0 for val, dv in zip(vals, dirs, strict=True)):
+                    return np.array(
+                        [
+                            1.0 if (val > 0 or (val == 0 and dv > 0)) else -1.0
+                            for val, dv in zip(vals, dirs, strict=True)
+                        ]
+                    )
+        point = node.point
+        for _ in range(64):
+            vals = u @ point + v
+            if (np.abs(vals) > self.thr).all():
+                return np.where(vals > 0, 1.0, -1.0)
+            step = self.rng.normal(size=self.n)
+            step *= 0.5 * node.radius * self.rng.uniform() / np.linalg.norm(step)
+            point = node.point + step
+        raise NumericalError(
+            "could not find a start point off the hyperplanes inside a cell of radius "
+            f"{node.radius:.3g}; the tolerance may be too coarse (try a smaller tol or exact=True)"
+        )
+
+    def _walk(self, node: Node, rows: NodeRows, arr: Arrangement, out: NodeOutput) -> None:
+        """Enumerate the cells of the crossing planes inside ``node`` by flips."""
+        u, v = arr.u[arr.cross], arr.v[arr.cross]
+        exact = arr.exact.subset(arr.cross) if arr.exact is not None else None
+        walk = _Walk(self, rows, u, v)
+        start = self._start_signs(node, arr, u, v)
+        seen = {start.tobytes()}
+        queue: list[tuple[np.ndarray, int, dict[int, int]]] = [(start, -1, {})]
+
+        def push_neighbours(
+            sigma: np.ndarray, essential: np.ndarray, certs: dict[int, int]
+        ) -> None:
+            for j in np.flatnonzero(essential):
+                nb = sigma.copy()
+                nb[j] = -nb[j]
+                key = nb.tobytes()
+                if key not in seen:
+                    seen.add(key)
+                    # a redundancy certificate that does not use row j holds across the flip
+                    kept = {t: m for t, m in certs.items() if not (m >> int(j)) & 1}
+                    queue.append((nb, int(j), kept))
+
+        while queue:
+            self._check_budget()
+            sigma, came_from, inherited = queue.pop()
+            walk.set_signs(sigma)
+            centre, radius = walk.chebyshev()
+            thin = centre is None or radius <= self.thr
+            if exact is not None and (thin or not exact.inside(sigma, centre)):
+                # too thin for floats, or the float centre fails the exact check: decide exactly
+                xp = exact.interior_point(sigma)
+                if xp is None:
+                    continue  # exactly empty or flat: not a cell
+                essential = np.array(
+                    [j == came_from or exact.facet(sigma, j) for j in range(len(u))], dtype=bool
+                )
+                self._finish(node, rows, arr, sigma, xp.astype(float), 0.0, essential, xp, out)
+                push_neighbours(sigma, essential, {})
+                continue
+            if thin:
+                bits, _ = arr.layer_bits(sigma)
+                out.notes.append(
+                    Note(
+                        "thin cell",
+                        "a cell thinner than the tolerance was left out",
+                        (pattern_string(np.concatenate([node.prefix, bits])),),
+                        (),
+                        0.0 if radius is None else radius / self.problem.scale,
+                    )
+                )
+                continue
+            if exact is None and self._unsure(radius):
+                bits, _ = arr.layer_bits(sigma)
+                out.notes.append(
+                    Note(
+                        "thin cell",
+                        "a cell barely thicker than the tolerance was counted",
+                        (pattern_string(np.concatenate([node.prefix, bits])),),
+                        (),
+                        radius / self.problem.scale,
+                    )
+                )
+            certs: dict[int, int] = {}
+            essential = walk.facets(sigma, centre, came_from, exact, inherited, certs, node, out)
+            self._finish(node, rows, arr, sigma, centre, radius, essential, None, out)
+            push_neighbours(sigma, essential, certs)
+
+    # -- the whole search -----------------------------------------------------------------------
+    def run(
+        self,
+        state: SearchState,
+        budget: Budget,
+        on_node: Callable[[SearchState, int], None] | None = None,
+        *,
+        stop_depth: int | None = None,
+    ) -> bool:
+        """Process pending nodes depth-first until done or out of budget; return completeness.
+
+        Cells of a node interrupted by the budget are kept in ``state.partial`` only; the node
+        itself stays pending, so a resumed run neither loses nor repeats them. With
+        ``stop_depth``, nodes at that depth are left pending (for workers to take).
+        """
+        self.budget = budget
+        self.n_cells = len(state.cells)
+        state.partial = []
+        skipped: list[Task] = []
+        try:
+            while state.pending:
+                task = state.pending[-1]
+                if stop_depth is not None and task.node.depth >= stop_depth:
+                    skipped.append(state.pending.pop())
+                    continue
+                before = self.n_cells
+                try:
+                    out = self.process(task)
+                except OutOfBudget:
+                    self.n_cells = before
+                    raise
+                state.pending.pop()
+                state.cells.extend(out.cells)
+                state.add_notes(out.notes)
+                state.pending.extend(reversed(out.children))
+                state.nodes += 1
+                if on_node is not None:
+                    on_node(state, len(out.cells))
+        except OutOfBudget:
+            state.pending.extend(reversed(skipped))
+            return False
+        state.pending.extend(reversed(skipped))
+        return True
+
+
+class _Walk:
+    """The LP model of one arrangement walk: the node's rows, then one row per crossing plane.
+
+    Variables are ``x`` and a radius ``r``; switching cells changes the planes' row bounds and
+    their radius coefficients, so every solve warm-starts from the last basis.
+    """
+
+    def __init__(self, searcher: Searcher, rows: NodeRows, u: np.ndarray, v: np.ndarray) -> None:
+        self.s = searcher
+        self.u, self.v = u, v
+        self.node_rows = rows
+        k, n, kn = len(u), searcher.n, len(rows.h)
+        mat = np.zeros((kn + k, n + 1))
+        mat[:kn, :n] = rows.g
+        mat[:kn, n] = 1.0
+        mat[kn:, :n] = u
+        self.lp = LPModel(
+            mat,
+            None,
+            np.concatenate([rows.h, np.zeros(k)]),
+            col_lower=[*[-np.inf] * n, 0.0],
+            col_upper=[*[np.inf] * n, searcher.cap],
+            backend=searcher.lp_backend,
+        )
+        self.rows = np.arange(kn, kn + k)
+        self.current = np.zeros(k)
+        self.n = n
+        self.cheb_cost = np.zeros(n + 1)
+        self.cheb_cost[n] = 1.0
+
+    def set_signs(self, sigma: np.ndarray) -> None:
+        """Put the model on the cell with signs ``sigma``."""
+        changed = np.flatnonzero(sigma != self.current)
+        if len(changed) == 0:
+            return
+        s, v = sigma[changed], self.v[changed]
+        self.lp.set_row_bounds(
+            self.rows[changed], np.where(s > 0, -v, -np.inf), np.where(s > 0, np.inf, -v)
+        )
+        self.lp.set_coefficients(self.rows[changed], self.n, -s)
+        self.current[changed] = s
+
+    def chebyshev(self) -> tuple[np.ndarray | None, float]:
+        """Centre and radius of the current cell (``None`` when it is empty)."""
+        self.lp.set_col_bounds([self.n], [0.0], [self.s.cap])
+        res = self.lp.solve(self.cheb_cost, maximize=True)
+        if not res.optimal:
+            return None, 0.0
+        return res.x[: self.n], float(res.x[self.n])
+
+    def facets(
+        self,
+        sigma: np.ndarray,
+        centre: np.ndarray,
+        came_from: int,
+        exact: ExactPlanes | None,
+        inherited: dict[int, int],
+        certs: dict[int, int],
+        node: Node,
+        out: NodeOutput,
+    ) -> np.ndarray:
+        """Which planes carry a facet of the cell ``sigma``.
+
+        ``inherited`` maps planes to redundancy certificates (bit masks of the arrangement rows
+        with nonzero dual) valid for this cell; those planes need no LP. Certificates of the LPs
+        solved here are written to ``certs`` for the neighbours.
+        """
+        s, u, v, rows = self.s, self.u, self.v, self.node_rows
+        thr = s.thr
+        k, n = len(u), self.n
+        dist = sigma * (u @ centre + v)
+        feet = centre[None, :] - (sigma * dist)[:, None] * u
+        ok = np.ones(k, dtype=bool)
+        if len(rows.h):
+            ok &= ((rows.g @ feet.T) <= rows.h[:, None] - thr).all(axis=0)
+        others = sigma[:, None] * (u @ feet.T + v[:, None])
+        np.fill_diagonal(others, np.inf)
+        ok &= (others >= thr).all(axis=0)
+        rows_g = (
+            np.concatenate([rows.g, -sigma[:, None] * u]) if len(rows.h) else -sigma[:, None] * u
+        )
+        slack = np.concatenate([rows.h - rows.g @ centre, dist]) if len(rows.h) else dist
+        ok |= _first_hits(rows_g, slack, s.dirs, s.tol.rel)[len(rows.h) :]
+        essential = ok
+        if came_from >= 0:
+            essential[came_from] = True
+        for t, mask in inherited.items():
+            if not essential[t]:
+                certs[t] = mask
+        todo = [j for j in np.flatnonzero(~essential) if int(j) not in inherited]
+        if not todo:
+            return essential
+        lp = self.lp
+        lp.set_col_bounds([n], [0.0], [0.0])
+        cost = np.zeros(n + 1)
+        for j in todo:
+            lp.set_row_bounds([self.rows[j]], [-np.inf], [np.inf])
+            cost[:n] = u[j]
+            res = lp.solve(cost, maximize=sigma[j] < 0)
+            if res.status == "unbounded":
+                essential[j] = True
+            elif res.optimal:
+                beyond = -sigma[j] * (res.value + v[j])
+                essential[j] = beyond > thr
+                unsure = abs(beyond) <= thr or s._unsure(beyond)
+                if exact is not None and unsure:
+                    essential[j] = exact.facet(sigma, j)
+                elif unsure and abs(beyond) > s.tol.strict * s.problem.scale:
+                    out.notes.append(
+                        Note(
+                            "unsure facet",
+                            "a hyperplane touches a cell within the tolerance band; "
+                            f"decided {'a facet' if essential[j] else 'not a facet'}",
+                            (pattern_string(node.prefix),),
+                            (),
+                            abs(beyond) / s.problem.scale,
+                        )
+                    )
+                if not essential[j] and beyond < -thr:
+                    duals = lp.row_duals()
+                    if duals is not None:
+                        used = np.flatnonzero(np.abs(duals[self.rows]) > s.tol.strict)
+                        certs[int(j)] = sum(1 << int(t) for t in used)
+            elif exact is not None:
+                essential[j] = exact.facet(sigma, j)
+            else:
+                raise NumericalError(
+                    "an LP failed while deciding whether a hyperplane is a facet; try exact=True"
+                )
+            lp.set_row_bounds(
+                [self.rows[j]],
+                [-v[j] if sigma[j] > 0 else -np.inf],
+                [np.inf if sigma[j] > 0 else -v[j]],
+            )
+        return essential
