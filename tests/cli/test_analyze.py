@@ -3,6 +3,7 @@ modes."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import pathlib
 import subprocess
@@ -14,6 +15,11 @@ from neurogeom._version import __version__
 from neurogeom.cli import main
 from neurogeom.data import example_path
 
+# click < 8.2 mixes stderr into stdout unless told not to (8.2 always keeps them apart and
+# dropped the argument); the tests read result.stderr
+SEPARATE_STDERR = (
+    {"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner).parameters else {}
+)
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 COUNT_KEYS = (
     "activation_regions",
@@ -24,7 +30,7 @@ COUNT_KEYS = (
 
 
 def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
+    return CliRunner(**SEPARATE_STDERR).invoke(main, [str(a) for a in args])
 
 
 def counts(doc: dict) -> tuple[int, ...]:

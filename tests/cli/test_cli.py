@@ -7,6 +7,7 @@ real ``python -m neurogeom.cli`` subprocess to check exit codes and that no trac
 
 from __future__ import annotations
 
+import inspect
 import json
 import subprocess
 import sysconfig
@@ -23,6 +24,11 @@ from neurogeom.cli import main
 from neurogeom.data import example_path
 from neurogeom.nets.io import load, save
 
+# click < 8.2 mixes stderr into stdout unless told not to (8.2 always keeps them apart and
+# dropped the argument); the tests read result.stderr
+SEPARATE_STDERR = (
+    {"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner).parameters else {}
+)
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 COUNT_KEYS = (
     "activation_regions",
@@ -34,7 +40,7 @@ COUNT_KEYS = (
 
 def run(*args: str):
     """Invoke the CLI in-process (an unexpected exception is kept in ``result.exception``)."""
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=True)
+    return CliRunner(**SEPARATE_STDERR).invoke(main, [str(a) for a in args], catch_exceptions=True)
 
 
 def ok_json(*args: str) -> dict:

@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
+from neurogeom.core import lp as lp_module
 from neurogeom.core.errors import InvalidInputError, NeurogeomError
 from neurogeom.core.lp import LPModel, LPResult, chebyshev_centre
 
@@ -310,6 +311,27 @@ def test_random_walk_of_row_flips_without_undo(backend: Backend) -> None:
         assert_matches_oracle(res, lp)
         seen.add(res.status)
     assert seen == {"optimal", "infeasible"}
+
+
+class _HighsBefore113:
+    """A ``highspy.Highs`` as releases before 1.13 offer it: no ``changeRowsBounds``."""
+
+    def __init__(self, highs: Any) -> None:
+        self._highs = highs
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "changeRowsBounds":
+            raise AttributeError(name)
+        return getattr(self._highs, name)
+
+
+def test_row_flips_with_a_highspy_that_has_no_batch_row_bounds(monkeypatch: Any) -> None:
+    # highspy 1.7-1.12 (within the supported range) lack changeRowsBounds: changing several
+    # rows at once must still work there, and give linprog's answers
+    new_highs = lp_module.new_highs
+    monkeypatch.setattr(lp_module, "new_highs", lambda: _HighsBefore113(new_highs()))
+    assert not hasattr(LPModel([[1.0]])._h, "changeRowsBounds")
+    test_random_walk_of_row_flips_without_undo("highs")
 
 
 # --- the other updates -----------------------------------------------------------------------

@@ -367,8 +367,11 @@ class LPModel:
             hi = np.minimum(hi, self._inf)
             if idx.size == 1:
                 self._h.changeRowBounds(int(idx[0]), float(lo[0]), float(hi[0]))
-            else:
+            elif hasattr(self._h, "changeRowsBounds"):
                 self._h.changeRowsBounds(idx.size, idx, lo, hi)
+            else:  # highspy < 1.13 has no batch call for row bounds (it has one for columns)
+                for r, row_lo, row_hi in zip(idx.tolist(), lo.tolist(), hi.tolist(), strict=True):
+                    self._h.changeRowBounds(r, row_lo, row_hi)
 
     def set_col_bounds(self, cols: Any, lower: Any, upper: Any) -> None:
         """Change the bounds of some variables."""
