@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -35,9 +35,10 @@ from neurogeom.core.rationals import (
     fractions_from_fmpq,
     fractions_to_float,
 )
-from neurogeom.core.tolerances import Tolerances, check_tol
+from neurogeom.core.tolerances import DEFAULT_BAND, Tolerances, check_tol
 from neurogeom.nets.relu import ReLUNet
 from neurogeom.regions._engine import EngineRun, FoundCell, RegionProblem
+from neurogeom.regions.result import Note
 
 __all__ = ["SplitCell", "SplitEngine", "split_cells"]
 
@@ -238,6 +239,21 @@ def _merge_close(verts: np.ndarray, cut: np.ndarray, eps: float) -> np.ndarray |
     return target
 
 
+@dataclass(slots=True)
+class _Snapper:
+    """Float mode: sets values within the tolerance to 0 and counts the decisions that fell
+    inside the tolerance band (``eps / band < |z| < eps * band``), which are not certified."""
+
+    band: float
+    unsure: int = 0
+
+    def snap(self, values: np.ndarray, eps: Any) -> None:
+        """Zero the entries of ``values`` with ``|z| <= eps`` (in place)."""
+        mag = np.abs(values)
+        self.unsure += int(np.count_nonzero((mag > eps / self.band) & (mag < eps * self.band)))
+        values[mag <= eps] = 0.0
+
+
 def _apply_merge(edges: np.ndarray, target: np.ndarray) -> np.ndarray:
     e = target[edges]
     e = e[e[:, 0] != e[:, 1]]
@@ -251,6 +267,7 @@ def _cut(
     normal: np.ndarray,
     eps: np.ndarray | None,
     merge_eps: float,
+    snapper: _Snapper,
 ) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Split a cell with edges by the neuron in column 0 of ``zs`` (which takes both signs).
 
@@ -270,7 +287,7 @@ def _cut(
     new_z = zs[ca] + t * (zs[cb] - zs[ca])
     new_z[:, 0] = 0
     if not exact:
-        new_z[np.abs(new_z) <= eps] = 0.0
+        snapper.snap(new_z, eps)
     k, n_new = len(verts), len(ca)
     new_idx = np.arange(k, k + n_new)
     all_v = np.concatenate([verts, new_v])
@@ -308,7 +325,7 @@ def _cut(
 
 
 def _cut_polygon(
-    verts: np.ndarray, zs: np.ndarray, eps: np.ndarray | None
+    verts: np.ndarray, zs: np.ndarray, eps: np.ndarray | None, snapper: _Snapper
 ) -> tuple[tuple[np.ndarray, np.ndarray, None], tuple[np.ndarray, np.ndarray, None]]:
     """2-D fast path: split a counter-clockwise polygon by the neuron in column 0 of ``zs``.
 
@@ -329,7 +346,7 @@ def _cut_polygon(
     new_z = zs[ci] + t * (zs[cj] - zs[ci])
     new_z[:, 0] = 0
     if eps is not None:
-        new_z[np.abs(new_z) <= eps] = 0.0
+        snapper.snap(new_z, eps)
     order = np.argsort(np.concatenate([2 * np.arange(k), 2 * ci + 1]), kind="stable")
     all_v = np.concatenate([verts, new_v])[order]
     all_z = np.concatenate([zs, new_z])[order]
@@ -346,6 +363,7 @@ def _split_cell(
     a: np.ndarray,
     eps: np.ndarray | None,
     merge_eps: float,
+    snapper: _Snapper,
 ) -> list[tuple[np.ndarray, np.ndarray | None, np.ndarray]]:
     """Cut one cell by every neuron of a layer.
 
@@ -373,9 +391,9 @@ def _split_cell(
         j = int(cand[0])
         eps_j = None if eps is None else eps[cand]
         if e is None:
-            plus, minus = _cut_polygon(v, z, eps_j)
+            plus, minus = _cut_polygon(v, z, eps_j, snapper)
         else:
-            plus, minus = _cut(v, z, e, a[j], eps_j, merge_eps)
+            plus, minus = _cut(v, z, e, a[j], eps_j, merge_eps, snapper)
         bits_p, bits_n = bits, bits.copy()
         bits_p[j], bits_n[j] = True, False
         rest = cand[1:]
@@ -409,6 +427,7 @@ class _Setup:
     tol: float
     merge_eps: float
     deadline: float | None = None
+    snapper: _Snapper = field(default_factory=lambda: _Snapper(DEFAULT_BAND))
 
     @property
     def n_hidden_layers(self) -> int:
@@ -449,8 +468,8 @@ def _depth_first(
         else:
             s_l = np.abs(w) @ s_prev + np.abs(bias)
             eps = setup.tol * s_l
-            zs[np.abs(zs) <= eps] = 0.0
-        pieces = _split_cell(v, zs, e, a_l, eps, setup.merge_eps)
+            setup.snapper.snap(zs, eps)
+        pieces = _split_cell(v, zs, e, a_l, eps, setup.merge_eps, setup.snapper)
         for i, (pv, pe, active) in enumerate(pieces):
             if layer == last_layer:
                 emit([*bits, active], pv)
@@ -632,7 +651,7 @@ def _batched_polygons(
                 z = _exact_pre(v_flat, ax, ay, c_all, i, cell_of[i], jj)
                 pos0.ravel()[unsure], neg0.ravel()[unsure] = z > 0, z < 0
         else:
-            z0[np.abs(z0) <= eps[cell_of]] = 0.0
+            setup.snapper.snap(z0, eps[cell_of])
             pos0, neg0 = z0 > 0, z0 < 0
         del tx, ty, tc, z0
         bits0 = np.logical_or.reduceat(pos0, first0, axis=0)
@@ -663,7 +682,7 @@ def _batched_polygons(
                     z = _exact_pre(v_all, ax, ay, c_all, idx[unsure], r_c[unsure], j)
                     p_c[unsure], n_c[unsure] = z > 0, z < 0
             else:
-                z_c[np.abs(z_c) <= eps[r_c, j]] = 0.0
+                setup.snapper.snap(z_c, eps[r_c, j])
                 p_c, n_c = z_c > 0, z_c < 0
             c_first = _starts(owner)
             c_cells = owner[c_first]
@@ -859,9 +878,38 @@ def split_cells(
     >>> sum(polytope_volume(c.vertices, exact=True) for c in cells)
     Fraction(4, 1)
     """
+    cells, complete, _ = _split(
+        net,
+        domain_a,
+        domain_b,
+        domain_vertices,
+        exact=exact,
+        tol=tol,
+        progress=progress,
+        max_cells=max_cells,
+        deadline=deadline,
+    )
+    return cells, complete
+
+
+def _split(
+    net: ReLUNet,
+    domain_a: Any,
+    domain_b: Any,
+    domain_vertices: Any,
+    *,
+    exact: bool = False,
+    tol: float | Tolerances | None = None,
+    progress: bool = False,
+    max_cells: int | None = None,
+    deadline: float | None = None,
+) -> tuple[list[SplitCell], bool, int]:
+    """:func:`split_cells`, also returning how many float decisions fell inside the tolerance
+    band (0 in exact mode)."""
     if not isinstance(net, ReLUNet):
         raise InvalidInputError(f"split_cells needs a ReLUNet, got {type(net).__name__}")
-    tol = check_tol(tol).rel
+    tolerances = check_tol(tol)
+    tol = tolerances.rel
     if max_cells is not None and (not isinstance(max_cells, int | np.integer) or max_cells < 1):
         raise InvalidInputError(f"max_cells must be a positive integer or None, got {max_cells!r}")
     d = net.n_inputs
@@ -903,7 +951,7 @@ def split_cells(
         verts = verts[order_polygon(verts, return_index=True)]
         edges = None
 
-    setup = _Setup(ws, bs, slope, one, exact, tol, 0.0, deadline)
+    setup = _Setup(ws, bs, slope, one, exact, tol, 0.0, deadline, _Snapper(tolerances.band))
     out_verts = fractions_from_fmpq if exact else (lambda v: v)
     cells: list[SplitCell] = []
 
@@ -920,19 +968,19 @@ def split_cells(
     with progress_bar(progress, desc="cells", unit="cell") as bar:
         if setup.n_hidden_layers == 0:
             emit([], verts.copy())
-            return cells, True
+            return cells, True, 0
         stack: list[_Item]
         if edges is None:
             found, fallback = _batched_polygons(verts, xmax, setup, max_cells, bar)
             for pattern, v in found:
                 emit([pattern], v)
             if fallback is None:
-                return cells, True
+                return cells, True, setup.snapper.unsure
             stack = fallback
         else:
             stack = [(0, verts, edges, None, None, xmax, [])]
         complete = _depth_first(stack, setup, emit, max_cells)
-    return cells, complete
+    return cells, complete, setup.snapper.unsure
 
 
 class SplitEngine:
@@ -943,7 +991,7 @@ class SplitEngine:
     def find_cells(self, problem: RegionProblem, budget: Budget, progress: bool) -> EngineRun:
         """All cells of the problem's box, with their vertices."""
         domain = problem.domain
-        found, complete = split_cells(
+        found, complete, unsure = _split(
             problem.net,
             domain.a,
             domain.b,
@@ -965,4 +1013,13 @@ class SplitEngine:
             cells.append(
                 FoundCell(np.asarray(cell.pattern, dtype=bool), point, 0.0, exact_centre, v)
             )
-        return EngineRun(tuple(cells), complete)
+        notes = ()
+        if unsure:
+            notes = (
+                Note(
+                    "unsure crossing",
+                    f"{unsure} vertex sign(s) or vertex merges fell inside the tolerance band",
+                    value=float(unsure),
+                ),
+            )
+        return EngineRun(tuple(cells), complete, notes)
