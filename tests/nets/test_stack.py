@@ -48,7 +48,7 @@ def _nets(spec: tuple) -> tuple[ReLUNet, ReLUNet]:
     return exact, view
 
 
-# -- float views of literals ------------------------------------------------------------------------
+# -- float views of literals --------------------------------------------------------------------
 def test_float_view_returns_the_literals() -> None:
     view = ReLUNet([[["0.1", "0.2"]], [["0.3"]]], [["-0.3"], None], exact=False)
     assert not view.exact
@@ -108,7 +108,10 @@ def test_equal_networks_have_equal_exact_networks(spec_a: tuple, spec_b: tuple) 
     nets += [n.to_exact().to_float() for n in nets] + [
         ReLUNet(
             [np.array(w, dtype=np.float64) for w in nets[1].weights],
-            [np.array(b, dtype=np.float64) if h else None for b, h in zip(*_bias(nets[1]))],
+            [
+                np.array(b, dtype=np.float64) if h else None
+                for b, h in zip(nets[1].biases, nets[1].has_bias, strict=True)
+            ],
             negative_slope=float(nets[1].negative_slope),
         )
     ]
@@ -118,10 +121,6 @@ def test_equal_networks_have_equal_exact_networks(spec_a: tuple, spec_b: tuple) 
                 assert hash(a) == hash(b)
                 assert a.to_exact() == b.to_exact()
                 assert a.exact == b.exact
-
-
-def _bias(net: ReLUNet) -> tuple:
-    return net.biases, net.has_bias
 
 
 # -- building blocks keep the literals ----------------------------------------------------------

@@ -95,6 +95,13 @@ def _convert(values: Any, *, exact: bool, ndim: int, what: str) -> np.ndarray:
     else:
         if isinstance(values, np.ndarray) and values.dtype.kind == "b":
             raise InvalidNetworkError(f"{what} must hold numbers, got a boolean array")
+        depth, first = 0, values
+        while isinstance(first, list | tuple) and first:
+            depth, first = depth + 1, first[0]
+        if depth > 32:  # beyond what numpy can shape; the message then gives no shape
+            raise InvalidNetworkError(
+                f"{what} must have {ndim} dimension(s), got lists nested {depth} levels deep"
+            )
         try:
             raw = np.asarray(values, dtype=object)
         except ValueError:
