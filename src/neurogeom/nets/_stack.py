@@ -14,6 +14,7 @@ network without such a source converts its floats exactly, as they are held.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, Self
@@ -48,10 +49,13 @@ class Float64RangeError(InvalidNetworkError):
 
 
 def _magnitude(q: Fraction) -> str:
-    """The decimal order of magnitude of a huge rational, e.g. ``"1e+400"``."""
-    digits = len(str(abs(q.numerator) // q.denominator)) - 1
-    lead = abs(q) / Fraction(10) ** digits
-    return f"{'-' if q < 0 else ''}{float(lead):.3g}e+{digits}"
+    """The decimal order of magnitude of a huge rational, e.g. ``"1e+400"`` (no int -> str)."""
+    log = math.log10(abs(q.numerator)) - math.log10(q.denominator)
+    exponent = math.floor(log)
+    lead = round(10 ** (log - exponent), 2)
+    if lead >= 10:
+        lead, exponent = lead / 10, exponent + 1
+    return f"{'-' if q < 0 else ''}{lead:g}e+{exponent}"
 
 
 def _rounded(values: np.ndarray, what: str) -> tuple[np.ndarray, bool]:

@@ -269,3 +269,24 @@ def test_nested_weights_below_the_recursion_limit_are_refused(tmp_path: Path) ->
     path = _write(tmp_path, '{"layers": [{"weight": ' + weight + "}]}")
     with pytest.raises(InvalidNetworkError, match=r"layer 0: weight"):
         read_json(path)
+
+
+@pytest.mark.parametrize(
+    ("number", "needle"),
+    [
+        ("1" + "0" * 5000, "an integer has more digits than Python reads"),
+        ("1e999999999", "decimal exponent beyond"),
+        ("-2.5E-99999", "decimal exponent beyond"),
+    ],
+)
+def test_absurd_numbers_are_bad_input(tmp_path: Path, number: str, needle: str) -> None:
+    path = _write(tmp_path, '{"layers": [{"weight": [[' + number + "]]}]}")
+    with pytest.raises(InvalidNetworkError, match=needle):
+        read_json(path)
+
+
+def test_a_huge_but_readable_number_is_named_with_its_size(tmp_path: Path) -> None:
+    path = _write(tmp_path, '{"layers": [{"weight": [[1, 5e4000]]}]}')
+    with pytest.raises(InvalidNetworkError, match=r"weight\[0, 1\] \(about 5e\+4000\)"):
+        read_json(path)
+    assert read_json(path, exact=True).weights[0][0, 1] == 5 * 10**4000

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from fractions import Fraction
 from typing import Any
 
@@ -38,8 +39,25 @@ VERSION = 1
 _LAYER_KEYS = {"weight", "bias", "maxout"}
 
 
+#: Largest decimal exponent read from a JSON number (1e400 is fine; 1e999999999 would take
+#: minutes to expand into an exact integer).
+MAX_EXPONENT = 4300
+
+
 def _bad_constant(name: str) -> Any:
     raise InvalidNetworkError(f"{name} is not a finite number; JSON networks need finite weights")
+
+
+def _parse_float(text: str) -> Fraction:
+    """A JSON number with a fraction or exponent, exactly, refusing absurd exponents."""
+    _, _, exponent = text.lower().partition("e")
+    if exponent and abs(int(exponent)) > MAX_EXPONENT:
+        shown = text if len(text) <= 30 else text[:27] + "..."
+        raise InvalidNetworkError(
+            f"the number {shown} has a decimal exponent beyond ±{MAX_EXPONENT}; network "
+            "weights must be written with smaller exponents"
+        )
+    return Fraction(text)
 
 
 def _parse_activation(text: Any) -> tuple[str, Fraction]:
@@ -318,7 +336,7 @@ def read_json(
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInputError(f"cannot read {p}: {exc}") from None
     try:
-        data = json.loads(text, parse_float=Fraction, parse_constant=_bad_constant)
+        data = json.loads(text, parse_float=_parse_float, parse_constant=_bad_constant)
     except json.JSONDecodeError as exc:
         hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
         raise InvalidNetworkError(
@@ -326,6 +344,11 @@ def read_json(
         ) from None
     except InvalidNetworkError as exc:
         raise InvalidNetworkError(f"{p}: {exc}") from None
+    except ValueError:  # Python refuses integer literals of more than 4300 digits
+        raise InvalidNetworkError(
+            f"{p}: an integer has more digits than Python reads ({sys.get_int_max_str_digits()}); "
+            "network weights must be written with fewer digits (e.g. as 1e400)"
+        ) from None
     except RecursionError:
         raise InvalidNetworkError(
             f"{p}: the JSON is nested too deeply to be a network file (a network nests arrays "
