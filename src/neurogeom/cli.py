@@ -67,22 +67,56 @@ class _Group(click.Group):
             sys.exit(1)
 
 
-def _load(spec: str, *, exact: bool) -> tuple[Any, str]:
-    """Load a network from a path or a bundled example name."""
+def _load(spec: str, *, exact: bool, activation: str | None = None) -> tuple[Any, str]:
+    """Load a network from a path or a bundled example name.
+
+    Reader warnings (an assumed activation, a kept output transform) become one stderr line
+    each. Every command analyses regions with float64 LPs, even with ``--exact``, so a network
+    with an entry beyond the float64 range is refused here, naming the file and the entry.
+    """
+    import warnings
+
     from neurogeom.core.errors import InvalidInputError
     from neurogeom.data import example_path, list_examples
+    from neurogeom.nets._stack import Float64RangeError
     from neurogeom.nets.io import load
 
     path = Path(spec)
+    name = str(path)
     if not path.exists():
         if spec in list_examples():
-            path = example_path(spec)
+            path, name = example_path(spec), spec
         elif not path.suffix:
             raise InvalidInputError(
                 f"{spec!r} is neither a file nor a bundled example; bundled examples: "
                 f"{', '.join(sorted(list_examples()))}"
             )
-    return load(path, exact=exact), str(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            net = load(path, exact=exact, activation=activation).with_name(name)
+            if exact:
+                net.to_float()
+        except Float64RangeError as exc:
+            raise InvalidInputError(
+                f"{name}: {exc.entry} is beyond the float64 range (about 1.8e+308); the cell "
+                "search solves float64 LPs even with --exact, so neurogeom cannot enumerate "
+                "this network's regions (scale its weights down)"
+            ) from None
+    for warning in caught:
+        click.echo(f"neurogeom: warning: {warning.message}", err=True)
+    return net, str(path)
+
+
+def _activation_option(command: Any) -> Any:
+    """The ``--activation`` option of the commands that load a network."""
+    return click.option(
+        "--activation",
+        metavar="ACT",
+        help="Activation between layers for files that do not record it (a PyTorch "
+        "state_dict; ReLU is assumed otherwise, with a warning): relu or "
+        "leaky_relu:<slope>.",
+    )(command)
 
 
 def _emit(obj: dict[str, Any], as_json: bool, text: str) -> None:
@@ -129,15 +163,16 @@ def main() -> None:
 
 @main.command()
 @click.argument("net")
+@_activation_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def info(net: str, as_json: bool) -> None:
+def info(net: str, activation: str | None, as_json: bool) -> None:
     """Architecture, parameter count and activation of NET.
 
     \b
     Example:
       neurogeom info max2 --json
     """
-    model, path = _load(net, exact=False)
+    model, path = _load(net, exact=False, activation=activation)
     d = _info_dict(model)
     text = (
         f"{path}\n  architecture  {'-'.join(map(str, d['architecture']))}\n"
@@ -228,6 +263,7 @@ def _regions_text(res: Any, path: str) -> str:
     help="Draw the 2-D partition coloured by linear region to this image file.",
 )
 @click.option("--cells", is_flag=True, help="With --json: include every cell and region.")
+@_activation_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def regions(
@@ -242,6 +278,7 @@ def regions(
     tol: float | None,
     plot_file: str | None,
     cells: bool,
+    activation: str | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -260,7 +297,7 @@ def regions(
     from neurogeom.core.errors import InvalidInputError
     from neurogeom.regions import enumerate_regions
 
-    model, path = _load(net, exact=exact)
+    model, path = _load(net, exact=exact, activation=activation)
     if method == "split" and box is None:
         raise InvalidInputError(
             "--method split needs --box LO HI (e.g. --box -1 1); use --method search for all of R^n"
@@ -340,8 +377,16 @@ def _save_plot(res: Any, target: str | Path, box: Any = None) -> None:
     show_default=True,
     help="Budget in seconds for the region search.",
 )
+@_activation_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
-def analyze(net: str | None, out_dir: str, exact: bool, time_limit: float, quiet: bool) -> None:
+def analyze(
+    net: str | None,
+    out_dir: str,
+    exact: bool,
+    time_limit: float,
+    activation: str | None,
+    quiet: bool,
+) -> None:
     """Run every analysis that applies to NET and write a report.
 
     Without NET, analyses the bundled two-moons classifier. Writes OUT/report.json and, for
@@ -355,7 +400,7 @@ def analyze(net: str | None, out_dir: str, exact: bool, time_limit: float, quiet
     from neurogeom.data import DEFAULT_EXAMPLE
     from neurogeom.report.analyze import run_analysis
 
-    model, path = _load(net or DEFAULT_EXAMPLE, exact=exact)
+    model, path = _load(net or DEFAULT_EXAMPLE, exact=exact, activation=activation)
     report, text = run_analysis(
         model, path, Path(out_dir), exact=exact, time_limit=time_limit, progress=not quiet
     )
