@@ -58,25 +58,33 @@ def _magnitude(q: Fraction) -> str:
     return f"{'-' if q < 0 else ''}{lead:g}e+{exponent}"
 
 
+_TO_FLOAT = np.vectorize(float, otypes=[np.float64])
+
+
 def _rounded(values: np.ndarray, what: str) -> tuple[np.ndarray, bool]:
     """Round an object array of Fractions to float64; also say whether every entry was exact.
 
     Raises :class:`Float64RangeError` naming the first entry beyond the float64 range.
     """
-    out = np.empty(values.shape, dtype=np.float64)
-    same = True
-    for idx, q in np.ndenumerate(values):
-        try:
-            f = float(q)
-        except OverflowError:
-            entry = f"{what}[{', '.join(map(str, idx))}] (about {_magnitude(Fraction(q))})"
-            raise Float64RangeError(
-                f"{entry} is beyond the float64 range (largest finite float64 about 1.8e+308), so "
-                "the network has no float64 version; it can only be used exactly",
-                entry=entry,
-            ) from None
-        out[idx] = f
-        same = same and f == q
+    try:
+        out = _TO_FLOAT(values) if values.size else np.zeros(values.shape)
+    except OverflowError:
+        for idx, q in np.ndenumerate(values):
+            try:
+                float(q)
+            except OverflowError:
+                entry = f"{what}[{', '.join(map(str, idx))}] (about {_magnitude(Fraction(q))})"
+                raise Float64RangeError(
+                    f"{entry} is beyond the float64 range (largest finite float64 about "
+                    "1.8e+308), so the network has no float64 version; it can only be used "
+                    "exactly",
+                    entry=entry,
+                ) from None
+        raise  # pragma: no cover - some entry overflowed above
+    same = all(
+        f.as_integer_ratio() == (q.numerator, q.denominator)
+        for f, q in zip(out.ravel().tolist(), values.ravel(), strict=True)
+    )
     out.flags.writeable = False
     return out, same
 
@@ -216,8 +224,9 @@ class AffineStack:
             raise InvalidNetworkError(
                 f"got {len(weights)} weight matrices but {len(biases)} bias vectors"
             )
-        literal = _has_exact_entries(list(weights)) or _has_exact_entries(
-            [b for b in biases if b is not None]
+        literal = not exact and (
+            _has_exact_entries(list(weights))
+            or _has_exact_entries([b for b in biases if b is not None])
         )
         if exact is None:
             exact = literal
