@@ -277,8 +277,10 @@ class AffineStack:
                 for l, w in enumerate(weights)
             )
             view._biases = tuple(
-                b if given is None else _convert(given, exact=False, ndim=1, what="bias")
-                for b, given in zip(view._biases, biases, strict=True)
+                b
+                if given is None
+                else _convert(given, exact=False, ndim=1, what=f"layer {l}: bias")
+                for l, (b, given) in enumerate(zip(view._biases, biases, strict=True))
             )
             self._become(view)
 
