@@ -11,6 +11,7 @@ from neurogeom.core.domain import Domain
 from neurogeom.core.errors import (
     BackendUnavailableError,
     BudgetExceededError,
+    Float64RangeError,
     InvalidInputError,
     InvalidNetworkError,
     NeurogeomError,
@@ -26,6 +27,7 @@ __all__ = [
     "BackendUnavailableError",
     "BudgetExceededError",
     "Domain",
+    "Float64RangeError",
     "InvalidInputError",
     "InvalidNetworkError",
     "NeurogeomError",

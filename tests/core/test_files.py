@@ -1,7 +1,13 @@
-"""Atomic writes: a failure leaves neither the target nor a temporary file behind."""
+"""Atomic writes: a failure leaves neither the target nor a temporary file behind.
+
+Files are created with the permissions any new file gets (0666 less the umask), and a target that
+cannot be written is named in the error, not the temporary file beside it.
+"""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -83,3 +89,65 @@ def test_check_readable(tmp_path: Path) -> None:
         check_readable(tmp_path / "missing.json")
     with pytest.raises(InvalidInputError, match="is a folder"):
         check_readable(tmp_path)
+
+
+# -- permissions --------------------------------------------------------------------------------
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.parametrize(
+    ("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)], ids=["022", "002", "077"]
+)
+def test_a_new_file_gets_the_mode_the_umask_gives(tmp_path: Path, umask: int, mode: int) -> None:
+    old = os.umask(umask)
+    try:
+        atomic_write_text(tmp_path / "report.json", "{}")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "report.json").stat().st_mode) == mode
+
+
+def test_a_replaced_file_keeps_its_mode(tmp_path: Path, umask_022: None) -> None:
+    target = tmp_path / "shared.json"
+    target.write_text("old")
+    target.chmod(0o660)
+    atomic_write_text(target, "new")
+    assert target.read_text() == "new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o660
+
+
+# -- targets that cannot be written -------------------------------------------------------------
+def unwritable_folder(tmp_path: Path) -> Path:
+    """A folder nobody can create files in: read-only for a user; ``/proc`` for root."""
+    if os.geteuid() != 0:
+        folder = tmp_path / "read-only"
+        folder.mkdir()
+        folder.chmod(0o555)
+        return folder
+    folder = Path("/proc")  # root may write anywhere on a disk, but no one creates files here
+    if not folder.is_dir():
+        pytest.skip("needs a folder that refuses new files")
+    return folder
+
+
+def test_an_unwritable_folder_names_the_target_not_the_temporary_file(tmp_path: Path) -> None:
+    target = unwritable_folder(tmp_path) / "ck.json"
+    with pytest.raises(InvalidInputError) as err:
+        atomic_write_text(target, "{}")
+    msg = str(err.value)
+    assert msg.startswith(f"cannot write {target}: ")
+    assert ".tmp" not in msg and ".ck.json." not in msg
+    assert not target.exists()
+
+
+def test_a_folder_as_target_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    with pytest.raises(InvalidInputError, match=r"cannot write .*out: it is a folder"):
+        atomic_write_text(tmp_path / "out", "{}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -299,14 +299,15 @@ def test_exact_is_inferred_from_the_entries() -> None:
 
 
 def test_structure_properties() -> None:
-    net = ReLUNet([np.ones((3, 2)), np.ones((4, 3)), np.ones((1, 4))])
+    net = ReLUNet([np.ones((3, 2)), np.ones((4, 3)), np.ones((1, 4))], [None, np.zeros(4), [0]])
     assert net.architecture == (2, 3, 4, 1)
     assert net.n_inputs == 2
     assert net.n_outputs == 1
     assert net.n_layers == 3
     assert net.hidden_widths == (3, 4)
     assert net.n_hidden == 7
-    assert net.n_parameters == 3 * 2 + 3 + 4 * 3 + 4 + 4 + 1
+    assert net.n_parameters == 3 * 2 + 4 * 3 + 4 + 4 + 1  # layer 0 has no bias
+    assert net.has_bias == (False, True, True)
     assert net.hidden_slices == (slice(0, 3), slice(3, 7))
     assert len(net.layers) == 3
     assert net.layers[1][0].shape == (4, 3)
@@ -780,7 +781,7 @@ def test_equality_ignores_how_the_numbers_were_written() -> None:
     b = ReLUNet([[[Fraction(1, 2), 0.25]]], [[Fraction(-3, 4)]], exact=True)
     assert a == b
     assert hash(a) == hash(b)
-    assert ReLUNet([[[1, 2]]]) == ReLUNet([[[1.0, 2.0]]], [[0.0]])
+    assert ReLUNet([[[1, 2]]], [[0]]) == ReLUNet([[[1.0, 2.0]]], [[0.0]])
 
 
 def test_relu_and_rational_nets_differ() -> None:

@@ -12,6 +12,7 @@ import json
 import math
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,6 +31,7 @@ __all__ = [
     "EXIT_BUDGET",
     "EXIT_INTERRUPTED",
     "NeurogeomGroup",
+    "activation_option",
     "emit",
     "exact_option",
     "finite",
@@ -77,7 +79,10 @@ class NeurogeomGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.simplefilter("always")
+                warnings.showwarning = _show_warning
+                return super().invoke(ctx)
         except BudgetExceededError as exc:
             click.echo(f"neurogeom: budget exhausted: {exc}", err=True)
             sys.exit(EXIT_BUDGET)
@@ -96,6 +101,11 @@ class NeurogeomGroup(click.Group):
         except OSError as exc:
             click.echo(f"neurogeom: cannot read or write a file: {exc}", err=True)
             sys.exit(1)
+
+
+def _show_warning(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+    """Library warnings (an assumed activation, workers that do not apply) as one line each."""
+    click.echo(f"neurogeom: warning: {_one_line(message)}", err=True)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -129,21 +139,35 @@ def protected_stdout() -> Iterator[None]:
         os.close(real)
 
 
-def load_net(spec: str, *, exact: bool = False) -> tuple[Any, str]:
-    """Load a network from a path or the name of a bundled example; return it and its source."""
+def load_net(spec: str, *, exact: bool = False, activation: str | None = None) -> tuple[Any, str]:
+    """Load a network from a path or the name of a bundled example; return it and its source.
+
+    The network is named after the file (or the example), so that errors raised later name it.
+    """
     from neurogeom.data import example_path, list_examples
     from neurogeom.nets.io import load
 
     path = Path(spec)
+    name = str(path)
     if not path.exists():
         if spec in list_examples():
-            path = example_path(spec)
+            path, name = example_path(spec), spec
         elif not path.suffix:
             raise InvalidInputError(
                 f"{spec!r} is neither a file nor a bundled example; bundled examples: "
                 f"{', '.join(sorted(list_examples()))}"
             )
-    return load(path, exact=exact), str(path)
+    return load(path, exact=exact, activation=activation).with_name(name), str(path)
+
+
+def activation_option(f: F) -> F:
+    """``--activation``: the activation of files that do not record it (a state_dict)."""
+    return click.option(
+        "--activation",
+        metavar="ACT",
+        help="Activation between layers for files that do not record it (a PyTorch "
+        "state_dict; ReLU is assumed otherwise, with a warning): relu or leaky_relu:<slope>.",
+    )(f)
 
 
 def emit(obj: dict[str, Any], as_json: bool, text: str) -> None:

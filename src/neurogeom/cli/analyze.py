@@ -10,6 +10,7 @@ import click
 
 from neurogeom.cli._common import (
     EXIT_BUDGET,
+    activation_option,
     exact_option,
     json_option,
     load_net,
@@ -32,10 +33,17 @@ __all__ = ["analyze"]
 )
 @exact_option
 @time_limit_option(default=120.0)
+@activation_option
 @json_option
 @quiet_option
 def analyze(
-    net: str | None, out_dir: str, exact: bool, time_limit: float, as_json: bool, quiet: bool
+    net: str | None,
+    out_dir: str,
+    exact: bool,
+    time_limit: float,
+    activation: str | None,
+    as_json: bool,
+    quiet: bool,
 ) -> None:
     """Run every analysis that applies to NET and write a report.
 
@@ -53,7 +61,7 @@ def analyze(
     from neurogeom.data import DEFAULT_EXAMPLE
     from neurogeom.report.analyze import run_analysis
 
-    model, path = load_net(net or DEFAULT_EXAMPLE, exact=exact)
+    model, path = load_net(net or DEFAULT_EXAMPLE, exact=exact, activation=activation)
     report = run_analysis(
         model,
         path,

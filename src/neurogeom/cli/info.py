@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from neurogeom.cli._common import emit, json_option, load_net
+from neurogeom.cli._common import activation_option, emit, json_option, load_net
 
 __all__ = ["info", "info_dict"]
 
@@ -25,15 +25,16 @@ def info_dict(net: Any) -> dict[str, Any]:
 
 @click.command()
 @click.argument("net")
+@activation_option
 @json_option
-def info(net: str, as_json: bool) -> None:
+def info(net: str, activation: str | None, as_json: bool) -> None:
     """Architecture, parameter count and activation of NET.
 
     \b
     Example:
       neurogeom info max2 --json
     """
-    model, path = load_net(net)
+    model, path = load_net(net, activation=activation)
     d = info_dict(model)
     text = (
         f"{path}\n  architecture  {'-'.join(map(str, d['architecture']))}\n"

@@ -10,6 +10,7 @@ import click
 from neurogeom.cli._common import (
     EXIT_BUDGET,
     EXIT_INTERRUPTED,
+    activation_option,
     emit,
     exact_option,
     finite,
@@ -93,6 +94,7 @@ def regions_text(res: Any, path: str) -> str:
     help="Draw the 2-D partition coloured by linear region to this image file.",
 )
 @click.option("--cells", is_flag=True, help="With --json: include every cell and region.")
+@activation_option
 @json_option
 @quiet_option
 def regions(
@@ -108,6 +110,7 @@ def regions(
     volumes: bool,
     plot_file: str | None,
     cells: bool,
+    activation: str | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -126,7 +129,7 @@ def regions(
     from neurogeom.core.figures import check_figure_target, save_figure
     from neurogeom.regions import enumerate_regions
 
-    model, path = load_net(net, exact=exact)
+    model, path = load_net(net, exact=exact, activation=activation)
     if method == "split" and box is None:
         raise InvalidInputError(
             "--method split needs --box LO HI (e.g. --box -1 1); use --method search for all of R^n"

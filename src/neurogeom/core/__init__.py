@@ -6,6 +6,7 @@ Nothing in ``core`` knows about networks; every analysis package builds on it.
 from neurogeom.core.errors import (
     BackendUnavailableError,
     BudgetExceededError,
+    Float64RangeError,
     InvalidInputError,
     InvalidNetworkError,
     NeurogeomError,
@@ -18,6 +19,7 @@ from neurogeom.core.unionfind import UnionFind
 __all__ = [
     "BackendUnavailableError",
     "BudgetExceededError",
+    "Float64RangeError",
     "InvalidInputError",
     "InvalidNetworkError",
     "NeurogeomError",

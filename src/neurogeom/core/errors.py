@@ -12,6 +12,7 @@ from typing import Any
 __all__ = [
     "BackendUnavailableError",
     "BudgetExceededError",
+    "Float64RangeError",
     "InvalidInputError",
     "InvalidNetworkError",
     "NeurogeomError",
@@ -26,6 +27,22 @@ class NeurogeomError(Exception):
 
 class InvalidNetworkError(NeurogeomError, ValueError):
     """A network is malformed: shapes do not chain, a weight is NaN or inf, a field is missing."""
+
+
+class Float64RangeError(InvalidNetworkError):
+    """An exact network has an entry beyond the float64 range, so it has no float64 version.
+
+    Parameters
+    ----------
+    message : str
+        The full message.
+    entry : str
+        The entry and its size, e.g. ``"layer 0: weight[0, 1] (about 1e+400)"``.
+    """
+
+    def __init__(self, message: str, *, entry: str) -> None:
+        super().__init__(message)
+        self.entry = entry
 
 
 class UnsupportedLayerError(NeurogeomError, TypeError):

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any, Self
+from typing import Any
 
 import numpy as np
 
-from neurogeom.core.errors import InvalidInputError, InvalidNetworkError
+from neurogeom.core.errors import Float64RangeError, InvalidInputError, InvalidNetworkError
 from neurogeom.core.rationals import to_fraction
-from neurogeom.nets._stack import AffineStack
+from neurogeom.nets._stack import AffineStack, _magnitude
 from neurogeom.nets.geometry import AffineMap, layer_maps
 
 __all__ = ["ReLUNet"]
@@ -92,8 +92,9 @@ class ReLUNet(AffineStack):
         *,
         negative_slope: Any = 0,
         exact: bool | None = None,
+        name: str | None = None,
+        output_transform: str | None = None,
     ) -> None:
-        super().__init__(weights, biases, exact=exact)
         try:
             slope = to_fraction(negative_slope, name="negative_slope")
         except InvalidInputError as exc:
@@ -102,20 +103,34 @@ class ReLUNet(AffineStack):
             raise InvalidNetworkError(
                 "negative_slope = 1 makes the activation the identity; use a single affine layer"
             )
-        self._slope = slope if self._exact else float(slope)
+        self._slope: Fraction | float = slope  # exact until __init__ settles the mode
+        super().__init__(weights, biases, exact=exact, name=name, output_transform=output_transform)
 
     def _activation_state(self) -> dict[str, Any]:
         return {"_slope": self._slope}
 
-    def to_exact(self) -> Self:
-        out = super().to_exact()
-        object.__setattr__(out, "_slope", Fraction(self._slope))
-        return out
+    def _activation_is_float(self) -> bool:
+        try:
+            return float(self._slope) == self._slope
+        except OverflowError:
+            return False
 
-    def to_float(self) -> Self:
-        out = super().to_float()
-        object.__setattr__(out, "_slope", float(self._slope))
-        return out
+    def _set_activation(self, exact: bool) -> None:
+        if not exact:
+            self._slope = float(self._slope)
+
+    def _activation_in(self, exact: bool) -> tuple[dict[str, Any], bool]:
+        if exact:
+            return {"_slope": Fraction(self._slope)}, True
+        try:
+            value = float(self._slope)
+        except OverflowError:
+            raise Float64RangeError(
+                f"negative_slope (about {_magnitude(Fraction(self._slope))}) is beyond the float64 "
+                "range, so the network has no float64 version; it can only be used exactly",
+                entry=f"negative_slope (about {_magnitude(Fraction(self._slope))})",
+            ) from None
+        return {"_slope": value}, value == self._slope
 
     @property
     def negative_slope(self) -> Fraction | float:
@@ -279,6 +294,31 @@ class ReLUNet(AffineStack):
         return self.local_affine_map(self.activation_patterns(pts)[0])
 
     # -- building blocks ------------------------------------------------------------------------
+    # Building blocks return new networks (no name, no output transform). Float networks that
+    # carry exact values (see ``to_exact``) are combined exactly and the float view of the result
+    # is returned, so the result's ``to_exact()`` is the exact combination of the literals.
+    def _exact_slope(self) -> Fraction:
+        return Fraction(self._slope if self._source is None else self._source._slope)
+
+    @staticmethod
+    def _via_exact(*nets: ReLUNet) -> bool:
+        """Whether an operation on float networks must run on their exact values."""
+        return all(not n._exact for n in nets) and any(n._source is not None for n in nets)
+
+    def _check_slopes(self, other: ReLUNet, what: str) -> None:
+        a, b = self._exact_slope(), other._exact_slope()
+        if a == b:
+            return
+        if float(a) == float(b):
+            raise InvalidInputError(
+                f"{what}: the activations round to the same float64 slope {float(a)!r} but differ "
+                f"exactly ({a} vs {b}); give both networks the same slope literal, e.g. "
+                f"negative_slope='{a}'"
+            )
+        raise InvalidInputError(
+            f"{what}: the activations differ ({self.activation} vs {other.activation})"
+        )
+
     def _check_compatible(self, other: ReLUNet, what: str, *, same_outputs: bool = False) -> None:
         if not isinstance(other, ReLUNet):
             raise InvalidInputError(f"{what} needs two ReLUNets, got {type(other).__name__}")
@@ -290,15 +330,10 @@ class ReLUNet(AffineStack):
             raise InvalidInputError(
                 f"{what}: the networks have {self.n_outputs} and {other.n_outputs} outputs"
             )
-        if Fraction(other._slope) != Fraction(self._slope):
-            raise InvalidInputError(
-                f"{what}: the activations differ ({self.activation} vs {other.activation})"
-            )
+        self._check_slopes(other, what)
 
     def _unified(self, other: ReLUNet) -> tuple[ReLUNet, ReLUNet, bool]:
-        exact = self._exact and other._exact
-        if self._exact or other._exact:
-            exact = True
+        exact = self._exact or other._exact
         a = self.to_exact() if exact else self
         b = other.to_exact() if exact else other
         return a, b, exact
@@ -306,7 +341,8 @@ class ReLUNet(AffineStack):
     def _padded(self, depth: int) -> ReLUNet:
         """The same function with extra hidden layers that pass values through unchanged.
 
-        Identity through the activation: ``t = (σ(t) - σ(-t)) / (1 + s)``.
+        Identity through the activation: ``t = (σ(t) - σ(-t)) / (1 + s)``. The added layers have
+        no bias.
         """
         if depth == self.n_layers:
             return self
@@ -329,7 +365,8 @@ class ReLUNet(AffineStack):
             bs.append(_zeros((2 * m,), exact))
         ws.append(pos_neg)
         bs.append(_zeros((m,), exact))
-        return self._rebuild(ws, bs)
+        has_bias = (*self._has_bias, *(False,) * (depth - self.n_layers))
+        return self._rebuild(ws, bs, has_bias=has_bias)
 
     def parallel(self, other: ReLUNet) -> ReLUNet:
         """Both networks side by side on the same input; outputs concatenated ``[f(x), g(x)]``.
@@ -344,6 +381,8 @@ class ReLUNet(AffineStack):
         [[3.0, -5.0]]
         """
         self._check_compatible(other, "parallel")
+        if self._via_exact(self, other):
+            return self.to_exact().parallel(other.to_exact()).to_float()
         a, b, exact = self._unified(other)
         depth = max(a.n_layers, b.n_layers)
         a, b = a._padded(depth), b._padded(depth)
@@ -353,10 +392,13 @@ class ReLUNet(AffineStack):
             for wa, wb in zip(a._weights[1:], b._weights[1:], strict=True)
         ]
         bs = [np.concatenate([ba, bb]) for ba, bb in zip(a._biases, b._biases, strict=True)]
-        return a._rebuild(ws, bs, exact=exact)
+        has_bias = [ha or hb for ha, hb in zip(a._has_bias, b._has_bias, strict=True)]
+        return a._rebuild(ws, bs, exact=exact, has_bias=has_bias)
 
     def linear_output(self, matrix: Any, offset: Any = None) -> ReLUNet:
         """Post-compose the output with an affine map ``y -> matrix @ y + offset``.
+
+        Entries may be numbers or literals such as ``"1/3"`` (taken as written).
 
         Examples
         --------
@@ -364,14 +406,19 @@ class ReLUNet(AffineStack):
         >>> f.linear_output([[3.0]], [1.0])([[-2.0]]).tolist()
         [[7.0]]
         """
-        exact = self._exact
-        mat = np.asarray(matrix, dtype=object if exact else np.float64)
-        if mat.ndim != 2 or mat.shape[1] != self.n_outputs:
+        try:
+            shape: tuple[int, ...] | None = np.shape(matrix)
+        except ValueError:  # ragged nested lists
+            shape = None
+        if shape is None or len(shape) != 2 or shape[1] != self.n_outputs:
             raise InvalidInputError(
-                f"matrix must have shape (k, {self.n_outputs}), got {np.shape(matrix)}"
+                f"matrix must have shape (k, {self.n_outputs}), got "
+                f"{shape if shape is not None else 'a ragged array'}"
             )
-        off = np.zeros(mat.shape[0]) if offset is None else offset
-        probe = ReLUNet([mat], [off], exact=exact)
+        try:
+            probe = ReLUNet([matrix], None if offset is None else [offset], exact=self._exact)
+        except InvalidNetworkError as exc:
+            raise InvalidInputError(f"linear_output: {exc}") from None
         return self.compose(probe)
 
     def compose(self, outer: ReLUNet) -> ReLUNet:
@@ -393,27 +440,30 @@ class ReLUNet(AffineStack):
                 f"compose: this network has {self.n_outputs} outputs but the outer one takes "
                 f"{outer.n_inputs} inputs"
             )
-        if (
-            outer.n_layers > 1
-            and Fraction(outer._slope) != Fraction(self._slope)
-            and self.n_layers > 1
-        ):
-            raise InvalidInputError(
-                f"compose: the activations differ ({self.activation} vs {outer.activation})"
-            )
+        if outer.n_layers > 1 and self.n_layers > 1:
+            self._check_slopes(outer, "compose")
+        if self._via_exact(self, outer):
+            return self.to_exact().compose(outer.to_exact()).to_float()
         inner, out, exact = self._unified(outer)
         w_mid = out._weights[0] @ inner._weights[-1]
         b_mid = out._weights[0] @ inner._biases[-1] + out._biases[0]
         ws = [*inner._weights[:-1], w_mid, *out._weights[1:]]
         bs = [*inner._biases[:-1], b_mid, *out._biases[1:]]
+        has_bias = [
+            *inner._has_bias[:-1],
+            inner._has_bias[-1] or out._has_bias[0],
+            *out._has_bias[1:],
+        ]
         base = out if (inner.n_layers == 1 and out.n_layers > 1) else inner
-        return base._rebuild(ws, bs, exact=exact)
+        return base._rebuild(ws, bs, exact=exact, has_bias=has_bias)
 
     def __add__(self, other: ReLUNet) -> ReLUNet:
         """``f + g`` as one network (same input, same output dimension)."""
         if not isinstance(other, ReLUNet):
             return NotImplemented
         self._check_compatible(other, "sum", same_outputs=True)
+        if self._via_exact(self, other):
+            return (self.to_exact() + other.to_exact()).to_float()
         m = self.n_outputs
         eye = np.eye(m)
         return self.parallel(other).linear_output(np.concatenate([eye, eye], axis=1))
@@ -432,10 +482,12 @@ class ReLUNet(AffineStack):
         return self + other * -1
 
     def __mul__(self, scalar: Any) -> ReLUNet:
-        """Scale the output by a number."""
+        """Scale the output by a number (a literal such as ``"0.1"`` is taken as written)."""
         if isinstance(scalar, ReLUNet):
             return NotImplemented
         s = to_fraction(scalar, name="scale factor")
+        if not self._exact and (self._source is not None or float(s) != s):
+            return (self.to_exact() * s).to_float()
         value = s if self._exact else float(s)
         ws = [*self._weights[:-1], self._weights[-1] * value]
         bs = [*self._biases[:-1], self._biases[-1] * value]
@@ -458,6 +510,8 @@ class ReLUNet(AffineStack):
         """
         if len(nets) == 0:
             raise InvalidInputError("stack needs at least one network")
+        if all(isinstance(n, ReLUNet) for n in nets) and ReLUNet._via_exact(*nets):
+            return ReLUNet.stack([n.to_exact() for n in nets]).to_float()
         out = nets[0]
         for other in nets[1:]:
             out = out.parallel(other)

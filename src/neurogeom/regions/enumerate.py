@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from neurogeom.core.budget import Budget
 from neurogeom.core.domain import Domain, check_domain
-from neurogeom.core.errors import InvalidInputError, UnsupportedLayerError
+from neurogeom.core.errors import Float64RangeError, InvalidInputError, UnsupportedLayerError
 from neurogeom.core.lp import LPCounts, lp_counts
 from neurogeom.core.progress import progress_bar
 from neurogeom.core.tolerances import Tolerances, check_tol
@@ -312,7 +312,16 @@ def enumerate_regions(
             f"volumes are computed up to input dimension {MAX_VOLUME_DIM}; this net has "
             f"{net.n_inputs} inputs"
         )
-    work = net.to_exact() if exact else net.to_float()
+    try:
+        work = net.to_exact() if exact else net.to_float()
+        problem_net = work.to_float()  # the cell search solves float64 LPs in both modes
+    except Float64RangeError as exc:
+        raise Float64RangeError(
+            f"{exc}; the cell search solves float64 LPs even in exact mode, so this "
+            "network's regions cannot be enumerated (scale its weights down)",
+            entry=exc.entry,
+        ) from None
+    del problem_net
     chosen = _choose_method(method, work, domain, checkpoint=checkpoint)
     _warn_workers(workers, chosen, work)
     problem = RegionProblem.build(work, domain, tolerances)

@@ -52,11 +52,17 @@ def test_float_round_trip_is_bitwise(tmp_path: Path) -> None:
     path = tmp_path / "net.json"
     write_json(net, path)
     back = read_json(path)
-    assert back == net and not back.exact
+    assert not back.exact
     for (w0, b0), (w1, b1) in zip(net.layers, back.layers, strict=True):
         assert w0.tobytes() == w1.tobytes()
         assert b0.tobytes() == b1.tobytes()
     assert back.negative_slope == 0.01
+    # the file holds shortest round-trip decimals, which are its exact values by definition: the
+    # float weights are the same, the exact network is the decimals, so the networks differ
+    w = float(net.weights[0][0, 0])
+    assert back.to_exact().weights[0][0, 0] == Fraction(repr(w)) != Fraction(w)
+    assert back != net
+    assert read_json(path, exact=True) == back.to_exact()
 
 
 def test_rational_activation_round_trip(tmp_path: Path) -> None:
@@ -206,6 +212,81 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_overflowing_literal_in_float_mode(tmp_path: Path) -> None:
     path = _write(tmp_path, '{"layers": [{"weight": [[1e400]]}]}')
-    with pytest.raises(InvalidNetworkError, match="too large for float64"):
+    with pytest.raises(
+        InvalidNetworkError, match=r"weight\[0, 0\] \(about 1e\+400\) is beyond the float64 range"
+    ):
         read_json(path)
     assert read_json(path, exact=True).weights[0][0, 0] == 10**400
+
+
+# -- exact literals, bias structure, output transform, bad nesting -------------------------------
+def test_float_mode_reads_the_literals_exactly(tmp_path: Path) -> None:
+    path = _write(tmp_path, _doc([{"weight": [[0.1, "1/3"]], "bias": ["0.3"]}], "leaky_relu:0.1"))
+    net = read_json(path)
+    assert not net.exact and net.weights[0].tolist() == [[0.1, 1 / 3]]
+    assert net.to_exact() == read_json(path, exact=True)
+    assert net.to_exact().negative_slope == Fraction(1, 10)
+
+
+def test_a_float_view_is_written_with_its_literals(tmp_path: Path) -> None:
+    path = _write(tmp_path, _doc([{"weight": [[0.1, "1/3"]], "bias": ["0.3"]}], "leaky_relu:1/3"))
+    net = read_json(path)
+    doc = to_json_dict(net)
+    assert doc["layers"][0] == {"weight": [[0.1, "1/3"]], "bias": [0.3]}
+    assert doc["activation"] == "leaky_relu:1/3"
+    out = tmp_path / "again.json"
+    write_json(net, out)
+    assert read_json(out) == net
+
+
+def test_a_layer_without_bias(tmp_path: Path) -> None:
+    path = _write(tmp_path, _doc([{"weight": [[1, 2]]}, {"weight": [[3]], "bias": [1]}]))
+    net = read_json(path)
+    assert net.has_bias == (False, True) and net.n_parameters == 4
+    assert to_json_dict(net)["layers"][0] == {"weight": [[1, 2]]}
+
+
+def test_output_transform_round_trips(tmp_path: Path) -> None:
+    doc = json.loads(_doc([{"weight": [[1], [-1]]}, {"weight": [[1, 1]]}]))
+    doc["output_transform"] = "sigmoid"
+    net = from_json_dict(doc)
+    assert net.output_transform == "sigmoid"
+    assert to_json_dict(net)["output_transform"] == "sigmoid"
+    doc["output_transform"] = "tanh"
+    with pytest.raises(InvalidNetworkError, match="'output_transform' must be one of sigmoid"):
+        from_json_dict(doc)
+
+
+@pytest.mark.parametrize("depth", [100_000, 5_000])
+def test_absurdly_nested_json_is_bad_input(tmp_path: Path, depth: int) -> None:
+    path = _write(tmp_path, "[" * depth + "]" * depth)
+    with pytest.raises(InvalidNetworkError, match=r"nested too deeply"):
+        read_json(path)
+
+
+def test_nested_weights_below_the_recursion_limit_are_refused(tmp_path: Path) -> None:
+    weight = "[" * 200 + "1" + "]" * 200
+    path = _write(tmp_path, '{"layers": [{"weight": ' + weight + "}]}")
+    with pytest.raises(InvalidNetworkError, match=r"layer 0: weight"):
+        read_json(path)
+
+
+@pytest.mark.parametrize(
+    ("number", "needle"),
+    [
+        ("1" + "0" * 5000, "an integer has more digits than Python reads"),
+        ("1e999999999", "decimal exponent beyond"),
+        ("-2.5E-99999", "decimal exponent beyond"),
+    ],
+)
+def test_absurd_numbers_are_bad_input(tmp_path: Path, number: str, needle: str) -> None:
+    path = _write(tmp_path, '{"layers": [{"weight": [[' + number + "]]}]}")
+    with pytest.raises(InvalidNetworkError, match=needle):
+        read_json(path)
+
+
+def test_a_huge_but_readable_number_is_named_with_its_size(tmp_path: Path) -> None:
+    path = _write(tmp_path, '{"layers": [{"weight": [[1, 5e4000]]}]}')
+    with pytest.raises(InvalidNetworkError, match=r"weight\[0, 1\] \(about 5e\+4000\)"):
+        read_json(path)
+    assert read_json(path, exact=True).weights[0][0, 1] == 5 * 10**4000

@@ -60,7 +60,12 @@ def test_every_suffix_round_trips(tmp_path: Path, suffix: str) -> None:
     save(net, path)
     _assert_same_weights(load(path), net)
     exact = load(path, exact=True)
-    assert exact.exact and exact.to_float() == net
+    assert exact.exact and exact.to_float() == load(path)
+    assert load(path).to_exact() == exact
+    if suffix == ".json":  # shortest decimals in the file: the exact network is the decimals
+        assert exact.weights[1][0, 0] == Fraction(repr(net.weights[1][0, 0].item()))
+    else:  # float formats store the floats themselves
+        assert load(path) == net
 
 
 def test_format_overrides_the_suffix(tmp_path: Path) -> None:
@@ -189,3 +194,81 @@ def test_exact_round_trip_through_json(weights: list[Fraction], slope: Fraction)
         path = Path(folder) / "net.json"
         save(net, path)
         assert load(path, exact=True) == net
+
+
+# -- exact literals through load -------------------------------------------------------------------
+#: Hidden neurons 0.1x, 0.2x, 0.3x and a second layer 1e17 (u + v - t) - 1. With the decimals,
+#: u + v - t = 0 for x > 0, so the second neuron is never active: 2 activation cells. Rounded to
+#: float64, 0.1 + 0.2 - 0.3 = 2^-55 > 0, so it turns on near x = 0.36: 3 cells.
+DECIMAL_NET = """{"format": "neurogeom-net", "version": 1, "activation": "relu", "layers": [
+  {"weight": [[0.1], [0.2], [0.3]], "bias": [0, 0, 0]},
+  {"weight": [[1e17, 1e17, -1e17]], "bias": [-1]},
+  {"weight": [[1]], "bias": [0]}]}"""
+
+
+def test_load_then_exact_certifies_the_decimals_in_the_file(tmp_path: Path) -> None:
+    from neurogeom.regions import enumerate_regions
+
+    path = tmp_path / "decimals.json"
+    path.write_text(DECIMAL_NET)
+    decimals = load(path, exact=True)
+    rounded = ReLUNet(
+        [[[Fraction(float(v)) for v in row] for row in w] for w in decimals.weights],
+        [[Fraction(float(v)) for v in b] for b in decimals.biases],
+        exact=True,
+    )
+    want = enumerate_regions(decimals, exact=True, progress=False)
+    other = enumerate_regions(rounded, exact=True, progress=False)
+    assert (want.activation_regions, other.activation_regions) == (2, 3)  # the nets differ
+    assert want.complete and not want.uncertified and not other.uncertified
+    net = load(path)  # float64
+    assert not net.exact and net.weights[0][0, 0] == 0.1
+    got = enumerate_regions(net, exact=True, progress=False)
+    assert got.activation_regions == 2  # the decimals' answer, not the rounded net's
+    assert net.to_exact() == decimals
+
+
+def test_load_names_the_network(tmp_path: Path) -> None:
+    path = tmp_path / "named.json"
+    save(_small_net(), path)
+    net = load(path)
+    assert net.name == str(path) and net.to_exact().name == str(path)
+    assert load(path, exact=True).name == str(path)
+    assert net == _reloaded_without_name(path)
+
+
+def _reloaded_without_name(path: Path) -> ReLUNet:
+    return load(path).with_name(None)
+
+
+@pytest.mark.parametrize("suffix", AVAILABLE)
+def test_layers_without_bias_round_trip_through_every_format(tmp_path: Path, suffix: str) -> None:
+    net = ReLUNet(
+        [[[1.0, -2.0], [0.5, 0.25]], [[3.0, -1.0], [1.0, 1.0]], [[2.0, 0.5]]],
+        [None, [0.5, -1.0], None],
+        negative_slope=0.25,
+    )
+    assert net.n_parameters == 4 + 4 + 2 + 2
+    path = tmp_path / f"nobias{suffix}"
+    save(net, path)
+    back = load(path)
+    assert back.has_bias == (False, True, False)
+    assert back.n_parameters == net.n_parameters
+    assert back == net
+    x = np.random.default_rng(0).normal(size=(20, 2))
+    assert back(x).tolist() == net(x).tolist()
+
+
+def test_activation_argument_is_for_files_without_one(tmp_path: Path) -> None:
+    path = tmp_path / "plain.json"
+    path.write_text('{"layers": [{"weight": [[1], [-1]]}, {"weight": [[1, 1]]}]}')
+    assert load(path).activation == "relu"
+    leaky = load(path, activation="leaky_relu:1/10", exact=True)
+    assert leaky.negative_slope == Fraction(1, 10)
+    written = tmp_path / "written.json"
+    save(leaky, written)
+    assert load(written, activation="leaky_relu:0.1", exact=True) == leaky  # agrees: fine
+    with pytest.raises(InvalidInputError, match=r"the file says the activation is 'leaky_relu"):
+        load(written, activation="relu")
+    with pytest.raises(InvalidInputError, match=r"activation='tanh': unknown activation"):
+        load(path, activation="tanh")

@@ -66,8 +66,9 @@ def test_exact_net_is_written_as_float64_with_exact_slope(tmp_path: Path) -> Non
     back = read_npz(path, exact=True)
     assert back.negative_slope == Fraction(1, 3)
     assert back.weights[0][0, 0] == Fraction(1 / 3)
-    rounded = net.to_float().to_exact()  # weights rounded to float64, slope kept exact
-    assert [w.tolist() for w in back.weights] == [w.tolist() for w in rounded.weights]
+    # weights rounded to float64 (converted back exactly), slope kept exact
+    rounded = [[Fraction(float(v)) for v in w.flat] for w in net.weights]
+    assert [list(w.flat) for w in back.weights] == rounded
 
 
 def test_optional_biases_and_integer_arrays(tmp_path: Path) -> None:
@@ -182,3 +183,30 @@ def test_single_npy_array_is_refused(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError, match="no such file"):
         read_npz(tmp_path / "absent.npz")
+
+
+def test_an_archive_without_biases_has_layers_without_bias(tmp_path: Path) -> None:
+    path = _save(tmp_path, W0=np.ones((4, 2)), W1=np.ones((1, 4)), b1=np.array([0.5]))
+    net = read_npz(path)
+    assert net.has_bias == (False, True) and net.n_parameters == 8 + 4 + 1
+    out = tmp_path / "again.npz"
+    write_npz(net, out)
+    with np.load(out) as archive:
+        assert sorted(archive.files) == ["W0", "W1", "activation", "b1"]
+    assert read_npz(out) == net
+
+
+def test_a_literal_slope_is_exact_in_float_mode(tmp_path: Path) -> None:
+    path = _save(tmp_path, W0=W0, W1=W1, activation=np.array("leaky_relu:1/3"))
+    net = read_npz(path)
+    assert net.negative_slope == 1 / 3
+    assert net.to_exact() == read_npz(path, exact=True)
+
+
+def test_activation_argument_and_output_transform(tmp_path: Path) -> None:
+    path = _save(tmp_path, W0=W0, W1=W1, output_transform=np.array("softmax"))
+    net = read_npz(path, activation="leaky_relu:0.5")
+    assert net.negative_slope == 0.5 and net.output_transform == "softmax"
+    out = tmp_path / "again.npz"
+    write_npz(net, out)
+    assert read_npz(out) == net

@@ -20,6 +20,7 @@ from neurogeom.core.errors import (  # noqa: E402
     UnsupportedLayerError,
 )
 from neurogeom.nets import RationalNet, ReLUNet  # noqa: E402
+from neurogeom.nets.io import NetworkReadWarning  # noqa: E402
 from neurogeom.nets.io.onnx import (  # noqa: E402
     from_onnx_model,
     read_onnx,
@@ -94,7 +95,8 @@ def test_exact_net_is_written_as_float64(tmp_path: Path) -> None:
     back = read_onnx(path, exact=True)
     assert back.exact and back.negative_slope == Fraction(1, 4)
     assert back.weights[0][0, 0] == Fraction(1 / 3)
-    assert back == net.to_float().to_exact()
+    rounded = [np.array(w, dtype=np.float64) for w in net.weights]  # net has no biases
+    assert back == ReLUNet(rounded, negative_slope=net.negative_slope, exact=True)
 
 
 def test_matmul_add_graph() -> None:
@@ -164,14 +166,16 @@ def test_conv_is_refused() -> None:
         from_onnx_model(model)
 
 
-def test_sigmoid_is_refused() -> None:
+def test_sigmoid_inside_the_graph_is_refused() -> None:
     nodes = [
         helper.make_node("Gemm", ["x", "W"], ["z"], transB=1, name="fc"),
         helper.make_node("Sigmoid", ["z"], ["h"]),
         helper.make_node("Gemm", ["h", "W"], ["y"], transB=1),
     ]
     model = _graph_model(nodes, {"W": np.eye(2)}, 2, 2)
-    with pytest.raises(UnsupportedLayerError, match=r"node #1 \(Sigmoid\) is not supported"):
+    with pytest.raises(
+        UnsupportedLayerError, match=r"node #2 \(Gemm\) comes after the final node #1"
+    ):
         from_onnx_model(model)
 
 
@@ -260,3 +264,80 @@ def test_truncated_file(tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(InvalidNetworkError, match="no graph nodes"):
         read_onnx(path)
+
+
+# -- bias structure, classifier endings, decimal attributes --------------------------------------
+def test_gemm_without_c_and_matmul_without_add_have_no_bias() -> None:
+    nodes = [
+        helper.make_node("Gemm", ["x", "W0"], ["z"], transB=1),
+        helper.make_node("Relu", ["z"], ["h"]),
+        helper.make_node("MatMul", ["h", "W1"], ["m"]),
+        helper.make_node("Relu", ["m"], ["k"]),
+        helper.make_node("MatMul", ["k", "W2"], ["a"]),
+        helper.make_node("Add", ["a", "b2"], ["y"]),
+    ]
+    inits = {"W0": np.ones((3, 2)), "W1": np.ones((3, 2)), "W2": np.ones((2, 1)), "b2": np.ones(1)}
+    net = from_onnx_model(_graph_model(nodes, inits, 2, 1))
+    assert net.has_bias == (False, False, True)
+    assert net.n_parameters == 6 + 6 + 2 + 1
+
+
+def test_writer_leaves_out_the_bias_of_layers_without_one(tmp_path: Path) -> None:
+    net = ReLUNet([[[1.0], [-1.0]], [[1.0, 1.0]]], [None, [0.5]])
+    model = to_onnx_model(net)
+    assert [len(n.input) for n in model.graph.node if n.op_type == "Gemm"] == [2, 3]
+    out = ReferenceEvaluator(model).run(None, {"input": np.array([[-2.0]])})[0]
+    assert out.tolist() == [[2.5]]
+    path = tmp_path / "nobias.onnx"
+    write_onnx(net, path)
+    assert read_onnx(path) == net
+
+
+@pytest.mark.parametrize(("op", "kind"), [("Sigmoid", "sigmoid"), ("Softmax", "softmax")])
+def test_a_final_sigmoid_or_softmax_is_kept_as_the_output_transform(
+    tmp_path: Path, op: str, kind: str
+) -> None:
+    nodes = [
+        helper.make_node("Gemm", ["x", "W"], ["z"], transB=1),
+        helper.make_node("Relu", ["z"], ["h"]),
+        helper.make_node("Gemm", ["h", "W"], ["l"], transB=1),
+        helper.make_node(op, ["l"], ["y"], name="ending"),
+    ]
+    model = _graph_model(nodes, {"W": np.eye(2)}, 2, 2)
+    with pytest.warns(NetworkReadWarning, match=rf"node 'ending' \({op}\).*'{kind}'"):
+        net = from_onnx_model(model)
+    assert net.output_transform == kind and net.architecture == (2, 2, 2)
+    path = tmp_path / "classifier.onnx"
+    write_onnx(net, path)
+    written = onnx.load(str(path))
+    assert written.graph.node[-1].op_type == op
+    x = np.array([[0.5, -1.0], [2.0, 3.0]])
+    want = ReferenceEvaluator(model).run(None, {"x": x})[0]
+    got = ReferenceEvaluator(written).run(None, {"input": x})[0]
+    assert np.allclose(got, want)
+    with pytest.warns(NetworkReadWarning):
+        assert read_onnx(path) == net
+
+
+def test_a_softmax_over_the_batch_axis_is_refused() -> None:
+    nodes = [
+        helper.make_node("Gemm", ["x", "W"], ["z"], transB=1),
+        helper.make_node("Softmax", ["z"], ["y"], axis=0),
+    ]
+    with pytest.raises(UnsupportedLayerError, match=r"normalises over axis 0"):
+        from_onnx_model(_graph_model(nodes, {"W": np.eye(2)}, 2, 2))
+
+
+def test_decimal_attributes_are_exact_in_float_mode_too() -> None:
+    """alpha = 0.1f is read as 1/10: the float network is the view of that exact network."""
+    nodes = [
+        helper.make_node("Gemm", ["x", "W"], ["z"], transB=1, alpha=0.1),
+        helper.make_node("LeakyRelu", ["z"], ["h"], alpha=0.3),
+        helper.make_node("Gemm", ["h", "W"], ["y"], transB=1),
+    ]
+    model = _graph_model(nodes, {"W": np.array([[3.0]])}, 1, 1)
+    exact = from_onnx_model(model, exact=True)
+    assert exact.weights[0][0, 0] == Fraction(3, 10) and exact.negative_slope == Fraction(3, 10)
+    net = from_onnx_model(model)
+    assert net.weights[0][0, 0] == 0.3
+    assert net.to_exact() == exact

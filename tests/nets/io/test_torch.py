@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import os
+import pickle
+import warnings
 from fractions import Fraction
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from neurogeom.core.errors import (  # noqa: E402
     UnsupportedLayerError,
 )
 from neurogeom.nets import RationalNet, ReLUNet  # noqa: E402
+from neurogeom.nets.io import NetworkReadWarning  # noqa: E402
 from neurogeom.nets.io.torch import (  # noqa: E402
     from_state_dict,
     from_torch,
@@ -171,9 +175,11 @@ def test_conv2d_is_refused() -> None:
         from_torch(model)
 
 
-def test_sigmoid_is_refused() -> None:
+def test_sigmoid_inside_the_model_is_refused() -> None:
     model = nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1))
-    with pytest.raises(UnsupportedLayerError, match=r"layer '1' \(Sigmoid\) is not supported"):
+    with pytest.raises(
+        UnsupportedLayerError, match=r"layer '2' \(Linear\) comes after the final layer '1' \("
+    ):
         from_torch(model)
 
 
@@ -253,8 +259,9 @@ def test_named_state_dict_with_missing_bias(tmp_path: Path) -> None:
     }
     path = tmp_path / "sd.pt"
     torch.save(state, path)
-    net = read_torch(path)
-    assert net.biases[1].tolist() == [0.0]
+    with pytest.warns(NetworkReadWarning, match="assumed ReLU"):
+        net = read_torch(path)
+    assert net.biases[1].tolist() == [0.0] and net.has_bias == (True, False)
     assert net([-4.0]).tolist() == [4.0]  # ReLU is assumed between layers
     leaky = read_torch(path, activation="leaky_relu:1/2", exact=True)
     assert leaky.negative_slope == Fraction(1, 2)
@@ -328,3 +335,171 @@ def test_write_refuses_rational_net(tmp_path: Path) -> None:
     with pytest.raises(UnsupportedLayerError, match="RationalNet"):
         write_torch(RationalNet([[[1.0]], [[1.0]]]), tmp_path / "r.pt")
     assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+# -- layers without bias -------------------------------------------------------------------------
+def test_linear_layers_without_bias_count_no_bias(tmp_path: Path) -> None:
+    model = _model(
+        nn.Linear(2, 4, bias=False),
+        nn.ReLU(),
+        nn.Linear(4, 4, bias=False),
+        nn.ReLU(),
+        nn.Linear(4, 1, bias=False),
+    )
+    real = sum(p.numel() for p in model.parameters())
+    assert real == 8 + 16 + 4
+    net = from_torch(model)
+    assert net.n_parameters == real and net.has_bias == (False, False, False)
+    path = tmp_path / "nobias.pt"
+    torch.save(model.state_dict(), path)
+    back = read_torch(path, activation="relu")
+    assert back.n_parameters == real and back == net
+    assert sum(p.numel() for p in to_torch(net).parameters()) == real
+
+
+def test_merged_linears_have_a_bias_if_either_had_one() -> None:
+    model = _model(nn.Linear(2, 3, bias=False), nn.Linear(3, 2), nn.ReLU(), nn.Linear(2, 1))
+    assert from_torch(model).has_bias == (True, True)
+    model = _model(
+        nn.Linear(2, 3, bias=False), nn.Linear(3, 2, bias=False), nn.ReLU(), nn.Linear(2, 1)
+    )
+    assert from_torch(model).has_bias == (False, True)
+
+
+# -- the activation of a state_dict ----------------------------------------------------------------
+def test_a_state_dict_without_activation_warns_that_relu_is_assumed(tmp_path: Path) -> None:
+    model = _model(nn.Linear(2, 3), nn.LeakyReLU(0.2), nn.Linear(3, 1))
+    path = tmp_path / "leaky.pt"
+    torch.save(model.state_dict(), path)
+    with pytest.warns(NetworkReadWarning, match=r"leaky\.pt: a state_dict does not record its "):
+        assumed = read_torch(path)
+    assert assumed.activation == "relu"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        net = read_torch(path, activation="leaky_relu:0.2")
+    x = _points(2)
+    with torch.no_grad():
+        want = model.double()(torch.from_numpy(x)).numpy()
+    assert np.allclose(net(x), want, rtol=1e-12, atol=1e-12)
+    assert not np.allclose(assumed(x), want)
+
+
+def test_a_recorded_activation_needs_no_argument_and_must_agree(tmp_path: Path) -> None:
+    path = tmp_path / "written.pt"
+    write_torch(_random_net(slope=0.25), path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read_torch(path).negative_slope == 0.25
+    with pytest.raises(InvalidInputError, match="the file says the activation is 'leaky_relu"):
+        read_torch(path, activation="relu")
+
+
+# -- classifier endings ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("ending", "kind"),
+    [(nn.Sigmoid(), "sigmoid"), (nn.Softmax(dim=1), "softmax"), (nn.Softmax(dim=-1), "softmax")],
+)
+def test_a_final_sigmoid_or_softmax_is_kept_as_the_output_transform(
+    tmp_path: Path, ending: nn.Module, kind: str
+) -> None:
+    model = _model(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 2), ending)
+    with pytest.warns(NetworkReadWarning, match=rf"output_transform='{kind}'.*changes no region"):
+        net = from_torch(model)
+    assert net.output_transform == kind
+    plain = from_torch(_model(*list(model)[:3]))
+    assert [w.tolist() for w in net.weights] == [w.tolist() for w in plain.weights]
+    assert net != plain  # a different model
+    path = tmp_path / "classifier.pt"
+    write_torch(net, path)
+    back = read_torch(path)
+    assert back == net
+    assert isinstance(list(to_torch(net))[-1], type(ending))
+
+
+def test_a_custom_module_ending_in_sigmoid_is_checked_with_the_sigmoid() -> None:
+    class Classifier(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc1, self.act, self.fc2 = nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1)
+            self.out = nn.Sigmoid()
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.out(self.fc2(self.act(self.fc1(x))))
+
+    with pytest.warns(NetworkReadWarning):
+        assert from_torch(Classifier()).output_transform == "sigmoid"
+
+
+def test_a_softmax_over_the_batch_is_refused() -> None:
+    model = _model(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 2), nn.Softmax(dim=0))
+    with pytest.raises(UnsupportedLayerError, match=r"layer '3' \(Softmax\) normalises over dim"):
+        from_torch(model)
+
+
+# -- checkpoint dictionaries -----------------------------------------------------------------------
+def test_a_checkpoint_with_one_state_dict_is_unwrapped(tmp_path: Path) -> None:
+    model = _model(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    path = tmp_path / "ckpt.pt"
+    torch.save({"model": model.state_dict(), "epoch": 3, "lr": 0.1}, path)
+    _assert_bitwise(read_torch(path, activation="relu"), from_torch(model))
+
+
+def test_a_checkpoint_with_two_state_dicts_is_refused_naming_them(tmp_path: Path) -> None:
+    model = _model(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    path = tmp_path / "ema.pt"
+    torch.save({"model": model.state_dict(), "ema": model.state_dict(), "epoch": 3}, path)
+    with pytest.raises(InvalidNetworkError, match=r"2 state_dicts \('model', 'ema'\)"):
+        read_torch(path)
+
+
+def test_a_dictionary_without_state_dict_is_refused_naming_its_keys(tmp_path: Path) -> None:
+    path = tmp_path / "opt.pt"
+    torch.save({"epoch": 3, "optimizer": {"lr": 0.1}}, path)
+    with pytest.raises(InvalidNetworkError, match=r"keys: 'epoch', 'optimizer'"):
+        read_torch(path)
+
+
+# -- files that are not state_dicts ----------------------------------------------------------------
+class _Payload:
+    """Unpickling this would call ``os.getcwd`` (harmless, but code all the same)."""
+
+    def __reduce__(self) -> tuple:
+        return (os.getcwd, ())
+
+
+@pytest.mark.parametrize("protocol", [2, 4])
+def test_a_malicious_raw_pickle_is_refused_plainly_and_quietly(
+    tmp_path: Path, protocol: int
+) -> None:
+    path = tmp_path / "evil.pth"
+    path.write_bytes(pickle.dumps({"0.weight": _Payload()}, protocol=protocol))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(InvalidNetworkError) as err:
+            read_torch(path)
+    assert caught == []  # torch's UserWarning about pickle protocols stays inside
+    msg = str(err.value)
+    assert "not a plain state_dict of tensors" in msg and "will not unpickle" in msg
+    assert "posix.getcwd" in msg or "os.getcwd" in msg or "nt.getcwd" in msg
+    assert "corrupt" not in msg and "weights_only" not in msg
+
+
+def test_an_empty_file_is_named_empty(tmp_path: Path) -> None:
+    path = tmp_path / "empty.pt"
+    path.write_bytes(b"")
+    with pytest.raises(InvalidNetworkError, match=r"empty\.pt: the file is empty \(0 bytes\)"):
+        read_torch(path)
+
+
+def test_a_truncated_raw_pickle_is_called_truncated(tmp_path: Path) -> None:
+    path = tmp_path / "cut.pth"
+    path.write_bytes(pickle.dumps({"a": [1, 2, 3]}, protocol=2)[:9])
+    with pytest.raises(InvalidNetworkError, match=r"truncated"):
+        read_torch(path)
+
+
+def test_a_plain_pickle_not_written_by_torch(tmp_path: Path) -> None:
+    path = tmp_path / "plain.pth"
+    path.write_bytes(pickle.dumps({"0.weight": [[1.0]]}, protocol=2))
+    with pytest.raises(InvalidNetworkError, match=r"a Python pickle that torch.save did not write"):
+        read_torch(path)

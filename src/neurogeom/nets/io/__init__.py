@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import warnings
 from pathlib import Path
 
 from neurogeom.core.errors import InvalidInputError
@@ -21,7 +22,20 @@ from neurogeom.core.files import check_readable
 from neurogeom.nets.rational import RationalNet
 from neurogeom.nets.relu import ReLUNet
 
-__all__ = ["SUFFIXES", "load", "save"]
+__all__ = ["SUFFIXES", "NetworkReadWarning", "load", "save"]
+
+
+class NetworkReadWarning(UserWarning):
+    """A reader assumed something the file does not say, or kept something aside.
+
+    Raised (as a warning) when a PyTorch ``state_dict`` records no activation and ReLU is assumed,
+    and when a model's final Sigmoid or Softmax is kept as :attr:`output_transform`.
+    """
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, NetworkReadWarning, stacklevel=3)
+
 
 #: File suffix -> submodule implementing ``read_<fmt>`` / ``write_<fmt>``.
 SUFFIXES = {".json": "json", ".pt": "torch", ".pth": "torch", ".onnx": "onnx", ".npz": "npz"}
@@ -43,7 +57,11 @@ def _module_for(path: Path, fmt: str | None):
 
 
 def load(
-    path: str | os.PathLike[str], *, exact: bool = False, format: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    exact: bool = False,
+    format: str | None = None,
+    activation: str | None = None,
 ) -> ReLUNet | RationalNet:
     """Load a network from a file, choosing the reader by the suffix.
 
@@ -52,30 +70,52 @@ def load(
     path : path-like
         A ``.json``, ``.pt``/``.pth``, ``.onnx`` or ``.npz`` file.
     exact : bool
-        Return exact rational weights (JSON literals as written; floats converted exactly).
+        Return the exact network (rational weights). Otherwise return float64 weights; for a
+        JSON file that is the float64 view of the exact network, see Notes.
     format : str, optional
         Force a reader: ``"json"``, ``"torch"``, ``"onnx"`` or ``"npz"``.
+    activation : str, optional
+        The activation between layers (``"relu"``, ``"leaky_relu:<slope>"``, ``"rational"``) for
+        files that do not record one: a PyTorch ``state_dict`` (else ReLU is assumed, with a
+        :class:`NetworkReadWarning`), an ``.npz`` or JSON file without ``activation``. Where the
+        file records the activation (or the model holds activation layers), they must agree.
 
     Returns
     -------
     ReLUNet or RationalNet
+        Its :attr:`~neurogeom.nets.ReLUNet.name` is the path.
 
     Raises
     ------
     InvalidInputError
-        Missing file or unknown suffix.
+        Missing file, unknown suffix, or an ``activation`` that contradicts the file.
     InvalidNetworkError, UnsupportedLayerError
         Malformed content, or layers neurogeom cannot represent.
+
+    Notes
+    -----
+    Numbers written as text are exact: the JSON literal ``0.1`` is 1/10. ``load(path)`` returns
+    the float64 view of that exact network, and ``.to_exact()`` of it (which
+    ``enumerate_regions(net, exact=True)`` calls) gives back the literals, not the binary values
+    of the rounded floats; ``load(path).to_exact() == load(path, exact=True)``. Binary formats
+    (PyTorch, ONNX tensors, ``.npz``) hold floats, which are converted exactly.
 
     Examples
     --------
     >>> from neurogeom.data import example_path
     >>> load(example_path("max2"), exact=True)
     ReLUNet(2-3-1, exact)
+    >>> import json, tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "tenth.json"
+    >>> _ = target.write_text(json.dumps({"layers": [{"weight": [[0.1]]}]}))
+    >>> net = load(target)
+    >>> net.weights[0][0, 0], net.to_exact().weights[0][0, 0]
+    (np.float64(0.1), Fraction(1, 10))
     """
     p = check_readable(path)
     fmt, module = _module_for(p, format)
-    return getattr(module, f"read_{fmt}")(p, exact=exact)
+    net = getattr(module, f"read_{fmt}")(p, exact=exact, activation=activation)
+    return net.with_name(str(p))
 
 
 def save(

@@ -7,22 +7,33 @@
                 {"weight": [[1, 1]], "bias": [0]}]}
 
 Numbers are JSON numbers or strings holding an integer, a decimal or a fraction ``p/q``; they are
-read *as written* (the literal ``0.1`` is exactly 1/10 in exact mode). ``activation`` is ``relu``,
-``leaky_relu:<slope>`` or ``rational``. Optional top-level ``name`` and ``description`` strings
-are kept for reports. Writing is lossless: exact networks are written as integers and ``"p/q"``
-strings, float networks with shortest round-trip decimals.
+read *as written*: the literal ``0.1`` is exactly 1/10, in exact mode and in float mode alike (a
+float network read from JSON is the float64 view of the exact one, and its ``to_exact()`` returns
+the literals). ``activation`` is ``relu``, ``leaky_relu:<slope>`` or ``rational``. A layer without
+``"bias"`` has no bias (it computes ``W x``). Optional top-level fields: ``name`` and
+``description`` strings, kept for reports, and ``output_transform`` (``"sigmoid"`` or
+``"softmax"``), a classifier ending that changes no region. Writing is lossless: exact networks
+are written as integers and ``"p/q"`` strings, float networks with shortest round-trip decimals
+(and a float view of exact values with those values).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 from fractions import Fraction
 from typing import Any
 
-from neurogeom.core.errors import InvalidInputError, InvalidNetworkError, UnsupportedLayerError
+from neurogeom.core.errors import (
+    Float64RangeError,
+    InvalidInputError,
+    InvalidNetworkError,
+    UnsupportedLayerError,
+)
 from neurogeom.core.files import atomic_write_text, check_readable
 from neurogeom.core.rationals import fraction_to_json
+from neurogeom.nets._stack import OUTPUT_TRANSFORMS
 from neurogeom.nets.rational import RationalNet
 from neurogeom.nets.relu import ReLUNet
 
@@ -33,8 +44,25 @@ VERSION = 1
 _LAYER_KEYS = {"weight", "bias", "maxout"}
 
 
+#: Largest decimal exponent read from a JSON number (1e400 is fine; 1e999999999 would take
+#: minutes to expand into an exact integer).
+MAX_EXPONENT = 4300
+
+
 def _bad_constant(name: str) -> Any:
     raise InvalidNetworkError(f"{name} is not a finite number; JSON networks need finite weights")
+
+
+def _parse_float(text: str) -> Fraction:
+    """A JSON number with a fraction or exponent, exactly, refusing absurd exponents."""
+    _, _, exponent = text.lower().partition("e")
+    if exponent and abs(int(exponent)) > MAX_EXPONENT:
+        shown = text if len(text) <= 30 else text[:27] + "..."
+        raise InvalidNetworkError(
+            f"the number {shown} has a decimal exponent beyond ±{MAX_EXPONENT}; network "
+            "weights must be written with smaller exponents"
+        )
+    return Fraction(text)
 
 
 def _parse_activation(text: Any) -> tuple[str, Fraction]:
@@ -60,7 +88,7 @@ def _parse_activation(text: Any) -> tuple[str, Fraction]:
 
 
 def from_json_dict(
-    data: Any, *, exact: bool = False, source: str = "network"
+    data: Any, *, exact: bool = False, source: str = "network", activation: str | None = None
 ) -> ReLUNet | RationalNet:
     """Build a network from the parsed JSON object of the format.
 
@@ -69,14 +97,20 @@ def from_json_dict(
     data : dict
         The parsed document; numbers may be ints, Fractions, floats or strings.
     exact : bool
-        Build an exact network (rationals as written) instead of float64.
+        Return the exact network (rationals as written) instead of its float64 view. Either way
+        the numbers are read as written: ``to_exact()`` of the float view returns them.
     source : str
         Where the document came from, for error messages.
+    activation : str, optional
+        The activation for a document without ``"activation"`` (default ``"relu"``); where the
+        document has one, they must agree.
 
     Raises
     ------
     InvalidNetworkError
-        If a field is missing or malformed.
+        If a field is missing or malformed, or (float mode) an entry is beyond the float64 range.
+    InvalidInputError
+        If ``activation`` differs from the document's.
     UnsupportedLayerError
         For an unknown activation or a layer type neurogeom cannot represent.
 
@@ -106,12 +140,13 @@ def from_json_dict(
     layers = data["layers"]
     if not isinstance(layers, list) or not layers:
         raise InvalidNetworkError(f"{source}: 'layers' must be a non-empty list")
-    try:
-        kind, slope = _parse_activation(data.get("activation", "relu"))
-    except InvalidNetworkError as exc:
-        raise InvalidNetworkError(f"{source}: {exc}") from None
-    except UnsupportedLayerError as exc:
-        raise UnsupportedLayerError(f"{source}: {exc}") from None
+    kind, slope = _resolve_activation(data.get("activation"), activation, source)
+    transform = data.get("output_transform")
+    if transform is not None and transform not in OUTPUT_TRANSFORMS:
+        raise InvalidNetworkError(
+            f"{source}: 'output_transform' must be one of {', '.join(OUTPUT_TRANSFORMS)}, got "
+            f"{transform!r}"
+        )
     weights, biases = [], []
     for l, layer in enumerate(layers):
         if not isinstance(layer, dict):
@@ -133,12 +168,46 @@ def from_json_dict(
         biases.append(layer.get("bias"))
     try:
         if kind == "rational":
-            net: ReLUNet | RationalNet = RationalNet(weights, biases, exact=True)
+            net: ReLUNet | RationalNet = RationalNet(
+                weights, biases, exact=True, output_transform=transform
+            )
         else:
-            net = ReLUNet(weights, biases, negative_slope=slope, exact=True)
-        return net if exact else net.to_float()
+            net = ReLUNet(
+                weights, biases, negative_slope=slope, exact=True, output_transform=transform
+            )
     except InvalidNetworkError as exc:
         raise InvalidNetworkError(f"{source}: {exc}") from None
+    if exact:
+        return net
+    try:
+        return net.to_float()
+    except Float64RangeError as exc:
+        raise Float64RangeError(
+            f"{source}: {exc} (load it with exact=True)", entry=exc.entry
+        ) from None
+
+
+def _resolve_activation(written: Any, given: str | None, source: str) -> tuple[str, Fraction]:
+    """The activation of a file: the one written in it, the one given, or ReLU; they must agree.
+
+    Shared by the readers of formats that may leave the activation out.
+    """
+    try:
+        parsed_given = None if given is None else _parse_activation(given)
+    except (InvalidNetworkError, UnsupportedLayerError) as exc:
+        raise InvalidInputError(f"activation={given!r}: {exc}") from None
+    if written is None:
+        return parsed_given or ("relu", Fraction(0))
+    try:
+        parsed = _parse_activation(written)
+    except (InvalidNetworkError, UnsupportedLayerError) as exc:
+        raise type(exc)(f"{source}: {exc}") from None
+    if parsed_given is not None and parsed_given != parsed:
+        raise InvalidInputError(
+            f"{source}: the file says the activation is {written!r} but {given!r} was given; "
+            "drop the activation argument (it is for files that do not record one)"
+        )
+    return parsed
 
 
 def _number(v: Any, exact: bool) -> Any:
@@ -150,41 +219,115 @@ def _number(v: Any, exact: bool) -> Any:
     return f
 
 
+def _literal(f: float, q: Fraction) -> Any:
+    """An entry of a float view: the float's short decimal if that is the exact value, else p/q."""
+    if Fraction(repr(float(f))) == q:
+        return _number(f, False)
+    return fraction_to_json(q)
+
+
+def _activation_text(net: ReLUNet | RationalNet, *, binary: bool = False) -> str:
+    """The activation to write in a file.
+
+    A float view of exact values writes its exact slope (as a short decimal where that is the
+    value). A plain float network writes its slope like the weights of the format: JSON as the
+    shortest round-trip decimal (``binary=False``), the float formats (``binary=True``), whose
+    weights are stored exactly, as the exact value of the float.
+    """
+    if not isinstance(net, ReLUNet) or net.exact or net.negative_slope == 0:
+        return net.activation
+    if net._source is not None:
+        q = Fraction(net._source.negative_slope)
+    elif binary:
+        q = Fraction(net.negative_slope)
+    else:
+        return net.activation
+    if Fraction(repr(float(q))) == q:
+        return net.activation
+    return f"leaky_relu:{q.numerator}/{q.denominator}"
+
+
+def _layer_values(net: ReLUNet | RationalNet) -> list[tuple[list[list[Any]], list[Any]]]:
+    """Each layer's weight and bias as JSON values.
+
+    Exact networks as integers and ``"p/q"``; float networks as shortest round-trip decimals,
+    except that the float view of exact values writes those values.
+    """
+    if net.exact or net._source is None:
+        return [
+            (
+                [[_number(v, net.exact) for v in row] for row in w],
+                [_number(v, net.exact) for v in b],
+            )
+            for w, b in net.layers
+        ]
+    exact = net.to_exact()
+    out = []
+    for (w, b), (qw, qb) in zip(net.layers, exact.layers, strict=True):
+        out.append(
+            (
+                [
+                    [_literal(f, q) for f, q in zip(r, qr, strict=True)]
+                    for r, qr in zip(w, qw, strict=True)
+                ],
+                [_literal(f, q) for f, q in zip(b, qb, strict=True)],
+            )
+        )
+    return out
+
+
 def to_json_dict(
     net: ReLUNet | RationalNet, *, name: str | None = None, description: str | None = None
 ) -> dict[str, Any]:
     """The JSON object of the format for ``net`` (lossless).
 
+    A layer without a bias is written without ``"bias"``. A float network that is the view of
+    exact values (read from text) is written with those values, so reading it back gives the same
+    network.
+
     Examples
     --------
-    >>> net = ReLUNet([[[1], [-1]], [[1, 1]]], [[0, "-1/2"], [0]])
-    >>> to_json_dict(net)["layers"][0]
-    {'weight': [[1], [-1]], 'bias': [0, '-1/2']}
+    >>> net = ReLUNet([[[1], [-1]], [[1, 1]]], [[0, "-1/2"], None])
+    >>> to_json_dict(net)["layers"]
+    [{'weight': [[1], [-1]], 'bias': [0, '-1/2']}, {'weight': [[1, 1]]}]
     """
-    doc: dict[str, Any] = {"format": FORMAT, "version": VERSION, "activation": net.activation}
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "activation": _activation_text(net),
+    }
     if name:
         doc["name"] = name
     if description:
         doc["description"] = description
+    if net.output_transform is not None:
+        doc["output_transform"] = net.output_transform
     doc["layers"] = [
-        {
-            "weight": [[_number(v, net.exact) for v in row] for row in w],
-            "bias": [_number(v, net.exact) for v in b],
-        }
-        for w, b in net.layers
+        {"weight": w, "bias": b} if has else {"weight": w}
+        for (w, b), has in zip(_layer_values(net), net.has_bias, strict=True)
     ]
     return doc
 
 
-def read_json(path: str | os.PathLike[str], *, exact: bool = False) -> ReLUNet | RationalNet:
+def read_json(
+    path: str | os.PathLike[str], *, exact: bool = False, activation: str | None = None
+) -> ReLUNet | RationalNet:
     """Read a network from a neurogeom JSON file.
+
+    Parameters
+    ----------
+    path : path-like
+    exact : bool
+        Return the exact network instead of its float64 view (see :func:`from_json_dict`).
+    activation : str, optional
+        For a file without ``"activation"``; must agree with the file's otherwise.
 
     Raises
     ------
     InvalidInputError
-        If the file does not exist.
+        If the file does not exist, or ``activation`` differs from the file's.
     InvalidNetworkError
-        If it is not valid JSON (truncated, malformed) or not a valid network.
+        If it is not valid JSON (truncated, malformed, nested too deeply) or not a valid network.
 
     Examples
     --------
@@ -198,7 +341,7 @@ def read_json(path: str | os.PathLike[str], *, exact: bool = False) -> ReLUNet |
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInputError(f"cannot read {p}: {exc}") from None
     try:
-        data = json.loads(text, parse_float=Fraction, parse_constant=_bad_constant)
+        data = json.loads(text, parse_float=_parse_float, parse_constant=_bad_constant)
     except json.JSONDecodeError as exc:
         hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
         raise InvalidNetworkError(
@@ -206,7 +349,17 @@ def read_json(path: str | os.PathLike[str], *, exact: bool = False) -> ReLUNet |
         ) from None
     except InvalidNetworkError as exc:
         raise InvalidNetworkError(f"{p}: {exc}") from None
-    return from_json_dict(data, exact=exact, source=str(p))
+    except ValueError:  # Python refuses integer literals of more than 4300 digits
+        raise InvalidNetworkError(
+            f"{p}: an integer has more digits than Python reads ({sys.get_int_max_str_digits()}); "
+            "network weights must be written with fewer digits (e.g. as 1e400)"
+        ) from None
+    except RecursionError:
+        raise InvalidNetworkError(
+            f"{p}: the JSON is nested too deeply to be a network file (a network nests arrays "
+            "4 levels deep)"
+        ) from None
+    return from_json_dict(data, exact=exact, source=str(p), activation=activation)
 
 
 def write_json(

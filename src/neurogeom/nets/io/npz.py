@@ -1,9 +1,10 @@
 """NumPy archives (``.npz``) holding ``W0, b0, W1, b1, ...``.
 
 ``W<l>`` is the weight of layer ``l`` (out × in, the PyTorch convention) and ``b<l>`` its bias
-(optional: zeros when absent). An optional 0-d string array ``activation`` holds ``"relu"``
-(the default), ``"leaky_relu:<slope>"`` or ``"rational"``, as in the JSON format. Arrays must be
-numeric (integer or real floating); nothing else may be in the archive, and it is opened with
+(optional: without it the layer has no bias). An optional 0-d string array ``activation`` holds
+``"relu"`` (the default), ``"leaky_relu:<slope>"`` or ``"rational"``, as in the JSON format, and
+an optional ``output_transform`` holds ``"sigmoid"`` or ``"softmax"``. Arrays must be numeric
+(integer or real floating); nothing else may be in the archive, and it is opened with
 ``allow_pickle=False`` so no Python object is ever unpickled.
 
 ``.npz`` is a float format: :func:`write_npz` writes float64 arrays, so exact networks are
@@ -21,9 +22,11 @@ from typing import Any
 
 import numpy as np
 
-from neurogeom.core.errors import InvalidNetworkError, UnsupportedLayerError
+from neurogeom.core.errors import InvalidNetworkError
 from neurogeom.core.files import atomic_path, check_readable
-from neurogeom.nets.io.json import _parse_activation
+from neurogeom.nets._stack import OUTPUT_TRANSFORMS
+from neurogeom.nets.io.json import _activation_text as _written_activation
+from neurogeom.nets.io.json import _resolve_activation
 from neurogeom.nets.rational import RationalNet
 from neurogeom.nets.relu import ReLUNet
 
@@ -49,11 +52,11 @@ def _check_array(arr: np.ndarray, key: str, ndim: int, source: str) -> None:
         )
 
 
-def _activation_text(value: Any, source: str) -> str:
+def _text(value: Any, key: str, source: str) -> str:
     arr = np.asarray(value)
     if arr.ndim != 0 or arr.dtype.kind not in "US":
         raise InvalidNetworkError(
-            f"{source}: 'activation' must be a 0-d string array such as np.array('relu'), got "
+            f"{source}: {key!r} must be a 0-d string array such as np.array('relu'), got "
             f"dtype {arr.dtype} and shape {arr.shape}"
         )
     item = arr.item()
@@ -61,18 +64,26 @@ def _activation_text(value: Any, source: str) -> str:
 
 
 def from_arrays(
-    arrays: Mapping[str, Any], *, exact: bool = False, source: str = "arrays"
+    arrays: Mapping[str, Any],
+    *,
+    exact: bool = False,
+    source: str = "arrays",
+    activation: str | None = None,
 ) -> ReLUNet | RationalNet:
     """Build a network from a mapping ``{"W0": ..., "b0": ..., ..., "activation": ...}``.
 
     Parameters
     ----------
     arrays : dict
-        Weights ``W<l>`` (out × in), optional biases ``b<l>``, optional ``activation`` string.
+        Weights ``W<l>`` (out × in), optional biases ``b<l>``, optional ``activation`` and
+        ``output_transform`` strings.
     exact : bool
         Return exact rational weights (floats converted exactly).
     source : str
         Where the arrays came from, for error messages.
+    activation : str, optional
+        The activation when the arrays hold no ``activation`` (default ReLU); where they do,
+        the two must agree.
 
     Raises
     ------
@@ -92,16 +103,25 @@ def from_arrays(
     """
     weights: dict[int, np.ndarray] = {}
     biases: dict[int, np.ndarray] = {}
-    activation = "relu"
+    written = None
+    transform = None
     for key, value in arrays.items():
         if key == "activation":
-            activation = _activation_text(value, source)
+            written = _text(value, key, source)
+            continue
+        if key == "output_transform":
+            transform = _text(value, key, source)
+            if transform not in OUTPUT_TRANSFORMS:
+                raise InvalidNetworkError(
+                    f"{source}: 'output_transform' must be one of "
+                    f"{', '.join(OUTPUT_TRANSFORMS)}, got {transform!r}"
+                )
             continue
         match = _KEY.match(key)
         if match is None:
             raise InvalidNetworkError(
                 f"{source}: unexpected array {key!r}; expected W0, b0, W1, b1, ... and "
-                "optionally 'activation'"
+                "optionally 'activation' and 'output_transform'"
             )
         arr = np.asarray(value)
         (weights if match[1] == "W" else biases)[int(match[2])] = arr
@@ -132,16 +152,13 @@ def from_arrays(
                     f"{source}: 'b{l}' has length {biases[l].shape[0]} but 'W{l}' has "
                     f"{w.shape[0]} rows"
                 )
-    try:
-        kind, slope = _parse_activation(activation)
-    except (InvalidNetworkError, UnsupportedLayerError) as exc:
-        raise type(exc)(f"{source}: {exc}") from None
+    kind, slope = _resolve_activation(written, activation, source)
     ws = [weights[l] for l in range(n)]
     bs = [biases.get(l) for l in range(n)]
     try:
         if kind == "rational":
-            return RationalNet(ws, bs, exact=exact)
-        return ReLUNet(ws, bs, negative_slope=slope if exact else float(slope), exact=exact)
+            return RationalNet(ws, bs, exact=exact, output_transform=transform)
+        return ReLUNet(ws, bs, negative_slope=slope, exact=exact, output_transform=transform)
     except InvalidNetworkError as exc:
         raise InvalidNetworkError(f"{source}: {exc}") from None
 
@@ -149,23 +166,32 @@ def from_arrays(
 def to_arrays(net: ReLUNet | RationalNet) -> dict[str, np.ndarray]:
     """The arrays :func:`write_npz` stores: float64 ``W<l>``, ``b<l>`` and ``activation``.
 
+    A layer without bias has no ``b<l>``; an output transform is stored as ``output_transform``.
+
     Examples
     --------
-    >>> arrays = to_arrays(ReLUNet([[[1, 2]], [[3]]], negative_slope="1/3", exact=True))
+    >>> arrays = to_arrays(ReLUNet([[[1, 2]], [[3]]], [[0], None], negative_slope="1/3"))
     >>> sorted(arrays), arrays["W0"].dtype, str(arrays["activation"])
-    (['W0', 'W1', 'activation', 'b0', 'b1'], dtype('float64'), 'leaky_relu:1/3')
+    (['W0', 'W1', 'activation', 'b0'], dtype('float64'), 'leaky_relu:1/3')
     """
     fnet = net.to_float()
     out: dict[str, np.ndarray] = {}
-    for l, (w, b) in enumerate(fnet.layers):
+    for l, ((w, b), has) in enumerate(zip(fnet.layers, fnet.has_bias, strict=True)):
         out[f"W{l}"] = np.array(w, dtype=np.float64)
-        out[f"b{l}"] = np.array(b, dtype=np.float64)
-    out["activation"] = np.array(net.activation)
+        if has:
+            out[f"b{l}"] = np.array(b, dtype=np.float64)
+    out["activation"] = np.array(_written_activation(net, binary=True))
+    if net.output_transform is not None:
+        out["output_transform"] = np.array(net.output_transform)
     return out
 
 
-def read_npz(path: str | os.PathLike[str], *, exact: bool = False) -> ReLUNet | RationalNet:
+def read_npz(
+    path: str | os.PathLike[str], *, exact: bool = False, activation: str | None = None
+) -> ReLUNet | RationalNet:
     """Read a network from a ``.npz`` archive of ``W0, b0, W1, b1, ...``.
+
+    ``activation`` is for an archive without an ``activation`` array (see :func:`from_arrays`).
 
     Raises
     ------
@@ -207,7 +233,7 @@ def read_npz(path: str | os.PathLike[str], *, exact: bool = False) -> ReLUNet | 
                     f"{p}: array {key!r} cannot be read (truncated, corrupt or pickled?): "
                     f"{type(exc).__name__}: {exc}"
                 ) from None
-    return from_arrays(arrays, exact=exact, source=str(p))
+    return from_arrays(arrays, exact=exact, source=str(p), activation=activation)
 
 
 def write_npz(net: ReLUNet | RationalNet, path: str | os.PathLike[str]) -> None:

@@ -7,10 +7,15 @@ the result of the node before it (plus constants). Supported nodes:
 - ``MatMul`` by a constant matrix, optionally followed by ``Add`` of a constant (the bias),
 - ``Relu``, ``LeakyRelu`` (``alpha``), ``PRelu`` with one slope for all neurons, and
   ``Reciprocal`` (σ(t) = 1/t, giving a :class:`~neurogeom.nets.RationalNet`),
-- ``Flatten`` (``axis = 1``), ``Identity`` and ``Dropout`` (the identity at inference).
+- ``Flatten`` (``axis = 1``), ``Identity`` and ``Dropout`` (the identity at inference),
+- a final ``Sigmoid`` or ``Softmax`` (over the features), kept as the network's
+  ``output_transform`` (it changes no region) with a
+  :class:`~neurogeom.nets.io.NetworkReadWarning`.
+
+A ``Gemm`` without ``C`` or a ``MatMul`` without ``Add`` gives a layer without bias.
 
 Constants are graph initializers or ``Constant`` nodes. Consecutive affine nodes are multiplied
-out into one layer. Anything else — another operator (``Conv``, ``Sigmoid``, ...), or a graph that
+out into one layer. Anything else — another operator (``Conv``, ``Tanh``, ...), or a graph that
 is not a chain, such as an ``Add`` of two computed branches — is refused with an
 :class:`~neurogeom.core.errors.UnsupportedLayerError` naming the node.
 
@@ -39,8 +44,15 @@ from neurogeom._version import __version__
 from neurogeom.core.errors import InvalidInputError, InvalidNetworkError, UnsupportedLayerError
 from neurogeom.core.files import atomic_path, check_readable
 from neurogeom.core.optional import require
-from neurogeom.nets.io.json import _parse_activation
-from neurogeom.nets.io.torch import _Activation, _Affine, _as_storage, _chain_to_net
+from neurogeom.nets.io.json import _activation_text, _parse_activation, _resolve_activation
+from neurogeom.nets.io.torch import (
+    _Activation,
+    _add_bias,
+    _Affine,
+    _as_storage,
+    _chain_to_net,
+    _Output,
+)
 from neurogeom.nets.rational import RationalNet
 from neurogeom.nets.relu import ReLUNet
 
@@ -61,7 +73,8 @@ IR_VERSION = 8
 
 _SUPPORTED = (
     "supported: Gemm, MatMul (+ Add of a bias), Relu, LeakyRelu, PRelu (one slope), Reciprocal, "
-    "Flatten (axis=1), Identity and Dropout, in a chain from the input to the output"
+    "Flatten (axis=1), Identity and Dropout, and a final Sigmoid or Softmax, in a chain from the "
+    "input to the output"
 )
 
 
@@ -100,7 +113,11 @@ def _bias_vector(c: np.ndarray, out: int, what: str) -> np.ndarray:
 
 
 def from_onnx_model(
-    model: onnx.ModelProto, *, exact: bool = False, source: str = "ONNX model"
+    model: onnx.ModelProto,
+    *,
+    exact: bool = False,
+    source: str = "ONNX model",
+    activation: str | None = None,
 ) -> ReLUNet | RationalNet:
     """Convert an in-memory ONNX model to a network.
 
@@ -109,9 +126,14 @@ def from_onnx_model(
     model : onnx.ModelProto
         A chain of the nodes listed in the module documentation.
     exact : bool
-        Return exact rational weights (tensor entries converted exactly).
+        Return exact rational weights (tensor entries converted exactly). Float attributes
+        (``alpha``, ``beta``) are decimals either way: a float network whose weights they scale
+        is the float64 view of the exact one.
     source : str
         Where the model came from, for error messages.
+    activation : str, optional
+        The activation of a model with a single affine layer (which has no activation node) when
+        its metadata records none; where the graph has activation nodes, they must agree.
 
     Returns
     -------
@@ -124,6 +146,8 @@ def from_onnx_model(
         activations that differ.
     InvalidNetworkError
         For a missing constant, shapes that do not chain, or a non-finite weight.
+    InvalidInputError
+        If ``activation`` contradicts the graph or its metadata.
 
     Examples
     --------
@@ -186,7 +210,8 @@ def from_onnx_model(
     target = graph.output[0].name
     produced = {inputs[0]} | {name for _, n in nodes for name in n.output}
     current = inputs[0]
-    steps: list[_Affine | _Activation] = []
+    steps: list[_Affine | _Activation | _Output] = []
+    literal_scale = False  # a float attribute whose decimal value is not a float64
     visited: set[int] = set()
 
     def const(node: Any, index: int, position: int) -> np.ndarray:
@@ -249,12 +274,15 @@ def from_onnx_model(
                     f"{source}: {label}: B must be a matrix, got shape {b_mat.shape}"
                 )
             weight = b_mat if attrs.get("transB", 0) else b_mat.T
-            weight = _scaled(weight, _float_attr(attrs.get("alpha", 1.0)), exact)
+            alpha = _float_attr(attrs.get("alpha", 1.0))
+            weight = _scaled(weight, alpha, exact)
+            literal_scale = literal_scale or float(alpha) != alpha
+            bias = None
             if len(node.input) > 2 and node.input[2]:
                 c = _bias_vector(const(node, index, 2), weight.shape[0], f"{source}: {label}: C")
-                bias = _scaled(c, _float_attr(attrs.get("beta", 1.0)), exact)
-            else:
-                bias = np.zeros(weight.shape[0])
+                beta = _float_attr(attrs.get("beta", 1.0))
+                bias = _scaled(c, beta, exact)
+                literal_scale = literal_scale or float(beta) != beta
             steps.append(_Affine(weight, bias, label))
         elif op == "MatMul":
             if node.input[0] != current:
@@ -268,7 +296,7 @@ def from_onnx_model(
                     f"{source}: {label}: the weight must be a matrix (in × out), got shape "
                     f"{w.shape}"
                 )
-            steps.append(_Affine(w.T, np.zeros(w.shape[1]), label))
+            steps.append(_Affine(w.T, None, label))
         elif op == "Add":
             if not steps or not isinstance(steps[-1], _Affine):
                 raise UnsupportedLayerError(
@@ -282,7 +310,10 @@ def from_onnx_model(
                 prev.weight.shape[0],
                 f"{source}: {label}: the added constant",
             )
-            bias = _as_storage(prev.bias, exact) + _as_storage(c, exact)
+            bias = _add_bias(
+                None if prev.bias is None else _as_storage(prev.bias, exact),
+                _as_storage(c, exact),
+            )
             steps[-1] = _Affine(prev.weight, bias, prev.label)
         elif op == "Relu":
             steps.append(_Activation("relu", Fraction(0), label))
@@ -300,6 +331,16 @@ def from_onnx_model(
                 Fraction(str(s)) if slope.dtype in (np.float32, np.float16) else Fraction(s.item())
             )
             steps.append(_Activation("relu", value, label))
+        elif op == "Sigmoid":
+            steps.append(_Output("sigmoid", label))
+        elif op == "Softmax":
+            axis = attrs.get("axis", -1 if _opset(model) >= 13 else 1)
+            if axis not in (1, -1):
+                raise UnsupportedLayerError(
+                    f"{source}: {label} normalises over axis {axis}; only a Softmax over the "
+                    "features (axis=1 or -1) is supported"
+                )
+            steps.append(_Output("softmax", label))
         elif op == "Reciprocal":
             steps.append(_Activation("rational", Fraction(0), label))
         elif op == "Flatten":
@@ -324,24 +365,44 @@ def from_onnx_model(
             f"{source}: {', '.join(left)} not on the chain from the input {inputs[0]!r} to the "
             f"output {target!r}; the graph must be a chain"
         )
+    if literal_scale and not exact:
+        # the decimal attributes are exact values: build exactly, return the float64 view
+        return from_onnx_model(model, exact=True, source=source, activation=activation).to_float()
     recorded = {prop.key: prop.value for prop in model.metadata_props}.get(METADATA_KEY)
-    default = None
     if recorded is not None:
         try:
-            kind, slope = _parse_activation(recorded)
+            _parse_activation(recorded)
         except (InvalidNetworkError, UnsupportedLayerError) as exc:
             raise type(exc)(f"{source}: metadata {METADATA_KEY!r}: {exc}") from None
-        default = _Activation(kind, slope, f"metadata {METADATA_KEY!r}")
+    kind, slope = _resolve_activation(recorded, activation, source)
+    kind = "rational" if kind == "rational" else "relu"
+    acts = [step for step in steps if isinstance(step, _Activation)]
+    if activation is not None and acts and (acts[0].kind, acts[0].slope) != (kind, slope):
+        raise InvalidInputError(
+            f"{source}: the graph's {acts[0].label} is {acts[0].describe()} but "
+            f"activation={activation!r} was given; drop the activation argument (it is for "
+            "files that do not record one)"
+        )
+    default = _Activation(kind, slope, "the recorded or given activation")
     return _chain_to_net(steps, exact=exact, source=source, supported=_SUPPORTED, default=default)
+
+
+def _opset(model: Any) -> int:
+    """The model's opset of the default ONNX domain (1 if it declares none)."""
+    for entry in model.opset_import:
+        if entry.domain in ("", "ai.onnx"):
+            return int(entry.version)
+    return 1
 
 
 def to_onnx_model(net: ReLUNet | RationalNet) -> onnx.ModelProto:
     """The network as an ONNX model (opset 17) with DOUBLE weights.
 
     The graph has one input ``"input"`` of shape ``(N, n_inputs)`` and one output ``"output"``;
-    layer ``l`` is a ``Gemm`` (``transB = 1``) on initializers ``W<l>`` (out × in) and ``b<l>``,
-    followed by ``Relu``, ``PRelu`` (slope initializer ``slope``) or ``Reciprocal``. The
-    activation is also recorded in the model's metadata (key ``neurogeom_activation``), so a
+    layer ``l`` is a ``Gemm`` (``transB = 1``) on initializers ``W<l>`` (out × in) and ``b<l>``
+    (no ``C`` input for a layer without bias), followed by ``Relu``, ``PRelu`` (slope initializer
+    ``slope``) or ``Reciprocal``; an output transform becomes a final ``Sigmoid`` or ``Softmax``.
+    The activation is also recorded in the model's metadata (key ``neurogeom_activation``), so a
     network with a single layer keeps its type and slope through a round trip.
 
     Examples
@@ -365,15 +426,23 @@ def to_onnx_model(net: ReLUNet | RationalNet) -> onnx.ModelProto:
     nodes = []
     inits = []
     current = "input"
-    for l, (w, b) in enumerate(fnet.layers):
+    transform = fnet.output_transform
+    for l, ((w, b), has) in enumerate(zip(fnet.layers, fnet.has_bias, strict=True)):
         last = l == fnet.n_layers - 1
-        out = "output" if last else f"z{l}"
+        out = ("logits" if transform else "output") if last else f"z{l}"
         inits.append(numpy_helper.from_array(np.asarray(w, dtype=np.float64), f"W{l}"))
-        inits.append(numpy_helper.from_array(np.asarray(b, dtype=np.float64), f"b{l}"))
-        nodes.append(
-            helper.make_node("Gemm", [current, f"W{l}", f"b{l}"], [out], transB=1, name=f"gemm{l}")
-        )
+        gemm_inputs = [current, f"W{l}"]
+        if has:
+            inits.append(numpy_helper.from_array(np.asarray(b, dtype=np.float64), f"b{l}"))
+            gemm_inputs.append(f"b{l}")
+        nodes.append(helper.make_node("Gemm", gemm_inputs, [out], transB=1, name=f"gemm{l}"))
         if last:
+            if transform == "sigmoid":
+                nodes.append(helper.make_node("Sigmoid", [out], ["output"], name="sigmoid"))
+            elif transform == "softmax":
+                nodes.append(
+                    helper.make_node("Softmax", [out], ["output"], axis=-1, name="softmax")
+                )
             break
         current = f"h{l}"
         if isinstance(fnet, RationalNet):
@@ -401,12 +470,14 @@ def to_onnx_model(net: ReLUNet | RationalNet) -> onnx.ModelProto:
         producer_version=__version__,
     )
     model.doc_string = f"{net!r} written by neurogeom"
-    helper.set_model_props(model, {METADATA_KEY: net.activation})
+    helper.set_model_props(model, {METADATA_KEY: _activation_text(net, binary=True)})
     return model
 
 
-def read_onnx(path: str | os.PathLike[str], *, exact: bool = False) -> ReLUNet | RationalNet:
-    """Read a network from an ``.onnx`` file.
+def read_onnx(
+    path: str | os.PathLike[str], *, exact: bool = False, activation: str | None = None
+) -> ReLUNet | RationalNet:
+    """Read a network from an ``.onnx`` file (``activation``: see :func:`from_onnx_model`).
 
     Raises
     ------
@@ -436,7 +507,7 @@ def read_onnx(path: str | os.PathLike[str], *, exact: bool = False) -> ReLUNet |
         ) from None
     if not model.graph.node:
         raise InvalidNetworkError(f"{p}: the ONNX file holds no graph nodes (empty or truncated)")
-    return from_onnx_model(model, exact=exact, source=str(p))
+    return from_onnx_model(model, exact=exact, source=str(p), activation=activation)
 
 
 def write_onnx(net: ReLUNet | RationalNet, path: str | os.PathLike[str]) -> None:
