@@ -39,6 +39,11 @@ __all__ = [
 ]
 
 
+#: Largest decimal exponent accepted in a literal ("1e400" is fine; "1e999999999" would take
+#: minutes to expand into an exact integer).
+MAX_EXPONENT = 4300
+
+
 def to_fraction(value: Any, *, name: str = "value") -> Fraction:
     """Convert a number or numeric literal to an exact :class:`~fractions.Fraction`.
 
@@ -65,6 +70,10 @@ def to_fraction(value: Any, *, name: str = "value") -> Fraction:
     (Fraction(1, 10), Fraction(-3, 4), Fraction(2, 1))
     >>> to_fraction(0.5)
     Fraction(1, 2)
+    >>> to_fraction("1e999999999")
+    Traceback (most recent call last):
+    ...
+    neurogeom.core.errors.InvalidInputError: value: the number 1e999999999 has a decimal ...
     >>> to_fraction("nan", name="layer 0 weight[1, 2]")
     Traceback (most recent call last):
     ...
@@ -87,6 +96,15 @@ def to_fraction(value: Any, *, name: str = "value") -> Fraction:
         return Fraction(f)
     if isinstance(value, str):
         text = value.strip()
+        _, _, exponent = text.lower().partition("e")
+        if (exponent.lstrip("+-").isdigit() and len(exponent) > 6) or (
+            exponent.lstrip("+-").isdigit() and abs(int(exponent)) > MAX_EXPONENT
+        ):
+            shown = text if len(text) <= 30 else text[:27] + "..."
+            raise InvalidInputError(
+                f"{name}: the number {shown} has a decimal exponent beyond ±{MAX_EXPONENT}; "
+                "write it with a smaller exponent"
+            )
         try:
             q = Fraction(text)
         except (ValueError, ZeroDivisionError):

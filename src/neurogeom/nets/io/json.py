@@ -32,7 +32,7 @@ from neurogeom.core.errors import (
     UnsupportedLayerError,
 )
 from neurogeom.core.files import atomic_write_text, check_readable
-from neurogeom.core.rationals import fraction_to_json
+from neurogeom.core.rationals import fraction_to_json, to_fraction
 from neurogeom.nets._stack import OUTPUT_TRANSFORMS
 from neurogeom.nets.rational import RationalNet
 from neurogeom.nets.relu import ReLUNet
@@ -44,25 +44,16 @@ VERSION = 1
 _LAYER_KEYS = {"weight", "bias", "maxout"}
 
 
-#: Largest decimal exponent read from a JSON number (1e400 is fine; 1e999999999 would take
-#: minutes to expand into an exact integer).
-MAX_EXPONENT = 4300
-
-
 def _bad_constant(name: str) -> Any:
     raise InvalidNetworkError(f"{name} is not a finite number; JSON networks need finite weights")
 
 
 def _parse_float(text: str) -> Fraction:
     """A JSON number with a fraction or exponent, exactly, refusing absurd exponents."""
-    _, _, exponent = text.lower().partition("e")
-    if exponent and abs(int(exponent)) > MAX_EXPONENT:
-        shown = text if len(text) <= 30 else text[:27] + "..."
-        raise InvalidNetworkError(
-            f"the number {shown} has a decimal exponent beyond ±{MAX_EXPONENT}; network "
-            "weights must be written with smaller exponents"
-        )
-    return Fraction(text)
+    try:
+        return to_fraction(text, name="a weight")
+    except InvalidInputError as exc:
+        raise InvalidNetworkError(str(exc)) from None
 
 
 def _parse_activation(text: Any) -> tuple[str, Fraction]:
