@@ -84,7 +84,7 @@ def test_the_time_limit_bounds_every_phase(monkeypatch, method):
     and says so, instead of running unbounded."""
     net = random_net([2, 8, 8, 1], 3)
     full = enumerate_regions(net, domain=(-3, 3), method=method, progress=False)
-    engines = {"search": enumerate_module.SearchEngine, "split": enumerate_module.SplitEngine}
+    engines = {"search": enumerate_module.SearchEngine, "split": enumerate_module.PlanarEngine}
     real = engines[method].find_cells
 
     def then_out_of_time(self, problem, budget, progress):

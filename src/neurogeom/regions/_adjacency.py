@@ -33,9 +33,9 @@ from neurogeom.core.lp import LPModel, is_bounded
 from neurogeom.core.rationals import exact_rank, exact_solve
 from neurogeom.core.unionfind import UnionFind
 from neurogeom.nets.geometry import (
+    AffineMap,
     CellGeometry,
     cell_geometry,
-    compare_maps,
     group_hyperplanes,
     pattern_string,
 )
@@ -52,28 +52,92 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class CellWork:
-    """A counted cell with the working data of the pipeline.
+    """A counted cell with the working data of the pipeline (private, computed when needed).
 
-    ``geometry`` is exact in exact mode; ``g, h`` are its rows in float64 with unit normals and
-    ``row_of[j]`` the row of hidden neuron ``j`` (``-1`` when it has none).
+    ``output`` is the network's local map on the cell. ``geometry`` (exact in exact mode) and
+    the float rows ``g, h`` with unit normals, with ``row_of[j]`` the row of hidden neuron ``j``
+    (``-1`` when it has none), are built on first use: engines that report maps and contacts
+    (the planar engine) never need them.
     """
 
-    pattern: np.ndarray
-    point: np.ndarray
-    exact_point: np.ndarray | None
-    radius: float
-    geometry: CellGeometry
-    g: np.ndarray
-    h: np.ndarray
-    row_of: np.ndarray
-    vertices: np.ndarray | None = None
+    __slots__ = (
+        "_geometry",
+        "_problem",
+        "_rows",
+        "exact_point",
+        "output",
+        "pattern",
+        "point",
+        "radius",
+        "vertices",
+        "volume",
+    )
+
+    def __init__(
+        self,
+        problem: RegionProblem,
+        pattern: np.ndarray,
+        point: np.ndarray,
+        exact_point: np.ndarray | None,
+        radius: float,
+        *,
+        geometry: CellGeometry | None = None,
+        output: AffineMap | None = None,
+        vertices: np.ndarray | None = None,
+        volume: Any = None,
+    ) -> None:
+        self._problem = problem
+        self.pattern = pattern
+        self.point = point
+        self.exact_point = exact_point
+        self.radius = radius
+        self._geometry = geometry
+        self._rows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.output = output if output is not None else self.geometry.output
+        self.vertices = vertices
+        self.volume = volume
 
     @property
     def key(self) -> str:
         """The pattern as a bit string."""
         return pattern_string(self.pattern)
+
+    @property
+    def geometry(self) -> CellGeometry:
+        """Inequalities, forms and output map of the cell (exact in exact mode)."""
+        if self._geometry is None:
+            self._geometry = cell_geometry(
+                self._problem.net, self.pattern, domain=self._problem.domain
+            )
+        return self._geometry
+
+    def _unit_rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self._rows is None:
+            rows = self.geometry.halfspaces
+            unit = rows.to_float()
+            norms = np.linalg.norm(unit.a, axis=1)
+            norms[norms == 0] = 1.0
+            row_of = np.full(self._problem.net.n_hidden, -1, dtype=np.int64)
+            hidden = rows.neuron >= 0
+            row_of[rows.neuron[hidden]] = np.flatnonzero(hidden)
+            self._rows = (unit.a / norms[:, None], unit.b / norms, row_of)
+        return self._rows
+
+    @property
+    def g(self) -> np.ndarray:
+        """Float rows with unit normals."""
+        return self._unit_rows()[0]
+
+    @property
+    def h(self) -> np.ndarray:
+        """Right-hand sides of :attr:`g`."""
+        return self._unit_rows()[1]
+
+    @property
+    def row_of(self) -> np.ndarray:
+        """Row of each hidden neuron in :attr:`g` (``-1`` for none)."""
+        return self._unit_rows()[2]
 
     def rows_without(self, neurons: np.ndarray) -> np.ndarray:
         """Mask of the rows that do not belong to the given neurons."""
@@ -92,17 +156,29 @@ def _strictly_inside(g: np.ndarray, h: np.ndarray, x: np.ndarray) -> bool:
 
 
 def certify_cell(problem: RegionProblem, found: FoundCell) -> CellWork | None:
-    """The cell's geometry and, in exact mode, a certified rational interior point.
+    """The cell's working data and, in exact mode, a certified rational interior point.
 
-    The engine's exact point is used when it gave one; otherwise the float point is rounded to a
-    rational and checked, and as a last resort the exact simplex finds one. ``None`` when no
-    exact interior point exists (the cell is not full-dimensional after all).
+    An engine that reports the cell's map and (in exact mode) an exact interior point it
+    constructed (the vertex centroid of exact vertices) needs nothing more. Otherwise the
+    float point is rounded to a rational and checked against the exact inequalities, and as a
+    last resort the exact simplex finds one. ``None`` when no exact interior point exists (the
+    cell is not full-dimensional after all).
     """
-    net = problem.net
-    geo = cell_geometry(net, found.pattern, domain=problem.domain)
+    if found.output is not None and (not problem.exact or found.exact_point is not None):
+        return CellWork(
+            problem,
+            found.pattern,
+            found.point,
+            found.exact_point,
+            found.radius,
+            output=found.output,
+            vertices=found.vertices,
+            volume=found.volume,
+        )
+    geo = cell_geometry(problem.net, found.pattern, domain=problem.domain)
     rows = geo.halfspaces
     point, exact_point = found.point, None
-    if net.exact:
+    if problem.exact:
         exact_point = (
             found.exact_point if found.exact_point is not None else _to_fraction_vector(point)
         )
@@ -113,22 +189,15 @@ def certify_cell(problem: RegionProblem, found: FoundCell) -> CellWork | None:
                 return None
             exact_point = np.array(xp, dtype=object)
             point = exact_point.astype(float)
-    unit = rows.to_float()
-    norms = np.linalg.norm(unit.a, axis=1)
-    norms[norms == 0] = 1.0
-    row_of = np.full(net.n_hidden, -1, dtype=np.int64)
-    hidden = rows.neuron >= 0
-    row_of[rows.neuron[hidden]] = np.flatnonzero(hidden)
     return CellWork(
+        problem,
         found.pattern,
         point,
         exact_point,
         found.radius,
-        geo,
-        unit.a / norms[:, None],
-        unit.b / norms,
-        row_of,
-        found.vertices,
+        geometry=geo,
+        vertices=found.vertices,
+        volume=found.volume,
     )
 
 
@@ -435,38 +504,109 @@ class Grouping:
     notes: tuple[Note, ...]
 
 
+def map_stack(cells: list[CellWork]) -> tuple[np.ndarray, np.ndarray]:
+    """The cells' output maps as arrays ``(N, out, n)`` and ``(N, out)`` (object when exact)."""
+    if not cells:
+        return np.zeros((0, 0, 0)), np.zeros((0, 0))
+    return np.stack([c.output.matrix for c in cells]), np.stack([c.output.offset for c in cells])
+
+
+@dataclass(frozen=True, slots=True)
+class PairComparison:
+    """Map comparisons of many cell pairs at once (see :func:`compare_pairs`)."""
+
+    equal: np.ndarray
+    unsure: np.ndarray
+    gap: np.ndarray
+
+
+def compare_pairs(
+    problem: RegionProblem, maps: tuple[np.ndarray, np.ndarray], pairs: np.ndarray
+) -> PairComparison:
+    """:func:`~neurogeom.nets.geometry.compare_maps` for every pair of cells at once."""
+    matrix, offset = maps
+    a, b = pairs[:, 0], pairs[:, 1]
+    if len(pairs) == 0:
+        none = np.zeros(0, dtype=bool)
+        return PairComparison(none, none, np.zeros(0))
+    if problem.exact:
+        equal = (matrix[a] == matrix[b]).reshape(len(pairs), -1).all(axis=1) & (
+            offset[a] == offset[b]
+        ).reshape(len(pairs), -1).all(axis=1)
+        equal = equal.astype(bool)
+        return PairComparison(equal, np.zeros(len(pairs), dtype=bool), np.where(equal, 0.0, np.inf))
+    dm = np.abs(matrix[a] - matrix[b]).reshape(len(pairs), -1).max(axis=1, initial=0.0)
+    dc = np.abs(offset[a] - offset[b]).reshape(len(pairs), -1).max(axis=1, initial=0.0)
+    gap = dm * problem.scale + dc
+    size = max(problem.size, np.finfo(float).tiny)
+    return PairComparison(
+        np.asarray(problem.tol.is_zero(gap, size)),
+        np.asarray(problem.tol.unsure(gap, size)),
+        gap,
+    )
+
+
+def components(n: int, pairs: np.ndarray) -> tuple[tuple[int, ...], ...]:
+    """Connected components of the graph on ``range(n)`` with the given edges, each sorted, in
+    order of their smallest member."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if n == 0:
+        return ()
+    graph = coo_matrix(
+        (np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])) if len(pairs) else ([], ([], [])),
+        shape=(n, n),
+    )
+    _, labels = connected_components(graph, directed=False)
+    order = np.argsort(labels, kind="stable")
+    cuts = np.flatnonzero(np.diff(labels[order])) + 1
+    groups = [tuple(int(i) for i in g) for g in np.split(order, cuts)]
+    return tuple(sorted(groups, key=lambda g: g[0]))
+
+
+def _pair_notes(cells: list[CellWork], pairs: np.ndarray, cmp: PairComparison) -> list[Note]:
+    return [
+        Note(
+            "unsure map comparison",
+            f"two cells' affine maps differ by a relative {cmp.gap[k]:.3g}, inside the "
+            f"tolerance band; taken as {'equal' if cmp.equal[k] else 'different'}",
+            (cells[pairs[k, 0]].key, cells[pairs[k, 1]].key),
+            (),
+            float(cmp.gap[k]),
+        )
+        for k in np.flatnonzero(cmp.unsure)
+    ]
+
+
 def merge_regions(
-    problem: RegionProblem, cells: list[CellWork], adjacency: tuple[Adjacency, ...]
+    problem: RegionProblem,
+    cells: list[CellWork],
+    adjacency: tuple[Adjacency, ...],
+    maps: tuple[np.ndarray, np.ndarray],
 ) -> Grouping:
     """Facet-connected linear regions: components of same-map adjacent cells."""
-    uf = UnionFind(range(len(cells)))
-    notes: list[Note] = []
-    for adj in adjacency:
-        a, b = cells[adj.first], cells[adj.second]
-        cmp = compare_maps(
-            a.geometry.output,
-            b.geometry.output,
-            size=problem.size,
-            extent=problem.scale,
-            tol=problem.tol,
-        )
-        if not cmp.certain:
-            notes.append(_map_note(a, b, cmp))
-        if cmp.equal:
-            uf.union(adj.first, adj.second)
-    groups = tuple(tuple(sorted(g)) for g in uf.groups())
-    return Grouping(groups, True, tuple(notes))
+    pairs = np.array([(a.first, a.second) for a in adjacency], dtype=np.int64).reshape(-1, 2)
+    cmp = compare_pairs(problem, maps, pairs)
+    groups = components(len(cells), pairs[cmp.equal])
+    return Grouping(groups, True, tuple(_pair_notes(cells, pairs, cmp)))
 
 
-def _map_note(a: CellWork, b: CellWork, cmp: Any) -> Note:
-    return Note(
-        "unsure map comparison",
-        f"two cells' affine maps differ by a relative {cmp.gap:.3g}, inside the tolerance "
-        f"band; taken as {'equal' if cmp.equal else 'different'}",
-        (a.key, b.key),
-        (),
-        cmp.gap,
-    )
+def contact_regions(
+    problem: RegionProblem,
+    cells: list[CellWork],
+    regions: tuple[tuple[int, ...], ...],
+    touching: np.ndarray,
+    maps: tuple[np.ndarray, np.ndarray],
+) -> Grouping:
+    """Point-connected regions from cell pairs known to touch (an engine's contacts)."""
+    region_of = np.empty(len(cells), dtype=np.int64)
+    for r, members in enumerate(regions):
+        region_of[list(members)] = r
+    pairs = touching[region_of[touching[:, 0]] != region_of[touching[:, 1]]]
+    cmp = compare_pairs(problem, maps, pairs)
+    joined = region_of[pairs[cmp.equal]]
+    return Grouping(components(len(regions), joined), True, tuple(_pair_notes(cells, pairs, cmp)))
 
 
 def point_contacts(
@@ -527,26 +667,22 @@ def _equal_map_classes(
 ) -> list[list[int]]:
     """Classes of equal maps among the given cells.
 
-    Exact maps are hashed. Float maps are compared (with :func:`compare_maps`) only when their
-    projections on a fixed random direction are close enough to be equal: a sweep over the
-    sorted projections, so distinct maps cost nothing and rounding noise never separates equal
-    maps (no bucketing by rounded keys, which would split values near a rounding boundary).
+    Exact maps are hashed. Float maps are compared (all candidate pairs at once) only when their
+    projections on a fixed direction are close enough to be equal: a sweep over the sorted
+    projections, so distinct maps cost nothing and rounding noise never separates equal maps
+    (no bucketing by rounded keys, which would split values near a rounding boundary).
     """
     if problem.exact:
         classes: dict[tuple[Any, ...], list[int]] = {}
         for k, cell in enumerate(reps):
-            out = cell.geometry.output
+            out = cell.output
             classes.setdefault((*out.matrix.ravel(), *out.offset), []).append(k)
         return list(classes.values())
     if not reps:
         return []
-    vecs = np.array(
-        [
-            np.concatenate(
-                [c.geometry.output.matrix.ravel() * problem.scale, c.geometry.output.offset]
-            )
-            for c in reps
-        ]
+    maps = map_stack(reps)
+    vecs = np.concatenate(
+        [maps[0].reshape(len(reps), -1) * problem.scale, maps[1].reshape(len(reps), -1)], axis=1
     )
     direction = np.random.default_rng(0).normal(size=vecs.shape[1])
     direction /= np.abs(direction).max()
@@ -555,23 +691,17 @@ def _equal_map_classes(
     # projections within this window
     window = problem.tol.loose * problem.size * vecs.shape[1]
     order = np.argsort(proj, kind="stable")
-    uf = UnionFind(range(len(reps)))
-    for pos, k in enumerate(order):
-        for k2 in order[pos + 1 :]:
-            if proj[k2] - proj[k] > window:
-                break
-            cmp = compare_maps(
-                reps[k].geometry.output,
-                reps[k2].geometry.output,
-                size=problem.size,
-                extent=problem.scale,
-                tol=problem.tol,
-            )
-            if not cmp.certain:
-                notes.append(_map_note(reps[k], reps[k2], cmp))
-            if cmp.equal:
-                uf.union(int(k), int(k2))
-    return [sorted(g) for g in uf.groups()]
+    p = proj[order]
+    hi = np.searchsorted(p, p + window, side="right")
+    starts = np.arange(len(p)) + 1
+    lengths = np.maximum(hi - starts, 0)
+    first = np.repeat(np.arange(len(p)), lengths)
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    second = np.repeat(starts, lengths) + offsets
+    pairs = np.stack([order[first], order[second]], axis=1)
+    cmp = compare_pairs(problem, maps, pairs)
+    notes.extend(_pair_notes(reps, pairs, cmp))
+    return [list(g) for g in components(len(reps), pairs[cmp.equal])]
 
 
 def cell_bounded(problem: RegionProblem, cell: CellWork) -> bool:

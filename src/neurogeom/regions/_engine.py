@@ -10,7 +10,7 @@ whether it finished, and notes on what floats could not certify. The pipeline
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -18,11 +18,11 @@ from neurogeom.core.budget import Budget
 from neurogeom.core.domain import Domain
 from neurogeom.core.lp import LPCounts
 from neurogeom.core.tolerances import Tolerances
-from neurogeom.nets.geometry import output_size, pattern_string, problem_scale
+from neurogeom.nets.geometry import AffineMap, output_size, pattern_string, problem_scale
 from neurogeom.nets.relu import ReLUNet
 from neurogeom.regions.result import Note
 
-__all__ = ["Engine", "EngineRun", "FoundCell", "RegionProblem"]
+__all__ = ["Contacts", "Engine", "EngineRun", "FoundCell", "RegionProblem"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -80,7 +80,13 @@ class FoundCell:
     exact_point : ndarray of Fraction, optional
         An exact interior point already certified by the engine (exact mode).
     vertices : ndarray, optional
-        The cell's vertices (split engine; exact rationals in exact mode).
+        The cell's vertices (split and planar engines; exact rationals in exact mode; in
+        counter-clockwise order in 2-D).
+    output : AffineMap, optional
+        The network's local affine map on the cell, when the engine computed it (exact in
+        exact mode); the pipeline computes it otherwise.
+    volume : Fraction or float, optional
+        The cell's volume, when the engine knows it.
     """
 
     pattern: np.ndarray
@@ -88,11 +94,32 @@ class FoundCell:
     radius: float
     exact_point: np.ndarray | None = None
     vertices: np.ndarray | None = None
+    output: AffineMap | None = None
+    volume: Any = None
 
     @property
     def key(self) -> str:
         """The pattern as a bit string."""
         return pattern_string(self.pattern)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Contacts:
+    """How an engine's cells touch, when the engine knows it (the planar engine does).
+
+    Attributes
+    ----------
+    facets : ndarray of int, shape (P, 2)
+        Pairs of cells sharing a facet (``first < second``).
+    facet_neurons : tuple of tuple of int
+        The hidden neurons of each shared facet.
+    points : ndarray of int, shape (Q, 2)
+        Pairs of cells whose closures meet at all (facet pairs may be among them).
+    """
+
+    facets: np.ndarray
+    facet_neurons: tuple[tuple[int, ...], ...]
+    points: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +138,9 @@ class EngineRun:
         Units of work done (search nodes; 0 for the split engine).
     lps : LPCounts
         LPs solved in other processes (workers); LPs of this process are counted by the caller.
+    contacts : Contacts, optional
+        Facet and point contacts between the cells, when the engine knows them (the pipeline
+        then solves no LP for them).
     """
 
     cells: tuple[FoundCell, ...]
@@ -118,6 +148,7 @@ class EngineRun:
     notes: tuple[Note, ...] = ()
     nodes: int = 0
     lps: LPCounts = field(default_factory=LPCounts)
+    contacts: Contacts | None = None
 
 
 class Engine(Protocol):

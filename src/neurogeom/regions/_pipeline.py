@@ -26,10 +26,14 @@ from neurogeom.core.lp import LPCounts
 from neurogeom.core.polyhedra import order_polygon, polytope_vertices, polytope_volume
 from neurogeom.core.progress import progress_bar
 from neurogeom.regions._adjacency import (
+    Adjacency,
+    AdjacencySearch,
     CellWork,
     cell_bounded,
     certify_cell,
+    contact_regions,
     facet_adjacency,
+    map_stack,
     merge_regions,
     point_contacts,
 )
@@ -139,6 +143,8 @@ def measure(pipe: Pipeline, cells: list[CellWork], volumes: bool) -> Measures:
 
 def _vertices_and_volume(problem: RegionProblem, cell: CellWork, dim: int) -> tuple[Any, Any]:
     exact = problem.exact
+    if cell.vertices is not None and cell.volume is not None:
+        return cell.vertices, cell.volume  # the engine measured it (ordered in 2-D)
     if cell.vertices is not None:
         verts = cell.vertices
     else:
@@ -184,7 +190,7 @@ def build_result(
         facets[adj.second].update(adj.neurons)
     cells_out = []
     for i, cell in enumerate(cells):
-        out = cell.geometry.output
+        out = cell.output
         cells_out.append(
             Cell(
                 index=i,
@@ -209,7 +215,7 @@ def build_result(
         vol = None
         if rb and all(measures.volumes[c] is not None for c in members):
             vol = sum((measures.volumes[c] for c in members), Fraction(0) if exact else 0.0)
-        out = cells[members[0]].geometry.output
+        out = cells[members[0]].output
         regions_out.append(
             LinearRegion(
                 r, tuple(members), _tup(out.matrix), _tup(out.offset), rb, vol, point_of.get(r)
@@ -252,24 +258,40 @@ def run_pipeline(
 
     problem = pipe.problem
     cells = certify(pipe, run)
+    known = run.contacts if len(cells) == len(run.cells) else None  # indices still match
 
     started = time.monotonic()
-    with pipe.bar(len(cells), "adjacency") as bar:
-        adjacency = facet_adjacency(problem, cells, budget=pipe.budget, progress=bar)
+    if known is not None:
+        adjacency = AdjacencySearch(
+            tuple(
+                Adjacency(int(i), int(j), neurons, None, True)
+                for (i, j), neurons in zip(known.facets, known.facet_neurons, strict=True)
+            ),
+            True,
+            (),
+        )
+    else:
+        with pipe.bar(len(cells), "adjacency") as bar:
+            adjacency = facet_adjacency(problem, cells, budget=pipe.budget, progress=bar)
     pipe.note(adjacency.notes)
     pipe.phase("adjacency", time.monotonic() - started, adjacency.complete)
 
     started = time.monotonic()
-    merged = merge_regions(problem, cells, adjacency.pairs)
+    maps = map_stack(cells)
+    merged = merge_regions(problem, cells, adjacency.pairs, maps)
     pipe.note(merged.notes)
     pipe.phase("merge", time.monotonic() - started)
 
     started = time.monotonic()
     if point_connected:
-        with pipe.bar(len(merged.groups), "point contacts", "region") as bar:
-            contacts = point_contacts(
-                problem, cells, merged.groups, budget=pipe.budget, progress=bar
-            )
+        if known is not None:
+            touching = np.concatenate([known.facets, known.points]).reshape(-1, 2)
+            contacts = contact_regions(problem, cells, merged.groups, touching, maps)
+        else:
+            with pipe.bar(len(merged.groups), "point contacts", "region") as bar:
+                contacts = point_contacts(
+                    problem, cells, merged.groups, budget=pipe.budget, progress=bar
+                )
         pipe.note(contacts.notes)
         point_groups = contacts.groups
         pipe.phase("point contacts", time.monotonic() - started, contacts.complete)

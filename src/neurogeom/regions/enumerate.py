@@ -30,6 +30,7 @@ from neurogeom.regions._checkpoint import (
 )
 from neurogeom.regions._engine import EngineRun, RegionProblem
 from neurogeom.regions._pipeline import Pipeline, run_pipeline
+from neurogeom.regions._planar import PlanarEngine
 from neurogeom.regions._search import Searcher, SearchState, Task
 from neurogeom.regions._split import SplitEngine
 from neurogeom.regions.result import RegionResult
@@ -325,11 +326,12 @@ def enumerate_regions(
     chosen = _choose_method(method, work, domain, checkpoint=checkpoint)
     _warn_workers(workers, chosen, work)
     problem = RegionProblem.build(work, domain, tolerances)
-    engine: Any = (
-        SplitEngine()
-        if chosen == "split"
-        else SearchEngine(seed=seed, checkpoint=checkpoint, workers=workers)
-    )
+    if chosen == "search":
+        engine: Any = SearchEngine(seed=seed, checkpoint=checkpoint, workers=workers)
+    elif work.n_inputs == 2 and max_regions is None:
+        engine = PlanarEngine()  # with max_regions the split engine finishes cells one by one
+    else:
+        engine = SplitEngine()
     pipe = Pipeline(problem, budget, progress)
     lps_before = lp_counts()
     started = time.monotonic()

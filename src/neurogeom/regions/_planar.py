@@ -1,0 +1,667 @@
+"""The planar engine: activation cells of a 2-input network on a box, with their adjacency.
+
+The box is a planar subdivision kept as a half-edge structure (shared vertices, half-edges with
+their twin, successor, predecessor and face). Hidden neurons cut it one at a time, layer by
+layer: a neuron's pre-activation is affine on every face (the face's *root*, its ancestor at the
+start of the layer, fixes the map), so it is evaluated once per vertex; every edge whose ends have
+opposite signs is split at the zero, on both of its sides at once; then every face with vertices
+of both signs is cut by a new pair of twin half-edges between its two zero vertices. All of this
+is array work over every face at once, for one neuron at a time.
+
+Because vertices are shared and edges are split on both sides, the result is a proper planar
+subdivision, and what other engines compute afterwards comes for free:
+
+- two faces share a facet exactly when they own twin half-edges (no LP, no pattern lookup);
+- faces touching only at a point share a vertex;
+- areas and vertex centroids are sums over half-edges.
+
+Exact mode keeps the coordinates as python-flint rationals beside float copies; a sign is taken
+from the float value when it exceeds a rigorous bound on its rounding error and is computed
+exactly otherwise; crossing points are always computed exactly. Float mode snaps values within
+the tolerance to zero and counts the decisions that fell inside the tolerance band.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import flint
+import numpy as np
+
+from neurogeom.core.budget import Budget
+from neurogeom.core.progress import progress_bar
+from neurogeom.core.rationals import fmpq_array, fractions_from_fmpq
+from neurogeom.nets.geometry import AffineMap
+from neurogeom.regions._engine import Contacts, EngineRun, FoundCell, RegionProblem
+from neurogeom.regions.result import Note
+
+__all__ = ["PlanarEngine", "Subdivision"]
+
+#: Relative error bound (with ample margin) of a float64 evaluation of ``a x + b y + c`` from
+#: rounded inputs, relative to ``|a x| + |b y| + |c|``; signs beyond it are certified.
+_FILTER = 1e-14
+
+
+class _Growable:
+    """An append-only array with amortised constant-time growth (any trailing shape)."""
+
+    __slots__ = ("data", "size")
+
+    def __init__(self, initial: np.ndarray) -> None:
+        self.data = np.empty((max(64, 2 * len(initial)), *initial.shape[1:]), initial.dtype)
+        self.data[: len(initial)] = initial
+        self.size = len(initial)
+
+    def extend(self, block: np.ndarray) -> np.ndarray:
+        """Append ``block``; return the indices it got."""
+        end = self.size + len(block)
+        if end > len(self.data):
+            grown = np.empty((max(end, 2 * len(self.data)), *self.data.shape[1:]), self.data.dtype)
+            grown[: self.size] = self.data[: self.size]
+            self.data = grown
+        self.data[self.size : end] = block
+        start, self.size = self.size, end
+        return np.arange(start, end)
+
+    @property
+    def view(self) -> np.ndarray:
+        return self.data[: self.size]
+
+
+@dataclass(slots=True)
+class _Mesh:
+    """The half-edge structure. Half-edge ``h`` runs from ``origin[h]`` to ``origin[next[h]]``
+    with its face on the left; ``twin[h]`` is ``-1`` on the box's boundary; ``label[h]`` is the
+    hidden neuron whose cut made the edge (``-1 - k`` for the box's ``k``-th side)."""
+
+    xy: _Growable  # float coordinates (V, 2)
+    xq: _Growable | None  # exact coordinates (fmpq), exact mode only
+    origin: _Growable
+    twin: _Growable
+    nxt: _Growable
+    prv: _Growable
+    face: _Growable
+    label: _Growable
+    n_faces: int
+
+    @property
+    def n_half_edges(self) -> int:
+        return self.origin.size
+
+    def dest(self) -> np.ndarray:
+        """Destination vertex of every half-edge."""
+        return self.origin.view[self.nxt.view]
+
+
+def _box_mesh(lo: np.ndarray, hi: np.ndarray, exact: bool, lo_q: Any, hi_q: Any) -> _Mesh:
+    """The box as one face: 4 vertices counter-clockwise, 4 boundary half-edges."""
+    xy = np.array([[lo[0], lo[1]], [hi[0], lo[1]], [hi[0], hi[1]], [lo[0], hi[1]]], dtype=float)
+    xq = None
+    if exact:
+        q = np.empty((4, 2), dtype=object)
+        q[:] = [[lo_q[0], lo_q[1]], [hi_q[0], lo_q[1]], [hi_q[0], hi_q[1]], [lo_q[0], hi_q[1]]]
+        xq = _Growable(q)
+    # sides: y >= lo (row 3 of the box rows x<=hi, y<=hi, -x<=-lo, -y<=-lo), x <= hi, ...
+    labels = np.array([-1 - 3, -1 - 0, -1 - 1, -1 - 2], dtype=np.int64)
+    return _Mesh(
+        _Growable(xy),
+        xq,
+        _Growable(np.arange(4)),
+        _Growable(np.full(4, -1)),
+        _Growable(np.array([1, 2, 3, 0])),
+        _Growable(np.array([3, 0, 1, 2])),
+        _Growable(np.zeros(4, dtype=np.int64)),
+        _Growable(labels),
+        1,
+    )
+
+
+@dataclass(slots=True)
+class _Layer:
+    """Maps of one hidden layer on every face's root: pre-activation ``A x + c`` per root."""
+
+    a: np.ndarray  # (R, width, 2) float
+    c: np.ndarray  # (R, width) float
+    scale: np.ndarray | None  # (R, width) float mode: bound on the terms of z
+    aq: np.ndarray | None  # exact (fmpq) versions
+    cq: np.ndarray | None
+
+
+@dataclass(slots=True)
+class _State:
+    """Per-face data: the root of each face at the layer start, its pattern so far."""
+
+    root: _Growable
+    bits: _Growable  # (F, n_hidden) bool
+    unsure: int = 0
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Subdivision:
+    """The finished planar subdivision: faces with patterns and maps, and their contacts.
+
+    Attributes
+    ----------
+    patterns : ndarray of bool, shape (F, n_hidden)
+    maps : tuple of (matrix (F, out, 2), offset (F, out)), float or exact
+    adjacency : ndarray of int, shape (P, 2)
+        Pairs of faces sharing an edge (each pair once, ``first < second``).
+    adjacency_neurons : list of tuple of int
+        The neurons of the shared edges of each pair.
+    vertex_faces : ndarray of int, shape (Q, 2)
+        Pairs of faces sharing a vertex (each pair once).
+    polygons : list of ndarray
+        Each face's vertices, counter-clockwise (exact in exact mode).
+    areas : tuple
+        Each face's area (exact in exact mode).
+    centroids : ndarray
+        Each face's vertex centroid (float), and ``exact_centroids`` in exact mode.
+    """
+
+    patterns: np.ndarray
+    matrix: np.ndarray
+    offset: np.ndarray
+    adjacency: np.ndarray
+    adjacency_neurons: tuple[tuple[int, ...], ...]
+    vertex_faces: np.ndarray
+    polygons: tuple[np.ndarray, ...]
+    areas: tuple[Any, ...]
+    centroids: np.ndarray
+    exact_centroids: np.ndarray | None
+    complete: bool
+    unsure: int
+
+
+class _Engine:
+    """One run of the planar engine (private working state)."""
+
+    def __init__(self, problem: RegionProblem, budget: Budget, progress: bool) -> None:
+        self.problem = problem
+        self.budget = budget
+        self.progress = progress
+        net = problem.net
+        self.exact = problem.exact
+        fnet = net.to_float()
+        self.wf = [np.asarray(w, dtype=float) for w in fnet.weights]
+        self.bf = [np.asarray(b, dtype=float) for b in fnet.biases]
+        self.slope_f = float(fnet.negative_slope)
+        if self.exact:
+            self.wq = [fmpq_array(w) for w in net.weights]
+            self.bq = [fmpq_array(b) for b in net.biases]
+            s = net.negative_slope
+            self.slope_q = flint.fmpq(s.numerator, s.denominator)
+        self.tol = problem.tol
+        self.widths = net.hidden_widths
+        self.starts = np.concatenate([[0], np.cumsum(self.widths)]).astype(int)
+        domain = problem.domain
+        lo = np.array([float(v) for v in domain.lower])
+        hi = np.array([float(v) for v in domain.upper])
+        lo_q = [flint.fmpq(v.numerator, v.denominator) for v in domain.lower]
+        hi_q = [flint.fmpq(v.numerator, v.denominator) for v in domain.upper]
+        self.extent = np.maximum(np.abs(lo), np.abs(hi))
+        self.mesh = _box_mesh(lo, hi, self.exact, lo_q, hi_q)
+        self.state = _State(
+            _Growable(np.zeros(1, dtype=np.int64)),
+            _Growable(np.zeros((1, net.n_hidden), dtype=bool)),
+        )
+
+    # -- maps -----------------------------------------------------------------------------------
+    def _post_maps(self, layer: int, prev: _Layer | None, roots: np.ndarray, bits: np.ndarray):
+        """The map ``x -> H x + h`` feeding layer ``layer`` on each face (float and exact)."""
+        if prev is None:
+            n = len(roots)
+            hf = np.broadcast_to(np.eye(2), (n, 2, 2))
+            of = np.zeros((n, 2))
+            if self.exact:
+                one, zero = flint.fmpq(1), flint.fmpq(0)
+                hq = np.empty((n, 2, 2), dtype=object)
+                hq[...] = zero
+                hq[:, 0, 0] = one
+                hq[:, 1, 1] = one
+                oq = np.empty((n, 2), dtype=object)
+                oq[...] = zero
+                return hf, of, hq, oq
+            return hf, of, None, None
+        s = self.starts[layer - 1]
+        active = bits[:, s : s + self.widths[layer - 1]]
+        d = np.where(active, 1.0, self.slope_f)
+        hf = prev.a[roots] * d[:, :, None]
+        of = prev.c[roots] * d
+        if not self.exact:
+            return hf, of, None, None
+        dq = np.empty(active.shape, dtype=object)
+        dq[...] = self.slope_q
+        dq[active] = 1
+        return hf, of, prev.aq[roots] * dq[:, :, None], prev.cq[roots] * dq
+
+    def _layer(self, layer: int, prev: _Layer | None, roots: np.ndarray, bits: np.ndarray):
+        """Pre-activation maps of ``layer`` on every face (each face is its own root now)."""
+        hf, of, hq, oq = self._post_maps(layer, prev, roots, bits)
+        w, b = self.wf[layer], self.bf[layer]
+        a = np.einsum("jk,fkd->fjd", w, hf)
+        c = of @ w.T + b
+        scale = None
+        if not self.exact:
+            # |terms| bound: |W| (|H| |x| + |h|) + |b|, per face and neuron
+            inner = np.abs(hf) @ self.extent + np.abs(of)
+            scale = inner @ np.abs(w).T + np.abs(b)
+            return _Layer(a, c, scale, None, None)
+        wq, bq = self.wq[layer], self.bq[layer]
+        n_f, n_prev = hq.shape[0], hq.shape[1]
+        aq = _fmpq_matmul(wq, hq.transpose(1, 0, 2).reshape(n_prev, 2 * n_f))
+        aq = aq.reshape(len(w), n_f, 2).transpose(1, 0, 2)
+        cq = _fmpq_matmul(oq, np.ascontiguousarray(wq.T)) + bq
+        return _Layer(_approx(aq), _approx(cq), None, aq, cq)
+
+    # -- one neuron -----------------------------------------------------------------------------
+    def _signs(self, lay: _Layer, j: int, vroot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Sign (-1, 0, 1) of neuron ``j`` at every vertex, and its float value."""
+        m = self.mesh
+        xy = m.xy.view
+        a = lay.a[vroot, j]
+        c = lay.c[vroot, j]
+        tx, ty = a[:, 0] * xy[:, 0], a[:, 1] * xy[:, 1]
+        z = tx + ty + c
+        if not self.exact:
+            eps = self.tol.rel * lay.scale[vroot, j]
+            mag = np.abs(z)
+            self.state.unsure += int(
+                np.count_nonzero((mag > eps / self.tol.band) & (mag < eps * self.tol.band))
+            )
+            return np.where(mag <= eps, 0, np.sign(z)).astype(np.int8), z
+        bound = _FILTER * (np.abs(tx) + np.abs(ty) + np.abs(c)) + 1e-300
+        sign = np.where(np.abs(z) > bound, np.sign(z), 2).astype(np.int8)  # 2: not sure
+        unsure = np.flatnonzero(sign == 2)
+        if unsure.size:
+            zq = self._exact_z(lay, j, vroot[unsure], unsure)
+            sign[unsure] = [(q > 0) - (q < 0) for q in zq]
+        return sign, z
+
+    def _exact_z(self, lay: _Layer, j: int, roots: np.ndarray, verts: np.ndarray) -> np.ndarray:
+        xq = self.mesh.xq.view
+        aq = lay.aq[roots, j]
+        return aq[:, 0] * xq[verts, 0] + aq[:, 1] * xq[verts, 1] + lay.cq[roots, j]
+
+    def _vertex_roots(self) -> np.ndarray:
+        """For every vertex, the root of one face that contains it (any one will do: the maps
+        of all faces around a vertex agree there)."""
+        m = self.mesh
+        vroot = np.empty(m.xy.size, dtype=np.int64)
+        vroot[m.origin.view] = self.state.root.view[m.face.view]
+        return vroot
+
+    def cut(self, lay: _Layer, layer: int, j: int) -> None:
+        """Cut every face that neuron ``j`` of ``layer`` crosses; set its bit on every face."""
+        m, st = self.mesh, self.state
+        vroot = self._vertex_roots()
+        sign, z = self._signs(lay, j, vroot)
+        neuron = self.starts[layer] + j
+        # 1. split the edges whose ends have opposite signs, on both sides at once
+        org = m.origin.view
+        dst = m.dest()
+        crossing = (sign[org] * sign[dst]) < 0
+        tw = m.twin.view
+        first = crossing & ((tw < 0) | (np.arange(len(org)) < tw))
+        h = np.flatnonzero(first)
+        if h.size:
+            self._split_edges(h, lay, j, vroot, z)
+            sign = np.concatenate([sign, np.zeros(h.size, dtype=np.int8)])
+        # 2. the bit of every face: active iff positive somewhere on it
+        face = m.face.view
+        so = sign[m.origin.view]
+        pos = np.bincount(face, so > 0, m.n_faces) > 0
+        neg = np.bincount(face, so < 0, m.n_faces) > 0
+        st.bits.view[:, neuron] = pos
+        split = np.flatnonzero(pos & neg)
+        if split.size:
+            self._split_faces(split, sign, neuron)
+
+    def _split_edges(
+        self, h: np.ndarray, lay: _Layer, j: int, vroot: np.ndarray, z: np.ndarray
+    ) -> None:
+        """Insert the zero of neuron ``j`` on each edge ``h`` (and on its twin)."""
+        m = self.mesh
+        o = m.origin.view[h]
+        d = m.origin.view[m.nxt.view[h]]
+        if self.exact:
+            zo = self._exact_z(lay, j, vroot[o], o)
+            zd = self._exact_z(lay, j, vroot[d], d)
+            t = zo / (zo - zd)
+            xq = m.xq.view
+            new_q = np.empty((h.size, 2), dtype=object)
+            new_q[:, 0] = xq[o, 0] + t * (xq[d, 0] - xq[o, 0])
+            new_q[:, 1] = xq[o, 1] + t * (xq[d, 1] - xq[o, 1])
+            new_xy = _approx(new_q)
+            m.xq.extend(new_q)
+        else:
+            t = (z[o] / (z[o] - z[d]))[:, None]
+            xy = m.xy.view
+            new_xy = xy[o] + t * (xy[d] - xy[o])
+        x = m.xy.extend(new_xy)
+        tw = m.twin.view[h].copy()
+        has_twin = tw >= 0
+        # h: o -> d becomes h: o -> x and h2: x -> d; twin t: d -> o becomes t: d -> x and
+        # t2: x -> o, with h <-> t2 and h2 <-> t
+        h2 = m.origin.extend(x)
+        m.face.extend(m.face.view[h])
+        m.label.extend(m.label.view[h])
+        m.nxt.extend(m.nxt.view[h])
+        m.prv.extend(h)
+        m.twin.extend(np.full(h.size, -1))
+        m.prv.view[m.nxt.view[h]] = h2
+        m.nxt.view[h] = h2
+        t = tw[has_twin]
+        if t.size:
+            xt = x[has_twin]
+            t2 = m.origin.extend(xt)
+            m.face.extend(m.face.view[t])
+            m.label.extend(m.label.view[t])
+            m.nxt.extend(m.nxt.view[t])
+            m.prv.extend(t)
+            m.twin.extend(h[has_twin])
+            m.prv.view[m.nxt.view[t]] = t2
+            m.nxt.view[t] = t2
+            m.twin.view[h[has_twin]] = t2
+            m.twin.view[h2[has_twin]] = t
+            m.twin.view[t] = h2[has_twin]
+
+    def _split_faces(self, faces: np.ndarray, sign: np.ndarray, neuron: int) -> None:
+        """Cut each face in ``faces`` between its two zero vertices.
+
+        A convex face with vertices of both signs meets the neuron's line in exactly two
+        boundary points, which are vertices by now (edges were split first): ``P``, where the
+        boundary enters the positive side, and ``N``, where it enters the negative side. The
+        positive child keeps the face's id and is closed by a new half-edge ``N -> P``; the
+        negative child gets a new id and the twin ``P -> N``.
+        """
+        m, st = self.mesh, self.state
+        org = m.origin.view
+        face = m.face.view
+        splitting = np.zeros(m.n_faces, dtype=bool)
+        splitting[faces] = True
+        on = splitting[face]
+        so, sd = sign[org], sign[m.dest()]
+        enter_pos = np.flatnonzero(on & (so == 0) & (sd > 0))
+        enter_neg = np.flatnonzero(on & (so == 0) & (sd < 0))
+        n_pos = np.bincount(face[enter_pos], minlength=m.n_faces)[faces]
+        n_neg = np.bincount(face[enter_neg], minlength=m.n_faces)[faces]
+        proper = (n_pos == 1) & (n_neg == 1)
+        if not proper.all():
+            # float mode only (exact faces are convex): signs snapped inconsistently on a face
+            # thinner than the tolerance; it is left uncut and the decision reported
+            self.state.unsure += int((~proper).sum())
+            faces = faces[proper]
+            splitting[:] = False
+            splitting[faces] = True
+            on = splitting[face]
+            enter_pos = enter_pos[splitting[face[enter_pos]]]
+            enter_neg = enter_neg[splitting[face[enter_neg]]]
+            if faces.size == 0:
+                return
+        in_pos = np.full(m.n_faces, -1)
+        in_neg = np.full(m.n_faces, -1)
+        in_pos[face[enter_pos]] = enter_pos
+        in_neg[face[enter_neg]] = enter_neg
+        ip, ineg = in_pos[faces], in_neg[faces]
+        p_vert, n_vert = org[ip], org[ineg]
+        before_p = m.prv.view[ip]  # ends at P, coming from the negative side
+        before_n = m.prv.view[ineg]  # ends at N, coming from the positive side
+        moving = np.concatenate([np.flatnonzero(on & (so < 0)), ineg])
+        k = faces.size
+        new_faces = np.arange(m.n_faces, m.n_faces + k)
+        c_pos = m.origin.extend(n_vert)
+        c_neg = m.origin.extend(p_vert)
+        m.face.extend(faces)
+        m.face.extend(new_faces)
+        m.label.extend(np.full(2 * k, neuron))
+        m.nxt.extend(ip)
+        m.nxt.extend(ineg)
+        m.prv.extend(before_n)
+        m.prv.extend(before_p)
+        m.twin.extend(c_neg)
+        m.twin.extend(c_pos)
+        m.nxt.view[before_n] = c_pos
+        m.prv.view[ip] = c_pos
+        m.nxt.view[before_p] = c_neg
+        m.prv.view[ineg] = c_neg
+        # the negative chain (negative origins and the entry into the negative side) moves to
+        # the new face; c_neg was created there
+        new_of = np.full(m.n_faces, -1)
+        new_of[faces] = new_faces
+        face = m.face.view
+        face[moving] = new_of[face[moving]]
+        # patterns: children copy the parent's, the negative one has the bit off
+        child_bits = st.bits.view[faces].copy()
+        child_bits[:, neuron] = False
+        st.bits.extend(child_bits)
+        st.root.extend(st.root.view[faces])
+        m.n_faces += k
+
+    # -- the whole run --------------------------------------------------------------------------
+    def run(self) -> Subdivision:
+        net = self.problem.net
+        st, m = self.state, self.mesh
+        prev: _Layer | None = None
+        complete = True
+        with progress_bar(self.progress, total=net.n_hidden, desc="cells", unit="neuron") as bar:
+            for layer, width in enumerate(self.widths):
+                roots = st.root.view.copy()
+                lay = self._layer(layer, prev, roots, st.bits.view)
+                st.root = _Growable(np.arange(m.n_faces))  # each face is its own root now
+                for j in range(width):
+                    self.cut(lay, layer, j)
+                    bar.update()
+                    bar.set_postfix(cells=m.n_faces)
+                    if self.budget.expired() or not self.budget.allows(m.n_faces):
+                        complete = False
+                        break
+                if not complete:
+                    # no face is a final cell before the last neuron has cut it: a partial
+                    # run reports none (the split engine finishes cells one by one instead)
+                    return _empty(self.problem, self.state.unsure)
+                prev = lay
+        return self._finish(prev, complete)
+
+    def _finish(self, last: _Layer | None, complete: bool) -> Subdivision:
+        st, m = self.state, self.mesh
+        n_f = m.n_faces
+        roots = st.root.view
+        bits = st.bits.view
+        layer = len(self.widths)
+        hf, of, hq, oq = self._post_maps(layer, last, roots, bits)
+        w, b = self.wf[-1], self.bf[-1]
+        if self.exact:
+            wq, bq = self.wq[-1], self.bq[-1]
+            n_prev = hq.shape[1]
+            mq = _fmpq_matmul(wq, hq.transpose(1, 0, 2).reshape(n_prev, 2 * n_f))
+            matrix = fractions_from_fmpq(mq.reshape(len(w), n_f, 2).transpose(1, 0, 2))
+            offset = fractions_from_fmpq(_fmpq_matmul(oq, np.ascontiguousarray(wq.T)) + bq)
+        else:
+            matrix = np.einsum("jk,fkd->fjd", w, hf)
+            offset = of @ w.T + b
+        face = m.face.view
+        org = m.origin.view
+        tw = m.twin.view
+        # facet adjacency: twin half-edges of different faces
+        h = np.flatnonzero((tw >= 0) & (np.arange(len(tw)) < tw))
+        f1, f2 = face[h], face[tw[h]]
+        pairs = np.stack([np.minimum(f1, f2), np.maximum(f1, f2)], axis=1)
+        labels = m.label.view[h]
+        keep = pairs[:, 0] != pairs[:, 1]
+        pairs, labels = pairs[keep], labels[keep]
+        order = np.lexsort((labels, pairs[:, 1], pairs[:, 0]))
+        pairs, labels = pairs[order], labels[order]
+        uniq, start = np.unique(pairs.reshape(-1, 2), axis=0, return_index=True)
+        ends = np.append(start[1:], len(pairs)).astype(int) if len(start) else start
+        neurons = tuple(
+            tuple(sorted(set(labels[s:e].tolist()))) for s, e in zip(start, ends, strict=True)
+        )
+        # faces sharing a vertex
+        vf = _pairs_within_groups(org, face)
+        # polygons (counter-clockwise), areas and centroids
+        polygons = self._polygons()
+        counts = np.bincount(face, minlength=n_f)
+        xy = m.xy.view
+        cent = (
+            np.stack(
+                [np.bincount(face, xy[org, 0], n_f), np.bincount(face, xy[org, 1], n_f)], axis=1
+            )
+            / counts[:, None]
+        )
+        exact_cent = None
+        if self.exact:
+            exact_cent = np.empty((n_f, 2), dtype=object)
+            areas = []
+            for f, poly in enumerate(polygons):
+                exact_cent[f] = [
+                    sum(poly[:, 0], flint.fmpq(0)) / len(poly),
+                    sum(poly[:, 1], flint.fmpq(0)) / len(poly),
+                ]
+                x, y = poly[:, 0], poly[:, 1]
+                xr, yr = np.roll(x, -1), np.roll(y, -1)
+                areas.append(sum(x * yr - xr * y, flint.fmpq(0)) / 2)
+            exact_cent = fractions_from_fmpq(exact_cent)
+            cent = exact_cent.astype(float)
+            polygons = [fractions_from_fmpq(p) for p in polygons]
+            areas = list(fractions_from_fmpq(np.array(areas, dtype=object)))
+        else:
+            d = m.dest()
+            cross = xy[org, 0] * xy[d, 1] - xy[d, 0] * xy[org, 1]
+            areas = (0.5 * np.bincount(face, cross, n_f)).tolist()
+        return Subdivision(
+            bits.copy(),
+            matrix,
+            offset,
+            uniq,
+            neurons,
+            vf,
+            tuple(polygons),
+            tuple(areas),
+            cent,
+            exact_cent,
+            complete,
+            st.unsure,
+        )
+
+    def _polygons(self) -> list[np.ndarray]:
+        """Each face's vertices in counter-clockwise order (by following successors)."""
+        m = self.mesh
+        n_f = m.n_faces
+        face = m.face.view
+        start = np.full(n_f, -1)
+        start[face] = np.arange(len(face))
+        nxt = m.nxt.view
+        org = m.origin.view
+        rows = [org[start]]
+        cur = nxt[start]
+        length = np.ones(n_f, dtype=np.int64)
+        active = cur != start
+        while active.any():
+            rows.append(np.where(active, org[cur], -1))
+            length += active
+            cur = np.where(active, nxt[cur], cur)
+            active &= cur != start
+        table = np.stack(rows, axis=1)
+        coords = m.xq.view if self.exact else m.xy.view
+        return [coords[table[f, : length[f]]] for f in range(n_f)]
+
+
+def _empty(problem: RegionProblem, unsure: int) -> Subdivision:
+    """The answer of a run stopped by its budget: no final cell yet."""
+    n_h, n_out = problem.net.n_hidden, problem.net.n_outputs
+    dtype = object if problem.exact else float
+    none = np.zeros((0, 2), dtype=np.int64)
+    return Subdivision(
+        np.zeros((0, n_h), dtype=bool),
+        np.zeros((0, n_out, 2), dtype=dtype),
+        np.zeros((0, n_out), dtype=dtype),
+        none,
+        (),
+        none,
+        (),
+        (),
+        np.zeros((0, 2)),
+        None,
+        False,
+        unsure,
+    )
+
+
+def _pairs_within_groups(key: np.ndarray, item: np.ndarray) -> np.ndarray:
+    """Every pair of distinct items that share a key (each pair once, ``first < second``).
+
+    Examples
+    --------
+    >>> _pairs_within_groups(np.array([0, 0, 0, 1, 1]), np.array([5, 6, 7, 6, 8])).tolist()
+    [[5, 6], [5, 7], [6, 7], [6, 8]]
+    """
+    order = np.lexsort((item, key))
+    k, it = key[order], item[order]
+    ends = np.searchsorted(k, k, side="right")
+    starts = np.arange(len(k)) + 1
+    lengths = np.maximum(ends - starts, 0)
+    first = np.repeat(np.arange(len(k)), lengths)
+    shift = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    second = np.repeat(starts, lengths) + shift
+    pairs = np.sort(np.stack([it[first], it[second]], axis=1), axis=1)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    return np.unique(pairs, axis=0) if len(pairs) else np.zeros((0, 2), dtype=np.int64)
+
+
+def _fmpq_matmul(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Exact product of two 2-D object arrays of ``fmpq``, computed by python-flint."""
+    out = np.empty((x.shape[0], y.shape[1]), dtype=object)
+    if x.shape[0] == 0 or y.shape[1] == 0 or x.shape[1] == 0:
+        out[...] = flint.fmpq(0)
+        return out
+    prod = flint.fmpq_mat(*x.shape, list(x.ravel())) * flint.fmpq_mat(*y.shape, list(y.ravel()))
+    out.ravel()[:] = prod.entries()
+    return out
+
+
+def _approx(values: np.ndarray) -> np.ndarray:
+    """Float64 approximations of exact rationals."""
+    return np.vectorize(float, otypes=[np.float64])(values) if values.size else values.astype(float)
+
+
+class PlanarEngine:
+    """The planar engine behind the engine protocol (2 inputs, box domains)."""
+
+    name = "split"
+
+    def find_cells(self, problem: RegionProblem, budget: Budget, progress: bool) -> EngineRun:
+        """All cells of the box with their polygons, maps and contacts."""
+        sub = _Engine(problem, budget, progress).run()
+        return subdivision_run(sub)
+
+
+def subdivision_run(sub: Subdivision) -> EngineRun:
+    """The engine's answer: cells with their maps, polygons and areas, and their contacts."""
+    cells = []
+    for f in range(len(sub.patterns)):
+        exact_point = None if sub.exact_centroids is None else sub.exact_centroids[f]
+        output = AffineMap(sub.matrix[f], sub.offset[f])
+        cells.append(
+            FoundCell(
+                sub.patterns[f],
+                sub.centroids[f],
+                0.0,
+                exact_point,
+                sub.polygons[f],
+                output,
+                sub.areas[f],
+            )
+        )
+    notes: tuple[Note, ...] = ()
+    if sub.unsure:
+        notes = (
+            Note(
+                "unsure crossing",
+                f"{sub.unsure} vertex sign(s) fell inside the tolerance band",
+                value=float(sub.unsure),
+            ),
+        )
+    contacts = Contacts(sub.adjacency, sub.adjacency_neurons, sub.vertex_faces)
+    return EngineRun(tuple(cells), sub.complete, notes, contacts=contacts)
