@@ -88,7 +88,6 @@ _CSS = """
   .ng-report td.value, .ng-report td.kind-cell { display: inline; margin-right: 8px; }
 }
 @media print {
-  body { background: #fff; }
   .ng-report { max-width: none; padding: 0; font-size: 11pt; }
   .ng-report nav.toc { display: none; }
   .ng-report section { border: 0; padding: 0; margin: 0 0 14pt; }
@@ -101,6 +100,7 @@ _CSS = """
 _PAGE_CSS = """
 html { color-scheme: light; }
 body { margin: 0; background: #f6f8fb; }
+@media print { body { background: #fff; } }
 """
 
 # nothing but what the page holds: inline styles, inline or data: images, no scripts
