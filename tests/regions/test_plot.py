@@ -218,3 +218,23 @@ def test_random_nets_draw_every_cell_exactly():
         areas.append(0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
     np.testing.assert_allclose(areas, [float(c.volume) for c in res.cells], rtol=1e-9)
     assert Fraction(sum(areas)).limit_denominator(1000) == 16
+
+
+@pytest.mark.parametrize("name", ["tent3", "two_moons"])
+def test_histogram_tick_labels_do_not_overlap(name):
+    """Over less than two decades matplotlib labels minor log ticks too, and they collide."""
+    res = enumerate_regions(load(example_path(name)), domain=(-3, 3), volumes=True, progress=False)
+    ax = plot_cell_volumes(res)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    lo, hi = ax.get_xlim()
+    boxes = []
+    for tick in [*ax.xaxis.get_major_ticks(), *ax.xaxis.get_minor_ticks()]:
+        label = tick.label1
+        if label.get_visible() and label.get_text() and lo <= tick.get_loc() <= hi:
+            boxes.append(label.get_window_extent(renderer))
+    assert len(boxes) >= 2
+    boxes.sort(key=lambda b: b.x0)
+    for left, right in itertools.pairwise(boxes):
+        assert left.x1 <= right.x0, (left, right)

@@ -598,6 +598,19 @@ def volume_histogram(result: Any, *, max_bins: int = 40) -> VolumeHistogram:
     )
 
 
+def _log_ticks(ax: Any, lower: float, upper: float) -> None:
+    """A log x axis labelled legibly: decades over a wide range, 1-2-5 steps over a narrow one
+    (matplotlib's default labels every minor tick then, and they overlap)."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    ax.set_xscale("log")
+    narrow = math.log10(upper / lower) < 2
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0) if narrow else (1.0,)))
+    if narrow:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
 def plot_cell_volumes(
     result: Any, *, ax: Any = None, title: str | None = None, max_bins: int = 40
 ) -> Any:
@@ -645,7 +658,7 @@ def plot_cell_volumes(
     )
     ax.axvline(h.mean, color="black", ls="--", lw=1.4, label=f"mean {h.measure} {h.mean:.3g}")
     if h.log_scale:
-        ax.set_xscale("log")
+        _log_ticks(ax, edges[0], edges[-1])
     ax.set_xlabel(f"cell {h.measure}" + (" (log scale)" if h.log_scale else ""))
     ax.set_ylabel("number of cells")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
