@@ -107,3 +107,13 @@ def test_without_matplotlib_the_numbers_stay_and_the_section_says_why(monkeypatc
     assert "matplotlib" in result.data["figure_unavailable"]
     assert any(note.startswith("no figures: matplotlib") for note in result.notes)
     assert result.data["cell_volumes"]["cells"] == 4
+
+
+@pytest.mark.parametrize(("bias", "says"), [(0, "decision boundary f(x) = 0"), (10, "no decision")])
+def test_the_caption_says_whether_there_is_a_decision_boundary(bias, says):
+    pytest.importorskip("matplotlib")
+    # relu(x - 1) + relu(y - 1) + bias - 1: zero on a curve in the box for bias 0, at least 9
+    # everywhere for bias 10
+    net = ReLUNet([[[1, 0], [0, 1]], [[1, 1]]], [[-1, -1], [bias - 1]])
+    (partition, _) = compute(net).figures
+    assert says in partition.caption

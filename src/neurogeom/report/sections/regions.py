@@ -135,9 +135,24 @@ def _figures(ctx: SectionContext, boxed: Any) -> list[Figure]:
     counts = f"{c['linear_regions']} linear regions, {c['activation_regions']} activation cells"
     figures = []
     if boxed.n_inputs == 2:
+        from matplotlib.collections import LineCollection
+
         ax = plot_regions(
             boxed, title=f"{ctx.name} on {where}\n{counts}", annotate=c["linear_regions"] <= 12
         )
+        drawn = any(isinstance(item, LineCollection) for item in ax.collections)
+        if boxed.n_outputs == 1:
+            boundary = (
+                "The black curve is the decision boundary f(x) = 0."
+                if drawn
+                else "f does not change sign in the box: there is no decision boundary to draw."
+            )
+        else:
+            boundary = (
+                "The black curve is the decision boundary (where the largest output changes)."
+                if drawn
+                else "One output is the largest throughout the box: no decision boundary."
+            )
         figures.append(
             Figure.from_matplotlib(
                 ax.figure,
@@ -145,12 +160,7 @@ def _figures(ctx: SectionContext, boxed: Any) -> list[Figure]:
                 title=f"The input partition of {ctx.name} on {where}",
                 caption="Activation cells (thin grey edges) filled by linear region: cells with "
                 "the same affine map share a colour, and regions that share a facet never do. "
-                + (
-                    "The black curve is the decision boundary f(x) = 0."
-                    if boxed.n_outputs == 1
-                    else "The black curve is the decision boundary (where the largest output "
-                    "changes)."
-                ),
+                + boundary,
             )
         )
     elif boxed.n_inputs == 1:
