@@ -63,8 +63,7 @@ _CSS = """
   var(--line); vertical-align: baseline; }
 .ng-report thead th { font-size: 0.82em; color: var(--muted); font-weight: 600; }
 .ng-report tbody th { font-weight: 400; }
-.ng-report td.value { font-variant-numeric: tabular-nums; font-weight: 650;
-  overflow-wrap: anywhere; }
+.ng-report td.value { font-variant-numeric: tabular-nums; font-weight: 650; white-space: nowrap; }
 .ng-report .kind { font-size: 0.8em; white-space: nowrap; }
 .ng-report .kind.exact { color: var(--ok); }
 .ng-report .kind.estimate { color: var(--warn); }
@@ -92,6 +91,7 @@ _CSS = """
   .ng-report nav.toc { display: none; }
   .ng-report section { border: 0; padding: 0; margin: 0 0 14pt; }
   .ng-report figure, .ng-report tr, .ng-report .summary { break-inside: avoid; }
+  .ng-report figure .plot { max-width: 15cm; }
   .ng-report h2 { break-after: avoid; }
   .ng-report a { color: inherit; text-decoration: none; }
 }
