@@ -24,19 +24,12 @@ from neurogeom.report.registry import (
     register,
 )
 
-__all__ = ["DEFAULT_BOX", "SECTION"]
+__all__ = ["DEFAULT_BOX", "MAX_BOX_DIM", "SECTION"]
 
 #: The box on which pictures, volumes and bounded counts of low-dimensional nets are made.
 DEFAULT_BOX = (-3, 3)
 #: Largest input dimension for which the box is enumerated (with volumes).
 MAX_BOX_DIM = 3
-
-_DEFINITIONS = {
-    "activation_regions": "full-dimensional cells of constant activation pattern",
-    "linear_regions": "maximal unions of same-map cells joined across shared facets",
-    "linear_regions_point_connected": "same-map cells joined wherever they touch",
-    "bounded_regions": "bounded facet-connected linear regions",
-}
 
 
 def _applies(net: Any) -> str | None:
@@ -48,13 +41,15 @@ def _applies(net: Any) -> str | None:
 
 
 def _items(res: Any, where: str) -> list[Item]:
+    from neurogeom.regions.result import DEFINITIONS
+
     label = res.domain.describe()
     exact = res.exact and res.certified and res.complete
     return [
         Item(
             f"{name.replace('_', ' ')} on {label}",
             value,
-            _DEFINITIONS[name],
+            DEFINITIONS[name],
             exact,
             f"{where}.{name}",
         )
@@ -85,13 +80,14 @@ def _volume_summary(res: Any) -> tuple[dict[str, Any], list[Item], list[str]]:
     """Smallest, median, largest and total cell volume on the box, as JSON and items."""
     from neurogeom.regions.plot import volume_histogram
 
-    measure = {1: "length", 2: "area"}.get(res.n_inputs, "volume")
     volumes = sorted(c.volume for c in res.cells if c.volume is not None)
     notes = []
     if len(volumes) < len(res.cells):
         notes.append(f"{len(res.cells) - len(volumes)} cell(s) have no volume (time limit)")
     if not volumes:
         return {}, [], notes
+    histogram = volume_histogram(res)
+    measure = histogram.measure
     total = sum(volumes, Fraction(0)) if res.exact else float(sum(volumes))
     data = {
         "measure": measure,
@@ -101,7 +97,7 @@ def _volume_summary(res: Any) -> tuple[dict[str, Any], list[Item], list[str]]:
         "largest": _json_number(volumes[-1]),
         "total": _json_number(total),
         "box": _json_number(res.domain.volume()),
-        "histogram": volume_histogram(res).to_dict(),
+        "histogram": histogram.to_dict(),
     }
     exact = res.exact and res.complete
     where = res.domain.describe()
