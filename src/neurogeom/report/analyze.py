@@ -2,8 +2,11 @@
 
 ``run_analysis`` runs the registered sections (:mod:`neurogeom.report.registry`) in order under
 one budget for the whole job, then writes ``report.json`` (every number), ``report.html`` (one
-self-contained page: figures inlined, no network access) and each figure as a PNG. A section
-that does not apply, runs out of time or fails says so in the report instead of breaking it.
+self-contained page: figures inlined as SVG, no network access; see
+:mod:`neurogeom.report.html`) and each figure as a PNG at print resolution. The files land
+together: each is written to a temporary file first and all are renamed into place once every
+one was written. A section that does not apply, runs out of time or fails says so in the report
+instead of breaking it.
 """
 
 from __future__ import annotations
