@@ -210,7 +210,8 @@ def registered_sections() -> tuple[Section, ...]:
     Examples
     --------
     >>> import neurogeom.report.sections  # registers the built-in sections
-    >>> "regions" in [s.key for s in registered_sections()]
+    >>> from neurogeom.report import registry  # (not this module's name under every pytest)
+    >>> "regions" in [s.key for s in registry.registered_sections()]
     True
     """
     return tuple(sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key)))
