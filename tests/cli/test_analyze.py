@@ -60,7 +60,12 @@ def test_analyze_without_a_net_reports_on_two_moons(tmp_path, monkeypatch):
     result = run("analyze", "--quiet")
     assert result.exit_code == 0, (result.output, result.exception)
     out = tmp_path / "neurogeom-report"
-    assert sorted(p.name for p in out.iterdir()) == ["regions.png", "report.html", "report.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "cell_volumes.png",
+        "regions.png",
+        "report.html",
+        "report.json",
+    ]
     report = read_report(out)
     assert report["neurogeom"] == __version__
     assert report["complete"] is True
@@ -69,7 +74,7 @@ def test_analyze_without_a_net_reports_on_two_moons(tmp_path, monkeypatch):
     assert info["architecture"] == [2, 12, 12, 1]
     assert info["parameters"] == 205
     assert info["activation"] == "relu"
-    assert report["sections"]["regions"]["figures"] == ["regions.png"]
+    assert report["sections"]["regions"]["figures"] == ["regions.png", "cell_volumes.png"]
     regions = data(report, "regions")
     whole, box = regions["whole_space"], regions["box"]
     assert whole["domain"]["kind"] == "space"
@@ -80,7 +85,12 @@ def test_analyze_without_a_net_reports_on_two_moons(tmp_path, monkeypatch):
         assert a >= lin >= point >= 1
         assert 0 <= bounded <= lin
     assert counts(box)[3] == counts(box)[1]  # on a box every region is bounded
-    assert (out / "regions.png").read_bytes()[:8] == PNG_MAGIC
+    volumes = regions["cell_volumes"]
+    assert volumes["cells"] == box["activation_regions"] == sum(volumes["histogram"]["counts"])
+    assert volumes["box"] == 36 and volumes["total"] == pytest.approx(36)  # the cells tile it
+    assert 0 < volumes["smallest"] <= volumes["median"] <= volumes["largest"] < 36
+    for name in ("regions.png", "cell_volumes.png"):
+        assert (out / name).read_bytes()[:8] == PNG_MAGIC
     # the text names the counts and where the files went
     assert "two_moons" in result.stdout
     assert str(whole["activation_regions"]) in result.stdout
@@ -98,27 +108,47 @@ def test_analyze_max2_into_a_chosen_folder(tmp_path):
     assert counts(data(report, "regions")["whole_space"]) == (4, 2, 2, 0)
     assert counts(data(report, "regions")["box"]) == (4, 2, 2, 2)
     assert (out / "regions.png").read_bytes()[:8] == PNG_MAGIC
+    # max2's neurons switch on the lines y = x and y = 0, which cut [-3, 3]^2 into cells of
+    # areas 9/2, 9/2, 27/2, 27/2 (lower median 9/2)
+    volumes = data(report, "regions")["cell_volumes"]
+    assert [volumes[k] for k in ("smallest", "median", "largest", "total")] == pytest.approx(
+        [4.5, 4.5, 13.5, 36]
+    )
 
 
 def test_analyze_a_file_exactly(tmp_path):
     out = tmp_path / "out"
     result = run("analyze", example_path("sectors"), "--out", out, "--exact", "-q")
     assert result.exit_code == 0, (result.output, result.exception)
-    whole = data(read_report(out), "regions")["whole_space"]
+    report = read_report(out)
+    whole = data(report, "regions")["whole_space"]
     assert whole["exact"] is True
     assert counts(whole) == (6, 6, 5, 0)
+    volumes = data(report, "regions")["cell_volumes"]
+    assert volumes["total"] == volumes["box"] == 36  # exact: the areas add up to the box's
+    items = {i["key"]: i for i in report["sections"]["regions"]["items"]}
+    assert items["cell_volumes.total"]["exact"] is True
+    assert items["cell_volumes.smallest"]["value"] == volumes["smallest"]
 
 
-def test_analyze_a_1d_net_writes_no_picture(tmp_path):
+def test_analyze_a_1d_net_draws_its_graph(tmp_path):
+    pytest.importorskip("matplotlib")
     out = tmp_path / "abs"
     result = run("analyze", "abs", "--out", out, "-q")
     assert result.exit_code == 0, (result.output, result.exception)
-    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "cell_volumes.png",
+        "function.png",
+        "report.html",
+        "report.json",
+    ]
     report = read_report(out)
     assert data(report, "info")["architecture"] == [1, 2, 1]
-    assert report["sections"]["regions"]["figures"] == []
+    assert report["sections"]["regions"]["figures"] == ["function.png", "cell_volumes.png"]
     assert counts(data(report, "regions")["whole_space"]) == (2, 2, 2, 0)
     assert counts(data(report, "regions")["box"]) == (2, 2, 2, 2)
+    volumes = data(report, "regions")["cell_volumes"]
+    assert (volumes["measure"], volumes["smallest"], volumes["largest"]) == ("length", 3, 3)
 
 
 def test_analyze_a_rational_net_reports_info_only(tmp_path):
@@ -139,6 +169,8 @@ def test_analyze_a_rational_net_reports_info_only(tmp_path):
     assert report["sections"]["regions"]["status"] == "not applicable"
     assert "piecewise-linear" in report["sections"]["regions"]["reason"]
     assert report["complete"] is True
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "not applicable" in page and "piecewise-linear" in page
 
 
 def test_analyze_out_pointing_at_a_file_is_refused(tmp_path):
@@ -224,6 +256,8 @@ def test_analyze_budget_exits_3_and_marks_the_report_incomplete(tmp_path):
     assert report["sections"]["regions"]["status"] == "incomplete"
     assert "time limit" in report["sections"]["regions"]["reason"]
     assert "incomplete" in result.stdout
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Why:" in page and report["sections"]["regions"]["reason"] in page
 
 
 def test_analyze_bad_time_limit(tmp_path):

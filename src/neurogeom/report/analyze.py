@@ -2,12 +2,16 @@
 
 ``run_analysis`` runs the registered sections (:mod:`neurogeom.report.registry`) in order under
 one budget for the whole job, then writes ``report.json`` (every number), ``report.html`` (one
-self-contained page: figures inlined, no network access) and each figure as a PNG. A section
-that does not apply, runs out of time or fails says so in the report instead of breaking it.
+self-contained page: figures inlined as SVG, no network access; see
+:mod:`neurogeom.report.html`) and each figure as a PNG at print resolution. The files land
+together: each is written to a temporary file first and all are renamed into place once every
+one was written. A section that does not apply, runs out of time or fails says so in the report
+instead of breaking it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from dataclasses import dataclass
@@ -17,7 +21,7 @@ from typing import Any
 from neurogeom._version import __version__
 from neurogeom.core.budget import Budget
 from neurogeom.core.errors import BackendUnavailableError, InvalidInputError, NeurogeomError
-from neurogeom.core.files import atomic_path, atomic_write_text
+from neurogeom.core.files import atomic_path
 from neurogeom.report.registry import SectionContext, SectionResult, registered_sections
 
 __all__ = ["Report", "run_analysis"]
@@ -25,7 +29,11 @@ __all__ = ["Report", "run_analysis"]
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    """A finished report: where it came from and its sections."""
+    """A finished report: where it came from and its sections.
+
+    ``to_dict()`` is ``report.json``; in Jupyter it renders as the HTML report (without the
+    page around it).
+    """
 
     source: str
     name: str
@@ -56,6 +64,12 @@ class Report:
             "seconds": round(self.seconds, 3),
             "sections": {s.key: s.to_dict() for s in self.sections},
         }
+
+    def _repr_html_(self) -> str:
+        """The report's sections, numbers and figures, for Jupyter."""
+        from neurogeom.report.html import render_fragment
+
+        return render_fragment(self)
 
     def text(self, out_dir: Path | None = None) -> str:
         """The summary printed by ``neurogeom analyze``."""
@@ -160,10 +174,16 @@ def run_analysis(
     results = tuple(_run_section(section, ctx) for section in registered_sections())
     report = Report(source, label, exact, results, budget.elapsed())
     out.mkdir(parents=True, exist_ok=True)
-    for section in results:
-        for fig in section.figures:
-            with atomic_path(out / f"{fig.name}.png") as tmp:
-                tmp.write_bytes(fig.png)
-    atomic_write_text(out / "report.json", json.dumps(report.to_dict(), indent=2))
-    atomic_write_text(out / "report.html", render_html(report))
+    # every file is written to a temporary first; all are renamed into place only when every
+    # one was written, so a failure leaves the folder as it was
+    with contextlib.ExitStack() as stack:
+        for section in results:
+            for fig in section.figures:
+                stack.enter_context(atomic_path(out / f"{fig.name}.png")).write_bytes(fig.png)
+        stack.enter_context(atomic_path(out / "report.json")).write_text(
+            json.dumps(report.to_dict(), indent=2), encoding="utf-8"
+        )
+        stack.enter_context(atomic_path(out / "report.html")).write_text(
+            render_html(report), encoding="utf-8"
+        )
     return report

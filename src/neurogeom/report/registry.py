@@ -116,7 +116,28 @@ class SectionContext:
 
 @dataclass(frozen=True, slots=True)
 class SectionResult:
-    """A section of the report, computed (or the reason it was not)."""
+    """A section of the report, computed (or the reason it was not).
+
+    Attributes
+    ----------
+    key, title : str
+        As the :class:`Section`'s.
+    status : {"ok", "incomplete", "not applicable", "failed"}
+    summary : str
+        One line: what was computed and found.
+    items : tuple of Item
+        The numbers, each with its definition.
+    data : dict
+        The section's JSON (every item's value sits in it at the item's ``key``).
+    figures : tuple of Figure
+    seconds : float
+        Time taken.
+    reason : str
+        Why the section is not ``"ok"`` (empty when it is).
+    notes : tuple of str
+        Further one-line remarks shown under the numbers (how it was computed, what was left
+        out, what could not be certified).
+    """
 
     key: str
     title: str
@@ -127,6 +148,7 @@ class SectionResult:
     figures: tuple[Figure, ...] = ()
     seconds: float = 0.0
     reason: str = ""
+    notes: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -143,6 +165,7 @@ class SectionResult:
             "seconds": round(self.seconds, 3),
             "items": [i.to_dict() for i in self.items],
             "figures": [f"{f.name}.png" for f in self.figures],
+            "notes": list(self.notes),
             "data": self.data,
         }
 
@@ -187,7 +210,8 @@ def registered_sections() -> tuple[Section, ...]:
     Examples
     --------
     >>> import neurogeom.report.sections  # registers the built-in sections
-    >>> "regions" in [s.key for s in registered_sections()]
+    >>> from neurogeom.report import registry  # (not this module's name under every pytest)
+    >>> "regions" in [s.key for s in registry.registered_sections()]
     True
     """
     return tuple(sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key)))
