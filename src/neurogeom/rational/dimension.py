@@ -503,14 +503,15 @@ def dimension_table(
     """
     budget = Budget.start(time_limit=time_limit)
     archs = list(table_architectures(max_width, max_depth, min_depth=min_depth))
-    streams = np.random.SeedSequence(seed).spawn(len(archs))
+    root = np.random.SeedSequence(seed)
     rows: list[DimensionResult] = []
     complete = True
     with progress_bar(progress, total=len(archs), desc="architectures", unit="arch") as bar:
-        for a, stream in zip(archs, streams, strict=True):
+        for a in archs:
             if budget.expired():
                 complete = False
                 break
+            (stream,) = root.spawn(1)  # one stream per architecture, in table order
             rows.append(dimension(a, bias=bias, seed=stream, float_check=float_check))
             bar.update()
     return DimensionTable(
