@@ -29,6 +29,13 @@ from neurogeom.rational.dimension import (
     fills,
     generic_degrees,
 )
+from neurogeom.rational.equations import (
+    EquationSet,
+    Implicitization,
+    ambient_coordinates,
+    implicitize,
+    known_equations,
+)
 from neurogeom.rational.expansion import (
     Expansion,
     closed_formula,
@@ -36,12 +43,17 @@ from neurogeom.rational.expansion import (
     expand,
     homogenise,
 )
+from neurogeom.rational.membership import MembershipResult, member
 from neurogeom.rational.polynomials import parse_polynomial
 
 __all__ = [
     "DimensionResult",
     "DimensionTable",
+    "EquationSet",
     "Expansion",
+    "Implicitization",
+    "MembershipResult",
+    "ambient_coordinates",
     "ambient_dim",
     "check_architecture",
     "closed_form_dim",
@@ -55,8 +67,11 @@ __all__ = [
     "fills",
     "generic_degrees",
     "homogenise",
+    "implicitize",
     "is_binary",
     "is_shallow",
+    "known_equations",
+    "member",
     "parameter_count",
     "parse_polynomial",
     "symmetry_dim",
