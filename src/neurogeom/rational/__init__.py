@@ -45,14 +45,17 @@ from neurogeom.rational.expansion import (
 )
 from neurogeom.rational.membership import MembershipResult, member
 from neurogeom.rational.polynomials import parse_polynomial
+from neurogeom.rational.training import FitResult, Pole, extract_poles, fit
 
 __all__ = [
     "DimensionResult",
     "DimensionTable",
     "EquationSet",
     "Expansion",
+    "FitResult",
     "Implicitization",
     "MembershipResult",
+    "Pole",
     "ambient_coordinates",
     "ambient_dim",
     "check_architecture",
@@ -64,7 +67,9 @@ __all__ = [
     "direct_composition",
     "expand",
     "expected_dim",
+    "extract_poles",
     "fills",
+    "fit",
     "generic_degrees",
     "homogenise",
     "implicitize",
