@@ -64,7 +64,7 @@ def check_architecture(arch: Any, *, name: str = "architecture") -> tuple[int, .
     neurogeom.core.errors.InvalidInputError: architecture: width 1 (hidden layer 1) is 0; ...
     """
     if isinstance(arch, str):
-        parts = [p for p in re.split(r"[\s,\-x×]+", arch.strip()) if p]
+        parts = [p for p in re.split(r"[\s,\-]+", arch.strip()) if p]
         values: list[Any] = []
         for k, part in enumerate(parts):
             try:
