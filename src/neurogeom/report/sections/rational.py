@@ -90,7 +90,9 @@ def _figure(net: Any, expansion: Any, ctx: SectionContext) -> Figure:
         shade = np.sign(f) * np.log10(1 + np.abs(f))
         fig, ax = plt.subplots(figsize=(5.6, 4.8))
         limit = float(np.nanpercentile(np.abs(shade), 98)) if np.isfinite(shade).any() else 1.0
-        mesh = ax.pcolormesh(xx, yy, shade, cmap="RdBu_r", vmin=-limit, vmax=limit, shading="auto")
+        mesh = ax.pcolormesh(
+            xx, yy, shade, cmap="RdBu_r", vmin=-limit, vmax=limit, shading="auto", rasterized=True
+        )
         fig.colorbar(mesh, ax=ax, label="sign(f1) log10(1 + |f1|)")
         if expansion is not None:
             q = evaluate_float(expansion.denominator, pts).reshape(n, n)
