@@ -225,10 +225,23 @@ def _member_text(res: Any) -> str:
         f"  why                      {res.reason}",
     ]
     if res.weights is not None:
-        d = res.to_dict()["weights"]
-        for k, layer in enumerate(d):
-            lines.append(f"  W{k + 1} = {layer['weight']}")
+        for k, w in enumerate(res.weights):
+            rows = ["[" + ", ".join(_number(v) for v in row) + "]" for row in w]
+            lines.append(f"  W{k + 1} = [{', '.join(rows)}]")
     return "\n".join(lines)
+
+
+def _number(v: Any) -> str:
+    if isinstance(v, complex | np.complexfloating):
+        tiny = 1e-12 * max(1.0, abs(v))  # print round-off of complex weights as zero
+        re = 0.0 if abs(v.real) <= tiny else float(v.real)
+        im = 0.0 if abs(v.imag) <= tiny else float(v.imag)
+        if im == 0:
+            return f"{re:.6g}"
+        return f"{im:.6g}j" if re == 0 else f"{re:.6g}{im:+.6g}j"
+    if isinstance(v, float | np.floating):
+        return f"{v:.6g}"
+    return str(v)
 
 
 @rational.command("member")
