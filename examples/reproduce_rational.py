@@ -186,8 +186,8 @@ def part_beyond(max_width: int, max_depth: int, csv_path: str | None) -> int:
     )
     print(
         f"   {sum(r.certified for r in rows)} dimensions are proven (the rank reaches the "
-        "expected dimension); the rest are exact with high probability (two independent primes "
-        "draws agree)"
+        "expected dimension); the rest are exact with high probability (the best of two "
+        "independent random draws over F_p)"
     )
     print(
         f"   {len(drops)} drop below min(params - scalings, ambient): {len(bottleneck)} have a "

@@ -208,3 +208,10 @@ def test_parser_reads_what_it_writes() -> None:
     assert parse_polynomial("-(x1 - x2)**2", 2) == -((x1 - x2) ** 2)
     assert parse_polynomial("x^2", 1) == context(1).gens()[0] ** 2
     assert parse_polynomial(3, 2) == context(2).constant(3)
+
+
+def test_expansions_are_hashable_values() -> None:
+    net = RationalNet([[[1, 1], [1, -1]], [[1, 2]]])
+    a, b = expand(net), expand(RationalNet([[[1, 1], [1, -1]], [[1, 2]]], exact=True))
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1
+    assert a != expand(net, reduce=False)

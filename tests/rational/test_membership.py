@@ -207,3 +207,10 @@ def test_a_smooth_conic_does_not_split() -> None:
     res = member((3, 2, 1), ["x1"], "x1^2 + x2^2 + x3^2", field="C")
     assert res.in_neuromanifold is False and res.in_neurovariety is False
     assert res.certified  # rank [A_Q; ∇P] = 3 settles both exactly
+
+
+def test_results_are_hashable_values() -> None:
+    a = member((2, 2, 1), ["x1"], "x1^2 + x2^2", field="C")
+    b = member((2, 2, 1), ["x1"], "x1^2 + x2^2", field="C")
+    assert a == b and hash(a) == hash(b)
+    assert a != member((2, 2, 1), ["x1"], "x1^2 + x2^2", field="R")

@@ -177,6 +177,9 @@ class EquationSet:
     description: str
     complete: bool
 
+    def __hash__(self) -> int:  # fmpq_mpoly is not hashable; its text is canonical
+        return hash((self.architecture, tuple(map(str, self.equations)), self.description))
+
     def degrees(self) -> tuple[int, ...]:
         """Total degree of each equation."""
         return tuple(int(e.total_degree()) for e in self.equations)
@@ -429,6 +432,9 @@ class Implicitization:
     prime: int
     complete: bool
     seconds: float
+
+    def __hash__(self) -> int:  # fmpq_mpoly is not hashable; its text is canonical
+        return hash((self.architecture, self.hilbert_function, tuple(map(str, self.equations))))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

@@ -294,6 +294,18 @@ class Expansion:
     method: str
     reduced: bool
 
+    def __hash__(self) -> int:  # fmpq_mpoly is not hashable; its text is canonical
+        return hash(
+            (
+                tuple(map(str, self.numerators)),
+                str(self.denominator),
+                self.architecture,
+                self.bias,
+                self.method,
+                self.reduced,
+            )
+        )
+
     @property
     def n_inputs(self) -> int:
         """Number of variables."""

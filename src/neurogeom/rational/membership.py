@@ -81,6 +81,14 @@ class MembershipResult:
     reason: str
     weights: tuple[np.ndarray, ...] | None = None
 
+    def __eq__(self, other: object) -> bool:  # weights are arrays: compare their JSON form
+        if not isinstance(other, MembershipResult):
+            return NotImplemented
+        return self.to_dict() == other.to_dict()
+
+    def __hash__(self) -> int:
+        return hash(repr(sorted(self.to_dict().items(), key=lambda kv: kv[0])))
+
     @property
     def net(self) -> Any:
         """The realising :class:`~neurogeom.nets.RationalNet` (``None`` without real weights)."""
