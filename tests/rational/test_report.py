@@ -69,3 +69,17 @@ def test_applicability_and_budget() -> None:
     time.sleep(0.01)
     res = section.SECTION.compute(_ctx(RationalNet([[[1, 1], [1, -1]], [[1, 2]]]), budget=budget))
     assert res.status == "incomplete" and res.figures == ()
+
+
+def test_huge_nets_skip_the_dimension() -> None:
+    import numpy as np
+
+    net = RationalNet([np.ones((40, 40)) + np.eye(40)] * 2 + [np.ones((1, 40))])
+    res = section.SECTION.compute(_ctx(net, figures=False))
+    assert (
+        "dimension" not in res.data
+        and "neurogeom rational dim 40 40 40 1" in res.data["dimension_skipped"]
+    )
+    assert "dimension skipped" in res.summary
+    for item in res.items:
+        assert _at(res.data, item.key) == item.value

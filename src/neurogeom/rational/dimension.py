@@ -75,6 +75,12 @@ class FloatCheck:
         Whether ``rank`` equals the modular rank.
     unsure : bool
         Whether a singular value fell inside the tolerance band (then ``rank`` is not certain).
+
+    Examples
+    --------
+    >>> check = dimension((2, 2, 1), seed=0).float_check
+    >>> check.agrees, check.to_dict()["rank"]
+    (True, 4)
     """
 
     rank: int
@@ -119,6 +125,12 @@ class DimensionResult:
         The field and the number of sample points (Jacobian rows).
     float_check : FloatCheck or None
     seconds : float
+
+    Examples
+    --------
+    >>> r = dimension((2, 2, 1), seed=0)
+    >>> r.fills, r.defect, r.to_dict()["convention"][:10]
+    (True, 0, 'projective')
     """
 
     architecture: tuple[int, ...]
@@ -399,7 +411,16 @@ def table_architectures(
 
 @dataclass(frozen=True, slots=True)
 class DimensionTable:
-    """Dimensions of many architectures (see :func:`dimension_table`)."""
+    """Dimensions of many architectures (see :func:`dimension_table`).
+
+    Examples
+    --------
+    >>> t = dimension_table(max_width=2, max_depth=2)
+    >>> t.drops(), t.to_dict()["architectures"]
+    ((), 8)
+    >>> print(t.text().splitlines()[-1])
+    8 of 8 architectures in ... s; 0 with a dimension below the expected one (*)
+    """
 
     rows: tuple[DimensionResult, ...]
     max_width: int

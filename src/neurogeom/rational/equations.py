@@ -169,6 +169,15 @@ class EquationSet:
         Where they come from.
     complete : bool
         Whether they cut out ``V`` set-theoretically (True for the determinantal ones).
+
+    Examples
+    --------
+    >>> from neurogeom.rational.polynomials import parse_polynomial as poly
+    >>> eq = known_equations((3, 2, 1))
+    >>> eq.vanish_at([poly("2*x1 - x2", 3)], poly("x1*x2", 3))
+    True
+    >>> eq.vanish_at([poly("x3", 3)], poly("x1*x2", 3)), eq.to_dict()["complete"]
+    (False, True)
     """
 
     architecture: tuple[int, ...]
@@ -417,6 +426,12 @@ class Implicitization:
     complete : bool
         Whether every requested degree was computed (budget, monomial cap).
     seconds : float
+
+    Examples
+    --------
+    >>> imp = implicitize((2, 2, 1), max_degree=2)  # fills: no equations, degree 1
+    >>> imp.to_dict()["equations_per_degree"], imp.degree
+    ([0, 0, 0], 1)
     """
 
     architecture: tuple[int, ...]

@@ -285,6 +285,15 @@ class Expansion:
     method : {"closed", "direct"}
     reduced : bool
         Whether the tuple is in lowest terms.
+
+    Examples
+    --------
+    >>> from neurogeom import RationalNet
+    >>> e = expand(RationalNet([[[1, 0], [0, 1]], [[1, 0]]]), reduce=False)
+    >>> e.degrees, e.reduce().degrees
+    ((1, 2), (0, 1))
+    >>> e.to_dict()["denominator"], e.coefficients()["denominator"]
+    ('x1*x2', [[[1, 1], 1]])
     """
 
     numerators: tuple[flint.fmpq_mpoly, ...]

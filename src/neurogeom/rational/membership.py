@@ -70,6 +70,12 @@ class MembershipResult:
         One sentence: why.
     weights : tuple of ndarray or None
         Weights realising the input (exact Fractions, floats, or complex numbers over C).
+
+    Examples
+    --------
+    >>> r = member((2, 2, 1), ["1"], "x1", field="Q")
+    >>> r.to_dict()["in_neuromanifold"], r.net.architecture
+    (True, (2, 2, 1))
     """
 
     architecture: tuple[int, ...]

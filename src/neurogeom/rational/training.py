@@ -51,6 +51,13 @@ class Pole:
         goes with ``normal``): near the pole, ``f ≈ residue / distance``.
     neurons : tuple of int
         The hidden neurons on it.
+
+    Examples
+    --------
+    >>> from neurogeom import RationalNet
+    >>> (p,) = extract_poles(RationalNet([[[2.0]], [[3.0]]], [[-4.0], [0.0]]))  # 3 / (2x - 4)
+    >>> p.location(), p.residue, p.to_dict()["neurons"]
+    (2.0, (1.5,), [0])
     """
 
     normal: tuple[float, ...]
@@ -166,6 +173,12 @@ class FitResult:
     masked : int
         Samples left out (non-finite targets).
     seconds : float
+
+    Examples
+    --------
+    >>> res = fit([0.5, 1.0, 2.0, 4.0], [2.0, 1.0, 0.5, 0.25], hidden=1, seed=0)  # 1 / x
+    >>> round(res.poles[0].location(), 9) + 0.0, res.to_dict()["architecture"]
+    (0.0, [1, 1, 1])
     """
 
     net: Any

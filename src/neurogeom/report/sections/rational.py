@@ -17,13 +17,17 @@ from neurogeom.report.registry import (
     register,
 )
 
-__all__ = ["BOX", "MAX_TERMS", "SECTION"]
+__all__ = ["BOX", "MAX_PARAMETERS", "MAX_TERMS", "SECTION"]
 
 #: The window of the function pictures.
 BOX = (-3.0, 3.0)
 
 #: Expand the network itself only up to this many terms (the picture's pole set needs it).
 MAX_TERMS = 20_000
+
+#: Compute the dimension only up to this many parameters (the Jacobian is about
+#: parameters x parameters; 1500 takes a few seconds).
+MAX_PARAMETERS = 1500
 
 
 def _applies(net: Any) -> str | None:
@@ -114,7 +118,7 @@ def _figure(net: Any, expansion: Any, ctx: SectionContext) -> Figure:
 
 
 def _compute(ctx: SectionContext) -> SectionResult:
-    from neurogeom.rational import degrees, dimension, expand, extract_poles
+    from neurogeom.rational import degrees, dimension, expand, extract_poles, parameter_count
     from neurogeom.rational.expansion import net_has_biases
 
     started = time.monotonic()
@@ -122,12 +126,11 @@ def _compute(ctx: SectionContext) -> SectionResult:
     arch = net.architecture
     bias = net_has_biases(net)
     gen_p, gen_q = degrees(arch, bias=bias)
-    dim = dimension(arch, bias=bias, seed=0)
     data: dict[str, Any] = {
         "architecture": list(arch),
         "bias": bias,
         "generic_degrees": {"numerator": gen_p, "denominator": gen_q},
-        "dimension": dim.to_dict(),
+        "generic_degrees_list": [gen_p, gen_q],
     }
     items = [
         Item(
@@ -137,38 +140,50 @@ def _compute(ctx: SectionContext) -> SectionResult:
             "architecture" + (" with biases" if bias else " (forms)"),
             True,
             "generic_degrees_list",
-        ),
-        Item(
-            "dimension of the neurovariety",
-            dim.dimension,
-            "projective dimension of the closure of all functions of this architecture "
-            "(Jacobian rank over F_p)",
-            dim.certified,
-            "dimension.dimension",
-        ),
-        Item(
-            "expected dimension",
-            dim.expected_dimension,
-            "min(parameters - hidden-neuron scalings, ambient dimension): an upper bound",
-            True,
-            "dimension.expected_dimension",
-        ),
-        Item(
-            "ambient dimension",
-            dim.ambient_dimension,
-            "projective dimension of all tuples (P_1, ..., P_dL, Q) of these degrees",
-            True,
-            "dimension.ambient_dimension",
-        ),
-        Item(
-            "fills",
-            dim.fills,
-            "whether the neurovariety is the whole ambient space",
-            dim.certified,
-            "dimension.fills",
-        ),
+        )
     ]
-    data["generic_degrees_list"] = [gen_p, gen_q]
+    dim = None
+    if parameter_count(arch, bias=bias) > MAX_PARAMETERS:
+        data["dimension_skipped"] = (
+            f"{parameter_count(arch, bias=bias)} parameters: more than {MAX_PARAMETERS}; run "
+            f"'neurogeom rational dim {' '.join(map(str, arch))}"
+            + (" --bias" if bias else "")
+            + "'"
+        )
+    else:
+        dim = dimension(arch, bias=bias, seed=0)
+        data["dimension"] = dim.to_dict()
+        items += [
+            Item(
+                "dimension of the neurovariety",
+                dim.dimension,
+                "projective dimension of the closure of all functions of this architecture "
+                "(Jacobian rank over F_p)",
+                dim.certified,
+                "dimension.dimension",
+            ),
+            Item(
+                "expected dimension",
+                dim.expected_dimension,
+                "min(parameters - hidden-neuron scalings, ambient dimension): an upper bound",
+                True,
+                "dimension.expected_dimension",
+            ),
+            Item(
+                "ambient dimension",
+                dim.ambient_dimension,
+                "projective dimension of all tuples (P_1, ..., P_dL, Q) of these degrees",
+                True,
+                "dimension.ambient_dimension",
+            ),
+            Item(
+                "fills",
+                dim.fills,
+                "whether the neurovariety is the whole ambient space",
+                dim.certified,
+                "dimension.fills",
+            ),
+        ]
     expansion = None
     status = "ok"
     reason = ""
@@ -218,11 +233,14 @@ def _compute(ctx: SectionContext) -> SectionResult:
         except BackendUnavailableError as exc:
             data["figure_unavailable"] = str(exc)
     arch_text = "-".join(map(str, arch))
-    summary = (
-        f"{arch_text}{' with biases' if bias else ''}: degrees ({gen_p}, {gen_q}), dimension "
-        f"{dim.dimension} of expected {dim.expected_dimension} in ambient "
-        f"{dim.ambient_dimension}; {'fills' if dim.fills else 'does not fill'}"
-    )
+    summary = f"{arch_text}{' with biases' if bias else ''}: degrees ({gen_p}, {gen_q})"
+    if dim is not None:
+        summary += (
+            f", dimension {dim.dimension} of expected {dim.expected_dimension} in ambient "
+            f"{dim.ambient_dimension}; {'fills' if dim.fills else 'does not fill'}"
+        )
+    else:
+        summary += "; dimension skipped (too many parameters for a report)"
     return SectionResult(
         "rational",
         "Rational network",
