@@ -12,6 +12,8 @@ collect_ignore = [
         ("torch", "src/neurogeom/nets/io/torch.py"),
         ("onnx", "src/neurogeom/nets/io/onnx.py"),
         ("matplotlib", "src/neurogeom/regions/plot.py"),
+        ("sympy", "src/neurogeom/rational/expansion.py"),
+        ("sympy", "src/neurogeom/rational/polynomials.py"),
     ]
     if importlib.util.find_spec(module) is None
 ]

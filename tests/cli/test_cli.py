@@ -686,6 +686,13 @@ JSON_EXAMPLES = {
     ("info",): ["info", "two_moons"],
     ("regions",): ["regions", "max2", "--box", "-1", "1", "--exact", "-q"],
     ("analyze",): ["analyze", "abs", "--out", "{tmp}/report", "-q"],
+    ("rational", "dim"): ["rational", "dim", "3", "2", "1"],
+    ("rational", "member"): [
+        *("rational", "member", "--arch", "2,2,1", "--numerators", "3*x1 + x2"),
+        *("--denominator", "x1^2 - x2^2"),
+    ],
+    ("rational", "expand"): ["rational", "expand", "example:deep"],
+    ("rational", "fit"): ["rational", "fit", "example:poles", "--hidden", "2", "-q"],
 }
 
 

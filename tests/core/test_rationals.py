@@ -23,6 +23,7 @@ from neurogeom.core.rationals import (
     fractions_to_float,
     from_fmpq_mat,
     is_fraction_array,
+    modular_rank,
     to_fmpq_mat,
     to_fraction,
 )
@@ -285,3 +286,63 @@ def test_to_fmpq_mat_reshapes_vectors_and_rejects_tensors() -> None:
     assert to_fmpq_mat(["1/2", 3]).ncols() == 1
     with pytest.raises(InvalidInputError, match="expected a matrix"):
         to_fmpq_mat(np.zeros((2, 2, 2)))
+
+
+# -- ranks over a prime field ---------------------------------------------------------------------
+
+
+def _sympy_rank_mod(rows: list[list[int]], p: int) -> int:
+    from sympy import GF
+    from sympy.polys.matrices import DomainMatrix
+
+    field = GF(p)
+    return DomainMatrix(
+        [[field(v) for v in row] for row in rows], (len(rows), len(rows[0])), field
+    ).rank()
+
+
+@given(
+    st.integers(1, 6),
+    st.integers(1, 6),
+    st.sampled_from([2, 3, 5, 7, 2147483629]),
+    st.data(),
+)
+def test_modular_rank_matches_sympy_over_gf_p(m: int, n: int, p: int, data) -> None:
+    rows = data.draw(
+        st.lists(st.lists(st.integers(-9, 9), min_size=n, max_size=n), min_size=m, max_size=m)
+    )
+    assert modular_rank(rows, p) == _sympy_rank_mod(rows, p)
+    assert modular_rank(np.array(rows, dtype=np.int64), p) == _sympy_rank_mod(rows, p)
+
+
+def test_modular_rank_is_the_rational_rank_for_a_large_prime() -> None:
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        k = int(rng.integers(1, 8))
+        a = rng.integers(-50, 50, size=(9, k)) @ rng.integers(-50, 50, size=(k, 8))
+        assert modular_rank(a) == exact_rank(a) == k
+
+
+def test_modular_rank_drops_where_p_divides_a_minor() -> None:
+    assert modular_rank([[1, 0], [0, 6]], 3) == 1
+    assert modular_rank([[1, 0], [0, 6]], 5) == 2
+
+
+def test_modular_rank_inverts_denominators_mod_p() -> None:
+    # [[1/2, 1], [1, 2]] is singular over Q; mod 7 too
+    assert modular_rank([["1/2", 1], [1, 2]], 7) == 1
+    assert modular_rank([["1/3", 1], [1, 2]], 7) == 2
+    with pytest.raises(InvalidInputError, match="denominator divisible by p"):
+        modular_rank([["1/7", 1]], 7)
+
+
+@pytest.mark.parametrize("p", [4, 1, 2**64 + 13, 2.0, True])
+def test_modular_rank_rejects_bad_primes(p) -> None:
+    with pytest.raises(InvalidInputError, match="prime"):
+        modular_rank([[1]], p)
+
+
+def test_modular_rank_of_empty_and_non_matrices() -> None:
+    assert modular_rank(np.zeros((0, 3), dtype=np.int64)) == 0
+    with pytest.raises(InvalidInputError, match="matrix"):
+        modular_rank([1, 2, 3])

@@ -15,6 +15,7 @@ from neurogeom._version import __version__
 from neurogeom.cli._common import NeurogeomGroup, protected_stdout
 from neurogeom.cli.analyze import analyze
 from neurogeom.cli.info import info
+from neurogeom.cli.rational import rational
 from neurogeom.cli.regions import regions
 
 __all__ = ["entry", "main"]
@@ -34,10 +35,11 @@ def main() -> None:
       neurogeom info max2 --json
       neurogeom regions sectors --exact
       neurogeom regions two_moons --box -3 3 --plot regions.png
+      neurogeom rational dim 3 2 1                 # networks with activation 1/x
     """
 
 
-for _command in (info, regions, analyze):
+for _command in (info, regions, analyze, rational):
     main.add_command(_command)
 
 
