@@ -4,15 +4,45 @@ dimension, extraction and alignment.
 
 from neurogeom.symmetry.canonical import CanonicalForm, Kink, canonical_form
 from neurogeom.symmetry.equivalence import Equivalence, are_equivalent
+from neurogeom.symmetry.moves import (
+    FibreSample,
+    FlipSets,
+    Genericity,
+    Move,
+    MoveFamily,
+    Symmetries,
+    apply_move,
+    flip_sets,
+    has_hidden_symmetries,
+    is_generic,
+    orbit_canonical,
+    random_move,
+    sample_fiber,
+    symmetries,
+)
 from neurogeom.symmetry.shallow import ShallowNet, as_shallow, difference
 
 __all__ = [
     "CanonicalForm",
     "Equivalence",
+    "FibreSample",
+    "FlipSets",
+    "Genericity",
     "Kink",
+    "Move",
+    "MoveFamily",
     "ShallowNet",
+    "Symmetries",
+    "apply_move",
     "are_equivalent",
     "as_shallow",
     "canonical_form",
     "difference",
+    "flip_sets",
+    "has_hidden_symmetries",
+    "is_generic",
+    "orbit_canonical",
+    "random_move",
+    "sample_fiber",
+    "symmetries",
 ]
