@@ -20,6 +20,7 @@ from neurogeom.symmetry.moves import (
     sample_fiber,
     symmetries,
 )
+from neurogeom.symmetry.reduce import Reduction, reduce_width
 from neurogeom.symmetry.shallow import ShallowNet, as_shallow, difference
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "Kink",
     "Move",
     "MoveFamily",
+    "Reduction",
     "ShallowNet",
     "Symmetries",
     "apply_move",
@@ -43,6 +45,7 @@ __all__ = [
     "is_generic",
     "orbit_canonical",
     "random_move",
+    "reduce_width",
     "sample_fiber",
     "symmetries",
 ]
