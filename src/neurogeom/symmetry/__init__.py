@@ -3,6 +3,7 @@ dimension, extraction and alignment.
 """
 
 from neurogeom.symmetry.canonical import CanonicalForm, Kink, canonical_form
+from neurogeom.symmetry.dimension import FunctionalDimension, functional_dimension, jacobian
 from neurogeom.symmetry.equivalence import Equivalence, are_equivalent
 from neurogeom.symmetry.moves import (
     FibreSample,
@@ -28,6 +29,7 @@ __all__ = [
     "Equivalence",
     "FibreSample",
     "FlipSets",
+    "FunctionalDimension",
     "Genericity",
     "Kink",
     "Move",
@@ -41,8 +43,10 @@ __all__ = [
     "canonical_form",
     "difference",
     "flip_sets",
+    "functional_dimension",
     "has_hidden_symmetries",
     "is_generic",
+    "jacobian",
     "orbit_canonical",
     "random_move",
     "reduce_width",
