@@ -5,6 +5,7 @@ dimension, extraction and alignment.
 from neurogeom.symmetry.canonical import CanonicalForm, Kink, canonical_form
 from neurogeom.symmetry.dimension import FunctionalDimension, functional_dimension, jacobian
 from neurogeom.symmetry.equivalence import Equivalence, are_equivalent
+from neurogeom.symmetry.extract import Extraction, extract_shallow
 from neurogeom.symmetry.moves import (
     FibreSample,
     FlipSets,
@@ -21,12 +22,13 @@ from neurogeom.symmetry.moves import (
     sample_fiber,
     symmetries,
 )
-from neurogeom.symmetry.reduce import Reduction, reduce_width
+from neurogeom.symmetry.reduce import Reduction, realise, reduce_width
 from neurogeom.symmetry.shallow import ShallowNet, as_shallow, difference
 
 __all__ = [
     "CanonicalForm",
     "Equivalence",
+    "Extraction",
     "FibreSample",
     "FlipSets",
     "FunctionalDimension",
@@ -42,6 +44,7 @@ __all__ = [
     "as_shallow",
     "canonical_form",
     "difference",
+    "extract_shallow",
     "flip_sets",
     "functional_dimension",
     "has_hidden_symmetries",
@@ -49,6 +52,7 @@ __all__ = [
     "jacobian",
     "orbit_canonical",
     "random_move",
+    "realise",
     "reduce_width",
     "sample_fiber",
     "symmetries",

@@ -241,41 +241,55 @@ def _shallow(
                 difference=form,
             )
         return _refute(fw, gw, form, domain, True, tol, form.scales)
-    scales = form.scales
-    notes = list(form.notes)
-    affine_big = []
-    for what, values, scale in (
-        ("L", [v for row in form.linear for v in row], scales["slope"]),
-        ("d", list(form.constant), scales["value"]),
-    ):
-        size = max((abs(v) for v in values), default=0.0)
-        if tol.unsure(size, scale):
-            notes.append(f"affine part {what} of f - g: {size:.3g} is within the tolerance band")
-        if not tol.is_zero(size, scale):
-            affine_big.append(what)
-    if not form.kinks and not affine_big:
-        if notes:
+    zero, why = _zero_form(form, tol)
+    if zero:
+        # certified when f - g is zero even at the strict end of the band
+        strict = Tolerances(rel=tol.strict, band=1.0)
+        tight = canonical_form(difference(fw, gw), domain=domain, exact=False, tol=strict)
+        tight_zero, tight_why = _zero_form(tight, strict)
+        if tight_zero:
             return Equivalence(
-                "undecided",
+                "equivalent",
                 None,
                 None,
                 domain,
                 False,
                 "canonical form",
-                ("f - g is zero within the tolerance, but not certainly:", *notes),
+                (
+                    f"the canonical form of f - g is zero within rel={tol.rel:g}, and still at "
+                    f"rel/band={tol.strict:g}",
+                ),
                 difference=form,
             )
         return Equivalence(
-            "equivalent",
+            "undecided",
             None,
             None,
             domain,
             False,
             "canonical form",
-            (f"the canonical form of f - g is zero within rel={tol.rel:g}",),
+            (
+                f"f - g is zero within rel={tol.rel:g} but not at rel/band={tol.strict:g}: "
+                f"{tight_why}",
+                *form.notes,
+            ),
             difference=form,
         )
-    return _refute(fw, gw, form, domain, False, tol, scales, notes)
+    return _refute(fw, gw, form, domain, False, tol, form.scales, [why, *form.notes])
+
+
+def _zero_form(form: CanonicalForm, tol: Tolerances) -> tuple[bool, str]:
+    """Whether a float canonical form of ``f - g`` is zero at its tolerance, and why not."""
+    if form.kinks:
+        return False, f"{len(form.kinks)} kink hyperplane(s) remain"
+    for what, values, scale in (
+        ("linear part", [v for row in form.linear for v in row], form.scales["slope"]),
+        ("constant", list(form.constant), form.scales["value"]),
+    ):
+        size = max((abs(v) for v in values), default=0.0)
+        if not tol.is_zero(size, scale):
+            return False, f"the {what} has size {size:.3g} (scale {scale:.3g})"
+    return True, ""
 
 
 def _all_zero(values: Any) -> bool:

@@ -31,7 +31,7 @@ from neurogeom.symmetry._subsets import subsets_with_sum
 from neurogeom.symmetry.canonical import CanonicalForm, canonical_form
 from neurogeom.symmetry.shallow import ShallowNet, as_shallow
 
-__all__ = ["Reduction", "reduce_width"]
+__all__ = ["Reduction", "realise", "reduce_width"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +170,9 @@ def reduce_width(
     work = net.to_exact() if exact else net.to_float()
     tolerances = check_tol(tol)
     form = canonical_form(work, exact=exact, tol=tolerances)
-    reduced, width, minimal, how = _realise(work, form, tolerances)
+    reduced, width, minimal, how = _realise(
+        form, work.c is not None, work.v is not None, tolerances
+    )
     if width > work.width:  # the general construction is only an upper bound for k > 1
         reduced, width, minimal, how = (
             work,
@@ -182,8 +184,32 @@ def reduce_width(
     return Reduction(reduced, width, net.width, form.width, minimal, how, verdict)
 
 
+def realise(
+    form: CanonicalForm,
+    *,
+    output_bias: bool = True,
+    skip: bool = False,
+    tol: float | Tolerances | None = None,
+) -> Reduction:
+    """A narrowest shallow net with the given conventions computing a canonical form.
+
+    Examples
+    --------
+    >>> form = canonical_form(ShallowNet([[1]], [0], [[2]], v=[[-1]], exact=True))  # |x|
+    >>> red = realise(form)  # output bias, no skip term
+    >>> red.width, red.net.w.ravel().tolist(), red.net.a.ravel().tolist()
+    (2, [Fraction(1, 1), Fraction(-1, 1)], [Fraction(1, 1), Fraction(1, 1)])
+    """
+    from neurogeom.symmetry.equivalence import are_equivalent
+
+    tolerances = check_tol(tol)
+    net, width, minimal, how = _realise(form, output_bias, skip, tolerances)
+    verdict = are_equivalent(form.to_net(), net, tol=tolerances).verdict
+    return Reduction(net, width, width, form.width, minimal, how, verdict)
+
+
 def _realise(
-    net: ShallowNet, form: CanonicalForm, tol: Tolerances
+    form: CanonicalForm, bias: bool, skip: bool, tol: Tolerances
 ) -> tuple[ShallowNet, int, bool, str]:
     exact = form.exact
     dt = object if exact else np.float64
@@ -194,7 +220,6 @@ def _realise(
     p = len(form.kinks)
     linear = np.array(form.linear, dtype=dt).reshape(k, m)
     constant = np.array(form.constant, dtype=dt)
-    bias, skip = net.c is not None, net.v is not None
     scale = max(
         float(np.abs(alpha.astype(np.float64)).max(initial=0.0)),
         float(np.abs(linear.astype(np.float64)).max(initial=0.0)),
