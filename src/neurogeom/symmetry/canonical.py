@@ -354,8 +354,14 @@ def _scales(net: ShallowNet, domain: Domain) -> _Scales:
         slope = max(slope, float(np.abs(f.v).max(initial=0.0)))
     keep = norms > 0
     dists = np.abs(f.b[keep]) / norms[keep]
-    length = max(domain.extent(), float(dists.max(initial=0.0)))
-    length = length if length > 0 else 1.0
+    # a bounded domain sets the length scale; on R^m (or an unbounded polyhedron) the farthest
+    # hyperplane does, but never below 1, the unit of the inputs (hyperplanes all through the
+    # origin have no length of their own)
+    extent = domain.extent()
+    if domain.bounded and extent > 0:
+        length = max(extent, float(dists.max(initial=0.0)))
+    else:
+        length = max(extent, float(dists.max(initial=0.0)), 1.0)
     const = float((out_norms * np.abs(f.b)).max(initial=0.0))
     if f.c is not None:
         const = max(const, float(np.abs(f.c).max(initial=0.0)))

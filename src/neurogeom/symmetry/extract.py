@@ -370,6 +370,34 @@ class _Search:
             return None  # another kink interfered: keep the earlier measurement
         return h, u_new, beta_new, alpha
 
+    def confirmed(self, j: int, points: int = 2) -> bool:
+        """Whether hyperplane ``j`` has the kink it should at points far along it: the second
+        difference across it must be ``α η`` (a pair of nearly parallel hyperplanes measured as
+        one passes near where it was found, but not far away)."""
+        u, beta, alpha = self.found.normals[j], self.found.offsets[j], self.found.coefficients[j]
+        step = 1e-4 * self.radius
+        for _ in range(points):
+            tangent = self.rng.normal(size=len(u))
+            tangent -= u * (tangent @ u)
+            norm = np.linalg.norm(tangent)
+            if norm == 0:
+                return True
+            x = -beta * u + tangent / norm * self.radius
+            vals = self.oracle(np.vstack([x - step * u, x, x + step * u]))
+            second = vals[0] + vals[2] - 2 * vals[1]
+            if np.abs(second - alpha * step).max() > 1e-3 * np.abs(alpha * step).max():
+                return False
+        return True
+
+    def prune(self) -> int:
+        """Drop hyperplanes that fail :meth:`confirmed`; return how many."""
+        keep = [j for j in range(len(self.found.normals)) if self.confirmed(j)]
+        dropped = len(self.found.normals) - len(keep)
+        self.found.normals = [self.found.normals[j] for j in keep]
+        self.found.offsets = [self.found.offsets[j] for j in keep]
+        self.found.coefficients = [self.found.coefficients[j] for j in keep]
+        return dropped
+
     # -- the affine part and the check ----------------------------------------------------------
     def fit_affine(self, m: int) -> tuple[np.ndarray, np.ndarray]:
         x = self.rng.normal(size=(2 * (m + 1), m)) * self.radius
@@ -511,6 +539,9 @@ def extract_shallow(
             if new == 0 and error <= tolerances.rel * 10:
                 complete = True
                 break
+            if new == 0 and search.prune():  # a bad hyperplane: drop it, search on
+                linear, constant = search.fit_affine(m)
+                error = search.check(linear, constant, m)
     except _OutOfQueries:
         complete = False
     form = _form(search.found, linear, constant, m, k, tolerances)
