@@ -2,6 +2,7 @@
 dimension, extraction and alignment.
 """
 
+from neurogeom.symmetry.align import Alignment, align
 from neurogeom.symmetry.canonical import CanonicalForm, Kink, canonical_form
 from neurogeom.symmetry.dimension import FunctionalDimension, functional_dimension, jacobian
 from neurogeom.symmetry.equivalence import Equivalence, are_equivalent
@@ -26,6 +27,7 @@ from neurogeom.symmetry.reduce import Reduction, realise, reduce_width
 from neurogeom.symmetry.shallow import ShallowNet, as_shallow, difference
 
 __all__ = [
+    "Alignment",
     "CanonicalForm",
     "Equivalence",
     "Extraction",
@@ -39,6 +41,7 @@ __all__ = [
     "Reduction",
     "ShallowNet",
     "Symmetries",
+    "align",
     "apply_move",
     "are_equivalent",
     "as_shallow",
