@@ -686,6 +686,11 @@ JSON_EXAMPLES = {
     ("info",): ["info", "two_moons"],
     ("regions",): ["regions", "max2", "--box", "-1", "1", "--exact", "-q"],
     ("analyze",): ["analyze", "abs", "--out", "{tmp}/report", "-q"],
+    ("symmetry", "canonical"): ["symmetry", "canonical", "max2", "--exact"],
+    ("symmetry", "equivalent"): ["symmetry", "equivalent", "sectors", "max2", "-q"],
+    ("symmetry", "dim"): ["symmetry", "dim", "max2"],
+    ("symmetry", "extract"): ["symmetry", "extract", "abs"],
+    ("symmetry", "align"): ["symmetry", "align", "rg1", "rg1", "--exact"],
 }
 
 

@@ -16,6 +16,7 @@ from neurogeom.cli._common import NeurogeomGroup, protected_stdout
 from neurogeom.cli.analyze import analyze
 from neurogeom.cli.info import info
 from neurogeom.cli.regions import regions
+from neurogeom.cli.symmetry import symmetry
 
 __all__ = ["entry", "main"]
 
@@ -34,10 +35,11 @@ def main() -> None:
       neurogeom info max2 --json
       neurogeom regions sectors --exact
       neurogeom regions two_moons --box -3 3 --plot regions.png
+      neurogeom symmetry canonical max2 --exact
     """
 
 
-for _command in (info, regions, analyze):
+for _command in (info, regions, symmetry, analyze):
     main.add_command(_command)
 
 
