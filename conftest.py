@@ -12,6 +12,7 @@ collect_ignore = [
         ("torch", "src/neurogeom/nets/io/torch.py"),
         ("onnx", "src/neurogeom/nets/io/onnx.py"),
         ("matplotlib", "src/neurogeom/regions/plot.py"),
+        ("matplotlib", "src/neurogeom/report/sections/symmetry.py"),
     ]
     if importlib.util.find_spec(module) is None
 ]

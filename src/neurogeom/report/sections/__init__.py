@@ -1,5 +1,5 @@
 """The built-in report sections, one module per analysis; importing this package registers them."""
 
-from neurogeom.report.sections import info, regions
+from neurogeom.report.sections import info, regions, symmetry
 
-__all__ = ["info", "regions"]
+__all__ = ["info", "regions", "symmetry"]
