@@ -396,16 +396,19 @@ def _neuron_roles(
     """Split neurons into dead, constant and kink neurons."""
     exact = net.exact
     dead, constant, kinks = [], [], []
+    if not exact:
+        # the size of a typical neuron's input side, so that "dead" is about a_i alone
+        sizes = np.linalg.norm(net.w, axis=1) * scales.length + np.abs(net.b)
+        input_size = float(sizes.max(initial=0.0)) or 1.0
     for i in range(net.width):
-        w_i, b_i, a_i = net.w[i], net.b[i], net.a[:, i]
+        w_i, a_i = net.w[i], net.a[:, i]
         if exact:
             is_dead = all(v == 0 for v in a_i)
             is_const = all(v == 0 for v in w_i)
         else:
             a_size = float(np.abs(a_i).max())
             w_size = float(np.linalg.norm(w_i))
-            term = a_size * (w_size * scales.length + abs(float(b_i)))
-            is_dead = notes.zero(term, scales.value, f"neuron {i}: output weight")
+            is_dead = notes.zero(a_size * input_size, scales.value, f"neuron {i}: output weight")
             is_const = not is_dead and notes.zero(
                 a_size * w_size, scales.slope, f"neuron {i}: input weight"
             )
