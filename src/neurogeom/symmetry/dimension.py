@@ -241,8 +241,8 @@ def _scaling_vectors(model: _Model) -> np.ndarray:
 
 # -- the batch ----------------------------------------------------------------------------------
 def _batch(model: _Model, n_points: int, rng: np.random.Generator) -> np.ndarray:
-    """Points on both sides of every first-layer hyperplane near its foot, plus Gaussian points
-    scaled past the farthest hyperplane (symmetries spec §5)."""
+    """``m + 1`` points on both sides of every first-layer hyperplane near its foot, plus
+    Gaussian points scaled past the farthest hyperplane (symmetries spec §5)."""
     w0 = np.asarray(model.weights[0], dtype=np.float64)
     b0 = (
         np.zeros(w0.shape[0])
@@ -258,10 +258,19 @@ def _batch(model: _Model, n_points: int, rng: np.random.Generator) -> np.ndarray
     for i in np.flatnonzero(live):
         unit = w0[i] / norms[i]
         foot = -b0[i] * unit / norms[i]
+        # stay closer to this hyperplane than to any other one at the foot
+        rest = live.copy()
+        rest[i] = False
+        others = np.abs(w0[rest] @ foot + b0[rest]) / norms[rest]
+        others = others[others > 0]  # hyperplanes through the foot do not limit the step
+        near = min(0.02 * radius, 0.4 * float(others.min(initial=np.inf)))
         for side in (-1.0, 1.0):
-            jitter = rng.normal(size=m) * 0.05 * radius
-            jitter -= unit * (jitter @ unit)
-            pts.append(foot + jitter + side * 0.02 * radius * unit)
+            # m + 1 points a side, so each cell next to the foot has an affinely spanning set
+            for _ in range(m + 1):
+                jitter = rng.normal(size=m) * near
+                jitter -= unit * (jitter @ unit)
+                depth = side * near * (0.5 + 0.5 * rng.random())
+                pts.append(foot + jitter + depth * unit)
     extra = max(n_points - len(pts), 0)
     pts.extend(rng.normal(size=(extra, m)) * radius)
     return np.array(pts, dtype=np.float64).reshape(-1, m)
@@ -458,7 +467,8 @@ def functional_dimension(
         whose activation pattern cannot be certified (on a kink, or within rounding of one) are
         dropped.
     n_points : int, optional
-        Batch size (default ``2 D / k + 2 n`` with a minimum of 32).
+        Batch size (default ``max(64, 2 D / k)`` Gaussian points plus ``m + 1`` points either
+        side of each of the ``n`` first-layer hyperplanes).
     method : {"modular", "svd"}
         Exact rank over ``F_p`` (certified lower bound), or float SVD with the singular-value gap.
     primes : tuple of int
@@ -507,7 +517,8 @@ def functional_dimension(
     k = model.weights[-1].shape[0]
     d_params = model.n_parameters
     if n_points is None:
-        n_points = max(32, 2 * math.ceil(d_params / k) + 2 * sum(model.hidden))
+        first = model.weights[0].shape
+        n_points = max(64, 2 * math.ceil(d_params / k)) + 2 * first[0] * (first[1] + 1)
     elif isinstance(n_points, bool) or not isinstance(n_points, int) or n_points < 1:
         raise InvalidInputError(f"n_points must be a positive integer, got {n_points!r}")
     if points is None:
