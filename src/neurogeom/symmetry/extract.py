@@ -249,7 +249,9 @@ class _Search:
         returned). The kink is then relocated from the close lines, so that the rounding of
         far-away values does not move it.
         """
-        eps = 0.4 * min(t - ta, tb - t)
+        # close to t: far-away samples would agree with the end lines whenever t lies outside a
+        # cluster of kinks
+        eps = 0.4 * min(t - ta, tb - t, 1e-3 * (tb - ta))
         if eps <= 0:
             return None
         g = self.line_values(x0, d, [t - eps, t - eps / 2, t + eps / 2, t + eps])
