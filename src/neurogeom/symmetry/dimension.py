@@ -130,7 +130,6 @@ def _patterns(model: _Model, x: np.ndarray) -> tuple[list[np.ndarray], np.ndarra
     h = x.astype(np.float64)
     err = np.zeros_like(h)
     slope = float(model.slope)
-    lip = max(1.0, abs(slope))
     for w, b in zip(model.weights[:-1], model.biases[:-1], strict=True):
         wf = np.asarray(w, dtype=np.float64)
         bf = np.zeros(w.shape[0]) if b is None else np.asarray(b, dtype=np.float64)
@@ -143,7 +142,8 @@ def _patterns(model: _Model, x: np.ndarray) -> tuple[list[np.ndarray], np.ndarra
         active = z > 0
         pats.append(active)
         h = np.where(active, z, z * slope)
-        err = bound * lip
+        # a certified inactive ReLU outputs exactly 0 (leaky: slope times the error)
+        err = bound * np.where(active, 1.0, abs(slope))
     return pats, ok
 
 
@@ -533,7 +533,10 @@ def functional_dimension(
     x = x[ok]
     pats = [p[ok] for p in pats]
     if len(x) == 0:
-        raise InvalidInputError("every batch point lies on a kink; give other points")
+        raise InvalidInputError(
+            "every batch point lies on a kink (a pre-activation is zero or within rounding of "
+            "zero there, as after a layer that is inactive everywhere); give other points"
+        )
     scaling = _scaling_vectors(model)
     explanations = (
         _explain_shallow(as_shallow(net), tolerances)
