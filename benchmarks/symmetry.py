@@ -28,7 +28,7 @@ import numpy as np
 
 from neurogeom.core.rationals import exact_rank, modular_rank
 from neurogeom.regions import enumerate_regions
-from neurogeom.symmetry import ShallowNet, are_equivalent, extract_shallow
+from neurogeom.symmetry import ShallowNet, are_equivalent, extract_shallow, functional_dimension
 from neurogeom.symmetry.dimension import DEFAULT_PRIMES, _batch, _jacobian_rows, _model, _patterns
 from neurogeom.symmetry.extract import _Oracle, _Search
 
@@ -126,7 +126,8 @@ def dimension_rows(sizes: list[tuple[int, int, int]], base: int, rational_up_to:
     print("\n2. Functional dimension: the same batch Jacobian, three ranks")
     print(
         f"{'m':>3} {'n':>3} {'k':>2} {'rows x D':>12} | {'jacobian s':>10} {'nmod_mat s':>10} "
-        f"{'SVD s':>8} {'SVD/nmod':>8} {'fmpq_mat s':>10} | {'ranks (mod p, SVD, Q)':>22}"
+        f"{'SVD s':>8} {'SVD/nmod':>8} {'fmpq_mat s':>10} | {'ranks (mod p, SVD, Q)':>22} | "
+        f"{'functional_dimension s':>22}"
     )
     for m, n, k in sizes:
         net = random_net(m, n, k, base + 31 * m + n)
@@ -154,10 +155,15 @@ def dimension_rows(sizes: list[tuple[int, int, int]], base: int, rational_up_to:
             t_q = f"{time.perf_counter() - start:>10.3f}"
         else:
             r_q, t_q = "-", f"{'-':>10}"
+        start = time.perf_counter()
+        whole = functional_dimension(net, points=x)  # end to end: rows in random order, a first
+        t_fd = time.perf_counter() - start  # block usually reaches the bound D - n already
+        assert whole.rank == r_mod
         print(
             f"{m:>3} {n:>3} {k:>2} {jac.shape[0]:>6}x{jac.shape[1]:<5} | {t_jac:>10.3f} "
             f"{t_mod:>10.3f} {t_svd:>8.3f} {t_svd / t_mod:>7.1f}x {t_q} | "
-            f"{r_mod:>6} {r_svd:>6} {r_q!s:>6}  (D - n = {d_params - n})"
+            f"{r_mod:>6} {r_svd:>6} {r_q!s:>6}  (D - n = {d_params - n}) | {t_fd:>10.3f} "
+            f"({'certified' if whole.certified else 'lower bound'})"
         )
 
 

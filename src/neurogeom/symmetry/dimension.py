@@ -441,6 +441,18 @@ def jacobian(net: Any, points: Any, *, prime: int | None = None) -> np.ndarray:
     return _jacobian_rows(model, x, pats, prime)
 
 
+def _rank_up_to(jac: np.ndarray, prime: int, upper: int) -> int:
+    """Rank mod ``prime`` of rows in random order: a first block of a little more than ``upper``
+    rows usually reaches the upper bound already (any block's rank is a lower bound of the
+    whole), otherwise all rows are used."""
+    block = upper + upper // 4 + 8
+    if block < len(jac):
+        first = modular_rank(jac[:block], prime)
+        if first >= upper:
+            return first
+    return modular_rank(jac, prime)
+
+
 def _expected(model: _Model) -> int:
     return model.n_parameters - sum(model.hidden)
 
@@ -546,14 +558,17 @@ def functional_dimension(
     if method == "modular":
         ranks, used = [], []
         s_rank = 0
+        order = check_rng(seed).permutation(len(x) * k)
         for p in primes:
             try:
                 jac = _jacobian_rows(model, x, pats, p)
                 s_rank = max(s_rank, modular_rank(_mod_array(scaling, p), p) if len(scaling) else 0)
             except ArithmeticError:
                 continue  # a denominator divisible by p: skip this prime
-            ranks.append(modular_rank(jac, p))
+            ranks.append(_rank_up_to(jac[order], p, d_params - s_rank))
             used.append(p)
+            if ranks[-1] == d_params - s_rank:
+                break  # the upper bound is reached: no other prime can do better
         if not ranks:
             raise InvalidInputError(f"every prime in {primes} divides a denominator; give others")
         rank = max(ranks)
