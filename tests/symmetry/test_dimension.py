@@ -199,3 +199,11 @@ def test_bad_arguments() -> None:
 def test_json_has_the_contract_keys() -> None:
     doc = functional_dimension(gaussian(2, 3, 1, seed=0)).to_dict()
     assert doc["functional_dimension"] == 10 and doc["parameters"] == 13
+
+
+def test_a_certified_inactive_neuron_passes_on_no_rounding_error() -> None:
+    # layer 0 is inactive at these points (x - 100 < 0), so layer 1 sees exactly its bias 1e-14:
+    # tiny but certainly positive, although layer 0's own rounding bound is about 2e-14
+    net = ReLUNet([[[1.0]], [[1.0]], [[1.0]]], [[-100.0], [1e-14], [0.0]])
+    res = functional_dimension(net, points=[[0.0], [1.0], [2.0], [3.0]])
+    assert res.points == 4
