@@ -552,7 +552,7 @@ def functional_dimension(
     scaling = _scaling_vectors(model)
     explanations = (
         _explain_shallow(as_shallow(net), tolerances)
-        if model_is_shallow(net)
+        if _model_is_shallow(net)
         else _explain_deep(model, pats)
     )
     if method == "modular":
@@ -610,8 +610,8 @@ def functional_dimension(
     )
 
 
-def model_is_shallow(net: Any) -> bool:
-    """Whether ``net`` has one hidden layer (a ReLU ShallowNet or two-layer ReLUNet)."""
+def _model_is_shallow(net: Any) -> bool:
+    """Whether ``net`` has one hidden layer (a ShallowNet or a two-layer ReLU ReLUNet)."""
     if isinstance(net, ShallowNet):
         return True
     return isinstance(net, ReLUNet) and net.n_layers == 2 and net.negative_slope == 0

@@ -498,7 +498,17 @@ def difference(f: ShallowNet, g: ShallowNet) -> ShallowNet:
 
 
 def check_same_shape(f: Any, g: Any, what: str) -> None:
-    """Refuse two nets whose input or output dimensions differ (one line naming both)."""
+    """Refuse two nets whose input or output dimensions differ (one line naming both).
+
+    Examples
+    --------
+    >>> check_same_shape(ShallowNet([[1.0]], None, [[1.0]]), ReLUNet([[[1.0, 2.0]], [[1.0]]]),
+    ...                  "align")
+    Traceback (most recent call last):
+    ...
+    neurogeom.core.errors.InvalidInputError: align: the networks have 1 and 2 inputs; both must \
+have the same input dimension
+    """
     if f.n_inputs != g.n_inputs:
         raise InvalidInputError(
             f"{what}: the networks have {f.n_inputs} and {g.n_inputs} inputs; both must have the "
