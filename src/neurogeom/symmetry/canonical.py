@@ -609,7 +609,10 @@ def _build(net: ShallowNet, domain: Domain, tol: Tolerances | None) -> Canonical
                 tuple(signs),
             )
         )
-    kinks.sort(key=lambda kk: (kk.normal, kk.offset, kk.coefficient))
+    if exact:
+        kinks.sort(key=lambda kk: (kk.normal, kk.offset, kk.coefficient))
+    else:  # rounded, so that ties broken by rounding noise do not reorder equal forms
+        kinks.sort(key=lambda kk: tuple(round(v, 9) for v in (*kk.normal, kk.offset)))
     linear = tuple(tuple(row) if exact else tuple(float(v) for v in row) for row in affine.linear)
     constant = tuple(affine.constant) if exact else tuple(float(v) for v in affine.constant)
     return CanonicalForm(
