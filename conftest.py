@@ -14,6 +14,7 @@ collect_ignore = [
         ("matplotlib", "src/neurogeom/regions/plot.py"),
         ("sympy", "src/neurogeom/rational/expansion.py"),
         ("sympy", "src/neurogeom/rational/polynomials.py"),
+        ("matplotlib", "src/neurogeom/report/sections/symmetry.py"),
     ]
     if importlib.util.find_spec(module) is None
 ]

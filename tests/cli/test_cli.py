@@ -693,6 +693,11 @@ JSON_EXAMPLES = {
     ],
     ("rational", "expand"): ["rational", "expand", "example:deep"],
     ("rational", "fit"): ["rational", "fit", "example:poles", "--hidden", "2", "-q"],
+    ("symmetry", "canonical"): ["symmetry", "canonical", "max2", "--exact"],
+    ("symmetry", "equivalent"): ["symmetry", "equivalent", "sectors", "max2", "-q"],
+    ("symmetry", "dim"): ["symmetry", "dim", "max2"],
+    ("symmetry", "extract"): ["symmetry", "extract", "abs"],
+    ("symmetry", "align"): ["symmetry", "align", "rg1", "rg1", "--exact"],
 }
 
 

@@ -345,4 +345,63 @@ def test_modular_rank_rejects_bad_primes(p) -> None:
 def test_modular_rank_of_empty_and_non_matrices() -> None:
     assert modular_rank(np.zeros((0, 3), dtype=np.int64)) == 0
     with pytest.raises(InvalidInputError, match="matrix"):
-        modular_rank([1, 2, 3])
+        modular_rank(np.zeros((2, 2, 2), dtype=np.int64))
+
+
+def gauss_rank_mod(m: list[list[Fraction]], p: int) -> int:
+    """Rank over F_p by plain Gaussian elimination (an independent oracle)."""
+    rows = [[x.numerator * pow(x.denominator, -1, p) % p for x in map(Fraction, r)] for r in m]
+    rank, col, n = 0, 0, len(rows[0]) if rows else 0
+    while rank < len(rows) and col < n:
+        pivot = next((i for i in range(rank, len(rows)) if rows[i][col]), None)
+        if pivot is None:
+            col += 1
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        inv = pow(rows[rank][col], -1, p)
+        for i in range(len(rows)):
+            if i != rank and rows[i][col]:
+                f = rows[i][col] * inv % p
+                rows[i] = [(a - f * b) % p for a, b in zip(rows[i], rows[rank], strict=True)]
+        rank += 1
+        col += 1
+    return rank
+
+
+@given(int_matrices(), st.sampled_from([2, 3, 5, 7, 2**31 - 1]))
+def test_modular_rank_matches_gaussian_elimination_mod_p(m: list[list[int]], p: int) -> None:
+    assert modular_rank(m, p) == gauss_rank_mod(m, p)
+    assert modular_rank(np.array(m, dtype=np.int64), p) == gauss_rank_mod(m, p)
+    assert modular_rank(m, p) <= exact_rank(m)  # a lower bound on the rational rank
+
+
+@given(int_matrices())
+def test_modular_rank_with_a_large_prime_is_the_rational_rank(m: list[list[int]]) -> None:
+    # entries <= 8 in absolute value: every nonzero minor of a 4x4 is below 2**31 - 1
+    assert modular_rank(m, 2**31 - 1) == exact_rank(m)
+
+
+def test_modular_rank_of_rationals_and_floats() -> None:
+    m = [["1/3", "2/3"], ["1/5", "2/5"]]
+    assert (
+        modular_rank(m, 7)
+        == gauss_rank_mod([[Fraction(1, 3), Fraction(2, 3)], [Fraction(1, 5), Fraction(2, 5)]], 7)
+        == 1
+    )
+    assert modular_rank(np.array([[0.5, 0.25], [1.0, 0.5]]), 11) == 1
+    assert modular_rank([[7, 0], [0, 1]], 7) == 1 < exact_rank([[7, 0], [0, 1]])
+    assert modular_rank(np.zeros((0, 3), dtype=np.int64), 5) == 0
+    assert modular_rank([1, 2, 3], 5) == 1  # a vector is one column
+
+
+@pytest.mark.parametrize("prime", [1, 4, 2**64 + 13, 2.0, True])
+def test_modular_rank_rejects_non_primes(prime: object) -> None:
+    with pytest.raises(InvalidInputError, match="prime"):
+        modular_rank([[1]], prime)
+
+
+def test_modular_rank_rejects_denominators_divisible_by_the_prime() -> None:
+    with pytest.raises(InvalidInputError, match=r"entry \[1, 0\] = 2/5 .* another prime"):
+        modular_rank([[1, 0], ["2/5", 1]], 5)
+    with pytest.raises(InvalidInputError, match="shape"):
+        modular_rank(np.zeros((2, 2, 2)), 5)

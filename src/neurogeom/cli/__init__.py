@@ -17,6 +17,7 @@ from neurogeom.cli.analyze import analyze
 from neurogeom.cli.info import info
 from neurogeom.cli.rational import rational
 from neurogeom.cli.regions import regions
+from neurogeom.cli.symmetry import symmetry
 
 __all__ = ["entry", "main"]
 
@@ -36,10 +37,11 @@ def main() -> None:
       neurogeom regions sectors --exact
       neurogeom regions two_moons --box -3 3 --plot regions.png
       neurogeom rational dim 3 2 1                 # networks with activation 1/x
+      neurogeom symmetry canonical max2 --exact
     """
 
 
-for _command in (info, regions, analyze, rational):
+for _command in (info, regions, rational, symmetry, analyze):
     main.add_command(_command)
 
 

@@ -272,18 +272,21 @@ DEFAULT_PRIME = 2147483629
 
 
 def modular_rank(matrix: Any, p: int = DEFAULT_PRIME) -> int:
-    """Rank over the prime field F_p of an integer (or rational) matrix.
+    """Rank over the prime field F_p of an integer or rational matrix (python-flint ``nmod_mat``).
 
-    Entries are reduced mod ``p``; a rational entry ``a/b`` becomes ``a * b^(-1) mod p``. The rank
-    over F_p never exceeds the rank over Q, and equals it unless ``p`` divides some minor: with a
-    large prime and generic entries this is the fast exact rank of linear-algebra practice
-    (python-flint ``nmod_mat``).
+    Each entry ``n/d`` is mapped to ``n * d^-1 mod p``. The rank over F_p never exceeds the rank
+    over the rationals (a minor that is nonzero mod ``p`` is nonzero), so it is a certified lower
+    bound on :func:`exact_rank`, equal to it unless ``p`` divides some minor: with a large prime
+    and generic entries this is the fast exact rank of linear-algebra practice.
 
     Parameters
     ----------
-    matrix : 2-D array-like of integers (or rationals)
+    matrix : array-like, shape (rows, cols)
+        Integers, Fractions, ``fmpq``/``fmpz``, exact literals or floats (taken exactly). A 1-D
+        array is one column.
     p : int
-        A prime below ``2**63``.
+        A prime below ``2**63`` (default :data:`DEFAULT_PRIME`); no denominator may be divisible
+        by it.
 
     Returns
     -------
@@ -292,8 +295,8 @@ def modular_rank(matrix: Any, p: int = DEFAULT_PRIME) -> int:
     Raises
     ------
     InvalidInputError
-        If ``p`` is not a word-size prime, the input is not a matrix, or ``p`` divides a
-        denominator.
+        If ``p`` is not a prime below ``2**63``, a denominator is divisible by it, or the input
+        is not a matrix.
 
     Examples
     --------
@@ -301,32 +304,39 @@ def modular_rank(matrix: Any, p: int = DEFAULT_PRIME) -> int:
     (1, 2)
     >>> modular_rank([[1, 2], [3, 4]], p=2)  # det = -2 vanishes mod 2
     1
-    >>> modular_rank([["1/2", 1], [1, 2]], p=7)
-    1
+    >>> modular_rank([["1/2", 1], [1, 2]], p=7), modular_rank([["1/3", 0], [0, 1]], 7)
+    (1, 2)
+    >>> modular_rank([["1/7"]], 7)
+    Traceback (most recent call last):
+    ...
+    neurogeom.core.errors.InvalidInputError: entry [0, 0] = 1/7 has a denominator divisible by \
+p = 7; use another prime
     """
-    if isinstance(p, bool) or not isinstance(p, int | np.integer) or not 2 <= int(p) < 2**63:
+    if isinstance(p, bool) or not isinstance(p, numbers.Integral) or not 2 <= int(p) < 2**63:
         raise InvalidInputError(f"p must be a prime between 2 and 2**63, got {p!r}")
     p = int(p)
     if not flint.fmpz(p).is_prime():
         raise InvalidInputError(f"p must be a prime, got {p}")
-    if isinstance(matrix, np.ndarray) and matrix.dtype.kind in "iu" and matrix.ndim == 2:
-        rows, cols = matrix.shape
-        flat = (matrix % p).ravel().tolist()
+    arr = np.asarray(matrix)
+    if arr.ndim == 1:
+        arr = arr.reshape(-1, 1)
+    if arr.ndim != 2:
+        raise InvalidInputError(f"expected a matrix, got an array of shape {arr.shape}")
+    rows, cols = arr.shape
+    if arr.size == 0:
+        return 0
+    if arr.dtype.kind in "iu":
+        flat = (arr % p).ravel().tolist()
     else:
-        arr = np.asarray(matrix, dtype=object)
-        if arr.ndim != 2:
-            raise InvalidInputError(f"expected a matrix, got an array of shape {arr.shape}")
-        rows, cols = arr.shape
         flat = []
-        for idx, v in np.ndenumerate(arr):
-            q = to_fraction(v, name=f"matrix[{idx[0]}, {idx[1]}]")
+        for idx, v in np.ndenumerate(arr.astype(object)):
+            q = to_fraction(v, name=f"entry [{idx[0]}, {idx[1]}]")
             if q.denominator % p == 0:
                 raise InvalidInputError(
-                    f"matrix[{idx[0]}, {idx[1]}] = {q} has a denominator divisible by p = {p}"
+                    f"entry [{idx[0]}, {idx[1]}] = {q} has a denominator divisible by p = {p}; "
+                    "use another prime"
                 )
             flat.append(q.numerator * pow(q.denominator, -1, p) % p)
-    if rows == 0 or cols == 0:
-        return 0
     # fmpz_mat takes Python ints about twice as fast as nmod_mat does; reducing it is cheap
     return int(flint.nmod_mat(flint.fmpz_mat(rows, cols, flat), p).rank())
 

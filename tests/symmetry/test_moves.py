@@ -1,0 +1,219 @@
+"""Moves, flip sets, genericity and hidden symmetries against brute force and the H_n orbit."""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from neurogeom import InvalidInputError
+from neurogeom.symmetry import (
+    Move,
+    ShallowNet,
+    apply_move,
+    are_equivalent,
+    flip_sets,
+    has_hidden_symmetries,
+    is_generic,
+    orbit_canonical,
+    sample_fiber,
+    symmetries,
+)
+
+small = st.integers(-2, 2)
+
+
+@st.composite
+def nets(draw: st.DrawFn) -> ShallowNet:
+    m = draw(st.integers(1, 2))
+    n = draw(st.integers(1, 6))
+    k = draw(st.integers(1, 2))
+    w = draw(st.lists(st.lists(small, min_size=m, max_size=m), min_size=n, max_size=n))
+    b = draw(st.lists(small, min_size=n, max_size=n))
+    a = draw(st.lists(st.lists(small, min_size=n, max_size=n), min_size=k, max_size=k))
+    c = draw(st.lists(small, min_size=k, max_size=k)) if draw(st.booleans()) else None
+    return ShallowNet(w, b, a, c=c, exact=True)
+
+
+def brute_force_flip_sets(net: ShallowNet) -> set[tuple[int, ...]]:
+    """Every nonempty set of neurons with nonzero w_i and a_i whose flip keeps the function."""
+    rows = [
+        i
+        for i in range(net.width)
+        if any(v != 0 for v in net.w[i]) and any(v != 0 for v in net.a[:, i])
+    ]
+    out = set()
+    for size in range(1, len(rows) + 1):
+        for s in itertools.combinations(rows, size):
+            lin = sum((np.outer(net.a[:, i], net.w[i]) for i in s), np.zeros((1, 1)))
+            const = sum((net.a[:, i] * net.b[i] for i in s), 0)
+            if np.all(lin == 0) and (net.c is not None or np.all(const == 0)):
+                out.add(s)
+    return out
+
+
+@given(nets())
+def test_flip_sets_match_brute_force(net: ShallowNet) -> None:
+    found = flip_sets(net)
+    assert found.complete
+    assert set(found.sets) == brute_force_flip_sets(net)
+    for s in found.sets:  # and each one keeps the function
+        assert are_equivalent(net, apply_move(net, Move("flip", s))).verdict == "equivalent"
+    assert set(flip_sets(net.to_float()).sets) == set(found.sets)
+
+
+@given(nets())
+def test_nets_without_hidden_symmetries_only_move_in_their_orbit(net: ShallowNet) -> None:
+    sym = symmetries(net)
+    fibre = sample_fiber(net, n_samples=2, steps=3, seed=1)
+    assert fibre.verified
+    if sym.hidden is False:
+        for sample in fibre.samples:
+            assert orbit_canonical(sample) == orbit_canonical(net)
+
+
+def test_generic_nets_have_only_h_n() -> None:
+    net = ShallowNet([[1, 2], [-1, 1], [2, -1]], [1, 0, -1], [[1, 2, 3]], c=[0], exact=True)
+    gen = is_generic(net)
+    assert gen.generic is True and gen.reasons == ()
+    sym = symmetries(net)
+    assert sym.hidden is False
+    assert sorted({f.label for f in sym.families}) == ["T1", "T2"]
+    assert has_hidden_symmetries(net) is False
+
+
+@pytest.mark.parametrize(
+    ("net", "labels", "reason"),
+    [
+        (  # oracle 1: a discrete flip
+            ShallowNet([[1], [1]], [0, -1], [[1, -1]], c=[0], exact=True),
+            {"T6"},
+            "flip sets",
+        ),
+        (  # a dead neuron
+            ShallowNet([[1], [2]], [0, -1], [[1, 0]], c=[0], exact=True),
+            {"T3"},
+            "output weight 0",
+        ),
+        (  # a constant neuron
+            ShallowNet([[1], [0]], [0, 3], [[1, 2]], c=[0], exact=True),
+            {"T4"},
+            "input weight 0",
+        ),
+        (  # two neurons on one oriented hyperplane (oracle 3)
+            ShallowNet([[1, 2], [2, 4]], [1, 2], [[3, 1]], c=[0], exact=True),
+            {"T5"},
+            "share hyperplanes",
+        ),
+        (  # a cancelling pair (oracle 2)
+            ShallowNet([[1], [-1], [1]], [0, 0, -1], [[1, -1, 1]], c=[0], exact=True),
+            {"T7"},
+            "share hyperplanes",
+        ),
+        (  # a skip term absorbs every flip
+            ShallowNet([[1], [2]], [0, -1], [[1, 1]], c=[0], v=[[1]], exact=True),
+            {"T6"},
+            "every flip set",
+        ),
+    ],
+)
+def test_hidden_symmetries_are_named(net: ShallowNet, labels: set[str], reason: str) -> None:
+    sym = symmetries(net)
+    assert labels <= {f.label for f in sym.families if f.hidden}
+    assert sym.hidden is True
+    gen = is_generic(net)
+    assert gen.generic is False and any(reason in r for r in gen.reasons)
+    # some sample of the fibre leaves the H_n orbit
+    fibre = sample_fiber(net, n_samples=12, steps=4, seed=3)
+    assert fibre.verified
+    assert any(orbit_canonical(s) != orbit_canonical(net) for s in fibre.samples)
+
+
+def test_abs_is_rigid_oracle_4() -> None:
+    net = ShallowNet([[1], [-1]], [0, 0], [[1, 1]], c=[0], exact=True)
+    sym = symmetries(net)
+    assert sym.hidden is False  # the flip of both is a permutation
+    assert flip_sets(net).sets == ((0, 1),)
+    assert orbit_canonical(apply_move(net, Move("flip", (0, 1)))) == orbit_canonical(net)
+
+
+@pytest.mark.parametrize(
+    ("move", "message"),
+    [
+        (Move("flip", (0,)), "Σ a_i w_iᵀ over the set is not zero"),
+        (Move("split", (0, 1)), "must be a dead neuron"),
+        (Move("rescaling", (0,), (0,)), "scales must be positive"),
+        (Move("rescaling", (0, 1), (1,)), "one scale per neuron"),
+        (Move("permutation", (0, 1), (0, 0)), "must reorder"),
+        (Move("merge", (0, 1)), "same oriented hyperplane"),
+        (Move("dead neuron", (0,), ((1,), 0)), "nonzero output weight"),
+        (Move("constant neuron", (0,), (1, (1,))), "nonzero input weight"),
+        (Move("translate", (0, 1), (1,)), "is not on the hyperplane of 0"),
+        (Move("flip", (5,)), "neuron 5 does not exist"),
+    ],
+)
+def test_moves_that_would_change_the_function_are_refused(move: Move, message: str) -> None:
+    net = ShallowNet([[1], [1]], [0, -1], [[1, 2]], c=[0], exact=True)
+    with pytest.raises(InvalidInputError, match=message):
+        apply_move(net, move)
+
+
+def test_without_output_bias_flips_need_a_zero_constant() -> None:
+    net = ShallowNet([[1], [1]], [0, -1], [[1, -1]], exact=True)  # oracle 1, no output bias
+    assert flip_sets(net).sets == ()  # Σ a_i b_i = 1 ≠ 0
+    with pytest.raises(InvalidInputError, match="no output bias"):
+        apply_move(net, Move("flip", (0, 1)))
+    pair = ShallowNet([[1], [-1]], [0, 0], [[1, 1]], c=[0], exact=True)
+    with pytest.raises(InvalidInputError, match="do not cancel"):
+        apply_move(pair, Move("translate", (0, 1), (1,)))
+    cancel = ShallowNet([[1], [-1]], [0, 0], [[1, -1]], exact=True)
+    with pytest.raises(InvalidInputError, match="only move with an output bias"):
+        apply_move(cancel, Move("translate", (0, 1), (1,)))
+
+
+def test_each_move_kind_keeps_the_function() -> None:
+    net = ShallowNet(
+        [[1, 0], [2, 0], [0, 0], [1, 1], [-1, -1], [3, 1]],
+        [0, 0, -1, 1, -1, 0],
+        [[1, 1, 2, 1, -1, 0]],
+        c=[0],
+        exact=True,
+    )
+    moves = [
+        Move("permutation", tuple(range(6)), (5, 4, 3, 2, 1, 0)),
+        Move("rescaling", (0, 3), (Fraction(1, 2), 3)),
+        Move("merge", (0, 1)),
+        Move("split", (0, 5), (Fraction(3), (Fraction(1, 4),))),
+        Move("dead neuron", (5,), ((7, -1), 2)),
+        Move("constant neuron", (2,), (5, (Fraction(-1, 3),))),
+        Move("translate", (3, 4), (Fraction(5, 2),)),
+    ]
+    for move in moves:
+        moved = apply_move(net, move)
+        assert are_equivalent(net, moved).verdict == "equivalent", move
+        assert moved != net, move
+
+
+def test_orbit_canonical_detects_the_h_n_orbit() -> None:
+    rng = np.random.default_rng(0)
+    w, b, a = rng.normal(size=(4, 2)), rng.normal(size=4), rng.normal(size=(1, 4))
+    f = ShallowNet(w, b, a, c=[0.0])
+    perm = rng.permutation(4)
+    lam = np.array([2.0, 0.25, 4.0, 0.5])
+    g = ShallowNet(w[perm] * lam[:, None], b[perm] * lam, a[:, perm] / lam, c=[0.0])
+    assert orbit_canonical(f) == orbit_canonical(g)
+    assert orbit_canonical(f) != orbit_canonical(f.replace(c=[1.0]))
+
+
+def test_sample_fiber_validates_its_arguments() -> None:
+    net = ShallowNet([[1]], [0], [[1]], exact=True)
+    with pytest.raises(InvalidInputError, match="n_samples must be a positive integer"):
+        sample_fiber(net, n_samples=0)
+    with pytest.raises(InvalidInputError, match="steps"):
+        sample_fiber(net, steps=-1)
+    fibre = sample_fiber(net, n_samples=2, seed=0)
+    assert fibre.to_dict()["verified"] is True and len(fibre.moves[0]) == 4
