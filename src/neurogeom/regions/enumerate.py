@@ -255,7 +255,9 @@ def _vertices_and_volume(
         g = cell.rows.g if exact else cell.g
         h = cell.rows.h if exact else cell.h
         verts = polytope_vertices(g, h, interior_point=cell.point, exact=exact)
-    volume = polytope_volume(verts, exact=exact)
+    # exact mode: the cell's own inequalities give the facets (no float hull)
+    h_rep = (cell.rows.g, cell.rows.h) if exact else None
+    volume = polytope_volume(verts, exact=exact, inequalities=h_rep)
     if dim == 2:
         verts = order_polygon(verts)
     return verts, volume
