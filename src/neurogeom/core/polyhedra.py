@@ -201,13 +201,6 @@ def _brute_force_vertices(a_q: np.ndarray, b_q: np.ndarray) -> np.ndarray:
     return np.array(list(found.values()), dtype=object)
 
 
-def _affine_rank(points: np.ndarray) -> int:
-    if len(points) == 0:
-        return -1
-    diffs = points[1:] - points[0]
-    return int(to_fmpq_mat(diffs).rank()) if len(diffs) else 0
-
-
 # -- exact face structure -----------------------------------------------------------------------
 # Points and rows are tuples of python-flint ``fmpq`` here; faces are bit masks over the points.
 _Point = tuple[flint.fmpq, ...]
@@ -381,10 +374,12 @@ class _ExactPolytope:
         if face in self._checked:
             return self._checked[face]
         facets = self.facets(face, k)
-        ok = facets is not None and len(facets) >= (2 if k == 1 else 1)
-        if ok and k == 1:
+        if facets is None or not facets:
+            ok = False
+        elif k == 1:  # an edge: exactly two endpoints
             ok = len(facets) == 2
-        elif ok:
+        else:
+            ok = True
             ridges: dict[int, list[int]] = {}
             for g in facets:
                 if not self._check(g, k - 1):
@@ -488,9 +483,12 @@ def _qhull_facet_rows(points: list[_Point]) -> list[_Row]:
     return rows
 
 
-def _ring(points: list[_Point]) -> list[int]:
-    """Indices of the vertices of a 2-D point set, counter-clockwise (exact monotone chain)."""
-    order = sorted(range(len(points)), key=lambda i: points[i])
+def _ring(points: Any) -> list[int]:
+    """Indices of the hull vertices of 2-D points, counter-clockwise (monotone chain).
+
+    Exact for rationals (Fraction or fmpq); ``points`` is any sequence of pairs.
+    """
+    order = sorted(range(len(points)), key=lambda i: (points[i][0], points[i][1]))
 
     def turn(o: int, u: int, v: int) -> Any:
         po, pu, pv = points[o], points[u], points[v]
@@ -729,7 +727,7 @@ def polytope_vertices(
         if not radius > tol * size:
             if exact:
                 verts = _brute_force_vertices(a_arr, b_arr)
-                if _affine_rank(verts) < d:
+                if _rank_of(_unique_points(verts)) < d:
                     raise InvalidInputError(_empty_message(d))
                 return _sort_rows(verts)
             raise InvalidInputError(_empty_message(d))
@@ -767,10 +765,10 @@ def polytope_vertices(
             return _sort_rows(_brute_force_vertices(a_arr, b_arr))
         found.setdefault(tuple(x), x)
     verts = np.array(list(found.values()), dtype=object)
-    if _affine_rank(verts) < d or not _complete(verts, a_arr, b_arr):
+    if _rank_of(_unique_points(verts)) < d or not _complete(verts, a_arr, b_arr):
         # floats merged or missed vertices (a very thin or degenerate polytope): enumerate exactly
         verts = _brute_force_vertices(a_arr, b_arr)
-        if _affine_rank(verts) < d:
+        if _rank_of(_unique_points(verts)) < d:
             raise InvalidInputError(_empty_message(d))
     return _sort_rows(verts)
 
@@ -858,24 +856,7 @@ def order_polygon(vertices: Any, *, return_index: bool = False) -> np.ndarray:
 
 def _hull_2d(pts: np.ndarray) -> np.ndarray:
     """Counter-clockwise convex hull of 2-D points (monotone chain; exact for Fractions)."""
-    order = sorted(range(len(pts)), key=lambda i: (pts[i, 0], pts[i, 1]))
-    p = [pts[i] for i in order]
-
-    def cross(o: np.ndarray, u: np.ndarray, v: np.ndarray) -> Any:
-        return (u[0] - o[0]) * (v[1] - o[1]) - (u[1] - o[1]) * (v[0] - o[0])
-
-    lower: list[np.ndarray] = []
-    for q in p:
-        while len(lower) >= 2 and cross(lower[-2], lower[-1], q) <= 0:
-            lower.pop()
-        lower.append(q)
-    upper: list[np.ndarray] = []
-    for q in reversed(p):
-        while len(upper) >= 2 and cross(upper[-2], upper[-1], q) <= 0:
-            upper.pop()
-        upper.append(q)
-    ring = lower[:-1] + upper[:-1]
-    return np.array(ring, dtype=pts.dtype).reshape(len(ring), 2)
+    return pts[_ring(pts)].reshape(-1, 2)
 
 
 def polytope_volume(
