@@ -333,8 +333,28 @@ def test_exact_volume_of_a_corner_cut_by_a_tiny_facet():
     assert polytope_volume(verts, exact=True, inequalities=(a, b)) == expected
     # missing vertices are detected exactly and enumerated from the inequalities
     assert polytope_volume(verts[:-1], exact=True, inequalities=(a, b)) == expected
-    assert polyhedra._complete(verts, as_fraction_array(a), as_fraction_array(b))
-    assert not polyhedra._complete(verts[1:], as_fraction_array(a), as_fraction_array(b))
+    rows = polyhedra._ExactRows(as_fraction_array(a), as_fraction_array(b))
+    points = polyhedra._unique_points(verts)
+    assert polyhedra._complete(points, rows)
+    assert not polyhedra._complete(points[1:], rows)
+
+
+def test_exact_vertices_merged_by_floats_are_recovered_without_brute_force(monkeypatch):
+    # floats merge the three vertices of a 1e-30 corner cut into one; the rows nearly tight
+    # there are enough to solve for all three exactly
+    def no_brute_force(*args):
+        raise AssertionError("fell back to solving every d-subset of rows")
+
+    monkeypatch.setattr(polyhedra, "_brute_force_vertices", no_brute_force)
+    eps = Fraction(1, 10**30)
+    for d in (3, 4):
+        a, b = box_h([0] * d, [1] * d)
+        a, b = np.vstack([a, [[1] * d]]), [*b, d - eps]
+        verts = polytope_vertices(a, b, exact=True)
+        assert len(verts) == 2**d - 1 + d
+        assert polytope_volume(
+            verts, exact=True, inequalities=(a, b)
+        ) == 1 - eps**d / math.factorial(d)
 
 
 def test_inequalities_option_errors():

@@ -28,12 +28,14 @@ from scipy.optimize import linprog
 from scipy.spatial import ConvexHull, HalfspaceIntersection, QhullError
 
 from neurogeom.core.errors import InvalidInputError, NumericalError
-from neurogeom.core.rationals import as_fraction_array, fractions_to_float, to_fmpq_mat
+from neurogeom.core.rationals import as_fraction_array, fractions_to_float
 
 __all__ = ["order_polygon", "polytope_vertices", "polytope_volume"]
 
 #: Largest number of d-row subsets the exact brute-force vertex enumeration will try.
 _MAX_BRUTE_FORCE = 20_000
+#: Largest number of d-row subsets of the rows nearly tight at one float vertex that are solved.
+_MAX_LOCAL_SUBSETS = 84
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -169,38 +171,6 @@ def _is_bounded(a: np.ndarray) -> bool:
     return res.status == 0
 
 
-def _exact_vertex(a_q: np.ndarray, b_q: np.ndarray, rows: list[int]) -> np.ndarray | None:
-    """Solve ``a_q[rows] x = b_q[rows]`` exactly; ``None`` if the rows are dependent."""
-    mat = to_fmpq_mat(a_q[rows])
-    if mat.rank() < len(rows):
-        return None
-    sol = mat.solve(to_fmpq_mat(b_q[rows]))
-    return np.array([Fraction(int(v.p), int(v.q)) for v in sol.entries()], dtype=object)
-
-
-def _feasible(a_q: np.ndarray, b_q: np.ndarray, x: np.ndarray) -> bool:
-    return bool(np.all(a_q.dot(x) <= b_q))
-
-
-def _brute_force_vertices(a_q: np.ndarray, b_q: np.ndarray) -> np.ndarray:
-    """All vertices of ``{x : a x <= b}`` by solving every d-subset of rows exactly."""
-    m, d = a_q.shape
-    n_subsets = math.comb(m, d)
-    if n_subsets > _MAX_BRUTE_FORCE:
-        raise NumericalError(
-            f"the floating-point vertex enumeration could not be certified and the exact "
-            f"fallback would solve {n_subsets} systems; remove redundant rows or rescale the data"
-        )
-    found: dict[tuple[Fraction, ...], np.ndarray] = {}
-    for rows in itertools.combinations(range(m), d):
-        x = _exact_vertex(a_q, b_q, list(rows))
-        if x is not None and _feasible(a_q, b_q, x):
-            found.setdefault(tuple(x), x)
-    if not found:
-        raise InvalidInputError(_empty_message(d))
-    return np.array(list(found.values()), dtype=object)
-
-
 # -- exact face structure -----------------------------------------------------------------------
 # Points and rows are tuples of python-flint ``fmpq`` here; faces are bit masks over the points.
 _Point = tuple[flint.fmpq, ...]
@@ -212,7 +182,7 @@ def _q(value: Any) -> flint.fmpq:
     """An exact rational (Fraction, int or fmpq) as ``fmpq``."""
     if isinstance(value, flint.fmpq):
         return value
-    f = Fraction(value)
+    f = value if isinstance(value, Fraction) else Fraction(value)
     return flint.fmpq(f.numerator, f.denominator)
 
 
@@ -279,35 +249,140 @@ def _tight_mask(points: list[_Point], row: _Row) -> int | None:
     return mask
 
 
-def _row_masks(points: list[_Point], rows: list[_Row]) -> list[int]:
-    """Tight masks of many rows at once (one flint product); rows must be valid."""
-    n, d = len(points), len(points[0])
-    if not rows:
-        return []
-    amat = flint.fmpq_mat(len(rows), d, [v for a, _ in rows for v in a])
-    pmat = flint.fmpq_mat(d, n, [p[j] for j in range(d) for p in points])
-    values = (amat * pmat).entries()
+def _row_masks(points: list[_Point], rows: list[Any]) -> list[int]:
+    """Tight masks of many rows ``(a, b)`` (Fraction or fmpq entries); a violated row is an
+    input error.
+
+    Integer arithmetic: each row is scaled to integers ``(A, B)`` and each point written as
+    ``X / D``, so ``a x <= b`` becomes ``A X <= B D`` on Python integers.
+    """
+    dens = [math.lcm(*(int(v.q) for v in p)) for p in points]
+    nums = [[int(v.p) * (den // int(v.q)) for v in p] for p, den in zip(points, dens, strict=True)]
     masks = []
-    for i, (_, b) in enumerate(rows):
+    for i, (a, b) in enumerate(rows):
+        den = math.lcm(int(b.denominator), *(int(v.denominator) for v in a))
+        a_int = [int(v.numerator) * (den // int(v.denominator)) for v in a]
+        b_int = int(b.numerator) * (den // int(b.denominator))
         mask = 0
-        for j in range(n):
-            v = values[i * n + j]
-            if v > b:
+        for j, (x, x_den) in enumerate(zip(nums, dens, strict=True)):
+            lhs, rhs = sum(u * w for u, w in zip(a_int, x, strict=True)), b_int * x_den
+            if lhs > rhs:
                 raise InvalidInputError(
-                    f"point {j} violates inequality {i} of (a, b): a[{i}] x = {v} > b[{i}] = {b}; "
-                    "pass points of the polytope {x : a x <= b}"
+                    f"a point violates inequality {i} of (a, b): a[{i}] x - b[{i}] = "
+                    f"{(lhs - rhs) / (den * x_den):.3g} > 0; pass points of the polytope "
+                    "{x : a x <= b}"
                 )
-            if v == b:
+            if lhs == rhs:
                 mask |= 1 << j
         masks.append(mask)
     return masks
+
+
+class _ExactRows:
+    """Exact inequalities ``a x <= b`` as python-flint data, to solve for and check points."""
+
+    __slots__ = ("dim", "matrix", "rows")
+
+    def __init__(self, a_q: np.ndarray, b_q: np.ndarray) -> None:
+        self.rows: list[_Row] = [
+            (tuple(_q(v) for v in ai), _q(bi)) for ai, bi in zip(a_q, b_q, strict=True)
+        ]
+        self.dim = a_q.shape[1]
+        self.matrix = flint.fmpq_mat(len(self.rows), self.dim, [v for a, _ in self.rows for v in a])
+
+    def vertex(self, subset: tuple[int, ...]) -> _Point | None:
+        """The point where the rows of ``subset`` (``d`` of them) are tight, or ``None``."""
+        d = self.dim
+        mat = flint.fmpq_mat(d, d, [v for i in subset for v in self.rows[i][0]])
+        if mat.det() == 0:
+            return None
+        rhs = flint.fmpq_mat(d, 1, [self.rows[i][1] for i in subset])
+        return tuple(mat.solve(rhs).entries())
+
+    def independent(self, candidates: list[int]) -> tuple[int, ...] | None:
+        """The first ``d`` linearly independent rows among ``candidates`` (greedy), if any."""
+        chosen: list[int] = []
+        for i in candidates:
+            trial = [*chosen, i]
+            entries = [v for j in trial for v in self.rows[j][0]]
+            if flint.fmpq_mat(len(trial), self.dim, entries).rank() == len(trial):
+                chosen = trial
+                if len(chosen) == self.dim:
+                    return tuple(chosen)
+        return None
+
+    def feasible(self, x: _Point) -> bool:
+        values = (self.matrix * flint.fmpq_mat(self.dim, 1, list(x))).entries()
+        return all(v <= row[1] for v, row in zip(values, self.rows, strict=True))
+
+
+def _brute_force_vertices(rows: _ExactRows) -> list[_Point]:
+    """All vertices of ``{x : a x <= b}`` by solving every d-subset of rows exactly."""
+    m, d = len(rows.rows), rows.dim
+    n_subsets = math.comb(m, d)
+    if n_subsets > _MAX_BRUTE_FORCE:
+        raise NumericalError(
+            f"the floating-point vertex enumeration could not be certified and the exact "
+            f"fallback would solve {n_subsets} systems; remove redundant rows or rescale the data"
+        )
+    found: dict[_Point, None] = {}
+    for subset in itertools.combinations(range(m), d):
+        x = rows.vertex(subset)
+        if x is not None and x not in found and rows.feasible(x):
+            found[x] = None
+    if not found:
+        raise InvalidInputError(_empty_message(d))
+    return list(found)
+
+
+def _exact_vertex_array(rows: _ExactRows, near_sets: list[list[int]] | None) -> np.ndarray:
+    """Certified exact vertices of ``{x : a x <= b}`` as a sorted Fraction array.
+
+    ``near_sets`` are proposals: for each float vertex, the rows nearly tight there, closest
+    first. The first ``d`` independent ones are solved exactly, and so is every ``d``-subset when
+    there are few (floats may have merged several exact vertices into one); a solution is kept
+    if it satisfies every row exactly. If the points found do not certify complete
+    (:func:`_complete`), or there are no proposals, every ``d``-subset of rows is solved instead.
+    """
+    d = rows.dim
+    points: list[_Point] | None = None
+    if near_sets is not None:
+        found: dict[_Point, None] = {}
+        for near in near_sets:
+            first = rows.independent(near)
+            subsets = [] if first is None else [first]
+            if math.comb(len(near), d) <= _MAX_LOCAL_SUBSETS:
+                subsets += itertools.combinations(near, d)
+            for subset in subsets:
+                x = rows.vertex(subset)
+                if x is not None and x not in found and rows.feasible(x):
+                    found[x] = None
+        points = list(found)
+        if _rank_of(points) < d or not _complete(points, rows):
+            points = None  # floats merged or missed vertices: enumerate exactly
+    if points is None:
+        points = _brute_force_vertices(rows)
+        if _rank_of(points) < d:
+            raise InvalidInputError(_empty_message(d))
+    out = np.array([[_to_fraction_q(v) for v in p] for p in points], dtype=object)
+    return _sort_rows(out.reshape(len(points), d))
+
+
+def _complete(points: list[_Point], rows: _ExactRows) -> bool:
+    """Whether feasible, full-dimensional, distinct ``points`` include every vertex of the rows.
+
+    Decided exactly by ridge closure (:class:`_ExactPolytope`): every facet of ``conv(points)``
+    then lies on a row, so ``conv(points)`` contains the polytope.
+    """
+    return _ExactPolytope(points, rows.rows, _row_masks(points, rows.rows)).certify()
 
 
 class _ExactPolytope:
     """Face structure and volume of a full-dimensional polytope, from exact incidences only.
 
     Input: exact points whose convex hull ``Q`` is full-dimensional (its vertices, possibly with
-    other points of ``Q``) and exact inequalities valid on every point. A face is the bit mask of
+    other points of ``Q``, as fmpq tuples) and exact inequalities valid on every point (pairs
+    ``(a, b)`` of Fractions or fmpq). A face is the bit mask of
     the points it contains. The facets of a ``k``-face ``F`` are the inclusion-maximal sets
     ``F ∩ tight(j)`` (``j`` a row at the top, a facet of ``Q`` below), each required to have
     affine rank ``k - 1``; each of them is a true facet of ``F`` because the row is valid.
@@ -333,12 +408,12 @@ class _ExactPolytope:
 
     __slots__ = ("_checked", "_facets", "_ridges", "_volumes", "dim", "full", "points", "rows")
 
-    def __init__(self, points: list[_Point], rows: list[_Row], masks: list[int]) -> None:
+    def __init__(self, points: list[_Point], rows: list[Any], masks: list[int]) -> None:
         self.points = points
         self.dim = len(points[0])
         self.full = (1 << len(points)) - 1
         # one row per distinct tight set; rows tight nowhere or everywhere say nothing
-        self.rows: dict[int, _Row] = {}
+        self.rows: dict[int, Any] = {}  # (a, b) with Fraction or fmpq entries
         for mask, row in zip(masks, rows, strict=True):
             if mask and mask != self.full:
                 self.rows.setdefault(mask, row)
@@ -361,8 +436,12 @@ class _ExactPolytope:
         cands = {face & t for t in pool}
         cands.discard(0)
         cands.discard(face)
-        maximal = sorted(c for c in cands if not any(c != o and c & o == c for o in cands))
-        result = tuple(maximal) if all(self._has_rank(c, k - 1) for c in maximal) else None
+        maximal: list[int] = []  # largest first: a set inside no earlier maximal one is maximal
+        for c in sorted(cands, key=int.bit_count, reverse=True):
+            if not any(c & m == c for m in maximal):
+                maximal.append(c)
+        ok = all(self._has_rank(c, k - 1) for c in maximal)
+        result = tuple(sorted(maximal)) if ok else None
         self._facets[face] = result
         return result
 
@@ -395,7 +474,7 @@ class _ExactPolytope:
     def volume(self) -> flint.fmpq:
         """Exact volume (call :meth:`certify` first; it must have returned True)."""
         top = self._facets[self.full] or ()
-        rows = {g: self.rows[g] for g in top}
+        rows = {g: (tuple(_q(v) for v in self.rows[g][0]), _q(self.rows[g][1])) for g in top}
         return self._projected_volume(self.full, tuple(range(self.dim)), rows)
 
     def _projected_volume(
@@ -604,7 +683,7 @@ def _exact_polytope(points: list[_Point], h_rep: tuple[np.ndarray, np.ndarray] |
     """
     d = len(points[0])
     if h_rep is not None:
-        rows = [(tuple(_q(v) for v in ai), _q(bi)) for ai, bi in zip(*h_rep, strict=True)]
+        rows = list(zip(*h_rep, strict=True))  # Fractions; only facet rows become fmpq
         poly = _ExactPolytope(points, rows, _row_masks(points, rows))
         if poly.certify():
             return poly
@@ -726,10 +805,7 @@ def polytope_vertices(
         size = max(float(np.abs(center).max()), radius)
         if not radius > tol * size:
             if exact:
-                verts = _brute_force_vertices(a_arr, b_arr)
-                if _rank_of(_unique_points(verts)) < d:
-                    raise InvalidInputError(_empty_message(d))
-                return _sort_rows(verts)
+                return _exact_vertex_array(_ExactRows(a_arr, b_arr), None)
             raise InvalidInputError(_empty_message(d))
     try:
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -739,7 +815,7 @@ def polytope_vertices(
             raise QhullError("the polytope is too thin for floating point")
     except QhullError as exc:
         if exact:
-            return _sort_rows(_brute_force_vertices(a_arr, b_arr))
+            return _exact_vertex_array(_ExactRows(a_arr, b_arr), None)
         raise NumericalError(
             f"Qhull could not intersect the halfspaces ({exc}); try exact=True"
         ) from None
@@ -747,41 +823,14 @@ def polytope_vertices(
     pts = _dedup_float(pts, tol * extent)
     if not exact:
         return pts[np.lexsort(pts.T[::-1])]
-    # Exact: certify each float vertex.
-    found: dict[tuple[Fraction, ...], np.ndarray] = {}
+    # Exact: each float vertex proposes the rows nearly tight there; the exact solutions are
+    # checked against every row and certified complete (see _exact_vertex_array).
     tight_tol = max(1e-6, 1e3 * tol) * extent
+    near_sets = []
     for v in pts:
         slack = bn - an @ v
-        candidates = [int(i) for i in np.argsort(slack) if slack[i] <= tight_tol]
-        rows: list[int] = []
-        for i in candidates:
-            trial = [*rows, i]
-            if to_fmpq_mat(a_arr[trial]).rank() == len(trial):
-                rows = trial
-                if len(rows) == d:
-                    break
-        x = _exact_vertex(a_arr, b_arr, rows) if len(rows) == d else None
-        if x is None or not _feasible(a_arr, b_arr, x):
-            return _sort_rows(_brute_force_vertices(a_arr, b_arr))
-        found.setdefault(tuple(x), x)
-    verts = np.array(list(found.values()), dtype=object)
-    if _rank_of(_unique_points(verts)) < d or not _complete(verts, a_arr, b_arr):
-        # floats merged or missed vertices (a very thin or degenerate polytope): enumerate exactly
-        verts = _brute_force_vertices(a_arr, b_arr)
-        if _rank_of(_unique_points(verts)) < d:
-            raise InvalidInputError(_empty_message(d))
-    return _sort_rows(verts)
-
-
-def _complete(verts: np.ndarray, a_q: np.ndarray, b_q: np.ndarray) -> bool:
-    """Whether the feasible, full-dimensional ``verts`` include every vertex of ``{a x <= b}``.
-
-    Decided exactly by ridge closure (:class:`_ExactPolytope`): every facet of ``conv(verts)``
-    then lies on a row, so ``conv(verts)`` contains the polytope.
-    """
-    points = _unique_points(verts)
-    rows = [(tuple(_q(v) for v in ai), _q(bi)) for ai, bi in zip(a_q, b_q, strict=True)]
-    return _ExactPolytope(points, rows, _row_masks(points, rows)).certify()
+        near_sets.append([int(i) for i in np.argsort(slack) if slack[i] <= tight_tol])
+    return _exact_vertex_array(_ExactRows(a_arr, b_arr), near_sets)
 
 
 def _exact_less_angle(p: tuple[Fraction, Fraction], q: tuple[Fraction, Fraction]) -> int:
