@@ -357,6 +357,16 @@ def test_exact_vertices_merged_by_floats_are_recovered_without_brute_force(monke
         ) == 1 - eps**d / math.factorial(d)
 
 
+def test_exact_mode_certifies_boundedness_when_floats_are_fooled(monkeypatch):
+    # x >= 0, y >= 0, x + y >= 1, y - x <= 3: three vertices, unbounded along +x. Even if the
+    # float boundedness test and the Chebyshev LP were wrong, exact mode must not return them.
+    a, b = [[-1, 0], [0, -1], [-1, -1], [-1, 1]], [0, 0, -1, 3]
+    monkeypatch.setattr(polyhedra, "_is_bounded", lambda a: True)
+    monkeypatch.setattr(polyhedra, "_chebyshev_center", lambda a, b: (np.zeros(2), 0.0))
+    with pytest.raises(InvalidInputError, match="unbounded"):
+        polytope_vertices(a, b, exact=True)
+
+
 def test_inequalities_option_errors():
     a, b = box_h([0, 0, 0], [1, 1, 1])
     cube = [list(c) for c in itertools.product([0, 1], repeat=3)]

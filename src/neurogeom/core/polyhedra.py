@@ -342,7 +342,9 @@ def _exact_vertex_array(rows: _ExactRows, near_sets: list[list[int]] | None) -> 
     first. The first ``d`` independent ones are solved exactly, and so is every ``d``-subset when
     there are few (floats may have merged several exact vertices into one); a solution is kept
     if it satisfies every row exactly. If the points found do not certify complete
-    (:func:`_complete`), or there are no proposals, every ``d``-subset of rows is solved instead.
+    (:func:`_complete`), or there are no proposals, every ``d``-subset of rows is solved instead;
+    if even all of them do not certify, the polyhedron is unbounded (an exact check of the float
+    boundedness test).
     """
     d = rows.dim
     points: list[_Point] | None = None
@@ -364,6 +366,8 @@ def _exact_vertex_array(rows: _ExactRows, near_sets: list[list[int]] | None) -> 
         points = _brute_force_vertices(rows)
         if _rank_of(points) < d:
             raise InvalidInputError(_empty_message(d))
+        if not _complete(points, rows):  # every vertex is known, so the polyhedron is unbounded
+            raise InvalidInputError(_UNBOUNDED)
     out = np.array([[_to_fraction_q(v) for v in p] for p in points], dtype=object)
     return _sort_rows(out.reshape(len(points), d))
 
@@ -751,8 +755,10 @@ def polytope_vertices(
     against every row exactly, and certifies that no vertex is missing by an exact ridge-closure
     check on the incidences of vertices and rows (every facet of the hull of the vertices found
     lies in a constraint hyperplane; no floating-point hull is involved); if any check fails it
-    falls back to solving every ``d``-subset of rows exactly. Boundedness is decided by a
-    floating-point linear program (the rows must positively span ``R^d``) in both modes.
+    falls back to solving every ``d``-subset of rows exactly. Boundedness is tested by a
+    floating-point linear program (the rows must positively span ``R^d``); in exact mode the
+    answer "bounded" is then certified by the same exact check (a complete vertex set whose hull
+    misses part of the polyhedron means it is unbounded), while "unbounded" is not re-checked.
 
     Examples
     --------
