@@ -381,6 +381,33 @@ def _complete(points: list[_Point], rows: _ExactRows) -> bool:
     return _ExactPolytope(points, rows.rows, _row_masks(points, rows.rows)).certify()
 
 
+#: A prime for rank tests modulo p (python-flint ``nmod_mat``).
+_PRIME = 2**61 - 1
+
+
+def _residues(points: list[_Point]) -> list[list[int]] | None:
+    """The points modulo :data:`_PRIME`, or ``None`` if a denominator is divisible by it."""
+    out = []
+    for p in points:
+        row = []
+        for v in p:
+            den = int(v.q) % _PRIME
+            if den == 0:
+                return None
+            row.append(int(v.p) * pow(den, -1, _PRIME) % _PRIME)
+        out.append(row)
+    return out
+
+
+def _rank_mod_p(residues: list[list[int]], members: list[int]) -> int:
+    """Affine rank modulo :data:`_PRIME` of the points ``members`` (a lower bound on the rank)."""
+    base = residues[members[0]]
+    entries = [
+        (x - y) % _PRIME for i in members[1:] for x, y in zip(residues[i], base, strict=True)
+    ]
+    return int(flint.nmod_mat(len(members) - 1, len(base), entries, _PRIME).rank())
+
+
 class _ExactPolytope:
     """Face structure and volume of a full-dimensional polytope, from exact incidences only.
 
@@ -410,7 +437,18 @@ class _ExactPolytope:
     Euclidean measure, a lattice index for the lattice measure).
     """
 
-    __slots__ = ("_checked", "_facets", "_ridges", "_volumes", "dim", "full", "points", "rows")
+    __slots__ = (
+        "_checked",
+        "_facets",
+        "_ranks",
+        "_residues",
+        "_ridges",
+        "_volumes",
+        "dim",
+        "full",
+        "points",
+        "rows",
+    )
 
     def __init__(self, points: list[_Point], rows: list[Any], masks: list[int]) -> None:
         self.points = points
@@ -425,12 +463,23 @@ class _ExactPolytope:
         self._ridges: dict[int, dict[int, list[int]]] = {}
         self._checked: dict[int, bool] = {}
         self._volumes: dict[tuple[int, tuple[int, ...]], flint.fmpq] = {}
+        self._ranks: dict[tuple[int, int], bool] = {}
+        self._residues = _residues(points)
 
     def _has_rank(self, mask: int, r: int) -> bool:
+        """Whether a proper face of an ``(r + 1)``-face has affine rank ``r`` (so is a facet)."""
         n = mask.bit_count()
         if r <= 1:  # points are distinct, and a proper face of a face of dimension <= 2
             return n == 1 if r == 0 else n >= 2
-        return n > r and _rank_of([self.points[i] for i in _bits(mask)]) == r
+        if n <= r:
+            return False
+        if (mask, r) not in self._ranks:
+            # The rank mod a prime never exceeds the rank over Q, which is at most r for a proper
+            # face; so rank r mod p proves rank r. Otherwise compute it exactly.
+            members = _bits(mask)
+            ok = self._residues is not None and _rank_mod_p(self._residues, members) == r
+            self._ranks[mask, r] = ok or _rank_of([self.points[i] for i in members]) == r
+        return self._ranks[mask, r]
 
     def facets(self, face: int, k: int) -> tuple[int, ...] | None:
         """Facets of the ``k``-face ``face`` (masks), or ``None`` if a maximal set is too thin."""
