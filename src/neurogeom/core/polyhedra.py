@@ -412,11 +412,11 @@ class _ExactPolytope:
     """Face structure and volume of a full-dimensional polytope, from exact incidences only.
 
     Input: exact points whose convex hull ``Q`` is full-dimensional (its vertices, possibly with
-    other points of ``Q``, as fmpq tuples) and exact inequalities valid on every point (pairs
-    ``(a, b)`` of Fractions or fmpq). A face is the bit mask of
-    the points it contains. The facets of a ``k``-face ``F`` are the inclusion-maximal sets
-    ``F ∩ tight(j)`` (``j`` a row at the top, a facet of ``Q`` below), each required to have
-    affine rank ``k - 1``; each of them is a true facet of ``F`` because the row is valid.
+    other points of ``Q``; distinct fmpq tuples) and exact inequalities valid on every point
+    (pairs ``(a, b)`` of Fractions or fmpq). A face is the bit mask of the points it contains.
+    The facets of a ``k``-face ``F`` are the inclusion-maximal sets ``F ∩ tight(j)`` (``j`` a row
+    at the top, a facet of ``Q`` below), each required to have affine rank ``k - 1``; each of
+    them is a true facet of ``F`` because the row is valid.
 
     :meth:`certify` checks *ridge closure* on every face: an edge has exactly two endpoints, and in
     a ``k``-face (``k >= 2``) with at least one facet, every facet of a facet lies in exactly two
@@ -727,7 +727,9 @@ def _wrapped_facet_rows(points: list[_Point], seeds: list[_Row]) -> list[_Row]:
     return list(found.values())
 
 
-def _exact_polytope(points: list[_Point], h_rep: tuple[np.ndarray, np.ndarray] | None) -> Any:
+def _exact_polytope(
+    points: list[_Point], h_rep: tuple[np.ndarray, np.ndarray] | None
+) -> _ExactPolytope:
     """A certified :class:`_ExactPolytope` of ``conv(points)`` (or of ``{a x <= b}``).
 
     With ``h_rep`` the points must satisfy it; if they miss vertices of ``{a x <= b}`` these are
