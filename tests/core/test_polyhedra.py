@@ -8,12 +8,14 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy.spatial import ConvexHull, Delaunay
 
+from neurogeom.core import polyhedra
 from neurogeom.core.errors import InvalidInputError
 from neurogeom.core.polyhedra import order_polygon, polytope_vertices, polytope_volume
+from neurogeom.core.rationals import as_fraction_array, exact_nullspace
 
 MODES = [pytest.param(False, id="float"), pytest.param(True, id="exact")]
 
@@ -228,3 +230,239 @@ def test_order_polygon_exact_matches_float():
     )
     with pytest.raises(InvalidInputError, match="2-D"):
         order_polygon([[0, 0, 0], [1, 0, 0], [0, 1, 0]])
+
+
+# -- exact volumes decided by exact incidences ---------------------------------------------------
+def cross_polytope_h(d, r=1):
+    a = np.array(list(itertools.product([1, -1], repeat=d)))
+    return a, [r] * len(a)
+
+
+def cross_polytope_v(d, r=1):
+    return [[s * r if j == i else 0 for j in range(d)] for i in range(d) for s in (1, -1)]
+
+
+def simplex_v(d, scale=1):
+    return [[0] * d] + [[scale if j == i else 0 for j in range(d)] for i in range(d)]
+
+
+def product_v(p, q):
+    return [list(x) + list(y) for x in p for y in q]
+
+
+def product_h(h1, h2):
+    (a1, b1), (a2, b2) = h1, h2
+    a1, a2 = np.asarray(a1), np.asarray(a2)
+    top = np.hstack([a1, np.zeros((len(a1), a2.shape[1]), dtype=int)])
+    bottom = np.hstack([np.zeros((len(a2), a1.shape[1]), dtype=int), a2])
+    return np.vstack([top, bottom]), [*b1, *b2]
+
+
+def _known_polytopes():
+    """(name, vertices, (a, b), exact volume) in dimensions 1 to 6."""
+    cases = []
+    for d in range(1, 7):
+        lo = [Fraction(-1, 2)] * d
+        hi = [Fraction(j + 1, 3) for j in range(d)]
+        box = [list(c) for c in itertools.product(*zip(lo, hi, strict=True))]
+        box_vol = math.prod(h - l for l, h in zip(lo, hi, strict=True))
+        cases.append((f"box{d}", box, box_h(lo, hi), box_vol))
+        cases.append(
+            (
+                f"cross{d}",
+                cross_polytope_v(d, 2),
+                cross_polytope_h(d, 2),
+                Fraction(4**d, math.factorial(d)),
+            )
+        )
+        cases.append(
+            (f"simplex{d}", simplex_v(d, 3), simplex_h(d, 3), Fraction(3**d, math.factorial(d)))
+        )
+    for p, q in [(2, 2), (2, 3), (3, 3), (1, 4)]:
+        verts = product_v(simplex_v(p, 2), cross_polytope_v(q))
+        h_rep = product_h(simplex_h(p, 2), cross_polytope_h(q))
+        vol = Fraction(2**p, math.factorial(p)) * Fraction(2**q, math.factorial(q))
+        cases.append((f"simplex{p}xcross{q}", verts, h_rep, vol))
+    return cases
+
+
+KNOWN = _known_polytopes()
+
+
+@pytest.mark.parametrize(("name", "verts", "h_rep", "volume"), KNOWN, ids=[c[0] for c in KNOWN])
+def test_exact_volumes_of_known_polytopes(name, verts, h_rep, volume):
+    assert polytope_volume(verts, exact=True) == volume
+    assert polytope_volume(verts, exact=True, inequalities=h_rep) == volume
+    assert polytope_vertices(*h_rep, exact=True).shape[0] == len(verts)
+    assert polytope_volume(verts) == pytest.approx(float(volume), rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("name", "verts", "h_rep", "volume"), KNOWN[:12], ids=[c[0] for c in KNOWN[:12]]
+)
+@pytest.mark.parametrize("seeds", ["none", "some"])
+def test_exact_gift_wrapping_completes_missing_facets(
+    name, verts, h_rep, volume, seeds, monkeypatch
+):
+    # the float hull proposes no facet, or only every other one: exact wrapping finds the rest
+    real = polyhedra._qhull_facet_rows
+    monkeypatch.setattr(
+        polyhedra, "_qhull_facet_rows", lambda pts: [] if seeds == "none" else real(pts)[::2]
+    )
+    assert polytope_volume(verts, exact=True) == volume
+
+
+@pytest.mark.parametrize("d", [3, 4, 5])
+@pytest.mark.parametrize("eps", [Fraction(1, 10**12), Fraction(1, 10**18), Fraction(1, 10**40)])
+def test_exact_volume_of_a_nearly_flat_corner(d, eps):
+    # a unit cube with one corner raised by eps: the top facet breaks into two triangles' worth
+    # of facets that floats see as one; the exact volume is 1 + eps * E[min(x_1..x_{d-1})]
+    pts = [[Fraction(x) for x in c] for c in itertools.product([0, 1], repeat=d)]
+    pts[-1][-1] += eps
+    assert polytope_volume(pts, exact=True) == 1 + eps / d
+
+
+def test_exact_volume_of_a_corner_cut_by_a_tiny_facet():
+    eps = Fraction(1, 10**30)
+    a, b = box_h([0, 0, 0], [1, 1, 1])
+    a, b = np.vstack([a, [[1, 1, 1]]]), [*b, 3 - eps]
+    verts = polytope_vertices(a, b, exact=True)
+    assert len(verts) == 10
+    expected = 1 - eps**3 / 6
+    assert polytope_volume(verts, exact=True) == expected
+    assert polytope_volume(verts, exact=True, inequalities=(a, b)) == expected
+    # missing vertices are detected exactly and enumerated from the inequalities
+    assert polytope_volume(verts[:-1], exact=True, inequalities=(a, b)) == expected
+    rows = polyhedra._ExactRows(as_fraction_array(a), as_fraction_array(b))
+    points = polyhedra._unique_points(verts)
+    assert polyhedra._complete(points, rows)
+    assert not polyhedra._complete(points[1:], rows)
+
+
+def test_exact_vertices_merged_by_floats_are_recovered_without_brute_force(monkeypatch):
+    # floats merge the three vertices of a 1e-30 corner cut into one; the rows nearly tight
+    # there are enough to solve for all three exactly
+    def no_brute_force(*args):
+        raise AssertionError("fell back to solving every d-subset of rows")
+
+    monkeypatch.setattr(polyhedra, "_brute_force_vertices", no_brute_force)
+    eps = Fraction(1, 10**30)
+    for d in (3, 4):
+        a, b = box_h([0] * d, [1] * d)
+        a, b = np.vstack([a, [[1] * d]]), [*b, d - eps]
+        verts = polytope_vertices(a, b, exact=True)
+        assert len(verts) == 2**d - 1 + d
+        assert polytope_volume(
+            verts, exact=True, inequalities=(a, b)
+        ) == 1 - eps**d / math.factorial(d)
+
+
+def test_exact_mode_certifies_boundedness_when_floats_are_fooled(monkeypatch):
+    # x >= 0, y >= 0, x + y >= 1, y - x <= 3: three vertices, unbounded along +x. Even if the
+    # float boundedness test and the Chebyshev LP were wrong, exact mode must not return them.
+    a, b = [[-1, 0], [0, -1], [-1, -1], [-1, 1]], [0, 0, -1, 3]
+    monkeypatch.setattr(polyhedra, "is_bounded", lambda a: True)
+    monkeypatch.setattr(polyhedra, "_centre", lambda a, b, cap=np.inf: (np.zeros(2), 0.0))
+    with pytest.raises(InvalidInputError, match="unbounded"):
+        polytope_vertices(a, b, exact=True)
+
+
+def test_inequalities_option_errors():
+    a, b = box_h([0, 0, 0], [1, 1, 1])
+    cube = [list(c) for c in itertools.product([0, 1], repeat=3)]
+    with pytest.raises(InvalidInputError, match="violates inequality"):
+        polytope_volume([*cube, [2, 0, 0]], exact=True, inequalities=(a, b))
+    with pytest.raises(InvalidInputError, match="columns"):
+        polytope_volume(cube, exact=True, inequalities=(a[:, :2], b))
+    with pytest.raises(InvalidInputError, match="pair"):
+        polytope_volume(cube, exact=True, inequalities=a)
+    assert polytope_volume(cube, inequalities=(a, b)) == pytest.approx(1.0)
+
+
+@given(random_polytopes())
+def test_exact_mode_never_consults_a_float_hull(poly):
+    a, b = poly
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(polyhedra, "ConvexHull", _no_float_hull)
+        verts = polytope_vertices(a, b, exact=True)
+        vol = polytope_volume(verts, exact=True, inequalities=(a, b))
+    assert vol == polytope_volume(verts, exact=True)
+    assert float(vol) == pytest.approx(ConvexHull(np.array(verts, dtype=float)).volume, rel=1e-9)
+
+
+def _no_float_hull(*args, **kwargs):
+    raise AssertionError("exact mode used a floating-point convex hull")
+
+
+# -- an independent oracle: Ehrhart polynomials of lattice polytopes -----------------------------
+def _brute_force_facets(points):
+    """All facet inequalities (n, c) with n x <= c, from every d-subset of the points."""
+    d = len(points[0])
+    pts = np.array(points, dtype=object)
+    facets = set()
+    for subset in itertools.combinations(range(len(points)), d):
+        diffs = pts[list(subset[1:])] - pts[subset[0]]
+        basis = exact_nullspace(diffs) if len(diffs) else np.eye(1, dtype=object)
+        if basis.shape[1] != 1:
+            continue
+        n = basis[:, 0]
+        den = math.lcm(*(Fraction(v).denominator for v in n))
+        n = np.array([int(Fraction(v) * den) for v in n])
+        n //= math.gcd(*n)
+        values = np.array(points) @ n
+        c = int(values[subset[0]])
+        if (values <= c).all():
+            facets.add((tuple(n), c))
+        elif (values >= c).all():
+            facets.add((tuple(-n), -c))
+    return facets
+
+
+def _ehrhart_volume(points):
+    """Volume as the leading coefficient of the Ehrhart polynomial (lattice point counts)."""
+    d = len(points[0])
+    normals = np.array([n for n, _ in _brute_force_facets(points)])
+    rhs = np.array([c for _, c in _brute_force_facets(points)])
+    lo, hi = np.min(points, axis=0), np.max(points, axis=0)
+    counts = []
+    for t in range(d + 1):
+        grid = np.stack(
+            np.meshgrid(*[np.arange(t * l, t * h + 1) for l, h in zip(lo, hi, strict=True)]),
+            axis=-1,
+        ).reshape(-1, d)
+        counts.append(int(((grid @ normals.T) <= t * rhs).all(axis=1).sum()))
+    # d-th finite difference of L(t) at 0 is d! times the leading coefficient
+    diff = sum((-1) ** (d - i) * math.comb(d, i) * counts[i] for i in range(d + 1))
+    return Fraction(diff, math.factorial(d))
+
+
+@st.composite
+def lattice_polytopes(draw):
+    d = draw(st.integers(3, 4))
+    side = 3 if d == 3 else 2
+    coords = st.lists(st.integers(0, side), min_size=d, max_size=d)
+    points = draw(st.lists(coords, min_size=d + 1, max_size=9, unique_by=tuple))
+    diffs = np.array(points[1:]) - np.array(points[0])
+    assume(np.linalg.matrix_rank(diffs) == d)
+    return points
+
+
+@settings(max_examples=40, deadline=None)
+@given(lattice_polytopes())
+def test_lattice_polytope_volumes_match_ehrhart_oracle(points):
+    vol = polytope_volume(points, exact=True)
+    assert vol == _ehrhart_volume(points)
+    facets = _brute_force_facets(points)
+    a = [list(n) for n, _ in facets]
+    b = [c for _, c in facets]
+    assert polytope_volume(points, exact=True, inequalities=(a, b)) == vol
+
+
+@settings(max_examples=25, deadline=None)
+@given(lattice_polytopes())
+def test_lattice_polytope_volumes_match_normaliz(points):
+    normaliz = pytest.importorskip("PyNormaliz")
+    d = len(points[0])
+    normalized = normaliz.Cone(polytope=[[*p, 1] for p in points]).Volume()
+    expected = Fraction(*normalized) if isinstance(normalized, list) else Fraction(normalized)
+    assert polytope_volume(points, exact=True) == expected / math.factorial(d)

@@ -151,7 +151,9 @@ def _vertices_and_volume(problem: RegionProblem, cell: CellWork, dim: int) -> tu
         rows = cell.geometry.halfspaces
         g, h = (rows.a, rows.b) if exact else (cell.g, cell.h)
         verts = polytope_vertices(g, h, interior_point=cell.point, exact=exact)
-    volume = polytope_volume(verts, exact=exact)
+    # exact mode: the cell's own inequalities give the facets (no float hull)
+    h_rep = (cell.geometry.halfspaces.a, cell.geometry.halfspaces.b) if exact else None
+    volume = polytope_volume(verts, exact=exact, inequalities=h_rep)
     if dim == 2:
         verts = order_polygon(verts)
     return verts, volume
