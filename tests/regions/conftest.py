@@ -12,6 +12,9 @@ it is positive somewhere on it (so an identically zero pre-activation is inactiv
 
 ``terminal``: start the installed ``neurogeom`` program with stderr on a pseudo-terminal (progress
 bars are drawn only for terminals) and read what it draws.
+
+``random_net``: seeded Gaussian float nets; ``search_net`` / ``search_net_cells``: the net the
+budget, worker and checkpoint tests share, and its complete search enumeration (computed once).
 """
 
 from __future__ import annotations
@@ -31,7 +34,11 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import pytest
+
+from neurogeom import ReLUNet
+from neurogeom.regions import enumerate_regions
 
 Point = tuple[Fraction, ...]
 
@@ -336,3 +343,30 @@ def _read_terminal(reader: int, until: str | None = None, timeout: float = 300) 
 def terminal():
     """``terminal.start(args) -> (process, reader)`` and ``terminal.read(reader, until=None)``."""
     return SimpleNamespace(start=_start_on_a_terminal, read=_read_terminal)
+
+
+# -- shared nets ---------------------------------------------------------------------------------
+def _random_net(arch: list[int], seed: int, scale: float = 1.0) -> ReLUNet:
+    rng = np.random.default_rng(seed)
+    ws = [rng.normal(size=(arch[i + 1], arch[i])) / np.sqrt(arch[i]) for i in range(len(arch) - 1)]
+    bs = [rng.normal(size=arch[i + 1]) * 0.5 * scale for i in range(len(arch) - 1)]
+    return ReLUNet(ws, bs)
+
+
+@pytest.fixture(scope="session")
+def random_net():
+    """``random_net(arch, seed, scale=1.0)``: Gaussian weights over sqrt(fan-in), biases
+    ``N(0, 1/4) * scale``."""
+    return _random_net
+
+
+@pytest.fixture(scope="session")
+def search_net() -> ReLUNet:
+    """A [3, 8, 6, 1] float net with a few hundred cells."""
+    return _random_net([3, 8, 6, 1], seed=3)
+
+
+@pytest.fixture(scope="session")
+def search_net_cells(search_net):
+    """Its complete enumeration by the search engine (no volumes)."""
+    return enumerate_regions(search_net, method="search", progress=False, volumes=False)
