@@ -14,10 +14,10 @@ checked without the code under test: :func:`test_answers_on_boxes_match_the_brut
 recomputes every 1-D and 2-D box row by exact polygon clipping (``conftest.partition_oracle``),
 :func:`test_nets_compute_the_functions_of_the_spec` checks each net against the formula of the
 spec, and the RG9 nets are checked to be in general position exactly
-(:func:`generic_arrangement`). A box variant of an R^n case uses a box that strictly contains
-every vertex of the net's hyperplane arrangement (every cell is then a cone or meets one of the
-vertices), so each cell of R^n meets the box in a full-dimensional convex piece and the box
-has the same cells; its bounded count is its linear count.
+(:func:`generic_arrangement`). A box variant of an R^n case uses a box whose interior holds
+every vertex of the partition (or the one point all hyperplanes pass through): each cell of R^n
+has a vertex there or is a cone from that point, so it meets the box in a full-dimensional convex
+piece; the box has the same cells, all bounded, and the same maps.
 """
 
 from __future__ import annotations
@@ -425,7 +425,8 @@ CASES: list[Case] = [
     ),
     *tent_cases(),
     # RG11 max(x, y): cells cut by y = 0 and y = x; x on 110 and 101, y on 010 and 001. On
-    # [-1, 1]^2 the diagonal halves the quadrants x > 0 > y... : triangles of area 1/2 and 3/2.
+    # [-1, 1]^2 the diagonal cuts the upper half into 1/2 (x > y) and 3/2, the lower into 3/2
+    # (x > y) and 1/2.
     Case(
         "RG11",
         RG11,
