@@ -1,4 +1,5 @@
-"""Tests of :mod:`neurogeom.core.lp`: ``LPModel`` and ``chebyshev_centre``.
+"""Tests of :mod:`neurogeom.core.lp`: ``LPModel``, ``chebyshev_centre``, ``is_bounded`` and the
+LP counters (``LPCounts``, ``lp_counts``, ``count_lp``).
 
 :func:`scipy.optimize.linprog` (HiGHS dual simplex, building each LP from scratch) is the oracle.
 Every law is checked over both backends. Random LPs come from seeded generators of three kinds
@@ -9,8 +10,10 @@ unbounded (a feasible polyhedron with a recession direction the objective improv
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
@@ -21,7 +24,7 @@ from scipy.optimize import linprog
 
 from neurogeom.core import lp as lp_module
 from neurogeom.core.errors import InvalidInputError, NeurogeomError
-from neurogeom.core.lp import LPModel, LPResult, chebyshev_centre
+from neurogeom.core.lp import LPCounts, LPModel, LPResult, chebyshev_centre, is_bounded
 
 Backend = Literal["highs", "scipy"]
 BACKENDS: tuple[Backend, ...] = ("highs", "scipy")
@@ -650,7 +653,7 @@ def test_chebyshev_centre_of_unbounded_polyhedra(backend: Backend) -> None:
     assert r == pytest.approx(2.0) and c.shape == (3,)
 
 
-# --- known defects (strict xfail: they start failing the run once lp.py is fixed) ------------
+# --- the caller's arrays ---------------------------------------------------------------------
 
 
 def test_set_coefficients_leaves_the_callers_matrix_alone() -> None:
@@ -755,3 +758,162 @@ def test_solving_prints_nothing_on_stdout_in_main_process_and_workers(
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
+
+
+# --- is_bounded against a brute-force recession cone ------------------------------------------
+
+
+def _cross(u: list[int], v: list[int]) -> list[int]:
+    return [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]]
+
+
+def _rank(rows: list[list[int]]) -> int:
+    """Exact rank of a small integer matrix (fraction-free elimination)."""
+    m = [list(r) for r in rows]
+    rank, cols = 0, len(m[0]) if m else 0
+    for c in range(cols):
+        pivot = next((i for i in range(rank, len(m)) if m[i][c] != 0), None)
+        if pivot is None:
+            continue
+        m[rank], m[pivot] = m[pivot], m[rank]
+        for i in range(len(m)):
+            if i != rank and m[i][c] != 0:
+                f, g = m[i][c], m[rank][c]
+                m[i] = [g * x - f * y for x, y in zip(m[i], m[rank], strict=True)]
+        rank += 1
+    return rank
+
+
+def unbounded_direction(rows: list[list[int]]) -> list[int] | None:
+    """A nonzero ``d`` with ``a d <= 0`` (a recession direction), or None; exact, 2-D or 3-D.
+
+    If ``a`` has rank below ``n``, a kernel direction works. Otherwise the recession cone is
+    pointed, and if it is not ``{0}`` it has an extreme ray on ``n - 1`` independent boundary
+    hyperplanes: ``+-`` the perpendicular of one row (2-D) or the cross product of two (3-D).
+    """
+    n = len(rows[0])
+    if _rank(rows) < n:
+        return [0] * n  # marks "a kernel direction exists"
+    if n == 2:
+        candidates = [[-r[1], r[0]] for r in rows]
+    else:
+        candidates = [_cross(u, v) for u, v in itertools.combinations(rows, 2)]
+    for d in candidates:
+        for s in (1, -1):
+            sd = [s * v for v in d]
+            if any(sd) and all(sum(a * x for a, x in zip(r, sd, strict=True)) <= 0 for r in rows):
+                return sd
+    return None
+
+
+def random_rows(rng: np.random.Generator, n: int) -> list[list[int]]:
+    m = int(rng.integers(1, 3 * n + 1))
+    rows = rng.integers(-3, 4, size=(m, n)).tolist()
+    kind = rng.integers(4)
+    if kind == 0 and m > 1:  # a duplicate row
+        rows[-1] = list(rows[0])
+    elif kind == 1 and m > 1:  # an opposite row: a strip or slab
+        rows[-1] = [-v for v in rows[0]]
+    elif kind == 2:  # a zero row
+        rows.append([0] * n)
+    return rows
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_is_bounded_matches_a_brute_force_recession_cone(n: int) -> None:
+    rng = np.random.default_rng(n)
+    seen = {True: 0, False: 0}
+    for _ in range(300 if n == 2 else 200):
+        rows = random_rows(rng, n)
+        expected = unbounded_direction(rows) is None
+        assert is_bounded(np.array(rows, dtype=float)) is expected, rows
+        exact = np.array([[Fraction(v) for v in r] for r in rows], dtype=object)
+        assert is_bounded(exact) is expected, rows
+        # scaling rows by positive factors changes nothing
+        scaled = np.array(rows, dtype=float) * rng.choice([1e-6, 1.0, 1e6], size=(len(rows), 1))
+        assert is_bounded(scaled) is expected, rows
+        seen[expected] += 1
+    assert min(seen.values()) > 20  # both answers are exercised
+
+
+@pytest.mark.parametrize(
+    ("rows", "bounded"),
+    [
+        ([[1, 0], [-1, 0], [0, 1], [0, -1]], True),  # a box
+        ([[-1, 0], [0, -1], [1, 1]], True),  # a triangle
+        ([[1, 0], [-1, 0]], False),  # a strip
+        ([[1, 0], [0, 1], [-1, -1], [-1, -1]], True),
+        ([[1, 1], [-1, 0], [0, -1], [0, 0]], True),  # a zero row does not matter
+        ([[1, 0, 0], [0, 1, 0], [0, 0, 1], [-1, -1, -1]], True),  # a simplex
+        ([[1, 0, 0], [0, 1, 0], [-1, -1, 0]], False),  # a prism: z is free
+        ([[0, 0]], False),
+    ],
+)
+def test_is_bounded_by_hand(rows: list[list[int]], bounded: bool) -> None:
+    assert is_bounded(np.array(rows, dtype=float)) is bounded
+    assert unbounded_direction(rows) is None if bounded else unbounded_direction(rows) is not None
+
+
+def test_is_bounded_refuses_a_vector() -> None:
+    with pytest.raises(InvalidInputError, match="is_bounded needs a matrix"):
+        is_bounded(np.array([1.0, 2.0]))
+
+
+# --- LP counters --------------------------------------------------------------------------------
+
+
+def test_lp_counts_add_subtract_and_write_json() -> None:
+    a, b = LPCounts(5, 2, 1), LPCounts(1, 1, 0)
+    assert a + b == LPCounts(6, 3, 1) and a - b == LPCounts(4, 1, 1)
+    assert (a - a).total == 0 and LPCounts().total == 0
+    assert a.total == 8
+    assert a.to_dict() == {"total": 8, "highs": 5, "scipy": 2, "exact": 1}
+    assert list(a.to_dict()) == ["total", "highs", "scipy", "exact"]
+    assert json.loads(json.dumps(a.to_dict())) == a.to_dict()
+    with pytest.raises(AttributeError):
+        a.highs = 0  # type: ignore[misc]
+
+
+def test_each_solver_counts_its_own_runs(monkeypatch: Any) -> None:
+    import highspy
+
+    from neurogeom.core.exact_lp import exact_maximize
+
+    LPModel([[1.0]], [0.0], [1.0]).solve([1.0])  # warm up the HiGHS banner probe
+    runs = [0]
+    real = highspy.Highs.run
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        runs[0] += 1
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(highspy.Highs, "run", counted)
+    before = lp_module.lp_counts()
+    LPModel([[1.0, 1.0]], [0.0], [1.0]).solve([1.0, 1.0], maximize=True)  # optimal
+    LPModel([[1.0]], [-np.inf], [1.0]).solve([1.0])  # unbounded
+    chebyshev_centre([[1, 0], [-1, 0], [0, 1], [0, -1]], [1, 1, 1, 1])
+    is_bounded(np.array([[1.0, 0], [-1, 0], [0, 1], [0, -1]]))
+    exact_maximize([1, 1], [[1, 0], [0, 1]], [1, 1])
+    exact_maximize([1], [[-1]], [0])
+    LPModel([[1.0]], [0.0], [1.0], backend="scipy").solve([1.0])
+    got = lp_module.lp_counts() - before
+    assert got.highs == runs[0] >= 4
+    assert got.exact == 2
+    assert got.scipy >= 1
+    # no LP where the answer needs none
+    before = lp_module.lp_counts()
+    assert not is_bounded(np.array([[1.0, 0.0], [0.0, 1.0]]))  # fewer rows than a bound needs
+    assert not is_bounded(np.array([[1.0, 0.0], [-1.0, 0.0], [2.0, 0.0]]))  # rank 1
+    assert lp_module.lp_counts() - before == LPCounts()
+
+
+def test_count_lp_records_what_it_is_told() -> None:
+    before = lp_module.lp_counts()
+    lp_module.count_lp("scipy", 3)
+    lp_module.count_lp("exact")
+    assert lp_module.lp_counts() - before == LPCounts(0, 3, 1)
+
+
+def test_chebyshev_centre_keeps_rows_with_tiny_coefficients() -> None:
+    centre, radius = chebyshev_centre([[1e-200], [-1.0]], [1e-200, 0.0], radius_cap=10)
+    assert radius == pytest.approx(0.5) and centre[0] == pytest.approx(0.5)

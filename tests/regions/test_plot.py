@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction
+from fractions import Fraction as F
 
 import numpy as np
 import pytest
@@ -26,6 +27,7 @@ pytest.importorskip("matplotlib")
 from neurogeom.regions.plot import (
     PALETTE,
     colour_regions,
+    decision_segments,
     plot_cell_volumes,
     plot_function,
     plot_regions,
@@ -238,3 +240,70 @@ def test_histogram_tick_labels_do_not_overlap(name):
     boxes.sort(key=lambda b: b.x0)
     for left, right in itertools.pairwise(boxes):
         assert left.x1 <= right.x0, (left, right)
+
+
+SECTORS = ReLUNet([[[2, 0], [0, 3], [2, 3]], [[1, 1, -1]]])  # RG14
+SQUARE = np.array([[-1.0, -1.0], [1.0, -1.0], [1.0, 1.0], [-1.0, 1.0]])
+
+
+def _area(xy: np.ndarray) -> float:
+    x, y = xy[:, 0], xy[:, 1]
+    return 0.5 * abs(float(x @ np.roll(y, -1) - y @ np.roll(x, -1)))
+
+
+def _bits(pattern) -> str:
+    return "".join("1" if b else "0" for b in pattern)
+
+
+def test_cells_of_the_plane_are_clipped_to_the_window():
+    res = enumerate_regions(SECTORS, exact=True, progress=False)
+    ax = plot_regions(res, box=(-1, 1))
+    # the RG14 box answers: the quadrants 1 and 1, the others cut 1/3 : 2/3
+    expected = {"000": 1, "111": 1, "010": F(1, 3), "101": F(1, 3), "011": F(2, 3), "100": F(2, 3)}
+    areas = {
+        _bits(c.pattern): _area(p.get_xy()) for c, p in zip(res.cells, ax.patches, strict=True)
+    }
+    assert areas == pytest.approx({k: float(v) for k, v in expected.items()})
+    # without a box: a window around every cell's interior point
+    ax = plot_regions(res)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    for cell in res.cells:
+        assert x0 < float(cell.point[0]) < x1 and y0 < float(cell.point[1]) < y1
+
+
+# -- decision segments ---------------------------------------------------------------------------
+def _check_segment(seg: np.ndarray, matrix: np.ndarray, offset: np.ndarray) -> None:
+    """Every point of the segment lies in the square and is a tie of the two largest outputs
+    (or a zero of the one output)."""
+    for t in np.linspace(0, 1, 11):
+        x = seg[0] + t * (seg[1] - seg[0])
+        assert np.all(np.abs(x) <= 1 + 1e-12)
+        y = matrix @ x + offset
+        if len(y) == 1:
+            assert abs(y[0]) < 1e-12
+        else:
+            top = np.sort(y)[::-1]
+            assert top[0] - top[1] < 1e-12
+
+
+def test_one_output_gives_the_zero_segment():
+    (seg,) = decision_segments([[1.0, 2.0]], [-1.0], SQUARE)  # x + 2y = 1
+    _check_segment(seg, np.array([[1.0, 2.0]]), np.array([-1.0]))
+    ends = sorted(map(tuple, np.round(seg, 12).tolist()))
+    assert ends == [(-1.0, 1.0), (1.0, 0.0)]
+    assert decision_segments([[1.0, 0.0]], [5.0], SQUARE) == []  # misses the square
+    assert decision_segments([[0.0, 0.0]], [0.0], SQUARE) == []  # no line at all
+
+
+def test_several_outputs_give_where_the_largest_two_tie():
+    # argmax of (x, y, 0) on the square: x = y for x, y >= 0; x = 0 below; y = 0 to the left
+    matrix, offset = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]), np.zeros(3)
+    segs = decision_segments(matrix, offset, SQUARE)
+    for seg in segs:
+        _check_segment(seg, matrix, offset)
+    got = sorted(tuple(sorted(map(tuple, np.round(s, 12).tolist()))) for s in segs)
+    assert got == sorted(
+        [((0.0, 0.0), (1.0, 1.0)), ((0.0, -1.0), (0.0, 0.0)), ((-1.0, 0.0), (0.0, 0.0))]
+    )
+    # two equal outputs never tie along a line
+    assert decision_segments(np.array([[1.0, 0.0], [1.0, 0.0]]), np.zeros(2), SQUARE) == []

@@ -1,15 +1,17 @@
-"""Tests of the split engine (:func:`neurogeom.regions.split.split_cells`).
+"""The split engine (``regions/_split.py``): :func:`split_cells` and its :class:`SplitCell` values.
 
-Counts are pinned on the reference cases of ``specs/regions-and-tropical.md`` §4 (RG2, RG9, RG10,
-RG11, RG14, RG15); laws checked on random nets, exact and float: the cells tile the domain, each
-cell's centroid has the cell's pattern, both modes agree, and every pattern seen at sampled points
-belongs to a returned cell.
+The spec's reference cases run on this engine through the table of ``test_reference_cases.py``.
+Here: degenerate neurons (duplicate, zero, constant, parallel, through vertices, missing the
+domain), polytope domains with degenerate vertices, leaky ReLU, no hidden layer; laws on random
+nets, exact and float — the cells tile the domain, each cell's vertex centroid has the cell's
+pattern, both modes agree, every pattern seen at sampled points belongs to a returned cell, the
+2-D and 3-D code paths agree on prisms, float tolerances are scale-invariant —; ``max_cells``,
+values, and the errors of bad vertex lists.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 from fractions import Fraction
 
 import numpy as np
@@ -64,105 +66,6 @@ def _exact(vertices):
     if vertices.dtype == object:
         return vertices
     return np.vectorize(Fraction, otypes=[object])(vertices)
-
-
-# -- reference cases ----------------------------------------------------------------------------
-@pytest.mark.parametrize("exact", MODES)
-def test_max_of_two_rg11(exact):
-    net = ReLUNet([[[1, -1], [0, 1], [0, -1]], [[1, 1, -1]]])
-    cells, complete = split_cells(net, *box(-1, 1, 2), exact=exact)
-    assert complete
-    assert patterns(cells) == ["001", "010", "101", "110"]
-    check_cells(net, cells, box_volume(-1, 1, 2), exact=exact)
-
-
-@pytest.mark.parametrize("exact", MODES)
-def test_rg2_nested_relu(exact):
-    net = ReLUNet([np.eye(2), [[1, -1]], [[1]]])
-    cells, complete = split_cells(net, *box(-1, 1, 2), exact=exact)
-    assert complete and len(cells) == 5
-    # x1, x2 <= 0: the second layer's pre-activation is identically 0 there, inactive, no split.
-    assert patterns(cells) == ["000", "010", "101", "110", "111"]
-    check_cells(net, cells, box_volume(-1, 1, 2), exact=exact)
-
-
-def _deep_2d():
-    """RG15 "deep-2d" as a plain ReLU net.
-
-    The spec's layers are x -> max(W x + b, t) (TropicalNN thresholds). Since
-    max(z, t) = relu(z - t) + t, the same function is the ReLU net with biases b - t in each
-    hidden layer and W_next @ t added to the next layer's bias:
-    t = [[0, 0], [-1, 0]] gives hidden biases [0, -1] and [0, 1] + [1, 0] = [1, 1], output bias
-    [1, -2] @ [-1, 0] = -1.
-    """
-    return ReLUNet([np.eye(2), [[1, -1], [1, 1]], [[1, -2]]], [[0, -1], [1, 1], [-1]])
-
-
-@pytest.mark.parametrize("exact", MODES)
-def test_rg15_deep_2d(exact):
-    net = _deep_2d()
-    cells, complete = split_cells(net, *box(-10, 10, 2), exact=exact)
-    assert complete and len(cells) == 6
-    maps = set()
-    for cell in cells:
-        m, c = net.to_exact().local_affine_map(cell.pattern)
-        maps.add((int(m[0, 0]), int(m[0, 1]), int(c[0])))
-    assert maps == {(0, 0, -2), (-1, 0, -2), (0, -3, 1), (0, -2, -1), (-1, -3, 1), (-2, -2, -1)}
-    check_cells(net, cells, box_volume(-10, 10, 2), exact=exact)
-
-
-def _generic_one_layer(n, d, seed, radius):
-    """One hidden layer of ``n`` Gaussian neurons whose arrangement's vertices lie in the box."""
-    rng = np.random.default_rng(seed)
-    w = rng.standard_normal((n, d))
-    b = rng.standard_normal(n)
-    for rows in itertools.combinations(range(n), d):
-        x = np.linalg.solve(w[list(rows)], -b[list(rows)])
-        assert np.abs(x).max() < radius / 2, "arrangement vertex outside the box: pick a seed"
-    return ReLUNet([w, rng.standard_normal((1, n))], [b, [0.0]])
-
-
-@pytest.mark.parametrize("exact", MODES)
-@pytest.mark.parametrize(("n", "d", "expected"), [(4, 2, 11), (6, 2, 22), (12, 2, 79), (5, 3, 26)])
-def test_rg9_generic_arrangement(n, d, expected, exact):
-    assert expected == sum(math.comb(n, i) for i in range(d + 1))
-    net = _generic_one_layer(n, d, seed=3, radius=1000)
-    cells, complete = split_cells(net, *box(-1000, 1000, d), exact=exact)
-    assert complete and len(cells) == expected
-    assert len(set(patterns(cells))) == expected
-    vol = total_volume(cells, exact)
-    if exact:
-        assert vol == box_volume(-1000, 1000, d)
-    else:
-        assert vol == pytest.approx(2000.0**d, rel=1e-9)
-
-
-def _tent(k):
-    t = ReLUNet([[[1], [1]], [[2, -4]]], [[0, "-1/2"], [0]])
-    net = t
-    for _ in range(k - 1):
-        net = net.compose(t)
-    return net
-
-
-@pytest.mark.parametrize("exact", MODES)
-@pytest.mark.parametrize("k", [1, 2, 3, 4])
-def test_rg10_tent_1d(k, exact):
-    net = _tent(k)
-    cells, complete = split_cells(net, [[1], [-1]], [1, 0], [[0], [1]], exact=exact)
-    assert complete and len(cells) == 2**k
-    check_cells(net, cells, Fraction(1), exact=exact)
-    if exact:
-        ends = sorted(x for c in cells for x in c.vertices[:, 0])
-        assert set(ends) == {Fraction(i, 2**k) for i in range(2**k + 1)}
-
-
-@pytest.mark.parametrize("exact", MODES)
-def test_rg14_sectors(exact):
-    net = ReLUNet([[[2, 0], [0, 3], [2, 3]], [[1, 1, -1]]])
-    cells, _ = split_cells(net, *box(-1, 1, 2), exact=exact)
-    assert len(cells) == 6
-    check_cells(net, cells, box_volume(-1, 1, 2), exact=exact)
 
 
 # -- degenerate neurons -------------------------------------------------------------------------
@@ -372,6 +275,17 @@ def test_max_cells_stops_in_any_layer(d):
 
 
 # -- options and errors -------------------------------------------------------------------------
+def _generic_one_layer(n, d, seed, radius):
+    """One hidden layer of ``n`` Gaussian neurons whose arrangement's vertices lie in the box."""
+    rng = np.random.default_rng(seed)
+    w = rng.standard_normal((n, d))
+    b = rng.standard_normal(n)
+    for rows in itertools.combinations(range(n), d):
+        x = np.linalg.solve(w[list(rows)], -b[list(rows)])
+        assert np.abs(x).max() < radius / 2, "arrangement vertex outside the box: pick a seed"
+    return ReLUNet([w, rng.standard_normal((1, n))], [b, [0.0]])
+
+
 def test_max_cells_and_progress():
     net = _generic_one_layer(6, 2, seed=3, radius=1000)
     dom = box(-1000, 1000, 2)

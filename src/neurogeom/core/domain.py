@@ -88,8 +88,17 @@ class Domain:
     @classmethod
     def box(cls, lower: Any, upper: Any, *, dim: int | None = None) -> Domain:
         """The box ``lower <= x <= upper`` (scalars are broadcast to ``dim`` coordinates)."""
+        if dim is not None and (
+            isinstance(dim, bool) or not isinstance(dim, int | np.integer) or dim < 1
+        ):
+            raise InvalidInputError(f"the box dimension must be a positive integer, got {dim!r}")
         lo = np.atleast_1d(as_fraction_array(lower, name="box lower corner"))
         hi = np.atleast_1d(as_fraction_array(upper, name="box upper corner"))
+        if lo.size == 0 or hi.size == 0:
+            raise InvalidInputError(
+                "box corners must have at least one coordinate (the dimension must be a "
+                "positive integer)"
+            )
         if dim is not None:
             if lo.shape == (1,):
                 lo = np.repeat(lo, dim)

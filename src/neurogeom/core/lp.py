@@ -23,6 +23,7 @@ from typing import Any, Literal
 import numpy as np
 
 from neurogeom.core.errors import InvalidInputError, NumericalError
+from neurogeom.core.tolerances import normalize_rows
 
 __all__ = [
     "LPCounts",
@@ -541,11 +542,11 @@ def chebyshev_centre(
         )
     if not (np.isfinite(mat).all() and not np.isnan(rhs).any()):
         raise InvalidInputError("chebyshev_centre: the inequalities contain NaN or inf")
-    norms = np.linalg.norm(mat, axis=1)
+    unit, scaled, norms = normalize_rows(mat, rhs)
     keep = norms > 0
     if (rhs[~keep] < 0).any():
         return np.zeros(mat.shape[1]), -np.inf
-    mat, rhs, norms = mat[keep] / norms[keep, None], rhs[keep] / norms[keep], norms[keep]
+    mat, rhs = unit[keep], scaled[keep]
     ext = np.hstack([mat, np.ones((len(mat), 1))])
     n = mat.shape[1]
     lp = LPModel(

@@ -27,7 +27,14 @@ import numpy as np
 
 from neurogeom.core.errors import InvalidInputError
 
-__all__ = ["DEFAULT_BAND", "DEFAULT_TOL", "Tolerances", "check_tol", "normalize_rows"]
+__all__ = [
+    "DEFAULT_BAND",
+    "DEFAULT_TOL",
+    "Tolerances",
+    "check_tol",
+    "normalize_rows",
+    "row_norms",
+]
 
 #: Default relative tolerance of float mode.
 DEFAULT_TOL = 1e-9
@@ -121,6 +128,25 @@ def check_tol(tol: float | Tolerances | None) -> Tolerances:
     return Tolerances(rel=float(tol))
 
 
+def row_norms(a: np.ndarray) -> np.ndarray:
+    """Euclidean norms of the rows of ``a``, without underflow or overflow.
+
+    Each row is scaled by its largest entry first, so a row of entries around 1e-200 (whose
+    squares underflow to 0) keeps its norm.
+
+    Examples
+    --------
+    >>> row_norms(np.array([[3e-200, 4e-200], [0.0, 0.0]])).tolist()
+    [5e-200, 0.0]
+    """
+    mat = np.asarray(a, dtype=np.float64)
+    if mat.size == 0:
+        return np.zeros(mat.shape[0])
+    big = np.abs(mat).max(axis=1)
+    safe = np.where(big > 0, big, 1.0)
+    return big * np.linalg.norm(mat / safe[:, None], axis=1)
+
+
 def normalize_rows(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Scale each inequality ``a_i x <= b_i`` to a unit-norm normal.
 
@@ -132,6 +158,10 @@ def normalize_rows(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray
     >>> a.tolist(), b.tolist(), n.tolist()
     ([[0.6, 0.8], [0.0, 0.0]], [1.0, 1.0], [5.0, 0.0])
     """
-    norms = np.linalg.norm(a, axis=1)
+    norms = row_norms(a)
     safe = np.where(norms > 0, norms, 1.0)
-    return a / safe[:, None], b / safe, norms
+    big = np.abs(a).max(axis=1) if a.size else np.zeros(len(b))
+    # divide by the largest entry first: a / norm would underflow for tiny rows
+    scale = np.where(big > 0, big, 1.0)
+    unit = (a / scale[:, None]) / (safe / scale)[:, None]
+    return unit, (b / scale) / (safe / scale), norms

@@ -111,14 +111,11 @@ class Contacts:
     ----------
     facets : ndarray of int, shape (P, 2)
         Pairs of cells sharing a facet (``first < second``).
-    facet_neurons : tuple of tuple of int
-        The hidden neurons of each shared facet.
     points : ndarray of int, shape (Q, 2)
         Pairs of cells whose closures meet at all (facet pairs may be among them).
     """
 
     facets: np.ndarray
-    facet_neurons: tuple[tuple[int, ...], ...]
     points: np.ndarray
 
 

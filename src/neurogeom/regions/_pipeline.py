@@ -246,6 +246,17 @@ def build_result(
     )
 
 
+def _facet_neurons(first: np.ndarray, second: np.ndarray, slices: Any) -> tuple[int, ...]:
+    """The neurons of the hyperplane two facet-adjacent cells share: those of the first hidden
+    layer where their patterns differ, that differ there (coincident neurons flip together)."""
+    differ = first != second
+    for sl in slices:
+        inside = np.flatnonzero(differ[sl])
+        if inside.size:
+            return tuple(int(sl.start + k) for k in inside)
+    return ()
+
+
 def run_pipeline(
     pipe: Pipeline,
     method: str,
@@ -261,13 +272,19 @@ def run_pipeline(
     problem = pipe.problem
     cells = certify(pipe, run)
     known = run.contacts if len(cells) == len(run.cells) else None  # indices still match
+    slices = problem.net.hidden_slices
 
     started = time.monotonic()
     if known is not None:
+        patterns = np.array([c.pattern for c in cells], dtype=bool).reshape(
+            len(cells), -1 if cells else problem.net.n_hidden
+        )
         adjacency = AdjacencySearch(
             tuple(
-                Adjacency(int(i), int(j), neurons, None, True)
-                for (i, j), neurons in zip(known.facets, known.facet_neurons, strict=True)
+                Adjacency(
+                    int(i), int(j), _facet_neurons(patterns[i], patterns[j], slices), None, True
+                )
+                for i, j in known.facets
             ),
             True,
             (),

@@ -72,8 +72,7 @@ class _Growable:
 @dataclass(slots=True)
 class _Mesh:
     """The half-edge structure. Half-edge ``h`` runs from ``origin[h]`` to ``origin[next[h]]``
-    with its face on the left; ``twin[h]`` is ``-1`` on the box's boundary; ``label[h]`` is the
-    hidden neuron whose cut made the edge (``-1 - k`` for the box's ``k``-th side)."""
+    with its face on the left; ``twin[h]`` is ``-1`` on the box's boundary."""
 
     xy: _Growable  # float coordinates (V, 2)
     xq: _Growable | None  # exact coordinates (fmpq), exact mode only
@@ -82,7 +81,6 @@ class _Mesh:
     nxt: _Growable
     prv: _Growable
     face: _Growable
-    label: _Growable
     n_faces: int
 
     @property
@@ -102,8 +100,6 @@ def _box_mesh(lo: np.ndarray, hi: np.ndarray, exact: bool, lo_q: Any, hi_q: Any)
         q = np.empty((4, 2), dtype=object)
         q[:] = [[lo_q[0], lo_q[1]], [hi_q[0], lo_q[1]], [hi_q[0], hi_q[1]], [lo_q[0], hi_q[1]]]
         xq = _Growable(q)
-    # sides: y >= lo (row 3 of the box rows x<=hi, y<=hi, -x<=-lo, -y<=-lo), x <= hi, ...
-    labels = np.array([-1 - 3, -1 - 0, -1 - 1, -1 - 2], dtype=np.int64)
     return _Mesh(
         _Growable(xy),
         xq,
@@ -112,7 +108,6 @@ def _box_mesh(lo: np.ndarray, hi: np.ndarray, exact: bool, lo_q: Any, hi_q: Any)
         _Growable(np.array([1, 2, 3, 0])),
         _Growable(np.array([3, 0, 1, 2])),
         _Growable(np.zeros(4, dtype=np.int64)),
-        _Growable(labels),
         1,
     )
 
@@ -148,8 +143,6 @@ class Subdivision:
     maps : tuple of (matrix (F, out, 2), offset (F, out)), float or exact
     adjacency : ndarray of int, shape (P, 2)
         Pairs of faces sharing an edge (each pair once, ``first < second``).
-    adjacency_neurons : list of tuple of int
-        The neurons of the shared edges of each pair.
     vertex_faces : ndarray of int, shape (Q, 2)
         Pairs of faces sharing a vertex (each pair once).
     polygons : list of ndarray
@@ -164,7 +157,6 @@ class Subdivision:
     matrix: np.ndarray
     offset: np.ndarray
     adjacency: np.ndarray
-    adjacency_neurons: tuple[tuple[int, ...], ...]
     vertex_faces: np.ndarray
     polygons: tuple[np.ndarray, ...]
     areas: tuple[Any, ...]
@@ -346,7 +338,6 @@ class _Engine:
         # t2: x -> o, with h <-> t2 and h2 <-> t
         h2 = m.origin.extend(x)
         m.face.extend(m.face.view[h])
-        m.label.extend(m.label.view[h])
         m.nxt.extend(m.nxt.view[h])
         m.prv.extend(h)
         m.twin.extend(np.full(h.size, -1))
@@ -357,7 +348,6 @@ class _Engine:
             xt = x[has_twin]
             t2 = m.origin.extend(xt)
             m.face.extend(m.face.view[t])
-            m.label.extend(m.label.view[t])
             m.nxt.extend(m.nxt.view[t])
             m.prv.extend(t)
             m.twin.extend(h[has_twin])
@@ -415,7 +405,6 @@ class _Engine:
         c_neg = m.origin.extend(p_vert)
         m.face.extend(faces)
         m.face.extend(new_faces)
-        m.label.extend(np.full(2 * k, neuron))
         m.nxt.extend(ip)
         m.nxt.extend(ineg)
         m.prv.extend(before_n)
@@ -488,16 +477,8 @@ class _Engine:
         h = np.flatnonzero((tw >= 0) & (np.arange(len(tw)) < tw))
         f1, f2 = face[h], face[tw[h]]
         pairs = np.stack([np.minimum(f1, f2), np.maximum(f1, f2)], axis=1)
-        labels = m.label.view[h]
-        keep = pairs[:, 0] != pairs[:, 1]
-        pairs, labels = pairs[keep], labels[keep]
-        order = np.lexsort((labels, pairs[:, 1], pairs[:, 0]))
-        pairs, labels = pairs[order], labels[order]
-        uniq, start = np.unique(pairs.reshape(-1, 2), axis=0, return_index=True)
-        ends = np.append(start[1:], len(pairs)).astype(int) if len(start) else start
-        neurons = tuple(
-            tuple(sorted(set(labels[s:e].tolist()))) for s, e in zip(start, ends, strict=True)
-        )
+        pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+        uniq = np.unique(pairs, axis=0) if len(pairs) else np.zeros((0, 2), dtype=np.int64)
         # faces sharing a vertex
         vf = _pairs_within_groups(org, face)
         # polygons (counter-clockwise), areas and centroids
@@ -535,7 +516,6 @@ class _Engine:
             matrix,
             offset,
             uniq,
-            neurons,
             vf,
             tuple(polygons),
             tuple(areas),
@@ -578,7 +558,6 @@ def _empty(problem: RegionProblem, unsure: int) -> Subdivision:
         np.zeros((0, n_out, 2), dtype=dtype),
         np.zeros((0, n_out), dtype=dtype),
         none,
-        (),
         none,
         (),
         (),
@@ -663,5 +642,5 @@ def subdivision_run(sub: Subdivision) -> EngineRun:
                 value=float(sub.unsure),
             ),
         )
-    contacts = Contacts(sub.adjacency, sub.adjacency_neurons, sub.vertex_faces)
+    contacts = Contacts(sub.adjacency, sub.vertex_faces)
     return EngineRun(tuple(cells), sub.complete, notes, contacts=contacts)

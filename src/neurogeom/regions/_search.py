@@ -399,10 +399,14 @@ class Searcher:
             exact,
         )
 
-    def process(self, task: Task) -> NodeOutput:
-        """Cut a node by its layer; return final cells, child nodes and notes."""
+    def process(self, task: Task, out: NodeOutput | None = None) -> NodeOutput:
+        """Cut a node by its layer; return final cells, child nodes and notes.
+
+        ``out`` collects them as they are found, so that a caller interrupted by the budget
+        still holds what the node produced so far.
+        """
         node = task.node
-        out = NodeOutput()
+        out = NodeOutput() if out is None else out
         if node.depth == self.n_hidden_layers:  # a linear network: the domain is one cell
             self._check_budget()
             self.n_cells += 1
@@ -697,10 +701,14 @@ class Searcher:
                     skipped.append(state.pending.pop())
                     continue
                 before = self.n_cells
+                out = NodeOutput()
                 try:
-                    out = self.process(task)
+                    self.process(task, out)
                 except OutOfBudget:
+                    # the node stays pending (a resumed run redoes it whole); its cells so far
+                    # are returned with the partial result
                     self.n_cells = before
+                    state.partial = list(out.cells)
                     raise
                 state.pending.pop()
                 state.cells.extend(out.cells)

@@ -1,0 +1,170 @@
+"""Facet adjacency, merging and point contacts (``regions/_adjacency.py``).
+
+The oracle is ``conftest.partition_oracle``: the exact partition of a box by rational polygon
+clipping, with facet adjacency read off the polygons (a common edge of positive length) and point
+contacts from exact segment and polygon intersections. On small 2-D nets with forced
+degeneracies (coincident, negated, parallel and dead neurons, zero output weights that make
+neighbouring cells share a map) both engines must give, exactly: the cells and their volumes, the
+adjacent pairs, the neurons each cell's facets lie on, the facet-connected regions and their dual
+graph, and the point-connected regions.
+"""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from neurogeom import ReLUNet
+from neurogeom.regions import enumerate_regions
+
+BOX = (-2, 2)
+
+
+def bits(pattern) -> str:
+    return "".join("1" if b else "0" for b in pattern)
+
+
+def expected_facet_neurons(net: ReLUNet, pairs) -> dict[str, set[int]]:
+    """For each cell: the hidden neurons of the first layer where it and a facet neighbour
+    differ, and that differ there (the hyperplane the shared facet lies on)."""
+    out: dict[str, set[int]] = {}
+    for pair in pairs:
+        p, q = sorted(pair)
+        for sl in net.hidden_slices:
+            differ = [j for j in range(sl.start, sl.stop) if p[j] != q[j]]
+            if differ:
+                out.setdefault(p, set()).update(differ)
+                out.setdefault(q, set()).update(differ)
+                break
+    return out
+
+
+def assert_matches_oracle(net: ReLUNet, res, oracle) -> None:
+    part = oracle(net, [Fraction(BOX[0])] * 2, [Fraction(BOX[1])] * 2)
+    cells = [bits(c.pattern) for c in res.cells]
+    assert sorted(cells) == sorted(p.pattern for p in part.pieces)
+    assert {bits(c.pattern): c.volume for c in res.cells} == {
+        p.pattern: p.measure for p in part.pieces
+    }
+    # facet adjacency: pairs, neighbours, facets
+    pairs = {frozenset((cells[i], cells[j])) for i, j in res.adjacency}
+    assert len(pairs) == len(res.adjacency)
+    assert pairs == part.facet_pairs
+    for cell in res.cells:
+        assert {cells[j] for j in cell.neighbours} == {
+            q
+            for pair in part.facet_pairs
+            if cells[cell.index] in pair
+            for q in pair - {cells[cell.index]}
+        }
+    facets = expected_facet_neurons(net, part.facet_pairs)
+    for cell in res.cells:
+        assert set(cell.facets) == facets.get(cells[cell.index], set())
+    # facet-connected regions and their dual graph
+    regions = [frozenset(cells[i] for i in r.cells) for r in res.regions]
+    assert set(regions) == set(part.regions)
+    assert len(regions) == len(part.regions)
+    region_of = {p: k for k, members in enumerate(regions) for p in members}
+    dual = {
+        tuple(sorted((region_of[a], region_of[b])))
+        for a, b in (tuple(pair) for pair in part.facet_pairs)
+        if region_of[a] != region_of[b]
+    }
+    assert set(res.region_adjacency) == dual
+    # point-connected regions
+    points = {frozenset().union(*(regions[r] for r in group)) for group in res.point_regions}
+    assert points == set(part.point_regions)
+
+
+small = st.integers(-2, 2)
+
+
+@st.composite
+def degenerate_nets(draw):
+    """Small integer nets on R^2 (1 or 2 hidden layers, 1 or 2 outputs) with a forced
+    degeneracy per hidden layer and output weights that are often 0."""
+    widths = [2, *draw(st.lists(st.integers(1, 4), min_size=1, max_size=2))]
+    ws, bs = [], []
+    for n_in, n_out in itertools.pairwise(widths):
+        w = [[draw(small) for _ in range(n_in)] for _ in range(n_out)]
+        b = [draw(small) for _ in range(n_out)]
+        if n_out > 1:
+            kind = draw(st.sampled_from(["copy", "negated", "parallel", "dead", "none"]))
+            k = draw(st.sampled_from([1, 2]))
+            if kind == "copy":
+                w[1], b[1] = [k * v for v in w[0]], k * b[0]
+            elif kind == "negated":
+                w[1], b[1] = [-k * v for v in w[0]], -k * b[0]
+            elif kind == "parallel":
+                w[1], b[1] = [k * v for v in w[0]], k * b[0] + 1
+            elif kind == "dead":
+                w[1] = [0] * n_in
+        ws.append(w)
+        bs.append(b)
+    n_outputs = draw(st.integers(1, 2))
+    ws.append(
+        [
+            [draw(st.sampled_from([0, 0, 1, -1, 2])) for _ in range(widths[-1])]
+            for _ in range(n_outputs)
+        ]
+    )
+    bs.append([draw(small) for _ in range(n_outputs)])
+    return ReLUNet(ws, bs, exact=True)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(degenerate_nets(), st.sampled_from(["search", "split"]))
+def test_adjacency_and_regions_match_the_polygon_oracle(partition_oracle, net, method):
+    res = enumerate_regions(net, domain=BOX, exact=True, method=method, progress=False)
+    assert res.complete and res.certified
+    assert_matches_oracle(net, res, partition_oracle)
+
+
+HAND_PICKED = {
+    # RG14: the zero map on opposite sectors that touch only at the origin
+    "sectors": ReLUNet([[[2, 0], [0, 3], [2, 3]], [[1, 1, -1]]], exact=True),
+    # RG2: a neuron identically 0 on a quadrant, three cells with the zero map in a row
+    "dead on a cell": ReLUNet([[[1, 0], [0, 1]], [[1, -1]], [[1]]], exact=True),
+    # three lines through one point, a parallel pair, and a zero output weight
+    "pencil": ReLUNet(
+        [[[1, 0], [0, 1], [1, 1], [1, 1]], [[1, 0, -1, 1]]], [[0, 0, 0, -1], [0]], exact=True
+    ),
+    # a second layer whose hyperplanes bend along the first layer's, one coinciding with one
+    "bent": ReLUNet(
+        [[[1, -1], [1, 1]], [[1, 0], [1, -1]], [[1, -1]]], [[0, 0], [0, 0], [0]], exact=True
+    ),
+    # two outputs: regions need both maps equal
+    "two outputs": ReLUNet([[[1, 0], [0, 1], [1, -1]], [[1, 0, 0], [0, 0, 1]]], exact=True),
+}
+
+
+@pytest.mark.parametrize("method", ["search", "split"])
+@pytest.mark.parametrize("name", list(HAND_PICKED))
+def test_hand_picked_degenerate_nets_match_the_polygon_oracle(partition_oracle, name, method):
+    net = HAND_PICKED[name]
+    res = enumerate_regions(net, domain=BOX, exact=True, method=method, progress=False)
+    assert_matches_oracle(net, res, partition_oracle)
+    # float mode finds the same pairs and regions on these integer nets
+    fl = enumerate_regions(net.to_float(), domain=BOX, method=method, progress=False)
+    assert fl.certified
+    assert {
+        frozenset((bits(fl.cells[i].pattern), bits(fl.cells[j].pattern))) for i, j in fl.adjacency
+    } == {
+        frozenset((bits(res.cells[i].pattern), bits(res.cells[j].pattern)))
+        for i, j in res.adjacency
+    }
+    assert fl.counts() == res.counts()
+
+
+def test_cells_name_their_facets_and_neighbours():
+    net = ReLUNet([[[2, 0], [0, 3], [2, 3]], [[1, 1, -1]]])
+    res = enumerate_regions(net, exact=True, progress=False)
+    for cell in res.cells:
+        assert len(cell.neighbours) == 2 and len(cell.facets) == 2
+        for j in cell.neighbours:
+            assert cell.index in res.cells[j].neighbours
+    assert len(res.region_adjacency) == 6

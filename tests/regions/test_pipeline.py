@@ -1,0 +1,152 @@
+"""The steps after the cell search (``regions/_pipeline.py``): certify, adjacency, merge, point
+contacts, measure, build the result.
+
+What the result reports about its own work (LPs by backend, phases in order), how a deadline stops
+every later phase and marks it, progress bars with totals, volumes on polytope domains, and cells
+an engine found that exact mode cannot certify.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from fractions import Fraction as F
+
+import numpy as np
+import pytest
+
+from neurogeom import Domain, ReLUNet, save
+from neurogeom.core import lp as lp_module
+from neurogeom.core.budget import Budget
+from neurogeom.core.tolerances import Tolerances
+from neurogeom.regions import enumerate as enumerate_module
+from neurogeom.regions import enumerate_regions
+from neurogeom.regions._engine import EngineRun, FoundCell, RegionProblem
+from neurogeom.regions._pipeline import Pipeline, run_pipeline
+
+
+def test_every_lp_is_counted_by_backend(monkeypatch, random_net):
+    import highspy
+    import scipy.optimize
+
+    enumerate_regions(random_net([2, 3, 1], 0), progress=False)  # warm up the HiGHS banner probe
+    calls = {"highs": 0, "scipy": 0}
+    run, linprog = highspy.Highs.run, scipy.optimize.linprog
+
+    def counted_run(self, *args, **kwargs):
+        calls["highs"] += 1
+        return run(self, *args, **kwargs)
+
+    def counted_linprog(*args, **kwargs):
+        calls["scipy"] += 1
+        return linprog(*args, **kwargs)
+
+    monkeypatch.setattr(highspy.Highs, "run", counted_run)
+    monkeypatch.setattr(scipy.optimize, "linprog", counted_linprog)
+    # a scipy-backed model (the fallback and the benchmark baseline) as well as HiGHS
+    model = lp_module.LPModel([[1.0, 1.0]], [0.0], [1.0], backend="scipy")
+    before = lp_module.lp_counts()
+    model.solve([1.0, 1.0], maximize=True)
+    assert (lp_module.lp_counts() - before).scipy == calls["scipy"] == 1
+    calls["scipy"] = 0
+    res = enumerate_regions(random_net([3, 6, 5, 1], 1), progress=False)
+    assert res.stats.lps.highs == calls["highs"] > 0
+    assert res.stats.lps.scipy == calls["scipy"]
+    assert res.stats.lps.total == calls["highs"] + calls["scipy"] + res.stats.lps.exact
+
+
+def test_stats_name_the_phases(random_net):
+    res = enumerate_regions(random_net([2, 5, 1], 2), domain=(-2, 2), progress=False)
+    names = [name for name, _ in res.stats.phases]
+    assert names == ["cells", "certify", "adjacency", "merge", "point contacts", "volumes"]
+    assert res.stats.incomplete_phases == ()
+    doc = res.to_dict()["stats"]
+    assert set(doc) == {"lps", "nodes", "phases", "incomplete_phases", "seconds"}
+    assert doc["lps"]["total"] == res.stats.lps.total
+
+
+@pytest.mark.parametrize("method", ["search", "split"])
+def test_the_time_limit_bounds_every_phase(monkeypatch, method, random_net):
+    """The deadline passes right after the cells are found: every later phase stops at once
+    and says so, instead of running unbounded."""
+    net = random_net([2, 8, 8, 1], 3)
+    full = enumerate_regions(net, domain=(-3, 3), method=method, progress=False)
+    engines = {"search": enumerate_module.SearchEngine, "split": enumerate_module.PlanarEngine}
+    real = engines[method].find_cells
+
+    def then_out_of_time(self, problem, budget, progress):
+        run = real(self, problem, budget, progress)
+        object.__setattr__(budget, "deadline", time.monotonic() - 1)
+        return run
+
+    monkeypatch.setattr(engines[method], "find_cells", then_out_of_time)
+    res = enumerate_regions(net, domain=(-3, 3), method=method, time_limit=3600, progress=False)
+    assert not res.complete
+    assert "certify" in res.stats.incomplete_phases
+    assert res.activation_regions < full.activation_regions
+    assert res.to_dict()["complete"] is False
+
+
+@pytest.mark.slow
+def test_progress_bars_of_later_phases_have_totals(tmp_path, random_net, terminal):
+    net = random_net([2, 24, 1], 4)
+    net_file = tmp_path / "net.json"
+    save(net, net_file)
+    n = enumerate_regions(net, domain=(-3, 3), progress=False).activation_regions
+    assert n > 200  # long enough for the later phases to draw bars
+    proc, reader = terminal.start(["regions", str(net_file), "--box", "-3", "3", "--json"])
+    err = terminal.read(reader)
+    proc.wait(timeout=300)
+    os.close(reader)
+    assert proc.returncode == 0, err
+    for phase in ("certify", "adjacency", "volumes"):
+        assert phase in err
+    assert f"/{n}" in err  # bars show their total
+
+
+def test_triangle_domain_volumes_add_up():
+    net = ReLUNet([[[1, 0], [0, 1], [1, 1]], [[1, 1, -1]]], [["-1/3", "-1/4", "-1/2"], [0]])
+    tri = ([[-1, 0], [0, -1], [1, 1]], [0, 0, 1])  # x, y >= 0, x + y <= 1: area 1/2
+    res = enumerate_regions(net, domain=tri, exact=True, progress=False)
+    assert sum(c.volume for c in res.cells) == F(1, 2)
+    assert all(r.bounded for r in res.regions)
+
+
+def test_an_unbounded_polytope_domain_has_unbounded_regions():
+    # the quadrant x, y >= 0 cut by x = 1: a strip 0 <= x <= 1 and the rest, both unbounded
+    net = ReLUNet([[[1, 0]], [[1]]], [[-1], [0]], exact=True)
+    res = enumerate_regions(net, domain=([[-1, 0], [0, -1]], [0, 0]), exact=True, progress=False)
+    assert res.activation_regions == 2
+    assert not any(r.bounded for r in res.regions)
+    assert all(r.volume is None for r in res.regions)
+    # the same cut on the triangle x, y >= 0, x + y <= 2: a trapezoid and a triangle
+    res = enumerate_regions(
+        net, domain=([[-1, 0], [0, -1], [1, 1]], [0, 0, 2]), exact=True, progress=False
+    )
+    assert sorted(r.volume for r in res.regions) == [F(1, 2), F(3, 2)]
+
+
+def test_a_cell_without_an_exact_interior_point_is_dropped_with_a_note():
+    """An engine's float cell that exact arithmetic cannot confirm is not counted, and the
+    result says so (``interior point not certified``)."""
+    # x > 0 and -x > 0 cannot both hold: the pattern [1, 1] has no cell
+    net = ReLUNet([[[1], [-1]], [[1, 1]]], exact=True)
+    problem = RegionProblem.build(net, Domain.whole(1), Tolerances())
+    run = EngineRun(
+        (
+            FoundCell(np.array([True, False]), np.array([1.0]), 1.0),
+            FoundCell(np.array([True, True]), np.array([0.0]), 0.0),
+        ),
+        True,
+    )
+    pipe = Pipeline(problem, Budget(), progress=False)
+    res = run_pipeline(
+        pipe, "search", run, volumes=False, point_connected=True, lps_before=lp_module.lp_counts()
+    )
+    assert res.activation_regions == 1
+    assert res.cells[0].pattern == (True, False)
+    assert all(isinstance(v, F) for v in res.cells[0].point)
+    assert not res.certified
+    (note,) = res.uncertified
+    assert note.kind == "interior point not certified"
+    assert note.patterns == ("11",)

@@ -1,0 +1,70 @@
+"""The search engine (``regions/_search.py``): layer-by-layer walks with warm-started LPs.
+
+Its answers are pinned by the reference table and the laws of ``test_properties.py`` (it runs on
+every domain and dimension there). Here: what is particular to the walk — redundancy
+certificates reused from HiGHS duals agree with fresh LPs, strips too thin for floats are decided
+by the exact simplex (and counted), and the work done is reported in nodes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from neurogeom import Domain, ReLUNet
+from neurogeom.regions import enumerate_regions
+
+
+@pytest.mark.parametrize("arch", [[3, 6, 5, 1], [4, 5, 4, 1], [5, 7, 1], [3, 4, 4, 4, 1]])
+def test_certificate_reuse_matches_fresh_lps(arch):
+    """The walk with reused redundancy certificates (HiGHS duals) finds exactly the cells of
+    the walk that proves every redundancy by a fresh SciPy LP."""
+    from neurogeom.core.budget import Budget
+    from neurogeom.core.tolerances import Tolerances
+    from neurogeom.regions._engine import RegionProblem
+    from neurogeom.regions._search import Searcher, SearchState
+
+    rng = np.random.default_rng(len(arch) * 10 + arch[0])
+    ws = [rng.normal(size=(arch[i + 1], arch[i])) for i in range(len(arch) - 1)]
+    bs = [rng.normal(size=arch[i + 1]) for i in range(len(arch) - 1)]
+    net = ReLUNet(ws, bs)
+    found = []
+    for backend in ("highs", "scipy"):
+        problem = RegionProblem.build(net, Domain.whole(arch[0]), Tolerances())
+        searcher = Searcher(problem, lp_backend=backend)
+        state = SearchState(pending=[searcher.root()])
+        assert searcher.run(state, Budget())
+        found.append(sorted(c.pattern.tobytes() for c in state.cells))
+    assert found[0] == found[1]
+
+
+def test_exact_simplex_runs_are_counted():
+    # a strip 1e-12 wide only the exact simplex can see
+    net = ReLUNet([[[1, 0], [1, 0], [0, 1]], [[1, -2, 1]]], [[0, "-1/1000000000000", 0], [0]])
+    res = enumerate_regions(net, exact=True, method="search", progress=False)
+    assert res.activation_regions == 6
+    assert res.stats.lps.exact > 0
+
+
+@pytest.mark.parametrize(("arch", "seed"), [([2, 4, 3, 1], 9), ([2, 3, 3, 3, 1], 1)])
+def test_the_search_reports_its_nodes_and_the_split_none(random_net, arch, seed):
+    net = random_net(arch, seed)
+    search = enumerate_regions(net, domain=(-2, 2), method="search", progress=False)
+    split = enumerate_regions(net, domain=(-2, 2), method="split", progress=False)
+    # a node is the root or a cell of the first l hidden layers (l below the last), each cut by
+    # the next layer; those cells are the distinct pattern prefixes of the final cells
+    ends = np.cumsum(arch[1:-2])
+    prefixes = sum(len({c.pattern[:end] for c in search.cells}) for end in ends)
+    assert search.stats.nodes == 1 + prefixes
+    assert split.stats.nodes == 0
+    assert search.to_dict()["stats"]["nodes"] == search.stats.nodes
+
+
+@pytest.mark.parametrize("cap", [1, 3, 5])
+def test_a_capped_search_keeps_the_cells_it_found(cap):
+    net = ReLUNet([[[1, 0], [0, 1], [1, 1]], [[1, 1, 1]]])  # 6 cells in the square
+    full = enumerate_regions(net, domain=(-1, 1), method="search", progress=False)
+    part = enumerate_regions(net, domain=(-1, 1), method="search", max_regions=cap, progress=False)
+    assert not part.complete
+    assert 0 < part.activation_regions <= cap
+    assert {c.pattern for c in part.cells} <= {c.pattern for c in full.cells}
