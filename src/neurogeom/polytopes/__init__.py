@@ -9,5 +9,26 @@ Conventions and reference cases: ``specs/polytopes-and-depth.md``.
 """
 
 from neurogeom.polytopes.polytope import AffineHull, Polytope, convex_hull, minkowski_sum
+from neurogeom.polytopes.volume import (
+    MixedCell,
+    SurdVolume,
+    lattice_volume,
+    mixed_cells,
+    mixed_volume,
+    normalized_volume,
+    volume,
+)
 
-__all__ = ["AffineHull", "Polytope", "convex_hull", "minkowski_sum"]
+__all__ = [
+    "AffineHull",
+    "MixedCell",
+    "Polytope",
+    "SurdVolume",
+    "convex_hull",
+    "lattice_volume",
+    "minkowski_sum",
+    "mixed_cells",
+    "mixed_volume",
+    "normalized_volume",
+    "volume",
+]
