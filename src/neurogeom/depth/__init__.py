@@ -9,6 +9,22 @@ the two-hidden-layer max of 5 of Bakaev et al.) give upper bounds and are verifi
 Conventions and reference cases: ``specs/polytopes-and-depth.md``.
 """
 
+from neurogeom.depth.bounds import (
+    DepthBounds,
+    DepthCertificate,
+    WeightClass,
+    depth_bounds,
+    verify_certificate,
+)
+from neurogeom.depth.constructions import (
+    ConstructionCheck,
+    ConstructionTerm,
+    bakaev_max5_net,
+    bakaev_max5_terms,
+    explain_denominators,
+    max_tree_net,
+    verify_construction,
+)
 from neurogeom.depth.newton import (
     NewtonPair,
     check_newton_pair,
@@ -18,9 +34,21 @@ from neurogeom.depth.newton import (
 )
 
 __all__ = [
+    "ConstructionCheck",
+    "ConstructionTerm",
+    "DepthBounds",
+    "DepthCertificate",
     "NewtonPair",
+    "WeightClass",
+    "bakaev_max5_net",
+    "bakaev_max5_terms",
     "check_newton_pair",
+    "depth_bounds",
+    "explain_denominators",
     "function_pair",
+    "max_tree_net",
     "newton_pair",
     "parse_function",
+    "verify_certificate",
+    "verify_construction",
 ]

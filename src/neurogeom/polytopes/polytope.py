@@ -144,6 +144,8 @@ def _prune(points: Iterable[_Point]) -> tuple[_Point, ...]:
     d, coords, _ = _span(pts)
     if d == 0:
         return (pts[0],)
+    if len(pts) == d + 1:  # affinely independent: a simplex, every point is a vertex
+        return tuple(pts)
     proj = _project(pts, coords)
     if d == 1:
         lo = min(range(len(pts)), key=lambda i: proj[i][0])
@@ -425,6 +427,8 @@ class Polytope:
             return (self,)
         if k == 0:
             return tuple(Polytope._from_vertices((p,)) for p in self._v)
+        if len(self._v) == d + 1:  # a simplex: every k + 1 vertices span a face
+            return tuple(Polytope._from_vertices(c) for c in itertools.combinations(self._v, k + 1))
         poly = _hull(self._v).poly
         assert poly is not None
         level = {poly.full}
@@ -489,6 +493,8 @@ class Polytope:
         """
         if self.dim <= 1:
             return True
+        if not self.is_centrally_symmetric():  # zonotopes are; this also rejects simplices
+            return False
         return all(f.is_centrally_symmetric() for f in self.faces(2))
 
     # -- operations -----------------------------------------------------------------------------

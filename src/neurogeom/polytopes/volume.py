@@ -32,7 +32,7 @@ from neurogeom.core.lp import LPModel
 from neurogeom.core.progress import progress_bar
 from neurogeom.core.random import check_rng
 from neurogeom.core.rationals import fmpq_to_fraction, fraction_to_json
-from neurogeom.polytopes.polytope import Polytope, _hull
+from neurogeom.polytopes.polytope import Polytope, _hull, _span
 
 __all__ = [
     "MixedCell",
@@ -96,9 +96,20 @@ def _sqrt_rational(value: Fraction) -> Fraction | SurdVolume:
 
 
 def _projected_volume(p: Polytope) -> flint.fmpq:
-    hull = _hull(p._v)
-    if hull.poly is None:
+    """Volume of ``p`` projected onto its pivot coordinates (injective on its affine hull).
+
+    A simplex is measured by its determinant (no face lattice needed); every other polytope by
+    the face-lattice pyramid decomposition of :class:`~neurogeom.core.polyhedra._ExactPolytope`.
+    """
+    d, coords, _ = _span(p._v)
+    if d == 0:
         return flint.fmpq(1)
+    if len(p._v) == d + 1:
+        base = p._v[0]
+        entries = [q[j] - base[j] for q in p._v[1:] for j in coords]
+        return abs(flint.fmpq_mat(d, d, entries).det()) / math.factorial(d)
+    hull = _hull(p._v)
+    assert hull.poly is not None
     return hull.poly.volume()
 
 
@@ -131,16 +142,17 @@ def volume(polytope: Polytope, *, relative: bool = False) -> Fraction | SurdVolu
     """
     if not isinstance(polytope, Polytope):
         raise InvalidInputError(f"volume needs a Polytope, got {type(polytope).__name__}")
-    hull = _hull(polytope._v)
-    if hull.dim == polytope.ambient_dim:
+    dim = _span(polytope._v)[0]
+    if dim == polytope.ambient_dim:
         return fmpq_to_fraction(_projected_volume(polytope))
     if not relative:
         return Fraction(0)
+    _, _, directions = _span(polytope._v)
     base = fmpq_to_fraction(_projected_volume(polytope))
-    if hull.dim == 0:
+    if dim == 0:
         return base
-    d = len(hull.directions)
-    mat = flint.fmpq_mat(d, polytope.ambient_dim, [v for r in hull.directions for v in r])
+    d = len(directions)
+    mat = flint.fmpq_mat(d, polytope.ambient_dim, [v for r in directions for v in r])
     gram = fmpq_to_fraction((mat * mat.transpose()).det())
     root = _sqrt_rational(gram)
     if isinstance(root, Fraction):
@@ -175,8 +187,7 @@ def lattice_volume(polytope: Polytope) -> Fraction:
     """
     if not isinstance(polytope, Polytope):
         raise InvalidInputError(f"lattice_volume needs a Polytope, got {type(polytope).__name__}")
-    hull = _hull(polytope._v)
-    d = hull.dim
+    d, _, directions = _span(polytope._v)
     base = fmpq_to_fraction(_projected_volume(polytope))
     if d == 0:
         return Fraction(1)
@@ -184,7 +195,7 @@ def lattice_volume(polytope: Polytope) -> Fraction:
         return math.factorial(d) * base
     n = polytope.ambient_dim
     rows, det_s = [], 1
-    for r in hull.directions:
+    for r in directions:
         scale = math.lcm(*(int(v.q) for v in r))
         rows.append([int(v * scale) for v in r])
         det_s *= scale  # the echelon row has 1 at its pivot, so the scaled one has ``scale``
