@@ -14,7 +14,9 @@ import click
 from neurogeom._version import __version__
 from neurogeom.cli._common import NeurogeomGroup, protected_stdout
 from neurogeom.cli.analyze import analyze
+from neurogeom.cli.depth import depth
 from neurogeom.cli.info import info
+from neurogeom.cli.polytope import polytope
 from neurogeom.cli.rational import rational
 from neurogeom.cli.regions import regions
 from neurogeom.cli.symmetry import symmetry
@@ -38,10 +40,12 @@ def main() -> None:
       neurogeom regions two_moons --box -3 3 --plot regions.png
       neurogeom rational dim 3 2 1                 # networks with activation 1/x
       neurogeom symmetry canonical max2 --exact
+      neurogeom depth --max 8 --weights integer    # certified >= 3 hidden layers
+      neurogeom polytope mixed-volume system.json
     """
 
 
-for _command in (info, regions, rational, symmetry, analyze):
+for _command in (info, regions, rational, symmetry, depth, polytope, analyze):
     main.add_command(_command)
 
 
