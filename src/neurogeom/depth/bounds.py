@@ -428,7 +428,7 @@ def _affine_witness(
 ) -> tuple[tuple[Fraction, ...], ...] | None:
     """Points ``x, y, (x + y) / 2`` with ``f((x + y)/2) != (f(x) + f(y)) / 2``, if found."""
     for k in range(tries):
-        scale = 2 ** (k % 8)
+        scale = Fraction(2) ** (k % 12 - 6)
         x = tuple(Fraction(int(v), 4) * scale for v in rng.integers(-40, 41, size=n))
         y = tuple(Fraction(int(v), 4) * scale for v in rng.integers(-40, 41, size=n))
         mid = tuple((a + b) / 2 for a, b in zip(x, y, strict=True))
