@@ -94,7 +94,13 @@ def polytope() -> None:
 @click.argument("file")
 @json_option
 def volume_cmd(file: str, as_json: bool) -> None:
-    """Exact volume, relative volume and normalised lattice volume of each polytope in FILE."""
+    """Exact volume, relative volume and normalised lattice volume of each polytope in FILE.
+
+    \b
+    Example:
+      echo '{"polytopes": [[[0,0],[2,0],[0,2]]]}' > tri.json
+      neurogeom polytope volume tri.json --json
+    """
     from neurogeom.polytopes import lattice_volume, volume
 
     polys = read_polytopes(file)
@@ -138,7 +144,13 @@ def volume_cmd(file: str, as_json: bool) -> None:
 def mixed_volume_cmd(
     file: str, method: str, seed: int, time_limit: float | None, quiet: bool, as_json: bool
 ) -> None:
-    """Mixed volume V(P1, ..., Pn) of the n polytopes in FILE (in R^n), V(P,...,P) = n! vol(P)."""
+    """Mixed volume V(P1, ..., Pn) of the n polytopes in FILE (in R^n), V(P,...,P) = n! vol(P).
+
+    \b
+    Example:
+      echo '{"polytopes": [[[0,0],[1,0],[0,1]], [[0,0],[2,0],[0,2]]]}' > pair.json
+      neurogeom polytope mixed-volume pair.json --method mixed-cells --json
+    """
     from neurogeom.polytopes import mixed_volume
 
     polys = read_polytopes(file)
