@@ -114,6 +114,7 @@ def pair_figure(pair: Any, *, title: str) -> Any:
         ax.set_ylabel("coefficient of $x_2$")
         ax.grid(True, alpha=0.3)
     fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
     return fig
 
 
