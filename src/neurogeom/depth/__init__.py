@@ -32,6 +32,7 @@ from neurogeom.depth.newton import (
     newton_pair,
     parse_function,
 )
+from neurogeom.depth.polytope_depth import PolytopeDepth, polytope_depth_bounds
 
 __all__ = [
     "ConstructionCheck",
@@ -39,6 +40,7 @@ __all__ = [
     "DepthBounds",
     "DepthCertificate",
     "NewtonPair",
+    "PolytopeDepth",
     "WeightClass",
     "bakaev_max5_net",
     "bakaev_max5_terms",
@@ -49,6 +51,7 @@ __all__ = [
     "max_tree_net",
     "newton_pair",
     "parse_function",
+    "polytope_depth_bounds",
     "verify_certificate",
     "verify_construction",
 ]
