@@ -104,7 +104,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="dimensions 2-5 only")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--cap", type=float, default=60.0, help="seconds for polarisation")
+    parser.add_argument("--cap", type=float, default=300.0, help="seconds for polarisation")
     args = parser.parse_args()
     top = 5 if args.quick else 8
     bench_volumes(range(2, top + 1), args.seed)
