@@ -190,7 +190,14 @@ class DepthCertificate:
         if self.face_direction is not None:
             where += f"on the face in direction u = ({', '.join(map(str, self.face_direction))}), "
         if self.restriction is not None:
-            where += "restricted to " + ", ".join(f"x{i + 1}" for i in self.restriction) + ", "
+            r = self.restriction
+            contiguous = len(r) > 6 and list(r) == list(range(r[0], r[0] + len(r)))
+            names = (
+                f"x{r[0] + 1}, ..., x{r[-1] + 1}"
+                if contiguous
+                else ", ".join(f"x{i + 1}" for i in r)
+            )
+            where += f"restricted to {names}, "
         rec = "the recession function (biases dropped) of " if self.recession else ""
         if self.kind == "nonlinear":
             if self.witness:
