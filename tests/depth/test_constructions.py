@@ -76,3 +76,19 @@ def test_bad_input():
     with pytest.raises(InvalidInputError):
         verify_construction((), "max:3")
     assert Polytope.simplex(1).dim == 1
+
+
+@pytest.mark.slow
+def test_bakaev_network_pair_has_even_delta():
+    """The whole 2·MAX_5 network (integer weights): its own Newton pair (about 3 minutes)
+    satisfies P = 2·conv(e_i) + N, and δ = Vol_4(P') - Vol_4(N') on x1..x4 is even (no
+    contradiction with AHM for p = 2). δ itself depends on the pair (the spec's 4176 is for a
+    network with other gates; here 22008752 - 17470240 = 4538512): only δ mod p is invariant."""
+    from neurogeom.depth import newton_pair
+    from neurogeom.depth.bounds import _volume_delta
+
+    pair = newton_pair(bakaev_max5_net() * 2)
+    target = Polytope([[2 * int(i == j) for j in range(5)] for i in range(5)])
+    assert pair.positive == target + pair.negative
+    pos, neg = _volume_delta(pair, (0, 1, 2, 3), None)
+    assert (pos - neg) % 2 == 0
