@@ -112,3 +112,12 @@ def test_sizes_and_dict():
     assert sizes["positive"] == {"vertices": 4, "dimension": 2, "lattice_volume": 2}
     assert sizes["negative"] == {"vertices": 2, "dimension": 1, "lattice_volume": 1}
     assert pair.to_dict()["homogenized"] is False
+
+
+def test_reduced_pair_hbds():
+    pair = newton_pair(ReLUNet([[[1, -1], [0, 1], [0, -1]], [[1, 1, -1]]]))
+    red = pair.reduced()
+    assert red.positive == Polytope([[1, 0], [0, 1]]) and red.negative.n_vertices == 1
+    assert red([3, 7]) == pair([3, 7]) == 7
+    abs_pair = newton_pair(ReLUNet([[[1], [-1]], [[1, 1]]]))  # |x|: convex already
+    assert abs_pair.reduced() is abs_pair

@@ -139,3 +139,23 @@ def test_mixed_dimensions_in_operations():
         Polytope.simplex(2) + Polytope.simplex(3)
     with pytest.raises(InvalidInputError, match="3 coordinates"):
         Polytope.simplex(2).face([1, 0, 0])
+
+
+@given(points_2d, points_2d)
+def test_minkowski_difference_undoes_a_sum(a, b):
+    from neurogeom.polytopes import minkowski_difference
+
+    p, q = Polytope(a), Polytope(b)
+    s = p + q
+    if s.dim < 2:
+        return
+    assert minkowski_difference(s, q) == p
+
+
+def test_minkowski_difference_empty_and_errors():
+    from neurogeom.polytopes import minkowski_difference
+
+    assert minkowski_difference(Polytope.cube(2), Polytope.cube(2).scale(2)) is None
+    assert minkowski_difference(Polytope.cube(2), Polytope.cube(2)) == Polytope.point([0, 0])
+    with pytest.raises(InvalidInputError, match="full-dimensional"):
+        minkowski_difference(Polytope([[0, 0], [1, 1]]), Polytope.point([0, 0]))

@@ -103,6 +103,27 @@ class NewtonPair:
             f"recession of {self.name}" if self.name else "recession",
         )
 
+    def reduced(self) -> NewtonPair:
+        """``(P ⊖ N, {0})`` when ``N`` is a Minkowski summand of ``P`` (then ``f = h_{P ⊖ N}``
+        is convex), else the pair itself. Needs a full-dimensional ``P`` (else returned as is).
+
+        Examples
+        --------
+        >>> pair = newton_pair(ReLUNet([[[1, -1], [0, 1], [0, -1]], [[1, 1, -1]]]))
+        >>> [[int(v) for v in q] for q in pair.reduced().positive.vertices]     # [e1, e2]
+        [[0, 1], [1, 0]]
+        """
+        from neurogeom.polytopes import minkowski_difference
+
+        p, n = self.positive, self.negative
+        if n.n_vertices == 1 or p.dim != p.ambient_dim:
+            return self
+        diff = minkowski_difference(p, n)
+        if diff is None or diff + n != p:
+            return self
+        zero = Polytope.point([0] * p.ambient_dim)
+        return NewtonPair(diff, zero, self.n_inputs, self.homogenized, self.name)
+
     def is_linear(self) -> bool:
         """Whether ``h_P - h_N`` is linear, i.e. ``P`` is a translate of ``N``.
 

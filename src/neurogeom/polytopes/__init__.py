@@ -8,7 +8,13 @@ volumes in the lattice of the affine hull, and mixed volumes in the normalisatio
 Conventions and reference cases: ``specs/polytopes-and-depth.md``.
 """
 
-from neurogeom.polytopes.polytope import AffineHull, Polytope, convex_hull, minkowski_sum
+from neurogeom.polytopes.polytope import (
+    AffineHull,
+    Polytope,
+    convex_hull,
+    minkowski_difference,
+    minkowski_sum,
+)
 from neurogeom.polytopes.volume import (
     MixedCell,
     SurdVolume,
@@ -26,6 +32,7 @@ __all__ = [
     "SurdVolume",
     "convex_hull",
     "lattice_volume",
+    "minkowski_difference",
     "minkowski_sum",
     "mixed_cells",
     "mixed_volume",

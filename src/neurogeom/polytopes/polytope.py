@@ -25,7 +25,7 @@ from neurogeom.core.errors import InvalidInputError
 from neurogeom.core.polyhedra import _ExactPolytope, _ring, exact_hull, polytope_vertices
 from neurogeom.core.rationals import fmpq_to_fraction, fraction_to_json, to_fmpq, to_fraction
 
-__all__ = ["AffineHull", "Polytope", "convex_hull", "minkowski_sum"]
+__all__ = ["AffineHull", "Polytope", "convex_hull", "minkowski_difference", "minkowski_sum"]
 
 _Point = tuple[flint.fmpq, ...]
 _ZERO = flint.fmpq(0)
@@ -636,3 +636,36 @@ def convex_hull(polytopes: Iterable[Polytope]) -> Polytope:
     if not items:
         raise InvalidInputError("convex_hull needs at least one polytope")
     return items[0].hull(*items[1:])
+
+
+def minkowski_difference(p: Polytope, n: Polytope) -> Polytope | None:
+    """The Minkowski difference ``P ⊖ N = {x : x + N ⊆ P}`` (exact), or ``None`` if empty.
+
+    ``P`` must be full-dimensional: with facets ``a x <= b`` of ``P``, ``P ⊖ N`` is
+    ``{x : a x <= b - h_N(a)}``, whose vertices are found exactly (every ``d``-subset of the
+    rows is solved; the result may be lower-dimensional). If ``(P ⊖ N) + N == P``, ``N`` is a
+    Minkowski summand of ``P``.
+
+    Examples
+    --------
+    >>> p = Polytope([[0, 2], [0, 3], [1, 1], [1, 2]])
+    >>> n = Polytope([[0, 1], [0, 2]])
+    >>> d = minkowski_difference(p, n)
+    >>> [[int(v) for v in q] for q in d.vertices], d + n == p
+    ([[0, 1], [1, 0]], True)
+    >>> minkowski_difference(Polytope.simplex(2), Polytope.simplex(2).scale(2)) is None
+    True
+    """
+    from neurogeom.core.polyhedra import _brute_force_vertices, _ExactRows
+
+    p._check_same(n, "Minkowski difference")
+    rows = []
+    for a, b in p.inequalities():
+        rows.append((a, b - n.support(list(a))))
+    a_arr = np.array([r[0] for r in rows], dtype=object).reshape(len(rows), p.ambient_dim)
+    b_arr = np.array([r[1] for r in rows], dtype=object)
+    try:
+        verts = _brute_force_vertices(_ExactRows(a_arr, b_arr))
+    except InvalidInputError:
+        return None
+    return Polytope._from_points(verts)
