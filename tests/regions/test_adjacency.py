@@ -119,7 +119,9 @@ def degenerate_nets(draw):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(degenerate_nets(), st.sampled_from(["search", "split"]))
 def test_adjacency_and_regions_match_the_polygon_oracle(partition_oracle, net, method):
-    res = enumerate_regions(net, domain=BOX, exact=True, method=method, progress=False)
+    res = enumerate_regions(
+        net, domain=BOX, exact=True, method=method, progress=False, volumes=True
+    )
     assert res.complete and res.certified
     assert_matches_oracle(net, res, partition_oracle)
 
@@ -146,10 +148,12 @@ HAND_PICKED = {
 @pytest.mark.parametrize("name", list(HAND_PICKED))
 def test_hand_picked_degenerate_nets_match_the_polygon_oracle(partition_oracle, name, method):
     net = HAND_PICKED[name]
-    res = enumerate_regions(net, domain=BOX, exact=True, method=method, progress=False)
+    res = enumerate_regions(
+        net, domain=BOX, exact=True, method=method, progress=False, volumes=True
+    )
     assert_matches_oracle(net, res, partition_oracle)
     # float mode finds the same pairs and regions on these integer nets
-    fl = enumerate_regions(net.to_float(), domain=BOX, method=method, progress=False)
+    fl = enumerate_regions(net.to_float(), domain=BOX, method=method, progress=False, volumes=True)
     assert fl.certified
     assert {
         frozenset((bits(fl.cells[i].pattern), bits(fl.cells[j].pattern))) for i, j in fl.adjacency

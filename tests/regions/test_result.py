@@ -138,7 +138,7 @@ def test_cell_and_region_dicts_hold_the_attributes(sectors_box):
 def test_float_results_write_plain_floats_and_their_notes():
     # two lines 1e-11 apart: floats merge them and say so
     net = ReLUNet([[[1.0, 0], [1.0, 0], [0, 1.0]], [[1.0, -2.0, 1.0]]], [[0, -1e-11, 0], [0]])
-    res = enumerate_regions(net, domain=(-1, 1), method="search", progress=False)
+    res = enumerate_regions(net, domain=(-1, 1), method="search", progress=False, volumes=True)
     doc = res.to_dict(cells=True)
     assert json.loads(json.dumps(doc)) == doc
     assert doc["certified"] is False

@@ -151,7 +151,7 @@ def regions(
             time_limit=time_limit,
             checkpoint=checkpoint,
             workers=workers,
-            volumes=True if volumes else None,
+            volumes=volumes,
             progress=not quiet,
         )
     except KeyboardInterrupt:

@@ -25,6 +25,7 @@ __all__ = [
     "DEFAULT_PRIME",
     "as_fraction_array",
     "exact_det",
+    "exact_matmul",
     "exact_nullspace",
     "exact_rank",
     "exact_solve",
@@ -248,6 +249,55 @@ def from_fmpq_mat(mat: flint.fmpq_mat) -> np.ndarray:
     out = np.empty((rows, cols), dtype=object)
     for k, v in enumerate(mat.entries()):
         out[k // cols, k % cols] = Fraction(int(v.p), int(v.q))
+    return out
+
+
+def _fmpq_of(v: Any) -> flint.fmpq:
+    if isinstance(v, Fraction):
+        return flint.fmpq(v.numerator, v.denominator)
+    if isinstance(v, flint.fmpq):
+        return v
+    return to_fmpq(v)
+
+
+def exact_matmul(a: Any, b: Any) -> np.ndarray:
+    """The exact product ``a @ b`` of rational arrays (1-D or 2-D), by python-flint.
+
+    A matrix product of Fraction object arrays costs one Python-level operation per
+    multiply-add; this converts both factors to ``fmpq_mat`` once and multiplies in C, which is
+    many times faster as soon as the factors are more than a few entries wide. The result holds
+    Fractions, shaped as NumPy's ``@`` would shape it.
+
+    Examples
+    --------
+    >>> a = as_fraction_array([["1/2", 1], [0, "2/3"]])
+    >>> exact_matmul(a, as_fraction_array(["1/3", 3])).tolist()
+    [Fraction(19, 6), Fraction(2, 1)]
+    >>> exact_matmul(as_fraction_array([1, 2]), a).tolist()
+    [Fraction(1, 2), Fraction(7, 3)]
+    """
+    x = np.asarray(a, dtype=object)
+    y = np.asarray(b, dtype=object)
+    x2 = x.reshape(1, -1) if x.ndim == 1 else x
+    y2 = y.reshape(-1, 1) if y.ndim == 1 else y
+    if x2.ndim != 2 or y2.ndim != 2 or x2.shape[1] != y2.shape[0]:
+        raise InvalidInputError(f"cannot multiply arrays of shapes {x.shape} and {y.shape}")
+    rows, inner, cols = x2.shape[0], x2.shape[1], y2.shape[1]
+    out = np.empty((rows, cols), dtype=object)
+    if rows and cols:
+        if inner == 0:
+            out[...] = Fraction(0)
+        else:
+            prod = flint.fmpq_mat(rows, inner, [_fmpq_of(v) for v in x2.flat]) * flint.fmpq_mat(
+                inner, cols, [_fmpq_of(v) for v in y2.flat]
+            )
+            out.flat[:] = [Fraction(int(v.p), int(v.q)) for v in prod.entries()]
+    if x.ndim == 1 and y.ndim == 1:
+        return out.reshape(())
+    if x.ndim == 1:
+        return out.reshape(cols)
+    if y.ndim == 1:
+        return out.reshape(rows)
     return out
 
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from neurogeom.core.domain import Domain
+from neurogeom.core.rationals import exact_matmul
 from neurogeom.core.tolerances import Tolerances, check_tol
 from neurogeom.core.unionfind import UnionFind
 
@@ -128,6 +129,7 @@ class AffineMap:
         if self.exact:
             w = np.vectorize(Fraction, otypes=[object])(w) if w.size else w
             b = np.vectorize(Fraction, otypes=[object])(b) if b.size else b
+            return AffineMap(exact_matmul(w, self.matrix), exact_matmul(w, self.offset) + b)
         return AffineMap(w @ self.matrix, w @ self.offset + b)
 
     def __call__(self, x: Any) -> np.ndarray:
@@ -205,7 +207,10 @@ def layer_maps(net: ReLUNet, pattern: Any, *, depth: int | None = None) -> tuple
     start = 0
     for l in range(n_layers):
         w, b = net.weights[l], net.biases[l]
-        pre = AffineMap(w @ current.matrix, w @ current.offset + b)
+        if net.exact:
+            pre = AffineMap(exact_matmul(w, current.matrix), exact_matmul(w, current.offset) + b)
+        else:
+            pre = AffineMap(w @ current.matrix, w @ current.offset + b)
         out.append(pre)
         if l < net.n_layers - 1 and l + 1 < n_layers:
             width = w.shape[0]

@@ -40,8 +40,6 @@ __all__ = ["count_regions", "enumerate_regions"]
 Method = Literal["auto", "search", "split"]
 Kind = Literal["activation", "linear", "linear_point", "bounded"]
 
-#: Largest input dimension for which volumes are computed by default (``volumes=None``).
-DEFAULT_VOLUME_DIM = 3
 #: Largest input dimension for which ``volumes=True`` is accepted.
 MAX_VOLUME_DIM = 6
 
@@ -211,7 +209,7 @@ def enumerate_regions(
     time_limit: float | None = None,
     checkpoint: str | os.PathLike[str] | None = None,
     workers: int = 1,
-    volumes: bool | None = None,
+    volumes: bool = False,
     point_connected: bool = True,
     progress: bool = True,
 ) -> RegionResult:
@@ -250,10 +248,11 @@ def enumerate_regions(
         Processes for the search: subtrees below the first hidden layers run in parallel. It
         applies to the search engine on nets with two or more hidden layers (a warning says when
         it does not).
-    volumes : bool, optional
-        Compute volumes (exact in exact mode) and, in 2-D, polygons of bounded cells and regions.
-        By default only for input dimension <= 3; ``True`` allows up to dimension 6 (vertex
-        enumeration grows quickly with the dimension).
+    volumes : bool
+        Compute the volumes (exact in exact mode) and, in 2-D, the polygons of bounded cells and
+        regions, up to input dimension 6 (vertex enumeration grows quickly with the dimension).
+        Off by default: volumes cost far more than counting, except on 2-input boxes, where the
+        planar engine measures every cell as it builds it (volumes are then always filled in).
     point_connected : bool
         Also compute the point-connected count (LPs between same-map regions); without it
         ``linear_regions_point_connected`` is ``None``.
@@ -298,7 +297,7 @@ def enumerate_regions(
 
     On a box, with volumes:
 
-    >>> res = enumerate_regions(net, domain=(-1, 1), exact=True, progress=False)
+    >>> res = enumerate_regions(net, domain=(-1, 1), exact=True, volumes=True, progress=False)
     >>> [r.volume for r in res.regions]
     [Fraction(2, 1), Fraction(2, 1)]
     """
@@ -337,8 +336,6 @@ def enumerate_regions(
     started = time.monotonic()
     run = engine.find_cells(problem, budget, progress)
     pipe.phase("cells", time.monotonic() - started, run.complete)
-    if volumes is None:
-        volumes = net.n_inputs <= DEFAULT_VOLUME_DIM
     return run_pipeline(
         pipe,
         chosen,
