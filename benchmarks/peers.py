@@ -6,8 +6,9 @@ Peers (each runs only where it is available; the table says when one is missing)
   activation regions on R^n with Gurobi LPs; its cell count is ``len(Complex)`` after ``bfs()``.
 - edge subdivision (arturs-berzins/relu_edge_subdivision, not on PyPI): a local checkout given by
   ``--edge-subdivision PATH`` or ``NEUROGEOM_EDGE_SUBDIVISION``; it needs torch. It returns the
-  vertices and edges of the partition of a box (float32); in 2-D the number of cells follows from
-  Euler's formula (cells = edges - vertices + 1), in 3-D it reports no count.
+  vertices and edges of the partition of a box by the hidden neurons (float32, given the hidden
+  layers only, since it also cuts by the last layer's zero set); in 2-D the number of cells
+  follows from Euler's formula (cells = edges - vertices + 1), in 3-D it reports no count.
 
 Nets are the ones of the performance issue: He-initialised, ``W ~ N(0, 2/fan_in)``,
 ``b ~ N(0, 0.01)``, ``numpy.random.default_rng(0)`` drawn layer by layer (weights, then biases).
@@ -107,15 +108,15 @@ def run_relucent(case: Case) -> dict[str, Any]:
     import relucent
     import torch
 
-    layers = he_weights(case.arch)
-    model = relucent.mlp(widths=list(case.arch))
-    linears = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
-    with torch.no_grad():
-        for lin, (w, b) in zip(linears, layers, strict=True):
+    modules: list[Any] = []
+    for w, b in he_weights(case.arch):
+        lin = torch.nn.Linear(w.shape[1], w.shape[0]).double()
+        with torch.no_grad():
             lin.weight.copy_(torch.as_tensor(w))
             lin.bias.copy_(torch.as_tensor(b))
-    cplx = relucent.Complex(model)
-    cplx.bfs()
+        modules += [lin, torch.nn.ReLU()]
+    cplx = relucent.Complex(torch.nn.Sequential(*modules[:-1]))
+    cplx.bfs(verbose=0)
     return {"cells": len(cplx), "linear": None, "complete": True}
 
 
@@ -128,9 +129,10 @@ def run_edge_subdivision(case: Case, path: str) -> dict[str, Any]:
         from edge_subdivision import skeletal_subdivision
         from NN import Net
 
-        f = Net(ks=list(case.arch))
+        # the hidden layers only: the peer also subdivides by its last layer's zero set
+        f = Net(ks=list(case.arch[:-1]))
         with torch.no_grad():
-            for lin, (w, b) in zip(f.fcs, he_weights(case.arch), strict=True):
+            for lin, (w, b) in zip(f.fcs, he_weights(case.arch)[:-1], strict=True):
                 lin.weight.copy_(torch.as_tensor(w, dtype=torch.float32))
                 lin.bias.copy_(torch.as_tensor(b, dtype=torch.float32))
             vs, edges, _ = skeletal_subdivision(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import weakref
 from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
@@ -260,13 +261,33 @@ def _fmpq_of(v: Any) -> flint.fmpq:
     return to_fmpq(v)
 
 
+#: ``fmpq_mat`` conversions of read-only arrays (network weights), by ``id``, with a weak
+#: reference that drops the entry when the array goes away.
+_MAT_CACHE: dict[int, tuple[weakref.ref, flint.fmpq_mat]] = {}
+
+
+def _fmpq_mat_of(arr: np.ndarray) -> flint.fmpq_mat:
+    """``arr`` (2-D) as an ``fmpq_mat``; converted once for a read-only array."""
+    frozen = not arr.flags.writeable
+    if frozen:
+        hit = _MAT_CACHE.get(id(arr))
+        if hit is not None and hit[0]() is arr:
+            return hit[1]
+    mat = flint.fmpq_mat(arr.shape[0], arr.shape[1], [_fmpq_of(v) for v in arr.flat])
+    if frozen:
+        key = id(arr)
+        _MAT_CACHE[key] = (weakref.ref(arr, lambda _ref: _MAT_CACHE.pop(key, None)), mat)
+    return mat
+
+
 def exact_matmul(a: Any, b: Any) -> np.ndarray:
     """The exact product ``a @ b`` of rational arrays (1-D or 2-D), by python-flint.
 
     A matrix product of Fraction object arrays costs one Python-level operation per
     multiply-add; this converts both factors to ``fmpq_mat`` once and multiplies in C, which is
-    many times faster as soon as the factors are more than a few entries wide. The result holds
-    Fractions, shaped as NumPy's ``@`` would shape it.
+    many times faster as soon as the factors are more than a few entries wide. A read-only factor
+    (a network's weights) is converted once and remembered. The result holds Fractions, shaped
+    as NumPy's ``@`` would shape it.
 
     Examples
     --------
@@ -288,9 +309,7 @@ def exact_matmul(a: Any, b: Any) -> np.ndarray:
         if inner == 0:
             out[...] = Fraction(0)
         else:
-            prod = flint.fmpq_mat(rows, inner, [_fmpq_of(v) for v in x2.flat]) * flint.fmpq_mat(
-                inner, cols, [_fmpq_of(v) for v in y2.flat]
-            )
+            prod = _fmpq_mat_of(x2) * _fmpq_mat_of(y2)
             out.flat[:] = [Fraction(int(v.p), int(v.q)) for v in prod.entries()]
     if x.ndim == 1 and y.ndim == 1:
         return out.reshape(())
