@@ -95,13 +95,9 @@ def run_neurogeom(case: Case, exact: bool, time_limit: float) -> dict[str, Any]:
         "cells": res.activation_regions,
         "linear": res.linear_regions,
         "complete": res.complete,
-        "lps_per_cell": _lps_per_cell(res),
+        "lps_per_cell": res.stats.lps_per_cell,
+        "lps_per_facet": res.stats.lps_per_facet,
     }
-
-
-def _lps_per_cell(res: Any) -> float | None:
-    lps = res.stats.lps.total
-    return lps / res.activation_regions if res.activation_regions else None
 
 
 def run_relucent(case: Case) -> dict[str, Any]:
@@ -196,6 +192,11 @@ def available_peers(args: argparse.Namespace) -> dict[str, str | None]:
     return {"relucent": missing("relucent", "gurobipy", "torch"), "edge subdivision": edge}
 
 
+def _lp(run: dict[str, Any], key: str) -> str:
+    value = run.get(key)
+    return f"{'':>8}" if value is None else f"{value:8.2f}"
+
+
 def _median(runs: list[dict[str, Any]], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
@@ -208,7 +209,7 @@ def compare(args: argparse.Namespace) -> None:
             print(f"# {name}: skipped, {why}")
     tools = ["neurogeom"] + (["neurogeom-exact"] if args.exact else [])
     print(f"{'net':28} {'tool':18} {'cells':>7} {'linear':>7} {'wall s':>8} {'cpu s':>8} "
-          f"{'MB':>6} {'peer/ng cpu':>11}")  # fmt: skip
+          f"{'MB':>6} {'peer/ng cpu':>11} {'LP/cell':>8} {'LP/facet':>8}")  # fmt: skip
     for index, case in enumerate(cases):
         names = list(tools)
         if case.box is None and peers["relucent"] is None:
@@ -239,7 +240,8 @@ def compare(args: argparse.Namespace) -> None:
             linear = "" if r["linear"] is None else str(r["linear"])
             print(f"{case.label:28} {name:18} {cells:>7} {linear:>7} "
                   f"{_median(runs[name], 'wall'):8.2f} {cpu:8.2f} "
-                  f"{_median(runs[name], 'peak_mb'):6.0f} {ratio:>11}")  # fmt: skip
+                  f"{_median(runs[name], 'peak_mb'):6.0f} {ratio:>11} {_lp(r, 'lps_per_cell')} "
+                  f"{_lp(r, 'lps_per_facet')}")  # fmt: skip
     print("(+: stopped at the time limit; cells are a lower bound)")
 
 

@@ -235,6 +235,8 @@ def build_result(
         phases=tuple(pipe.phases),
         incomplete_phases=tuple(pipe.incomplete),
         seconds=time.monotonic() - pipe._started,
+        cells=len(cells_out),
+        facets=sum(len(c.facets) for c in cells_out),
     )
     return RegionResult(
         net=problem.net,

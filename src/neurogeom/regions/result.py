@@ -148,6 +148,10 @@ class RegionStats:
         Phases cut short by the budget.
     seconds : float
         Total wall-clock seconds.
+    cells : int
+        Cells found.
+    facets : int
+        Facets between cells, counted once per (cell, facet): the sum of ``len(cell.facets)``.
     """
 
     lps: LPCounts = field(default_factory=LPCounts)
@@ -155,6 +159,24 @@ class RegionStats:
     phases: tuple[tuple[str, float], ...] = ()
     incomplete_phases: tuple[str, ...] = ()
     seconds: float = 0.0
+    cells: int = 0
+    facets: int = 0
+
+    @property
+    def lps_per_cell(self) -> float | None:
+        """LPs solved per cell found (``None`` without cells).
+
+        Examples
+        --------
+        >>> RegionStats(LPCounts(highs=30), cells=10, facets=40).lps_per_cell
+        3.0
+        """
+        return self.lps.total / self.cells if self.cells else None
+
+    @property
+    def lps_per_facet(self) -> float | None:
+        """LPs solved per (cell, facet) pair (``None`` without facets)."""
+        return self.lps.total / self.facets if self.facets else None
 
     @property
     def cells_seconds(self) -> float:
@@ -169,7 +191,15 @@ class RegionStats:
             "phases": {name: round(sec, 6) for name, sec in self.phases},
             "incomplete_phases": list(self.incomplete_phases),
             "seconds": round(self.seconds, 6),
+            "cells": self.cells,
+            "facets": self.facets,
+            "lps_per_cell": _rounded(self.lps_per_cell),
+            "lps_per_facet": _rounded(self.lps_per_facet),
         }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
 
 
 @dataclass(frozen=True, slots=True)
