@@ -1,0 +1,26 @@
+"""Overlap decomposition and quotient homology of ReLU representations.
+
+A ReLU network maps a sampled manifold ``X`` to its representation ``Φ(X)``. Two sources make
+``Φ`` identify points: a rank drop inside one activation region, and *overlaps* — points of
+different regions with the same image. This package finds the overlaps exactly (LPs through
+:mod:`neurogeom.core.lp`, with a safe candidate filter), glues them into classes layer by layer,
+and computes the homology of the quotient ``X / O_Φ``, which by Beshkov's theorem equals the
+homology of the representation when each region meets the data in a convex set. Conventions,
+modes and reference cases: ``specs/overlap-homology.md`` (Beshkov, arXiv 2502.01360).
+"""
+
+from neurogeom.topology.datasets import (
+    sample_circle,
+    sample_figure_eight,
+    sample_shells,
+    sample_sphere,
+    sample_torus,
+)
+
+__all__ = [
+    "sample_circle",
+    "sample_figure_eight",
+    "sample_shells",
+    "sample_sphere",
+    "sample_torus",
+]
