@@ -10,6 +10,7 @@ modes and reference cases: ``specs/overlap-homology.md`` (Beshkov, arXiv 2502.01
 """
 
 from neurogeom.topology.datasets import (
+    load_points,
     sample_circle,
     sample_figure_eight,
     sample_shells,
@@ -64,6 +65,7 @@ __all__ = [
     "gudhi_available",
     "layer_regions",
     "layerwise_homology",
+    "load_points",
     "overlap_decomposition",
     "persistence",
     "quotient_homology",

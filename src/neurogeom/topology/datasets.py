@@ -18,6 +18,7 @@ from neurogeom.core.errors import InvalidInputError
 from neurogeom.core.random import SeedLike, check_rng
 
 __all__ = [
+    "load_points",
     "sample_circle",
     "sample_figure_eight",
     "sample_shells",
@@ -224,3 +225,62 @@ def sample_shells(
     parts = [sample_sphere(n, dim=dim, radius=r, seed=rng) for r in rs]
     shell = np.repeat(np.arange(len(rs)), n)
     return _noisy(np.concatenate(parts), noise, rng), shell
+
+
+def load_points(path: Any) -> np.ndarray:
+    """Read a data set: ``.npy`` (a 2-D array), ``.npz`` (the array ``x``, ``X`` or ``data``, or
+    its only array) or ``.csv`` (numbers separated by commas; one header line allowed).
+
+    Raises
+    ------
+    InvalidInputError
+        If the file is missing, unreadable, or does not hold a 2-D numeric table.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "pts.csv"
+    >>> _ = target.write_text("x,y\\n0,1\\n2,3.5\\n")
+    >>> load_points(target).tolist()
+    [[0.0, 1.0], [2.0, 3.5]]
+    """
+    from pathlib import Path
+
+    p = Path(path)
+    if not p.is_file():
+        raise InvalidInputError(f"{p}: no such data file (give a .npy, .npz or .csv file)")
+    suffix = p.suffix.lower()
+    try:
+        if suffix == ".npy":
+            arr = np.load(p, allow_pickle=False)
+        elif suffix == ".npz":
+            with np.load(p, allow_pickle=False) as data:
+                names = {k.lower(): k for k in data.files}
+                key = next((names[k] for k in ("x", "data") if k in names), None)
+                if key is None and len(data.files) == 1:
+                    key = data.files[0]
+                if key is None:
+                    raise InvalidInputError(
+                        f"{p}: a .npz needs an array named x (or a single array), found "
+                        f"{sorted(data.files)}"
+                    )
+                arr = data[key]
+        elif suffix in (".csv", ".txt"):
+            try:
+                arr = np.loadtxt(p, delimiter=",", ndmin=2, comments="#")
+            except ValueError:
+                arr = np.loadtxt(p, delimiter=",", ndmin=2, comments="#", skiprows=1)
+        else:
+            raise InvalidInputError(f"{p}: unknown data format {suffix!r}; use .npy, .npz or .csv")
+    except InvalidInputError:
+        raise
+    except (ValueError, OSError, EOFError) as exc:
+        raise InvalidInputError(f"{p}: not a numeric table: {' '.join(str(exc).split())}") from None
+    arr = np.asarray(arr)
+    if arr.dtype.kind not in "biuf":
+        raise InvalidInputError(f"{p}: the data must be numbers, got dtype {arr.dtype}")
+    if arr.ndim == 1:
+        arr = arr.reshape(-1, 1)
+    if arr.ndim != 2:
+        raise InvalidInputError(f"{p}: the data must be a 2-D table, got shape {arr.shape}")
+    return arr.astype(np.float64)
