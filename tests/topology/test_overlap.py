@@ -40,7 +40,7 @@ def quiet(fn, *args, **kwargs):
         return fn(*args, **kwargs)
 
 
-@settings(max_examples=6)
+@settings(max_examples=4)
 @given(st.integers(0, 10_000))
 def test_polyhedron_mode_equals_the_published_algorithm_with_tolerant_acceptance(seed) -> None:
     net = random_net(seed, (2, 3, 3, 2))

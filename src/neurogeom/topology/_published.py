@@ -19,7 +19,7 @@ import numpy as np
 from neurogeom.core.lp import count_lp
 from neurogeom.core.unionfind import UnionFind
 
-__all__ = ["published_overlap"]
+__all__ = ["published_overlap", "published_overlaps"]
 
 
 def _forward_codeword(
@@ -70,8 +70,14 @@ def _region(
 
 
 def _in_region(
-    a_ub: np.ndarray, h: np.ndarray, m: np.ndarray, c: np.ndarray, y: np.ndarray, slack: float
-) -> bool:
+    a_ub: np.ndarray,
+    h: np.ndarray,
+    m: np.ndarray,
+    c: np.ndarray,
+    y: np.ndarray,
+    slacks: tuple[float, ...],
+) -> tuple[bool, ...]:
+    """One LP; its acceptance under each slack (the published one is 0)."""
     from scipy.optimize import linprog
 
     n = m.shape[1]
@@ -88,9 +94,11 @@ def _in_region(
         method="highs",
     )
     if res.status != 0:
-        return False
+        return tuple(False for _ in slacks)
     z = res.x[:n]
-    return bool(np.allclose(m @ z + c, y, rtol=1e-5, atol=0) and (a_ub @ z <= h + slack).all())
+    close = bool(np.allclose(m @ z + c, y, rtol=1e-5, atol=0))
+    worst = float((a_ub @ z - h).max())
+    return tuple(close and worst <= slack for slack in slacks)
 
 
 def published_overlap(
@@ -111,13 +119,25 @@ def published_overlap(
     >>> [[len(c) for c in layer] for layer in layers]
     [[], [8, 8]]
     """
+    return published_overlaps(net, x, box=box, layers=layers, slacks=(slack,))[0]
+
+
+def published_overlaps(
+    net: Any,
+    x: Any,
+    *,
+    box: float = 100.0,
+    layers: int | None = None,
+    slacks: tuple[float, ...] = (0.0,),
+) -> list[list[tuple[tuple[int, ...], ...]]]:
+    """:func:`published_overlap` under several acceptance slacks from the same LPs (one run)."""
     netf = net.to_float() if net.exact else net
     weights = [np.asarray(w, dtype=float) for w in netf.weights]
     biases = [np.asarray(b, dtype=float) for b in netf.biases]
     pts = np.asarray(x, dtype=float)
     n_layers = len(weights) if layers is None else layers
-    uf = UnionFind(range(len(pts)))
-    out = []
+    finds = [UnionFind(range(len(pts))) for _ in slacks]
+    out: list[list[tuple[tuple[int, ...], ...]]] = [[] for _ in slacks]
     for layer in range(1, n_layers + 1):
         regions: dict[tuple[bool, ...], list[int]] = {}
         first_masks: dict[tuple[bool, ...], list[np.ndarray]] = {}
@@ -135,20 +155,21 @@ def published_overlap(
             for b in range(a):
                 a_ub, h_a, m_a, c_a = geo[a]
                 a_ub_b, h_b, m_b, c_b = geo[b]
-                flagged_b = [
-                    i
+                into_a = {
+                    i: _in_region(a_ub, h_a, m_a, c_a, images[b][i], slacks)
                     for i in regions[codes[b]]
-                    if _in_region(a_ub, h_a, m_a, c_a, images[b][i], slack)
-                ]
-                flagged_a = [
-                    i
+                }
+                into_b = {
+                    i: _in_region(a_ub_b, h_b, m_b, c_b, images[a][i], slacks)
                     for i in regions[codes[a]]
-                    if _in_region(a_ub_b, h_b, m_b, c_b, images[a][i], slack)
-                ]
-                if flagged_a and flagged_b:
-                    for i in flagged_b:
-                        for j in flagged_a:
-                            uf.union(i, j)
-        groups = sorted(tuple(sorted(g)) for g in uf.groups() if len(g) > 1)
-        out.append(tuple(groups))
+                }
+                for k, uf in enumerate(finds):
+                    flagged_b = [i for i, ok in into_a.items() if ok[k]]
+                    flagged_a = [i for i, ok in into_b.items() if ok[k]]
+                    if flagged_a and flagged_b:
+                        for i in flagged_b:
+                            for j in flagged_a:
+                                uf.union(i, j)
+        for k, uf in enumerate(finds):
+            out[k].append(tuple(sorted(tuple(sorted(g)) for g in uf.groups() if len(g) > 1)))
     return out
