@@ -16,6 +16,7 @@ from neurogeom import InvalidInputError, RationalNet, ReLUNet, UnsupportedLayerE
 from neurogeom.topology import (
     MODES,
     RankDeficiencyWarning,
+    certify_gluings,
     check_data,
     default_scale,
     layer_regions,
@@ -209,3 +210,24 @@ def test_zero_slack_misses_true_overlaps_of_rank_zero_regions() -> None:
     points = [p for r in zero for p in r.points]
     assert len(set(ours.labels[points].tolist())) == 1
     assert np.allclose(representation(net, x[points], 2), 0)
+
+
+@settings(max_examples=10)
+@given(st.integers(0, 10_000), st.sampled_from(MODES))
+def test_float_gluings_are_certified_exactly(seed, mode) -> None:
+    net = random_net(seed)
+    x = sample_circle(24, seed=seed)
+    dec = quiet(overlap_decomposition, net, x, mode=mode, scale=0.3)
+    verdicts = certify_gluings(net, x, dec)
+    assert set(verdicts) == {layer.layer for layer in dec.layers}
+    for layer in dec.layers:
+        assert len(verdicts[layer.layer]) == len(layer.gluings)
+        assert all(verdicts[layer.layer])
+
+
+def test_certificates_of_the_reference_cases(ref, circle48) -> None:
+    dec = overlap_decomposition(ref.xor_overlap(), ref.xor, mode="polyhedron", box=100)
+    verdicts = certify_gluings(ref.xor_overlap(), ref.xor, dec)
+    assert verdicts[3] and all(verdicts[3])  # the readout gluing zero slack rejects is exact
+    dec = overlap_decomposition(ref.fold(), circle48, scale=0.2)
+    assert all(certify_gluings(ref.fold(), circle48, dec)[2])

@@ -60,6 +60,7 @@ __all__ = [
     "OverlapDecomposition",
     "RankDeficiencyWarning",
     "Region",
+    "certify_gluings",
     "check_data",
     "check_layer",
     "check_relu",
@@ -1169,3 +1170,88 @@ def _warn_rank(layers: list[LayerOverlap], n: int) -> None:
             ),
             stacklevel=3,
         )
+
+
+# -- exact certificates -------------------------------------------------------------------------
+def _exact_region(
+    enet: Any, bits: np.ndarray, layer: int, box: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Exact inequalities ``a z <= b`` and map ``(M, c)`` of a region (object arrays)."""
+    from fractions import Fraction
+
+    hidden = bits[: enet.n_hidden]
+    pre = layer_maps(enet, hidden, depth=layer)[layer - 1]
+    if layer < enet.n_layers:
+        own = bits[sum(enet.hidden_widths[: layer - 1]) : sum(enet.hidden_widths[:layer])]
+        matrix, offset = apply_pattern(pre.matrix, pre.offset, own, Fraction(enet.negative_slope))
+        rows = cell_halfspaces(enet, hidden, depth=layer)
+    else:
+        matrix, offset = pre.matrix, pre.offset
+        rows = cell_halfspaces(enet, hidden, depth=enet.n_layers - 1)
+        if len(bits) > enet.n_hidden:
+            rows = rows.then(sign_rows(pre, bits[enet.n_hidden :], np.arange(enet.n_outputs)))
+    n = enet.n_inputs
+    eye = np.empty((n, n), dtype=object)
+    for i in range(n):
+        for j in range(n):
+            eye[i, j] = Fraction(int(i == j))
+    lo = np.array([Fraction(float(v)) for v in box[0]], dtype=object)
+    hi = np.array([Fraction(float(v)) for v in box[1]], dtype=object)
+    a = np.concatenate([rows.a, eye, -eye])
+    b = np.concatenate([rows.b, hi, -lo])
+    return a, b, matrix, offset
+
+
+def certify_gluings(net: Any, x: Any, decomposition: OverlapDecomposition) -> dict[int, tuple]:
+    """Re-decide every gluing's overlap exactly, in rational arithmetic.
+
+    For each witness, whether ``Φ^l(point)`` (computed exactly from the network's exact weights
+    and the data's exact binary values) has a preimage in the closed region of ``partner`` (box
+    included): an exact feasibility LP (:func:`neurogeom.core.exact_lp.exact_maximize`). This
+    certifies the overlap relation the float search decided; ``partner`` mode's distance
+    criterion is a float threshold by design and is not part of the certificate.
+
+    Returns
+    -------
+    dict
+        Layer -> a tuple of booleans, one per witness of that layer (``True``: certified).
+
+    Examples
+    --------
+    >>> from neurogeom import ReLUNet
+    >>> from neurogeom.topology import sample_circle
+    >>> fold = ReLUNet([[[1, 0], [0, 1], [-1, 0], [0, -1]], [[1, 0, 1, 0], [0, 1, 0, -1]]])
+    >>> x = sample_circle(16, evenly=True)
+    >>> dec = overlap_decomposition(fold, x, mode="polyhedron")
+    >>> [all(v) and len(v) for v in certify_gluings(fold, x, dec).values()]
+    [0, 14]
+    """
+    from fractions import Fraction
+
+    from neurogeom.core.exact_lp import exact_maximize
+
+    net = check_relu(net)
+    enet = net.to_exact()
+    pts = check_data(x, net.n_inputs)
+    out: dict[int, tuple] = {}
+    for item in decomposition.layers:
+        verdicts = []
+        cache: dict[int, tuple] = {}
+        for g in item.gluings:
+            region = item.regions[g.region]
+            if g.region not in cache:
+                bits = np.array([c == "1" for c in region.pattern], dtype=bool)
+                cache[g.region] = _exact_region(enet, bits, item.layer, decomposition.box)
+            a, b, m, c = cache[g.region]
+            point = np.array([Fraction(float(v)) for v in pts[g.point]], dtype=object)
+            z = enet.preactivations(point[None, :])[item.layer - 1][0]
+            if item.layer < enet.n_layers:
+                slope = Fraction(enet.negative_slope)
+                z = np.array([v if v > 0 else slope * v for v in z], dtype=object)
+            target = z - c
+            rows = np.concatenate([a, m, -m])
+            rhs = np.concatenate([b, target, -target])
+            res = exact_maximize([0] * enet.n_inputs, rows, rhs)
+            verdicts.append(res.status == "optimal")
+        out[item.layer] = tuple(verdicts)
+    return out
