@@ -20,6 +20,7 @@ from neurogeom.topology import (
     check_data,
     default_scale,
     layer_regions,
+    meeting_regions,
     overlap_decomposition,
     representation,
     sample_circle,
@@ -231,3 +232,26 @@ def test_certificates_of_the_reference_cases(ref, circle48) -> None:
     assert verdicts[3] and all(verdicts[3])  # the readout gluing zero slack rejects is exact
     dec = overlap_decomposition(ref.fold(), circle48, scale=0.2)
     assert all(certify_gluings(ref.fold(), circle48, dec)[2])
+
+
+@settings(max_examples=5)
+@given(st.integers(0, 10_000))
+def test_glued_region_pairs_meet(seed) -> None:
+    net = random_net(seed, (2, 4, 4, 2))
+    x = sample_circle(24, seed=seed)
+    dec = quiet(overlap_decomposition, net, x, mode="polyhedron")
+    for layer in dec.layers:
+        met = {(m.first, m.second) for m in meeting_regions(net, x, layer.layer)}
+        for g in layer.gluings:
+            pair = tuple(sorted((int(layer.region_of[g.point]), g.region)))
+            assert pair in met
+        for m in meeting_regions(net, x, layer.layer):
+            ra, rb = layer.regions[m.first], layer.regions[m.second]
+            za, zb = np.array(m.first_point), np.array(m.second_point)
+            assert np.allclose(ra.matrix @ za + ra.offset, rb.matrix @ zb + rb.offset, atol=1e-7)
+
+
+def test_meetings_of_the_reference_nets(ref, circle48) -> None:
+    assert meeting_regions(ref.injective(), circle48, 2) == ()
+    meets = meeting_regions(ref.fold(), circle48, 2)
+    assert len(meets) == 4 and json.dumps([m.to_dict() for m in meets])

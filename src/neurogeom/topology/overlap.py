@@ -38,6 +38,7 @@ K. Beshkov, *A Quotient Homology Theory of Representation in Neural Networks*, a
 
 from __future__ import annotations
 
+import itertools
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ __all__ = [
     "MODES",
     "Gluing",
     "LayerOverlap",
+    "Meeting",
     "OverlapDecomposition",
     "RankDeficiencyWarning",
     "Region",
@@ -66,6 +68,7 @@ __all__ = [
     "check_relu",
     "default_scale",
     "layer_regions",
+    "meeting_regions",
     "overlap_decomposition",
     "representation",
 ]
@@ -1255,3 +1258,110 @@ def certify_gluings(net: Any, x: Any, decomposition: OverlapDecomposition) -> di
             verdicts.append(res.status == "optimal")
         out[item.layer] = tuple(verdicts)
     return out
+
+
+# -- unsampled overlaps -------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """Two data regions of a layer whose images meet: ``Φ(first_point) = Φ(second_point)``.
+
+    The points need not be data: sampling misses overlaps of measure zero (transverse crossings
+    of curves, identifications along a boundary), and this records them.
+    """
+
+    layer: int
+    first: int
+    second: int
+    first_point: tuple[float, ...]
+    second_point: tuple[float, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "layer": self.layer,
+            "regions": [self.first, self.second],
+            "points": [list(self.first_point), list(self.second_point)],
+        }
+
+
+def meeting_regions(
+    net: Any,
+    x: Any,
+    layer: int,
+    *,
+    box: Any = None,
+    output_signs: bool = True,
+    tol: float | Tolerances | None = None,
+) -> tuple[Meeting, ...]:
+    """Pairs of data regions of ``layer`` whose images meet, with a point of each.
+
+    For every pair whose image boxes intersect (the safe filter of ``polyhedron`` mode), one LP
+    in ``(z1, z2)``: ``z1`` in the first region, ``z2`` in the second, ``M_1 z1 + c_1 = M_2 z2 +
+    c_2``, then the two points pushed as far apart as the meeting allows: regions that only
+    share boundary points on which their maps agree (adjacent regions of an injective map) are
+    not reported. Unlike the overlap decomposition this needs no data point in the
+    intersection. ``2n + 1`` LPs per candidate pair.
+
+    Examples
+    --------
+    The fold ``(|x|, y)``: besides the two mirror pairs of quadrants, opposite quadrants meet
+    along ``y = 0`` (``(x, 0)`` and ``(-x, 0)``), where no sample lies.
+
+    >>> from neurogeom import ReLUNet
+    >>> from neurogeom.topology import sample_circle
+    >>> fold = ReLUNet([[[1, 0], [0, 1], [-1, 0], [0, -1]], [[1, 0, 1, 0], [0, 1, 0, -1]]])
+    >>> x = sample_circle(16, evenly=True)
+    >>> len(meeting_regions(fold, x, 2)), meeting_regions(fold, x, 1)
+    (4, ())
+    """
+    net = check_relu(net)
+    pts = check_data(x, net.n_inputs)
+    layer = check_layer(net, layer)
+    if layer == 0:
+        raise InvalidInputError("layer 0 is the input: it has a single region")
+    corners = _check_box(box, pts)
+    tols = check_tol(tol)
+    fwd = _Forward.of(net, pts)
+    regions, _ = _layer_regions(net, fwd, layer, corners, output_signs, tols)
+    y = fwd.representation(layer)
+    works = [_RegionWork.build(r, pts, y) for r in regions]
+    if len(works) < 2:
+        return ()
+    sy = max(float(np.abs(y).max(initial=0.0)), np.finfo(float).tiny)
+    sx = float(np.abs(corners).max())
+    lo, hi, _ = _image_boxes(works, "polyhedron", 0.0, tols.loose * sy)
+    n = net.n_inputs
+    out = []
+    for i, j in itertools.combinations(range(len(regions)), 2):
+        if (lo[i] > hi[j]).any() or (lo[j] > hi[i]).any():
+            continue
+        ri, rj = regions[i], regions[j]
+        d = ri.matrix.shape[0]
+        rows = np.block(
+            [
+                [ri.a, np.zeros((len(ri.b), n))],
+                [np.zeros((len(rj.b), n)), rj.a],
+                [ri.matrix, -rj.matrix],
+            ]
+        )
+        target = rj.offset - ri.offset
+        lower = np.concatenate([np.full(len(ri.b) + len(rj.b), -np.inf), target])
+        upper = np.concatenate([ri.b, rj.b, target])
+        lp = LPModel(rows, lower, upper)
+        if not d or not lp.solve(np.zeros(2 * n)).optimal:
+            continue
+        best, far = -1.0, None
+        for k in range(n):  # the two points as far apart as the meeting allows
+            cost = np.zeros(2 * n)
+            cost[k], cost[n + k] = 1.0, -1.0
+            for sense in (True, False):
+                res = lp.solve(cost, maximize=sense)
+                if res.optimal and abs(res.value) > best:
+                    best, far = abs(res.value), res.x
+        if far is None or tols.is_zero(best, sx):
+            continue  # the regions only share boundary points, mapped alike: no overlap
+        z1, z2 = far[:n], far[n:]
+        gap = float(np.abs(ri.matrix @ z1 + ri.offset - rj.matrix @ z2 - rj.offset).max())
+        if tols.is_zero(gap, max(sy, 1.0)):
+            out.append(Meeting(layer, i, j, tuple(z1.tolist()), tuple(z2.tolist())))
+    return tuple(out)
