@@ -101,7 +101,7 @@ def test_time_limit_exit_3(tmp_path) -> None:
     widths = (2, 32, 32, 32, 2)
     ws = [rng.normal(size=(o, i)) for i, o in itertools.pairwise(widths)]
     save(ReLUNet(ws, [rng.normal(size=o) for o in widths[1:]]), tmp_path / "big.json")
-    np.save(tmp_path / "x.npy", sample_circle(3000, seed=0))
+    np.save(tmp_path / "x.npy", sample_circle(3000, evenly=True))
     out = program(
         "homology",
         tmp_path / "big.json",
