@@ -173,6 +173,14 @@ def grid(quick: bool) -> None:
             flush=True,
         )
 
+    print(
+        "   Where the Betti numbers differ: the image curve crosses itself where no sample maps\n"
+        "   (an overlap of measure zero, listed by meeting_regions: Φ(X) has the loop, X/O not);\n"
+        "   two arcs' images run within the representation's Rips scale without meeting (Φ(X)\n"
+        "   fills the loop, X/O keeps it); or a rank-deficient region collapses an arc (the rank\n"
+        "   source, outside O_Φ). Single-scale Betti numbers of Φ(X) depend on its own scale."
+    )
+
 
 def figure(path: str) -> None:
     """The README figure: a circle through a random 2-[8,8]-2 net, partner mode."""
