@@ -51,6 +51,10 @@ def circle_data(n_inputs: int, n_points: int = CIRCLE_POINTS) -> np.ndarray:
     return x
 
 
+def _text(betti: list[int]) -> str:
+    return "(" + ", ".join(str(b) for b in betti) + ")"
+
+
 def _compute(ctx: SectionContext) -> SectionResult:
     import warnings
 
@@ -68,13 +72,17 @@ def _compute(ctx: SectionContext) -> SectionResult:
     data["circle_points"] = len(x)
     # the layers by number too: item keys are dotted paths of dictionary keys
     data["by_layer"] = {str(d["layer"]): d for d in data["layers"]}
+    data["input_betti_text"] = _text(data["input_betti"])
+    for d in data["layers"]:
+        d["betti_text"] = _text(d["betti"])
+        d["betti_representation_text"] = _text(d["betti_representation"])
     items = [
         Item(
             "circle Betti numbers",
-            data["input_betti"],
+            data["input_betti_text"],
             f"β of the Rips complex of {len(x)} circle points at ε = {res.decomposition.scale:.3g}",
             False,
-            "input_betti",
+            "input_betti_text",
         )
     ]
     notes = [
@@ -97,17 +105,17 @@ def _compute(ctx: SectionContext) -> SectionResult:
             ),
             Item(
                 f"layer {item.layer}: Betti of the quotient",
-                d["betti"],
+                d["betti_text"],
                 "β of X / O_Φ (quotient metric, Rips at ε)",
                 False,
-                f"by_layer.{k}.betti",
+                f"by_layer.{k}.betti_text",
             ),
             Item(
                 f"layer {item.layer}: Betti of the representation",
-                d["betti_representation"],
+                d["betti_representation_text"],
                 "β of Φ^l(X) in its own metric (Rips at its own scale)",
                 False,
-                f"by_layer.{k}.betti_representation",
+                f"by_layer.{k}.betti_representation_text",
             ),
         ]
         deficient = [r for r in item.overlap.regions if r.rank < net.n_inputs and len(r.points) > 1]
