@@ -255,3 +255,15 @@ def test_meetings_of_the_reference_nets(ref, circle48) -> None:
     assert meeting_regions(ref.injective(), circle48, 2) == ()
     meets = meeting_regions(ref.fold(), circle48, 2)
     assert len(meets) == 4 and json.dumps([m.to_dict() for m in meets])
+
+
+def test_leaky_and_exact_networks(ref, circle48) -> None:
+    leaky = ReLUNet([[[1, 0], [0, 1]], [[1, 0], [0, 1]]], negative_slope="1/2")
+    dec = overlap_decomposition(leaky, circle48, scale=0.2)  # injective: nothing glued
+    assert all(layer.classes == () for layer in dec.layers)
+    y = representation(leaky, circle48, 1)
+    assert np.allclose(y, np.where(circle48 > 0, circle48, circle48 / 2))
+    exact = ReLUNet(ref.fold().to_exact().weights, exact=True)
+    a = overlap_decomposition(exact, circle48, scale=0.2)
+    b = overlap_decomposition(ref.fold(), circle48, scale=0.2)
+    assert a.layer(2).classes == b.layer(2).classes
