@@ -16,11 +16,7 @@ from neurogeom import InvalidInputError, RationalNet, ReLUNet, UnsupportedLayerE
 from neurogeom.topology import (
     MODES,
     RankDeficiencyWarning,
-    certify_gluings,
-    check_data,
     default_scale,
-    layer_regions,
-    meeting_regions,
     overlap_decomposition,
     representation,
     sample_circle,
@@ -132,19 +128,6 @@ def test_wrap_glues_the_ends(ref) -> None:
     assert np.allclose(y[0], y[-1]) and np.allclose(y[10], [1, 0]) and np.allclose(y[20], [0, 1])
 
 
-def test_regions_and_ranks(ref, circle48) -> None:
-    regions, region_of = layer_regions(ref.fold(), circle48, 1)
-    assert len(regions) == 4 and sorted(len(r.points) for r in regions) == [12] * 4
-    for r in regions:
-        assert (region_of[list(r.points)] == r.index).all()
-        xs = circle48[list(r.points)]
-        assert ((xs @ r.a.T - r.b) <= 1e-12).all()
-        y = representation(ref.fold(), xs, 1)
-        assert np.allclose(xs @ r.matrix.T + r.offset, y)
-    no_signs, _ = layer_regions(ref.fold(), circle48, 2, output_signs=False)
-    assert len(no_signs) == 4
-
-
 def test_results_are_json_ready(circle48, ref) -> None:
     dec = overlap_decomposition(ref.fold(), circle48, scale=0.2)
     doc = json.loads(json.dumps(dec.to_dict(details=True)))
@@ -165,26 +148,6 @@ def test_default_scale_and_ties(circle48, ref) -> None:
     dec = overlap_decomposition(ref.injective(), circle48)
     assert dec.scale == default_scale(circle48)
     assert all(layer.ties == () for layer in dec.layers)
-
-
-@pytest.mark.parametrize(
-    ("data", "needle"),
-    [
-        ([[0.0, 1.0, 2.0]], "3 column"),
-        ([[0.0, np.nan], [1.0, 1.0]], "NaN or inf"),
-        ([[0.0, np.inf], [1.0, 1.0]], "NaN or inf"),
-        (np.zeros((0, 2)), "empty"),
-        ([[0.0, 1.0]], "one point"),
-        ([[0.0, 1.0], [2.0, 2.0], [0.0, 1.0]], "duplicate"),
-        ([0.0, 1.0], "2-D"),
-        ([["a", "b"], ["c", "d"]], "numbers"),
-    ],
-)
-def test_bad_data(ref, data, needle) -> None:
-    with pytest.raises(InvalidInputError, match=needle):
-        overlap_decomposition(ref.fold(), data)
-    with pytest.raises(InvalidInputError, match=needle):
-        check_data(data, 2)
 
 
 def test_bad_options(ref, circle48) -> None:
@@ -211,59 +174,3 @@ def test_zero_slack_misses_true_overlaps_of_rank_zero_regions() -> None:
     points = [p for r in zero for p in r.points]
     assert len(set(ours.labels[points].tolist())) == 1
     assert np.allclose(representation(net, x[points], 2), 0)
-
-
-@settings(max_examples=10)
-@given(st.integers(0, 10_000), st.sampled_from(MODES))
-def test_float_gluings_are_certified_exactly(seed, mode) -> None:
-    net = random_net(seed)
-    x = sample_circle(24, seed=seed)
-    dec = quiet(overlap_decomposition, net, x, mode=mode, scale=0.3)
-    verdicts = certify_gluings(net, x, dec)
-    assert set(verdicts) == {layer.layer for layer in dec.layers}
-    for layer in dec.layers:
-        assert len(verdicts[layer.layer]) == len(layer.gluings)
-        assert all(verdicts[layer.layer])
-
-
-def test_certificates_of_the_reference_cases(ref, circle48) -> None:
-    dec = overlap_decomposition(ref.xor_overlap(), ref.xor, mode="polyhedron", box=100)
-    verdicts = certify_gluings(ref.xor_overlap(), ref.xor, dec)
-    assert verdicts[3] and all(verdicts[3])  # the readout gluing zero slack rejects is exact
-    dec = overlap_decomposition(ref.fold(), circle48, scale=0.2)
-    assert all(certify_gluings(ref.fold(), circle48, dec)[2])
-
-
-@settings(max_examples=5)
-@given(st.integers(0, 10_000))
-def test_glued_region_pairs_meet(seed) -> None:
-    net = random_net(seed, (2, 4, 4, 2))
-    x = sample_circle(24, seed=seed)
-    dec = quiet(overlap_decomposition, net, x, mode="polyhedron")
-    for layer in dec.layers:
-        met = {(m.first, m.second) for m in meeting_regions(net, x, layer.layer)}
-        for g in layer.gluings:
-            pair = tuple(sorted((int(layer.region_of[g.point]), g.region)))
-            assert pair in met
-        for m in meeting_regions(net, x, layer.layer):
-            ra, rb = layer.regions[m.first], layer.regions[m.second]
-            za, zb = np.array(m.first_point), np.array(m.second_point)
-            assert np.allclose(ra.matrix @ za + ra.offset, rb.matrix @ zb + rb.offset, atol=1e-7)
-
-
-def test_meetings_of_the_reference_nets(ref, circle48) -> None:
-    assert meeting_regions(ref.injective(), circle48, 2) == ()
-    meets = meeting_regions(ref.fold(), circle48, 2)
-    assert len(meets) == 4 and json.dumps([m.to_dict() for m in meets])
-
-
-def test_leaky_and_exact_networks(ref, circle48) -> None:
-    leaky = ReLUNet([[[1, 0], [0, 1]], [[1, 0], [0, 1]]], negative_slope="1/2")
-    dec = overlap_decomposition(leaky, circle48, scale=0.2)  # injective: nothing glued
-    assert all(layer.classes == () for layer in dec.layers)
-    y = representation(leaky, circle48, 1)
-    assert np.allclose(y, np.where(circle48 > 0, circle48, circle48 / 2))
-    exact = ReLUNet(ref.fold().to_exact().weights, exact=True)
-    a = overlap_decomposition(exact, circle48, scale=0.2)
-    b = overlap_decomposition(ref.fold(), circle48, scale=0.2)
-    assert a.layer(2).classes == b.layer(2).classes

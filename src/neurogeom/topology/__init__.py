@@ -9,6 +9,7 @@ homology of the representation when each region meets the data in a convex set. 
 modes and reference cases: ``specs/overlap-homology.md`` (Beshkov, arXiv 2502.01360).
 """
 
+from neurogeom.topology.certify import Meeting, certify_gluings, meeting_regions
 from neurogeom.topology.datasets import (
     load_points,
     sample_circle,
@@ -34,18 +35,17 @@ from neurogeom.topology.overlap import (
     MODES,
     Gluing,
     LayerOverlap,
-    Meeting,
     OverlapDecomposition,
     RankDeficiencyWarning,
+    overlap_decomposition,
+)
+from neurogeom.topology.regions import (
     Region,
-    certify_gluings,
     check_data,
     check_layer,
     check_relu,
     default_scale,
     layer_regions,
-    meeting_regions,
-    overlap_decomposition,
     representation,
 )
 

@@ -37,12 +37,9 @@ from neurogeom.topology.overlap import (
     LayerOverlap,
     Mode,
     OverlapDecomposition,
-    check_data,
-    check_relu,
-    default_scale,
     overlap_decomposition,
-    representation,
 )
+from neurogeom.topology.regions import check_data, check_relu, default_scale, representation
 
 __all__ = [
     "BACKENDS",
@@ -474,7 +471,7 @@ def quotient_homology(
         The identifications: a layer's overlap decomposition, a class label per point, or the
         classes (unlisted points are singletons). Default: none.
     scale : float, optional
-        ``ε`` (default :func:`~neurogeom.topology.overlap.default_scale` of ``x``).
+        ``ε`` (default :func:`~neurogeom.topology.regions.default_scale` of ``x``).
     maxdim : int
         Highest homology dimension (simplices up to ``maxdim + 1`` are built).
     backend : {"metric", "cone"}
@@ -539,7 +536,7 @@ def representation_homology(
     """Persistent homology of a point cloud (a representation ``Φ^l(X)``) in its own metric.
 
     Coinciding points count once. ``scale`` defaults to
-    :func:`~neurogeom.topology.overlap.default_scale` of the distinct points.
+    :func:`~neurogeom.topology.regions.default_scale` of the distinct points.
 
     Examples
     --------

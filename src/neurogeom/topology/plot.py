@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from neurogeom.topology.overlap import LayerOverlap, representation
+from neurogeom.topology.overlap import LayerOverlap
+from neurogeom.topology.regions import representation
 
 __all__ = ["class_colours", "plot_barcodes", "plot_overlap"]
 
@@ -42,7 +43,7 @@ def class_colours(layer: LayerOverlap) -> np.ndarray:
 
 def _region_image(net: Any, layer: LayerOverlap, lo: np.ndarray, hi: np.ndarray, res: int) -> Any:
     """Region of each pixel of the box (the layer's codewords), -1 where no data region."""
-    from neurogeom.topology.overlap import _Forward
+    from neurogeom.topology.regions import _Forward
 
     xs = np.linspace(lo[0], hi[0], res)
     ys = np.linspace(lo[1], hi[1], res)
