@@ -3,33 +3,16 @@ exact networks."""
 
 from __future__ import annotations
 
-import itertools
-import warnings
-
 import numpy as np
 import pytest
 
 from neurogeom import InvalidInputError, ReLUNet
 from neurogeom.topology import (
-    RankDeficiencyWarning,
     check_data,
     layer_regions,
     overlap_decomposition,
     representation,
 )
-
-
-def random_net(seed: int, widths=(2, 4, 4, 2)) -> ReLUNet:
-    rng = np.random.default_rng(seed)
-    ws = [rng.normal(size=(b, a)) for a, b in itertools.pairwise(widths)]
-    bs = [rng.normal(size=b) * 0.5 for b in widths[1:]]
-    return ReLUNet(ws, bs)
-
-
-def quiet(fn, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RankDeficiencyWarning)
-        return fn(*args, **kwargs)
 
 
 def test_regions_and_ranks(ref, circle48) -> None:
