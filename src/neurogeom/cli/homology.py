@@ -86,14 +86,14 @@ def homology_text(res: Any, path: str, data: str) -> str:
         f"{path} on {data}: {dec.n_points} points, mode {dec.mode}, scale ε = {dec.scale:.4g}, "
         f"engine {res.input.engine}",
         f"  input: Betti {_betti(res.input.betti)}",
-        "  layer  width  regions  classes  glued  Betti X/O (metric)  (cone)  Betti Φ(X)  LPs",
+        "  layer  width  regions  classes  glued  Betti X/O (metric)    (cone)  Betti Φ(X)  LPs",
     ]
     for item in res.layers:
         ov = item.overlap
         lines.append(
             f"  {item.layer:>5}  {ov.width:>5}  {len(ov.regions):>7}  {len(ov.classes):>7}  "
             f"{ov.glued_points:>5}  {_betti(item.quotient.betti):>18}  "
-            f"{_betti(item.cone.betti if item.cone else None):>6}  "
+            f"{_betti(item.cone.betti if item.cone else None):>8}  "
             f"{_betti(item.representation.betti):>10}  {ov.lps:>4}"
         )
     ties = sum(len(item.overlap.ties) for item in res.layers)
