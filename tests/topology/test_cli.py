@@ -96,6 +96,15 @@ def test_program_formats_modes_and_text(tmp_path, fold_net, circle48) -> None:
     assert b.returncode == 0 and "Betti X/O" in b.stdout and "(1, 0)" in b.stdout
 
 
+def test_plot(tmp_path, fold_net, circle48) -> None:
+    pytest.importorskip("matplotlib")
+    np.save(tmp_path / "c.npy", circle48)
+    result = run("homology", fold_net, tmp_path / "c.npy", "--plot", tmp_path / "p.png", "-q")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "p.png").read_bytes()[:4] == b"\x89PNG"
+    bad(run("homology", fold_net, tmp_path / "c.npy", "--plot", tmp_path / "p.xyz"), "format")
+
+
 def test_time_limit_exit_3(tmp_path) -> None:
     rng = np.random.default_rng(0)
     widths = (2, 32, 32, 32, 2)

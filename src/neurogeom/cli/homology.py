@@ -153,6 +153,13 @@ def homology_text(res: Any, path: str, data: str) -> str:
     help="Relative tolerance of every acceptance (default 1e-9).",
 )
 @click.option("--details", is_flag=True, help="With --json: the classes and barcodes.")
+@click.option(
+    "--plot",
+    "plot_file",
+    type=click.Path(dir_okay=False),
+    help="Draw the input regions and the representation of the last layer, coloured by overlap "
+    "class, to this image file (networks with 2 inputs).",
+)
 @time_limit_option(what="the overlap search")
 @json_option
 @quiet_option
@@ -167,6 +174,7 @@ def homology(
     box: Any,
     tol: float | None,
     details: bool,
+    plot_file: str | None,
     time_limit: float | None,
     as_json: bool,
     quiet: bool,
@@ -181,11 +189,19 @@ def homology(
     Examples:
       neurogeom homology two_moons example:circle
       neurogeom homology net.json points.npy --mode polyhedron --scale 0.2 --json
+      neurogeom homology two_moons example:circle --plot circle.png
     """
+    from neurogeom.core.figures import check_figure_target, save_figure
     from neurogeom.topology import check_data, check_layer, check_relu, layerwise_homology
 
     model, path = load_net(net)
     model = check_relu(model)
+    if plot_file:
+        if model.n_inputs != 2:
+            raise InvalidInputError(
+                f"--plot draws networks with 2 inputs; this one has {model.n_inputs}"
+            )
+        check_figure_target(plot_file)
     if layer is not None:
         layer = check_layer(model, layer)
         if layer == 0:
@@ -210,6 +226,11 @@ def homology(
         for item, entry in zip(res.layers, doc["layers"], strict=True):
             entry["classes"] = [list(c) for c in item.overlap.classes]
             entry["gluings"] = [g.to_dict() for g in item.overlap.gluings]
+    if plot_file and res.layers:
+        from neurogeom.topology.plot import plot_overlap
+
+        last = res.layers[-1].overlap
+        save_figure(plot_overlap(model, points, last, title=f"{path} on {what}"), plot_file)
     emit(doc, as_json, homology_text(res, path, what))
     if not res.complete:
         sys.exit(EXIT_BUDGET)
