@@ -174,3 +174,17 @@ def test_zero_slack_misses_true_overlaps_of_rank_zero_regions() -> None:
     points = [p for r in zero for p in r.points]
     assert len(set(ours.labels[points].tolist())) == 1
     assert np.allclose(representation(net, x[points], 2), 0)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_workers_give_the_serial_answer(mode) -> None:
+    net = random_net(11, (2, 6, 6, 1))  # one output: rank-deficient regions, LPs
+    x = sample_circle(80, seed=2)
+    one = quiet(overlap_decomposition, net, x, mode=mode, scale=0.2)
+    two = quiet(overlap_decomposition, net, x, mode=mode, scale=0.2, workers=2)
+    assert sum(layer.lps for layer in one.layers) > 0
+    for a, b in zip(one.layers, two.layers, strict=True):
+        assert a.classes == b.classes and a.lps == b.lps and a.ties == b.ties
+        assert [g.to_dict() for g in a.gluings] == [g.to_dict() for g in b.gluings]
+    with pytest.raises(InvalidInputError, match="workers"):
+        overlap_decomposition(net, x, workers=0)

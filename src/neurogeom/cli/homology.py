@@ -160,6 +160,13 @@ def homology_text(res: Any, path: str, data: str) -> str:
     help="Draw the input regions and the representation of the last layer, coloured by overlap "
     "class, to this image file (networks with 2 inputs).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes for the overlap tests.",
+)
 @time_limit_option(what="the overlap search")
 @json_option
 @quiet_option
@@ -175,6 +182,7 @@ def homology(
     tol: float | None,
     details: bool,
     plot_file: str | None,
+    workers: int,
     time_limit: float | None,
     as_json: bool,
     quiet: bool,
@@ -219,6 +227,7 @@ def homology(
         tol=tol,
         box=_box(box),
         progress=not quiet,
+        workers=workers,
         time_limit=time_limit,
     )
     doc = {"net": path, "data": what, **res.to_dict(bars=details)}

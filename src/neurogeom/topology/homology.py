@@ -675,6 +675,7 @@ def layerwise_homology(
     box: Any = None,
     max_scale: float | None = None,
     progress: bool = False,
+    workers: int = 1,
     time_limit: float | None = None,
     budget: Budget | None = None,
 ) -> LayerwiseHomology:
@@ -715,6 +716,7 @@ def layerwise_homology(
         tol=tol,
         box=box,
         progress=progress,
+        workers=workers,
         budget=budget,
     )
     opts = {"scale": eps, "maxdim": maxdim, "engine": eng, "max_scale": max_scale}

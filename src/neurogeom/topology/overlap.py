@@ -520,6 +520,84 @@ def _partner_rank_deficient(
     return _Hit(point, work.region.index, best_z, work.region.points[best_j], best), lps
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class _TestContext:
+    """What every region's overlap test reads (private; sent once to each worker)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    mode: str
+    scale: float
+    tols: Tolerances
+    sx: float
+    sy: float
+
+
+def _run_tasks(
+    tasks: list[tuple[_RegionWork, np.ndarray]], test: _TestContext, budget: Budget, bar: Any
+) -> tuple[list[_Hit], list[tuple[int, int]], int, bool]:
+    """The overlap tests of some regions, in order, until the budget runs out."""
+    hits: list[_Hit] = []
+    ties: list[tuple[int, int]] = []
+    lps = 0
+    for work, cand in tasks:
+        if budget.expired():
+            return hits, ties, lps, False
+        found, used = _test_region(
+            work, cand, test.y, test.mode, test.scale, test.tols, test.sx, test.sy, ties
+        )
+        hits += found
+        lps += used
+        if bar is not None:
+            bar.update()
+            bar.set_postfix(lps=lps, hits=len(hits))
+    return hits, ties, lps, True
+
+
+def _worker(
+    tasks: list[tuple[Region, np.ndarray]], test: _TestContext, budget: Budget
+) -> tuple[list[_Hit], list[tuple[int, int]], int, bool, int]:
+    """One worker process: build the regions' working state, run their tests."""
+    works = [(_RegionWork.build(region, test.x, test.y), cand) for region, cand in tasks]
+    hits, ties, lps, complete = _run_tasks(works, test, budget, None)
+    return hits, ties, lps, complete, len(tasks)
+
+
+def _run_parallel(
+    tasks: list[tuple[Region, np.ndarray]],
+    test: _TestContext,
+    budget: Budget,
+    workers: int,
+    bar: Any,
+) -> tuple[list[_Hit], list[tuple[int, int]], int, bool]:
+    """The tests spread over ``workers`` processes in chunks of similar candidate counts."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    n_chunks = min(len(tasks), 4 * workers)
+    chunks: list[list[tuple[Region, np.ndarray]]] = [[] for _ in range(n_chunks)]
+    loads = np.zeros(n_chunks)
+    for task in sorted(tasks, key=lambda t: -len(t[1])):
+        k = int(np.argmin(loads))
+        chunks[k].append(task)
+        loads[k] += len(task[1])
+    hits: list[_Hit] = []
+    ties: list[tuple[int, int]] = []
+    lps = 0
+    complete = True
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_worker, chunk, test, budget) for chunk in chunks if chunk]
+        for future in as_completed(futures):
+            found, chunk_ties, used, done, count = future.result()
+            hits += found
+            ties += chunk_ties
+            lps += used
+            complete &= done
+            bar.update(count)
+            bar.set_postfix(lps=lps, hits=len(hits))
+    hits.sort(key=lambda h: (h.region, h.point))  # the serial order
+    return hits, ties, lps, complete
+
+
 def _glue_sets(
     hits: list[_Hit], region_of: np.ndarray, uf: UnionFind, layer: int, x: np.ndarray
 ) -> list[Gluing]:
@@ -573,6 +651,7 @@ def _overlap_layer(
     uf: UnionFind,
     budget: Budget,
     progress: bool,
+    workers: int,
 ) -> LayerOverlap:
     started = time.monotonic()
     regions, region_of = _layer_regions(net, fwd, layer, corners, output_signs, tols)
@@ -592,29 +671,32 @@ def _overlap_layer(
         key = int(np.argmax(np.ptp(y, axis=0))) if y.shape[1] else 0
         order = np.argsort(y[:, key], kind="stable")
         sorted_key = y[order, key]
+        tasks = []
+        for k in range(len(works)):
+            i0 = np.searchsorted(sorted_key, box_lo[k, key], side="left")
+            i1 = np.searchsorted(sorted_key, box_hi[k, key], side="right")
+            cand = order[i0:i1]
+            cand = cand[region_of[cand] != k]
+            if len(cand):
+                yc = y[cand]
+                cand = cand[((yc >= box_lo[k]) & (yc <= box_hi[k])).all(axis=1)]
+            n_cand += len(cand)
+            if len(cand):
+                tasks.append((k, np.sort(cand)))
+        test = _TestContext(x, y, mode, scale, tols, sx, sy)
         with progress_bar(
-            progress, total=len(works), desc=f"layer {layer} overlaps", unit="region"
+            progress, total=len(tasks), desc=f"layer {layer} overlaps", unit="region"
         ) as bar:
-            for k, work in enumerate(works):
-                if budget.expired():
-                    complete = False
-                    break
-                i0 = np.searchsorted(sorted_key, box_lo[k, key], side="left")
-                i1 = np.searchsorted(sorted_key, box_hi[k, key], side="right")
-                cand = order[i0:i1]
-                cand = cand[region_of[cand] != k]
-                if len(cand):
-                    yc = y[cand]
-                    cand = cand[((yc >= box_lo[k]) & (yc <= box_hi[k])).all(axis=1)]
-                n_cand += len(cand)
-                if len(cand):
-                    found, used = _test_region(
-                        work, np.sort(cand), y, mode, scale, tols, sx, sy, ties
-                    )
-                    hits += found
-                    lps += used
-                bar.update()
-                bar.set_postfix(lps=lps, hits=len(hits))
+            if workers > 1 and len(tasks) > 1:
+                found, ties, used, complete = _run_parallel(
+                    [(regions[k], cand) for k, cand in tasks], test, budget, workers, bar
+                )
+            else:
+                found, ties, used, complete = _run_tasks(
+                    [(works[k], cand) for k, cand in tasks], test, budget, bar
+                )
+            hits += found
+            lps += used
     if mode == "partner":
         gluings = _glue_partners(hits, uf, layer)
     else:
@@ -646,6 +728,7 @@ def overlap_decomposition(
     cumulative: bool = True,
     output_signs: bool = True,
     progress: bool = False,
+    workers: int = 1,
     time_limit: float | None = None,
     budget: Budget | None = None,
 ) -> OverlapDecomposition:
@@ -675,6 +758,9 @@ def overlap_decomposition(
         Refine the output layer's regions by the signs of the outputs (the paper's convention).
     progress : bool
         Progress bars (on stderr) during the overlap tests.
+    workers : int
+        Processes for the overlap tests (the regions of a layer are shared out; worth it when
+        many candidates need LPs: ``hull`` mode, rank-deficient regions).
     time_limit : float, optional
         Seconds; on expiry the result holds what was finished, with ``complete=False``.
     budget : Budget, optional
@@ -729,6 +815,8 @@ def overlap_decomposition(
         raise InvalidInputError(f"scale must be a positive number, got {scale!r}")
     tols = check_tol(tol)
     corners = _check_box(box, pts)
+    if isinstance(workers, bool) or not isinstance(workers, int | np.integer) or workers < 1:
+        raise InvalidInputError(f"workers must be a positive integer, got {workers!r}")
     if budget is None:
         budget = Budget.start(time_limit=time_limit)
     first = 1 if cumulative else last
@@ -751,6 +839,7 @@ def overlap_decomposition(
             uf=uf,
             budget=budget,
             progress=progress,
+            workers=workers,
         )
         layers.append(res)
         if not res.complete:
