@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import numbers
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -37,9 +37,11 @@ __all__ = [
     "from_fmpq_mat",
     "is_fraction_array",
     "modular_rank",
+    "products_but_one",
     "to_fmpq",
     "to_fmpq_mat",
     "to_fraction",
+    "zeros",
 ]
 
 
@@ -500,3 +502,66 @@ def fractions_to_float(values: Iterable[Any] | np.ndarray) -> np.ndarray:
     """
     arr = np.asarray(values, dtype=object)
     return np.vectorize(float, otypes=[np.float64])(arr) if arr.size else arr.astype(np.float64)
+
+
+def zeros(shape: tuple[int, ...], exact: bool) -> np.ndarray:
+    """An array of zeros: exact ``Fraction(0)`` objects or float64.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Shape of the array.
+    exact : bool
+        ``True``: an object array of :class:`~fractions.Fraction` zeros; ``False``: float64.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    >>> zeros((2,), exact=True).tolist()
+    [Fraction(0, 1), Fraction(0, 1)]
+    >>> zeros((1, 2), exact=False).tolist()
+    [[0.0, 0.0]]
+    """
+    if exact:
+        out = np.empty(shape, dtype=object)
+        out[...] = Fraction(0)
+        return out
+    return np.zeros(shape)
+
+
+def products_but_one(items: Sequence[Any], one: Any) -> tuple[list[Any], Any]:
+    """``[Π_{s≠j} items_s for j]`` and ``Π items`` by prefix and suffix products (no division).
+
+    Works for anything with ``*`` (numbers, polynomials, residues mod a prime), so a zero item
+    costs nothing special.
+
+    Parameters
+    ----------
+    items : sequence
+        The factors.
+    one : object
+        The multiplicative identity of their ring.
+
+    Returns
+    -------
+    others : list
+        ``others[j]`` is the product of every item but ``items[j]``.
+    full : object
+        The product of all items.
+
+    Examples
+    --------
+    >>> products_but_one([2, 3, 0], 1)
+    ([0, 0, 6], 0)
+    """
+    n = len(items)
+    prefix = [one] * (n + 1)
+    suffix = [one] * (n + 1)
+    for i in range(n):
+        prefix[i + 1] = prefix[i] * items[i]
+    for i in range(n - 1, -1, -1):
+        suffix[i] = suffix[i + 1] * items[i]
+    return [prefix[j] * suffix[j + 1] for j in range(n)], prefix[n]

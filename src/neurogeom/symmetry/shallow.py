@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from neurogeom.core.errors import InvalidInputError, InvalidNetworkError, UnsupportedLayerError
-from neurogeom.core.rationals import fraction_to_json, to_fraction
+from neurogeom.core.rationals import fraction_to_json, to_fraction, zeros
 from neurogeom.nets.relu import ReLUNet
 
 __all__ = ["ShallowNet", "as_shallow", "difference"]
@@ -51,14 +51,6 @@ def _array(values: Any, *, exact: bool, ndim: int, what: str) -> np.ndarray:
 def _has_exact(values: Any) -> bool:
     arr = np.asarray(values, dtype=object) if values is not None else np.empty(0, dtype=object)
     return any(isinstance(v, Fraction | str) for v in arr.flat)
-
-
-def _zeros(shape: tuple[int, ...], exact: bool) -> np.ndarray:
-    if exact:
-        out = np.empty(shape, dtype=object)
-        out[...] = Fraction(0)
-        return out
-    return np.zeros(shape)
 
 
 def _relu(z: np.ndarray, exact: bool) -> np.ndarray:
@@ -138,7 +130,7 @@ class ShallowNet:
             raise InvalidNetworkError(
                 f"w has an empty shape {w_arr.shape}; need (n, m) with n, m >= 1"
             )
-        b_arr = _zeros((n,), exact) if b is None else _array(b, exact=exact, ndim=1, what="b")
+        b_arr = zeros((n,), exact) if b is None else _array(b, exact=exact, ndim=1, what="b")
         a_arr = _array(a, exact=exact, ndim=2, what="a")
         if b_arr.shape != (n,):
             raise InvalidNetworkError(f"w has {n} rows (neurons) but b has length {b_arr.shape[0]}")
@@ -229,13 +221,13 @@ class ShallowNet:
         w, b, a = self.w, self.b, self.a
         if self.v is not None:
             m = self.n_inputs
-            eye = _zeros((m, m), self.exact)
+            eye = zeros((m, m), self.exact)
             for j in range(m):
                 eye[j, j] = Fraction(1) if self.exact else 1.0
             w = np.concatenate([w, eye, -eye])
-            b = np.concatenate([b, _zeros((2 * m,), self.exact)])
+            b = np.concatenate([b, zeros((2 * m,), self.exact)])
             a = np.concatenate([a, self.v, -self.v], axis=1)
-        c = self.c if self.c is not None else _zeros((self.n_outputs,), self.exact)
+        c = self.c if self.c is not None else zeros((self.n_outputs,), self.exact)
         return ReLUNet([w, a], [b, c], exact=self.exact)
 
     def to_exact(self) -> ShallowNet:
@@ -483,8 +475,8 @@ def difference(f: ShallowNet, g: ShallowNet) -> ShallowNet:
     def combine(x: np.ndarray | None, y: np.ndarray | None, shape: tuple[int, ...]) -> Any:
         if x is None and y is None:
             return None
-        x = _zeros(shape, exact) if x is None else x
-        y = _zeros(shape, exact) if y is None else y
+        x = zeros(shape, exact) if x is None else x
+        y = zeros(shape, exact) if y is None else y
         return x - y
 
     return ShallowNet._trusted(
