@@ -25,6 +25,7 @@ from neurogeom.core.errors import InvalidInputError
 __all__ = [
     "DEFAULT_PRIME",
     "as_fraction_array",
+    "as_points",
     "exact_det",
     "exact_matmul",
     "exact_nullspace",
@@ -565,3 +566,63 @@ def products_but_one(items: Sequence[Any], one: Any) -> tuple[list[Any], Any]:
     for i in range(n - 1, -1, -1):
         suffix[i] = suffix[i + 1] * items[i]
     return [prefix[j] * suffix[j + 1] for j in range(n)], prefix[n]
+
+
+def as_points(x: Any, n_inputs: int, *, exact: bool, name: str = "x") -> tuple[np.ndarray, bool]:
+    """Validate one point ``(n,)`` or a batch ``(N, n)`` of input points.
+
+    Parameters
+    ----------
+    x : array-like
+        The points: numbers, or numeric literals when ``exact``.
+    n_inputs : int
+        The dimension ``n`` every point must have.
+    exact : bool
+        ``True``: convert every entry to :class:`~fractions.Fraction`; ``False``: float64, finite.
+    name : str, optional
+        What the points are called in error messages.
+
+    Returns
+    -------
+    points : numpy.ndarray
+        A 2-D array ``(N, n)`` (float64, or an object array of Fractions).
+    single : bool
+        Whether ``x`` was one point (1-D).
+
+    Raises
+    ------
+    InvalidInputError
+        On a wrong shape, a non-numeric or a non-finite entry.
+
+    Examples
+    --------
+    >>> pts, single = as_points([1, "1/2"], 2, exact=True)
+    >>> pts.tolist(), single
+    ([[Fraction(1, 1), Fraction(1, 2)]], True)
+    >>> as_points([[0.0, 1.0]], 2, exact=False)[0].shape
+    (1, 2)
+    """
+    if exact:
+        arr = np.asarray(x, dtype=object)
+    else:
+        try:
+            arr = np.asarray(x, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise InvalidInputError(f"{name} is not a numeric array: {exc}") from None
+    single = arr.ndim == 1
+    if single:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.shape[1] != n_inputs:
+        raise InvalidInputError(
+            f"{name} must have shape ({n_inputs},) or (N, {n_inputs}) for this "
+            f"network, got {np.shape(x)}"
+        )
+    if exact:
+        conv = np.empty(arr.shape, dtype=object)
+        for idx, v in np.ndenumerate(arr):
+            conv[idx] = to_fraction(v, name=f"{name}[{idx[0]}, {idx[1]}]")
+        arr = conv
+    elif not np.isfinite(arr).all():
+        idx = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        raise InvalidInputError(f"{name}[{idx[0]}, {idx[1]}] must be finite, got {arr[idx]}")
+    return arr, single

@@ -30,7 +30,7 @@ import numpy as np
 
 from neurogeom.core.domain import Domain
 from neurogeom.core.lp import LPCounts
-from neurogeom.core.rationals import fraction_to_json
+from neurogeom.core.rationals import as_points, fraction_to_json
 from neurogeom.nets.geometry import pattern_string
 
 if TYPE_CHECKING:
@@ -367,7 +367,7 @@ class RegionResult:
         ((Fraction(0, 1), Fraction(1, 1)),)
         """
         net = self.net
-        point, _ = net._check_points(x)
+        point, _ = as_points(x, net.n_inputs, exact=net.exact)
         if len(self.domain.b):
             a = self.domain.a if net.exact else self.domain.a_float
             b = self.domain.b if net.exact else self.domain.b_float

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from neurogeom.core.errors import InvalidInputError, InvalidNetworkError, UnsupportedLayerError
-from neurogeom.core.rationals import fraction_to_json, to_fraction, zeros
+from neurogeom.core.rationals import as_points, fraction_to_json, to_fraction, zeros
 from neurogeom.nets.relu import ReLUNet
 
 __all__ = ["ShallowNet", "as_shallow", "difference"]
@@ -312,27 +312,6 @@ class ShallowNet:
         )
 
     # -- evaluation -----------------------------------------------------------------------------
-    def _points(self, x: Any) -> tuple[np.ndarray, bool]:
-        if self.exact:
-            arr = np.asarray(x, dtype=object)
-        else:
-            try:
-                arr = np.asarray(x, dtype=np.float64)
-            except (TypeError, ValueError) as exc:
-                raise InvalidInputError(f"x is not a numeric array: {exc}") from None
-        single = arr.ndim == 1
-        if single:
-            arr = arr[None, :]
-        if arr.ndim != 2 or arr.shape[1] != self.n_inputs:
-            raise InvalidInputError(
-                f"x must have shape ({self.n_inputs},) or (N, {self.n_inputs}), got {np.shape(x)}"
-            )
-        if self.exact:
-            arr = np.vectorize(lambda t: to_fraction(t, name="x"), otypes=[object])(arr)
-        elif not np.isfinite(arr).all():
-            raise InvalidInputError("x must be finite")
-        return arr, single
-
     def evaluate(self, x: Any) -> np.ndarray:
         """``f(x)`` for one point ``(m,)`` or a batch ``(N, m)`` (exact in exact mode).
 
@@ -341,7 +320,7 @@ class ShallowNet:
         >>> ShallowNet([[1.0], [-1.0]], None, [[1.0, 1.0]]).evaluate([-2.0]).tolist()
         [2.0]
         """
-        pts, single = self._points(x)
+        pts, single = as_points(x, self.n_inputs, exact=self.exact)
         hidden = _relu(pts @ self.w.T + self.b, self.exact)
         out = hidden @ self.a.T
         if self.c is not None:
