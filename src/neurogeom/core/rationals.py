@@ -37,6 +37,7 @@ __all__ = [
     "fractions_from_fmpq",
     "from_fmpq_mat",
     "is_fraction_array",
+    "json_number",
     "modular_rank",
     "products_but_one",
     "to_fmpq",
@@ -190,6 +191,26 @@ def fraction_to_json(q: Fraction | int) -> int | str:
     """
     q = Fraction(q)
     return int(q) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
+def json_number(value: Any) -> Any:
+    """Write a number, or nested sequences of numbers, for JSON.
+
+    Rationals as :func:`fraction_to_json` writes them, integers as integers, other numbers as
+    floats; tuples, lists and arrays as lists.
+
+    Examples
+    --------
+    >>> json_number([Fraction(1, 3), np.float64(0.5), np.int64(2)])
+    ['1/3', 0.5, 2]
+    """
+    if isinstance(value, Fraction):
+        return fraction_to_json(value)
+    if isinstance(value, tuple | list | np.ndarray):
+        return [json_number(v) for v in value]
+    if isinstance(value, int | np.integer):
+        return int(value)
+    return float(value)
 
 
 def as_fraction_array(values: Any, *, name: str = "array") -> np.ndarray:
