@@ -299,6 +299,27 @@ class Searcher:
         """Whether a quantity (a length) falls inside the tolerance band around ``thr``."""
         return bool(self.tol.unsure(value, self.problem.scale))
 
+    def _thin_note(
+        self,
+        out: NodeOutput,
+        node: Node,
+        arr: Arrangement,
+        sigma: np.ndarray,
+        text: str,
+        radius: float | None,
+    ) -> None:
+        """Note a cell whose inradius is within the tolerance band (``radius`` in input units)."""
+        bits, _ = arr.layer_bits(sigma)
+        out.notes.append(
+            Note(
+                "thin cell",
+                text,
+                (pattern_string(np.concatenate([node.prefix, bits])),),
+                (),
+                0.0 if radius is None else radius / self.problem.scale,
+            )
+        )
+
     # -- roots and rows -------------------------------------------------------------------------
     def root(self) -> Task:
         """The domain as a node of depth 0."""
@@ -648,28 +669,12 @@ class Searcher:
                 push_neighbours(sigma, essential, {})
                 continue
             if thin:
-                bits, _ = arr.layer_bits(sigma)
-                out.notes.append(
-                    Note(
-                        "thin cell",
-                        "a cell thinner than the tolerance was left out",
-                        (pattern_string(np.concatenate([node.prefix, bits])),),
-                        (),
-                        0.0 if radius is None else radius / self.problem.scale,
-                    )
-                )
+                text = "a cell thinner than the tolerance was left out"
+                self._thin_note(out, node, arr, sigma, text, radius)
                 continue
             if exact is None and self._unsure(radius):
-                bits, _ = arr.layer_bits(sigma)
-                out.notes.append(
-                    Note(
-                        "thin cell",
-                        "a cell barely thicker than the tolerance was counted",
-                        (pattern_string(np.concatenate([node.prefix, bits])),),
-                        (),
-                        radius / self.problem.scale,
-                    )
-                )
+                text = "a cell barely thicker than the tolerance was counted"
+                self._thin_note(out, node, arr, sigma, text, radius)
             certs: dict[int, int] = {}
             essential = walk.facets(sigma, centre, came_from, exact, inherited, certs, node, out)
             self._finish(node, rows, arr, sigma, centre, radius, essential, None, out)
