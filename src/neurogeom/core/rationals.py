@@ -31,6 +31,7 @@ __all__ = [
     "exact_nullspace",
     "exact_rank",
     "exact_solve",
+    "floats_to_fractions",
     "fmpq_array",
     "fmpq_to_fraction",
     "fraction_to_json",
@@ -512,6 +513,17 @@ def exact_solve(matrix: Any, rhs: Any) -> np.ndarray:
         raise InvalidInputError("the matrix is singular; the system has no unique solution")
     x = from_fmpq_mat(fa.solve(to_fmpq_mat(b)))
     return x[:, 0] if b.ndim == 1 else x
+
+
+def floats_to_fractions(x: Iterable[Any] | np.ndarray) -> np.ndarray:
+    """Each float of a vector exactly as a :class:`~fractions.Fraction` (an object array).
+
+    Examples
+    --------
+    >>> floats_to_fractions(np.array([0.5, 0.1]))[1] == 0.1
+    True
+    """
+    return np.array([Fraction(float(v)) for v in x], dtype=object)
 
 
 def fractions_to_float(values: Iterable[Any] | np.ndarray) -> np.ndarray:

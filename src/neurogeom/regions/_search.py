@@ -40,6 +40,7 @@ from neurogeom.core.errors import NumericalError
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
 from neurogeom.core.lp import LPModel, chebyshev_centre
 from neurogeom.core.random import check_rng
+from neurogeom.core.rationals import floats_to_fractions
 from neurogeom.core.tolerances import normalize_rows
 from neurogeom.nets.geometry import (
     AffineMap,
@@ -168,7 +169,7 @@ class ExactPlanes:
     def inside(self, sigma: np.ndarray, x: np.ndarray) -> bool:
         """Whether the float point ``x`` lies strictly inside the cell ``sigma``, exactly."""
         g, h = self.cell_rows(sigma)
-        xq = _fractions(x)
+        xq = floats_to_fractions(x)
         return all(row @ xq < bound for row, bound in zip(g, h, strict=True))
 
     def facet(self, sigma: np.ndarray, j: int) -> bool:
@@ -225,10 +226,6 @@ class Arrangement:
                     self.groups.orientation[j] > 0
                 )
         return bits, rep_active
-
-
-def _fractions(x: np.ndarray) -> np.ndarray:
-    return np.array([Fraction(float(v)) for v in x], dtype=object)
 
 
 def _first_hits(g: np.ndarray, slack: np.ndarray, dirs: np.ndarray, rel: float) -> np.ndarray:
@@ -399,7 +396,11 @@ class Searcher:
         side0 = u @ node.point + v
         cross = self._crossing(node, rows, u, v, side0, exact, out)
         if self.exact:
-            xpt = node.exact_point if node.exact_point is not None else _fractions(node.point)
+            xpt = (
+                node.exact_point
+                if node.exact_point is not None
+                else floats_to_fractions(node.point)
+            )
             fixed = np.array(
                 [exact.ue[j] @ xpt + exact.ve[j] > 0 for j in range(len(reps))], dtype=bool
             )
@@ -601,7 +602,11 @@ class Searcher:
         """
         if arr.exact is not None:
             ex = arr.exact.subset(arr.cross)
-            xpt = node.exact_point if node.exact_point is not None else _fractions(node.point)
+            xpt = (
+                node.exact_point
+                if node.exact_point is not None
+                else floats_to_fractions(node.point)
+            )
             vals = [ex.ue[j] @ xpt + ex.ve[j] for j in range(len(ex.ue))]
             while True:
                 d = np.array(
