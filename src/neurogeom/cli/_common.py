@@ -166,6 +166,25 @@ def example_entry(spec: str, examples: Mapping[str, T], what: str) -> T | None:
     """The built-in example that ``spec`` names as ``example:NAME``, or ``None`` for any other
     ``spec``; an unknown ``NAME`` is bad input.
 
+    Parameters
+    ----------
+    spec : str
+        What the user gave (a path, or ``example:NAME``).
+    examples : mapping
+        The built-in examples by name.
+    what : str
+        What they are, for the error message (``"network"``, ``"data"``).
+
+    Returns
+    -------
+    object or None
+        ``examples[NAME]``, or ``None`` when ``spec`` does not start with ``example:``.
+
+    Raises
+    ------
+    InvalidInputError
+        For an unknown ``NAME`` (the message lists the available ones).
+
     Examples
     --------
     >>> example_entry("example:a", {"a": 1}, "data"), example_entry("a.npz", {"a": 1}, "data")

@@ -200,6 +200,15 @@ def json_number(value: Any) -> Any:
     Rationals as :func:`fraction_to_json` writes them, integers as integers, other numbers as
     floats; tuples, lists and arrays as lists.
 
+    Parameters
+    ----------
+    value : number, or tuple, list or array of them (nested)
+
+    Returns
+    -------
+    int, float, str or list
+        What :func:`json.dumps` writes.
+
     Examples
     --------
     >>> json_number([Fraction(1, 3), np.float64(0.5), np.int64(2)])
@@ -517,6 +526,16 @@ def exact_solve(matrix: Any, rhs: Any) -> np.ndarray:
 
 def floats_to_fractions(x: Iterable[Any] | np.ndarray) -> np.ndarray:
     """Each float of a vector exactly as a :class:`~fractions.Fraction` (an object array).
+
+    Parameters
+    ----------
+    x : array-like, shape (n,)
+        Floats.
+
+    Returns
+    -------
+    numpy.ndarray
+        An object array of Fractions, each equal to its float.
 
     Examples
     --------
