@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from neurogeom.core.domain import Domain
-from neurogeom.core.rationals import exact_matmul
+from neurogeom.core.rationals import exact_matmul, zeros
 from neurogeom.core.tolerances import Tolerances, check_tol
 from neurogeom.core.unionfind import UnionFind
 
@@ -80,14 +80,6 @@ def pattern_from_string(text: str) -> np.ndarray:
 
 
 # -- affine maps --------------------------------------------------------------------------------
-def _zeros(shape: tuple[int, ...], exact: bool) -> np.ndarray:
-    if exact:
-        out = np.empty(shape, dtype=object)
-        out[...] = Fraction(0)
-        return out
-    return np.zeros(shape)
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class AffineMap:
     """The map ``x -> matrix @ x + offset`` (float64 or exact rationals).
@@ -107,10 +99,10 @@ class AffineMap:
     @classmethod
     def identity(cls, n: int, *, exact: bool) -> AffineMap:
         """The identity of ``R^n``."""
-        eye = _zeros((n, n), exact)
+        eye = zeros((n, n), exact)
         for i in range(n):
             eye[i, i] = Fraction(1) if exact else 1.0
-        return cls(eye, _zeros((n,), exact))
+        return cls(eye, zeros((n,), exact))
 
     @property
     def exact(self) -> bool:
@@ -312,7 +304,7 @@ Fraction(0, 1), Fraction(2, 1), Fraction(1, 1)], [0, 1, -1, -2])
 
 def _domain_rows(domain: Domain | None, n: int, exact: bool) -> Halfspaces:
     if domain is None or len(domain.b) == 0:
-        return Halfspaces(_zeros((0, n), exact), _zeros((0,), exact), np.zeros(0, np.int64))
+        return Halfspaces(zeros((0, n), exact), zeros((0,), exact), np.zeros(0, np.int64))
     a = domain.a if exact else domain.a_float
     b = domain.b if exact else domain.b_float
     return Halfspaces(np.array(a), np.array(b), -1 - np.arange(len(b), dtype=np.int64))
@@ -345,7 +337,7 @@ def sign_rows(forms: AffineMap, active: Any, neurons: Any) -> Halfspaces:
 
 def _hidden_forms(maps: tuple[AffineMap, ...], n: int, exact: bool) -> AffineMap:
     if not maps:
-        return AffineMap(_zeros((0, n), exact), _zeros((0,), exact))
+        return AffineMap(zeros((0, n), exact), zeros((0,), exact))
     return AffineMap(
         np.concatenate([m.matrix for m in maps]), np.concatenate([m.offset for m in maps])
     )

@@ -30,7 +30,7 @@ import numpy as np
 from neurogeom.core.budget import Budget
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
 from neurogeom.core.lp import LPModel
-from neurogeom.core.rationals import exact_matmul, exact_rank, exact_solve
+from neurogeom.core.rationals import exact_matmul, exact_rank, exact_solve, floats_to_fractions
 from neurogeom.core.unionfind import UnionFind
 from neurogeom.nets.geometry import (
     AffineMap,
@@ -147,10 +147,6 @@ class CellWork:
         return keep
 
 
-def _to_fraction_vector(x: np.ndarray) -> np.ndarray:
-    return np.array([Fraction(float(v)) for v in x], dtype=object)
-
-
 def _strictly_inside(g: np.ndarray, h: np.ndarray, x: np.ndarray) -> bool:
     if len(h) == 0:
         return True
@@ -183,7 +179,7 @@ def certify_cell(problem: RegionProblem, found: FoundCell) -> CellWork | None:
     point, exact_point = found.point, None
     if problem.exact:
         exact_point = (
-            found.exact_point if found.exact_point is not None else _to_fraction_vector(point)
+            found.exact_point if found.exact_point is not None else floats_to_fractions(point)
         )
         if not _strictly_inside(rows.a, rows.b, exact_point):
             # the rounded centre is not strictly inside (a thin cell): ask the exact solver
@@ -419,7 +415,7 @@ def _shared_facet(
     g_all, h_all = np.concatenate(ge), np.concatenate(he)
     if res.optimal and res.x[n] > thr:
         # project the rounded point onto the exact hyperplane and check every other row
-        xq = _to_fraction_vector(res.x[:n])
+        xq = floats_to_fractions(res.x[:n])
         xq = xq - (ae @ xq + c_val) / (ae @ ae) * ae
         if _strictly_inside(g_all, h_all, xq):
             return xq, True
@@ -483,7 +479,7 @@ def point_contact(problem: RegionProblem, c1: CellWork, c2: CellWork) -> tuple[b
 
 def _snap(x: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
     """The rational point nearest to ``x`` (in the least-squares sense) with ``a y = b``."""
-    xq = _to_fraction_vector(x)
+    xq = floats_to_fractions(x)
     if len(a) == 0:
         return xq
     chosen: list[int] = []

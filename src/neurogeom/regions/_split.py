@@ -27,6 +27,7 @@ import numpy as np
 
 from neurogeom.core.budget import Budget
 from neurogeom.core.errors import InvalidInputError
+from neurogeom.core.growable import GrowableArray
 from neurogeom.core.polyhedra import order_polygon
 from neurogeom.core.progress import progress_bar
 from neurogeom.core.rationals import (
@@ -500,30 +501,6 @@ def _depth_first(
     return True
 
 
-class _Buffer:
-    """An append-only array with amortised constant-time growth."""
-
-    __slots__ = ("data", "size")
-
-    def __init__(self, initial: np.ndarray) -> None:
-        self.data = np.empty((max(64, 2 * len(initial)), *initial.shape[1:]), initial.dtype)
-        self.data[: len(initial)] = initial
-        self.size = len(initial)
-
-    def append(self, block: np.ndarray) -> None:
-        end = self.size + len(block)
-        if end > len(self.data):
-            grown = np.empty((max(end, 2 * len(self.data)), *self.data.shape[1:]), self.data.dtype)
-            grown[: self.size] = self.data[: self.size]
-            self.data = grown
-        self.data[self.size : end] = block
-        self.size = end
-
-    @property
-    def view(self) -> np.ndarray:
-        return self.data[: self.size]
-
-
 def _starts(cell_of: np.ndarray) -> np.ndarray:
     """Index of the first vertex of each cell in flat storage (cells contiguous, ids sorted)."""
     return np.flatnonzero(np.concatenate([[True], cell_of[1:] != cell_of[:-1]]))
@@ -665,11 +642,11 @@ def _batched_polygons(
         del pos0, neg0
         counts0 = np.diff(np.append(first0, len(v_flat)))
         _, nxt0, local0 = _block_layout(0, counts0)
-        vb, cb, nb, lb = _Buffer(v_flat), _Buffer(cell_of), _Buffer(nxt0), _Buffer(local0)
-        vfb = _Buffer(vf) if exact else vb
-        root = _Buffer(np.arange(n_roots))
-        alive = _Buffer(np.ones(n_roots, dtype=bool))
-        bits = _Buffer(bits0)
+        vb, cb, nb, lb = (GrowableArray(a) for a in (v_flat, cell_of, nxt0, local0))
+        vfb = GrowableArray(vf) if exact else vb
+        root = GrowableArray(np.arange(n_roots))
+        alive = GrowableArray(np.ones(n_roots, dtype=bool))
+        bits = GrowableArray(bits0)
         n_alive = n_roots
         for j in range(width):
             n_cells = root.size

@@ -23,14 +23,11 @@ factor ``band`` of the one used. Decisions that did not are listed as :class:`No
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
-
-import numpy as np
 
 from neurogeom.core.domain import Domain
 from neurogeom.core.lp import LPCounts
-from neurogeom.core.rationals import fraction_to_json
+from neurogeom.core.rationals import as_points, json_number
 from neurogeom.nets.geometry import pattern_string
 
 if TYPE_CHECKING:
@@ -57,22 +54,6 @@ NoteKind = Literal[
     "interior point not certified",
     "volume not computed",
 ]
-
-
-def _num(v: Any) -> Any:
-    if isinstance(v, Fraction):
-        return fraction_to_json(v)
-    if isinstance(v, float | np.floating):
-        return float(v)
-    if isinstance(v, int | np.integer):
-        return int(v)
-    return v
-
-
-def _nums(values: Any) -> Any:
-    if isinstance(values, tuple | list | np.ndarray):
-        return [_nums(v) for v in values]
-    return _num(values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,16 +234,16 @@ class Cell:
         return {
             "index": self.index,
             "pattern": pattern_string(self.pattern),
-            "point": _nums(self.point),
+            "point": json_number(self.point),
             "radius": self.radius,
-            "matrix": _nums(self.matrix),
-            "offset": _nums(self.offset),
+            "matrix": json_number(self.matrix),
+            "offset": json_number(self.offset),
             "facets": list(self.facets),
             "neighbours": list(self.neighbours),
             "region": self.region,
             "bounded": self.bounded,
-            "volume": None if self.volume is None else _num(self.volume),
-            "vertices": None if self.vertices is None else _nums(self.vertices),
+            "volume": None if self.volume is None else json_number(self.volume),
+            "vertices": None if self.vertices is None else json_number(self.vertices),
         }
 
 
@@ -286,10 +267,10 @@ class LinearRegion:
         return {
             "index": self.index,
             "cells": list(self.cells),
-            "matrix": _nums(self.matrix),
-            "offset": _nums(self.offset),
+            "matrix": json_number(self.matrix),
+            "offset": json_number(self.offset),
             "bounded": self.bounded,
-            "volume": None if self.volume is None else _num(self.volume),
+            "volume": None if self.volume is None else json_number(self.volume),
             "point_region": self.point_region,
         }
 
@@ -397,7 +378,7 @@ class RegionResult:
         ((Fraction(0, 1), Fraction(1, 1)),)
         """
         net = self.net
-        point, _ = net._check_points(x)
+        point, _ = as_points(x, net.n_inputs, exact=net.exact)
         if len(self.domain.b):
             a = self.domain.a if net.exact else self.domain.a_float
             b = self.domain.b if net.exact else self.domain.b_float
