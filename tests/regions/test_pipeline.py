@@ -61,7 +61,17 @@ def test_stats_name_the_phases(random_net):
     assert names == ["cells", "certify", "adjacency", "merge", "point contacts", "volumes"]
     assert res.stats.incomplete_phases == ()
     doc = res.to_dict()["stats"]
-    assert set(doc) == {"lps", "nodes", "phases", "incomplete_phases", "seconds"}
+    assert set(doc) == {
+        "lps",
+        "nodes",
+        "phases",
+        "incomplete_phases",
+        "seconds",
+        "cells",
+        "facets",
+        "lps_per_cell",
+        "lps_per_facet",
+    }
     assert doc["lps"]["total"] == res.stats.lps.total
 
 
