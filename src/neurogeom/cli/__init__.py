@@ -15,6 +15,7 @@ from neurogeom._version import __version__
 from neurogeom.cli._common import NeurogeomGroup, protected_stdout
 from neurogeom.cli.analyze import analyze
 from neurogeom.cli.depth import depth
+from neurogeom.cli.homology import homology
 from neurogeom.cli.info import info
 from neurogeom.cli.polytope import polytope
 from neurogeom.cli.rational import rational
@@ -39,13 +40,14 @@ def main() -> None:
       neurogeom regions sectors --exact
       neurogeom regions two_moons --box -3 3 --plot regions.png
       neurogeom rational dim 3 2 1                 # networks with activation 1/x
+      neurogeom homology two_moons example:circle  # a circle's homology, layer by layer
       neurogeom symmetry canonical max2 --exact
       neurogeom depth --max 8 --weights integer    # certified >= 3 hidden layers
       neurogeom polytope mixed-volume system.json
     """
 
 
-for _command in (info, regions, rational, symmetry, depth, polytope, analyze):
+for _command in (info, regions, rational, homology, symmetry, depth, polytope, analyze):
     main.add_command(_command)
 
 

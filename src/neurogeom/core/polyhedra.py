@@ -35,7 +35,15 @@ from neurogeom.core.rationals import (
     to_fmpq,
 )
 
-__all__ = ["exact_hull", "order_polygon", "polytope_vertices", "polytope_volume"]
+__all__ = [
+    "ExactPolytope",
+    "exact_hull",
+    "exact_row_vertices",
+    "hull_ring",
+    "order_polygon",
+    "polytope_vertices",
+    "polytope_volume",
+]
 
 #: Largest number of d-row subsets the exact brute-force vertex enumeration will try.
 _MAX_BRUTE_FORCE = 20_000
@@ -1126,3 +1134,33 @@ def exact_hull(points: list[_Point]) -> tuple[list[_Point], _ExactPolytope]:
     if len(keep) == len(subset) and verts == subset:
         return verts, poly
     return verts, _exact_polytope(verts, None)
+
+
+#: The certified face lattice of a full-dimensional exact polytope (see :class:`_ExactPolytope`).
+ExactPolytope = _ExactPolytope
+
+
+def hull_ring(points: Any) -> list[int]:
+    """Indices of the hull vertices of 2-D exact points, counter-clockwise (monotone chain).
+
+    Examples
+    --------
+    >>> hull_ring([(0, 0), (2, 0), (1, 1), (0, 2), (2, 2)])
+    [0, 1, 4, 3]
+    """
+    return _ring(points)
+
+
+def exact_row_vertices(a: Any, b: Any) -> list[_Point]:
+    """Every vertex of ``{x : a x <= b}`` (bounded or not, any dimension), exactly, by solving
+    every ``d``-subset of rows; :class:`InvalidInputError` if there is none (empty).
+
+    Examples
+    --------
+    >>> from fractions import Fraction as F
+    >>> a = np.array([[F(-1), F(0)], [F(0), F(-1)], [F(1), F(1)]], dtype=object)
+    >>> b = np.array([F(0), F(0), F(1)], dtype=object)
+    >>> sorted(tuple(int(v) for v in p) for p in exact_row_vertices(a, b))
+    [(0, 0), (0, 1), (1, 0)]
+    """
+    return _brute_force_vertices(_ExactRows(a, b))

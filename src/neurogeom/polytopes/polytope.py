@@ -22,7 +22,13 @@ import flint
 import numpy as np
 
 from neurogeom.core.errors import InvalidInputError
-from neurogeom.core.polyhedra import _ExactPolytope, _ring, exact_hull, polytope_vertices
+from neurogeom.core.polyhedra import (
+    ExactPolytope,
+    exact_hull,
+    exact_row_vertices,
+    hull_ring,
+    polytope_vertices,
+)
 from neurogeom.core.rationals import fmpq_to_fraction, fraction_to_json, to_fmpq, to_fraction
 
 __all__ = ["AffineHull", "Polytope", "convex_hull", "minkowski_difference", "minkowski_sum"]
@@ -129,7 +135,7 @@ class _Hull:
     dim: int
     coords: tuple[int, ...]
     directions: tuple[tuple[flint.fmpq, ...], ...]
-    poly: _ExactPolytope | None  # None for a point
+    poly: ExactPolytope | None  # None for a point
 
 
 def _project(points: Sequence[_Point], coords: tuple[int, ...]) -> list[_Point]:
@@ -152,7 +158,7 @@ def _prune(points: Iterable[_Point]) -> tuple[_Point, ...]:
         hi = max(range(len(pts)), key=lambda i: proj[i][0])
         return tuple(sorted({pts[lo], pts[hi]}))
     if d == 2:
-        return tuple(sorted(pts[i] for i in _ring(proj)))
+        return tuple(sorted(pts[i] for i in hull_ring(proj)))
     index = {q: i for i, q in enumerate(proj)}
     verts, _ = exact_hull(proj)
     return tuple(sorted(pts[index[q]] for q in verts))
@@ -656,8 +662,6 @@ def minkowski_difference(p: Polytope, n: Polytope) -> Polytope | None:
     >>> minkowski_difference(Polytope.simplex(2), Polytope.simplex(2).scale(2)) is None
     True
     """
-    from neurogeom.core.polyhedra import _brute_force_vertices, _ExactRows
-
     p._check_same(n, "Minkowski difference")
     rows = []
     for a, b in p.inequalities():
@@ -665,7 +669,7 @@ def minkowski_difference(p: Polytope, n: Polytope) -> Polytope | None:
     a_arr = np.array([r[0] for r in rows], dtype=object).reshape(len(rows), p.ambient_dim)
     b_arr = np.array([r[1] for r in rows], dtype=object)
     try:
-        verts = _brute_force_vertices(_ExactRows(a_arr, b_arr))
+        verts = exact_row_vertices(a_arr, b_arr)
     except InvalidInputError:
         return None
     return Polytope._from_points(verts)
