@@ -699,7 +699,12 @@ JSON_EXAMPLES = {
     ("symmetry", "dim"): ["symmetry", "dim", "max2"],
     ("symmetry", "extract"): ["symmetry", "extract", "abs"],
     ("symmetry", "align"): ["symmetry", "align", "rg1", "rg1", "--exact"],
+    ("depth",): ["depth", "--max", "8", "--weights", "integer", "-q"],
+    ("polytope", "volume"): ["polytope", "volume", "{tmp}/polytopes.json"],
+    ("polytope", "mixed-volume"): ["polytope", "mixed-volume", "{tmp}/polytopes.json", "-q"],
 }
+#: The polytope file the ``polytope`` examples read (two triangles in the plane).
+POLYTOPES_JSON = '{"polytopes": [[[0, 0], [1, 0], [0, 1]], [[0, 0], [2, 0], [0, 2]]]}'
 
 
 def _has_json_option(cmd: click.Command) -> bool:
@@ -714,6 +719,7 @@ def test_every_json_command_has_a_subprocess_example():
 @pytest.mark.parametrize("path", sorted(JSON_EXAMPLES), ids=" ".join)
 def test_json_of_every_command_is_one_object_on_stdout(path, tmp_path):
     args = [a.format(tmp=tmp_path) for a in JSON_EXAMPLES[path]]
+    (tmp_path / "polytopes.json").write_text(POLYTOPES_JSON)
     proc = cli_subprocess(*args, "--json")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)  # the whole of stdout is one JSON object

@@ -14,8 +14,10 @@ import click
 from neurogeom._version import __version__
 from neurogeom.cli._common import NeurogeomGroup, protected_stdout
 from neurogeom.cli.analyze import analyze
+from neurogeom.cli.depth import depth
 from neurogeom.cli.homology import homology
 from neurogeom.cli.info import info
+from neurogeom.cli.polytope import polytope
 from neurogeom.cli.rational import rational
 from neurogeom.cli.regions import regions
 from neurogeom.cli.symmetry import symmetry
@@ -40,10 +42,12 @@ def main() -> None:
       neurogeom rational dim 3 2 1                 # networks with activation 1/x
       neurogeom homology two_moons example:circle  # a circle's homology, layer by layer
       neurogeom symmetry canonical max2 --exact
+      neurogeom depth --max 8 --weights integer    # certified >= 3 hidden layers
+      neurogeom polytope mixed-volume system.json
     """
 
 
-for _command in (info, regions, rational, homology, symmetry, analyze):
+for _command in (info, regions, rational, homology, symmetry, depth, polytope, analyze):
     main.add_command(_command)
 
 

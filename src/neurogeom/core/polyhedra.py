@@ -35,7 +35,15 @@ from neurogeom.core.rationals import (
     to_fmpq,
 )
 
-__all__ = ["order_polygon", "polytope_vertices", "polytope_volume"]
+__all__ = [
+    "ExactPolytope",
+    "exact_hull",
+    "exact_row_vertices",
+    "hull_ring",
+    "order_polygon",
+    "polytope_vertices",
+    "polytope_volume",
+]
 
 #: Largest number of d-row subsets the exact brute-force vertex enumeration will try.
 _MAX_BRUTE_FORCE = 20_000
@@ -1038,3 +1046,121 @@ def _not_full_dimensional(k: int, d: int) -> str:
     if d == 2:
         return f"the {k} points do not span a full-dimensional polygon (they are collinear)"
     return f"the {k} points do not span a full-dimensional polytope in dimension {d}"
+
+
+def _violations(points: list[_Point], rows: list[_Row]) -> list[int]:
+    """Indices of the points violating some row ``a x <= b`` (exact integer arithmetic)."""
+    if not rows:
+        return []
+    dens = [math.lcm(*(int(v.q) for v in p)) for p in points]
+    nums = [[int(v.p) * (den // int(v.q)) for v in p] for p, den in zip(points, dens, strict=True)]
+    int_rows = []
+    for a, b in rows:
+        den = math.lcm(int(to_fmpq(b).q), *(int(to_fmpq(v).q) for v in a))
+        int_rows.append(
+            (
+                [int(to_fmpq(v).p) * (den // int(to_fmpq(v).q)) for v in a],
+                int(to_fmpq(b).p) * (den // int(to_fmpq(b).q)),
+            )
+        )
+    bad = []
+    for j, (x, x_den) in enumerate(zip(nums, dens, strict=True)):
+        for a_int, b_int in int_rows:
+            if sum(u * w for u, w in zip(a_int, x, strict=True)) > b_int * x_den:
+                bad.append(j)
+                break
+    return bad
+
+
+def exact_hull(points: list[_Point]) -> tuple[list[_Point], _ExactPolytope]:
+    """The vertices and certified face structure of the hull of full-dimensional exact points.
+
+    ``points`` are distinct tuples of python-flint ``fmpq`` whose affine hull is the whole space
+    (dimension ``d >= 1``). Qhull proposes which points are vertices (in dimension 3 and up); the
+    exact face structure of the proposed points is certified (ridge closure, see
+    :class:`_ExactPolytope`) and every other point is checked exactly against its facets; points
+    outside are added and the hull recomputed. The vertices are then the points that are the
+    whole intersection of the facets containing them. This is the one exact hull behind
+    :func:`polytope_volume` and :class:`neurogeom.polytopes.Polytope`.
+
+    Returns
+    -------
+    (vertices, structure)
+        The vertices (sorted) and an :class:`_ExactPolytope` on exactly those vertices, certified
+        (its :meth:`~_ExactPolytope.volume` may be called).
+
+    Examples
+    --------
+    >>> import flint
+    >>> pts = [tuple(flint.fmpq(v) for v in p) for p in [(0, 0), (2, 0), (0, 2), (1, 1), (1, 0)]]
+    >>> verts, poly = exact_hull(pts)
+    >>> [[int(v) for v in p] for p in verts], poly.volume()
+    ([[0, 0], [0, 2], [2, 0]], 2)
+    """
+    d = len(points[0])
+    chosen = list(range(len(points)))
+    if d >= 3 and len(points) > d + 1:
+        try:
+            floats = np.array([[float(v) for v in p] for p in points])
+            proposal = sorted(int(i) for i in ConvexHull(floats).vertices)
+            if _rank_of([points[i] for i in proposal]) == d:
+                chosen = proposal
+        except (QhullError, ValueError):
+            pass
+    while True:
+        subset = [points[i] for i in chosen]
+        poly = _exact_polytope(subset, None)
+        facets = poly._facets[poly.full] or ()
+        rows = [poly.rows[g] for g in facets]
+        if len(chosen) == len(points):
+            break
+        outside_set = set(chosen)
+        others = [i for i in range(len(points)) if i not in outside_set]
+        bad = _violations([points[i] for i in others], rows)
+        if not bad:
+            break
+        chosen = sorted(set(chosen) | {others[j] for j in bad})
+    # a point is a vertex iff the facets containing it meet in it alone
+    facets = poly._facets[poly.full] or ()
+    keep = []
+    for j in range(len(subset)):
+        meet = poly.full
+        for g in facets:
+            if g >> j & 1:
+                meet &= g
+        if meet == 1 << j:
+            keep.append(j)
+    verts = sorted(subset[j] for j in keep)
+    if len(keep) == len(subset) and verts == subset:
+        return verts, poly
+    return verts, _exact_polytope(verts, None)
+
+
+#: The certified face lattice of a full-dimensional exact polytope (see :class:`_ExactPolytope`).
+ExactPolytope = _ExactPolytope
+
+
+def hull_ring(points: Any) -> list[int]:
+    """Indices of the hull vertices of 2-D exact points, counter-clockwise (monotone chain).
+
+    Examples
+    --------
+    >>> hull_ring([(0, 0), (2, 0), (1, 1), (0, 2), (2, 2)])
+    [0, 1, 4, 3]
+    """
+    return _ring(points)
+
+
+def exact_row_vertices(a: Any, b: Any) -> list[_Point]:
+    """Every vertex of ``{x : a x <= b}`` (bounded or not, any dimension), exactly, by solving
+    every ``d``-subset of rows; :class:`InvalidInputError` if there is none (empty).
+
+    Examples
+    --------
+    >>> from fractions import Fraction as F
+    >>> a = np.array([[F(-1), F(0)], [F(0), F(-1)], [F(1), F(1)]], dtype=object)
+    >>> b = np.array([F(0), F(0), F(1)], dtype=object)
+    >>> sorted(tuple(int(v) for v in p) for p in exact_row_vertices(a, b))
+    [(0, 0), (0, 1), (1, 0)]
+    """
+    return _brute_force_vertices(_ExactRows(a, b))

@@ -1,5 +1,5 @@
 """The built-in report sections, one module per analysis; importing this package registers them."""
 
-from neurogeom.report.sections import info, rational, regions, symmetry, topology
+from neurogeom.report.sections import depth, info, rational, regions, symmetry, topology
 
-__all__ = ["info", "rational", "regions", "symmetry", "topology"]
+__all__ = ["depth", "info", "rational", "regions", "symmetry", "topology"]
