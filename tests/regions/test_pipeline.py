@@ -99,13 +99,14 @@ def test_the_time_limit_bounds_every_phase(monkeypatch, method, random_net):
 
 @pytest.mark.slow
 def test_progress_bars_of_later_phases_have_totals(tmp_path, random_net, terminal):
-    # three inputs: the planar engine (two inputs) has no separate adjacency or volume phase
+    # the search engine: the box engines know their contacts and draw no adjacency bar
     net = random_net([3, 16, 1], 4)
     net_file = tmp_path / "net.json"
     save(net, net_file)
     n = enumerate_regions(net, domain=(-3, 3), progress=False).activation_regions
     assert n > 200  # long enough for the later phases to draw bars
-    args = ["regions", str(net_file), "--box", "-3", "3", "--volumes", "--json"]
+    args = ["regions", str(net_file), "--box", "-3", "3", "--method", "search", "--volumes"]
+    args.append("--json")
     proc, reader = terminal.start(args)
     err = terminal.read(reader)
     proc.wait(timeout=300)
