@@ -19,6 +19,7 @@ from neurogeom.tropical.conversion import (
     tropicalize,
     tropicalize_layers,
 )
+from neurogeom.tropical.newton import UpperHull, newton_polytope, upper_hull
 from neurogeom.tropical.polynomial import (
     TropicalPolynomial,
     TropicalRationalMap,
@@ -32,20 +33,27 @@ from neurogeom.tropical.pruning import (
     prune,
     prune_polynomial,
 )
+from neurogeom.tropical.regions import TropicalCell, TropicalRegions, linear_regions
 
 __all__ = [
     "DEFAULT_MAX_MONOMIALS",
     "MonomialEstimate",
     "PruneResult",
+    "TropicalCell",
     "TropicalPolynomial",
     "TropicalRationalMap",
+    "TropicalRegions",
+    "UpperHull",
     "dominance_rows",
     "estimate_monomials",
     "full_dimensional",
+    "linear_regions",
+    "newton_polytope",
     "prune",
     "prune_polynomial",
     "tropical_product",
     "tropical_sum",
     "tropicalize",
     "tropicalize_layers",
+    "upper_hull",
 ]
