@@ -19,6 +19,13 @@ from neurogeom.tropical.conversion import (
     tropicalize,
     tropicalize_layers,
 )
+from neurogeom.tropical.hoffman import (
+    HoffmanBounds,
+    effective_radius,
+    hoffman_bounds,
+    hoffman_constant,
+    matrix_hoffman,
+)
 from neurogeom.tropical.newton import UpperHull, newton_polytope, upper_hull
 from neurogeom.tropical.polynomial import (
     TropicalPolynomial,
@@ -37,6 +44,7 @@ from neurogeom.tropical.regions import TropicalCell, TropicalRegions, linear_reg
 
 __all__ = [
     "DEFAULT_MAX_MONOMIALS",
+    "HoffmanBounds",
     "MonomialEstimate",
     "PruneResult",
     "TropicalCell",
@@ -45,9 +53,13 @@ __all__ = [
     "TropicalRegions",
     "UpperHull",
     "dominance_rows",
+    "effective_radius",
     "estimate_monomials",
     "full_dimensional",
+    "hoffman_bounds",
+    "hoffman_constant",
     "linear_regions",
+    "matrix_hoffman",
     "newton_polytope",
     "prune",
     "prune_polynomial",
