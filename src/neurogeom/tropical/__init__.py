@@ -41,12 +41,19 @@ from neurogeom.tropical.pruning import (
     prune_polynomial,
 )
 from neurogeom.tropical.regions import TropicalCell, TropicalRegions, linear_regions
+from neurogeom.tropical.sampling import (
+    RegionEstimate,
+    sample_regions,
+    sample_regions_effective,
+    sample_regions_symmetric,
+)
 
 __all__ = [
     "DEFAULT_MAX_MONOMIALS",
     "HoffmanBounds",
     "MonomialEstimate",
     "PruneResult",
+    "RegionEstimate",
     "TropicalCell",
     "TropicalPolynomial",
     "TropicalRationalMap",
@@ -63,6 +70,9 @@ __all__ = [
     "newton_polytope",
     "prune",
     "prune_polynomial",
+    "sample_regions",
+    "sample_regions_effective",
+    "sample_regions_symmetric",
     "tropical_product",
     "tropical_sum",
     "tropicalize",
