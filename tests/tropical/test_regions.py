@@ -132,7 +132,7 @@ def nets(draw, n_inputs=2):
     return ReLUNet(ws, bs, exact=True)
 
 
-@settings(max_examples=30)
+@settings(max_examples=15)
 @given(nets())
 def test_counts_equal_the_region_engine_2d(net) -> None:
     want = enumerate_regions(net, exact=True, progress=False)
@@ -141,7 +141,7 @@ def test_counts_equal_the_region_engine_2d(net) -> None:
     assert res.linear_regions_point_connected == want.linear_regions_point_connected
 
 
-@settings(max_examples=15)
+@settings(max_examples=10)
 @given(nets(n_inputs=1))
 def test_counts_equal_the_region_engine_1d(net) -> None:
     want = enumerate_regions(net, exact=True, progress=False)

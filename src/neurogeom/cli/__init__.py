@@ -18,6 +18,7 @@ from neurogeom.cli.info import info
 from neurogeom.cli.rational import rational
 from neurogeom.cli.regions import regions
 from neurogeom.cli.symmetry import symmetry
+from neurogeom.cli.tropical import tropical
 
 __all__ = ["entry", "main"]
 
@@ -38,10 +39,11 @@ def main() -> None:
       neurogeom regions two_moons --box -3 3 --plot regions.png
       neurogeom rational dim 3 2 1                 # networks with activation 1/x
       neurogeom symmetry canonical max2 --exact
+      neurogeom tropical max2 --prune              # the tropical rational map
     """
 
 
-for _command in (info, regions, rational, symmetry, analyze):
+for _command in (info, regions, tropical, rational, symmetry, analyze):
     main.add_command(_command)
 
 

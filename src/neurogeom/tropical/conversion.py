@@ -173,6 +173,8 @@ class _Expander:
         for p, a in factors:
             self._guard(out.n_monomials * p.n_monomials, "a tropical product")
             out = out * (p if a == 1 else p**a)
+            if self.prune:  # products of pruned factors keep redundant monomials: drop them now
+                out = self.finish(out)
             self.budget.check()
         return out
 
@@ -181,7 +183,7 @@ class _Expander:
             return p
         from neurogeom.tropical.pruning import prune_polynomial
 
-        return prune_polynomial(p, tol=self.tol)
+        return prune_polynomial(p, tol=self.tol, budget=self.budget)
 
 
 def _affine(

@@ -36,13 +36,18 @@ def _check(p: Any) -> TropicalPolynomial:
 
 def _projected(exps: np.ndarray, tol: Tolerances) -> np.ndarray:
     """Exponents in coordinates of their affine hull (rank-many columns)."""
+    return _projection(exps, tol)[0]
+
+
+def _projection(exps: np.ndarray, tol: Tolerances) -> tuple[np.ndarray, np.ndarray]:
+    """Projected exponents and the orthonormal basis ``V`` (rows) of their affine hull."""
     centred = exps - exps.mean(axis=0)
     if centred.size == 0:
-        return np.zeros((len(exps), 0))
+        return np.zeros((len(exps), 0)), np.zeros((0, exps.shape[1]))
     _, s, vt = np.linalg.svd(centred, full_matrices=False)
     scale = max(1.0, float(np.abs(exps).max()))
     rank = int((s > tol.rel * 1e3 * scale * max(1, len(exps))).sum())
-    return centred @ vt[:rank].T
+    return centred @ vt[:rank].T, vt[:rank]
 
 
 def newton_polytope(p: TropicalPolynomial, *, tol: float | Tolerances | None = None) -> np.ndarray:
