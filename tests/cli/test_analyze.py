@@ -65,6 +65,7 @@ def test_analyze_without_a_net_reports_on_two_moons(tmp_path, monkeypatch):
         "regions.png",
         "report.html",
         "report.json",
+        "tropical_newton.png",
     ]
     report = read_report(out)
     assert report["neurogeom"] == __version__
