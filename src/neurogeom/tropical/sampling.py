@@ -98,13 +98,23 @@ class _Maps:
     def ids(self, x: np.ndarray) -> np.ndarray:
         pats = self.net.activation_patterns(x)
         packed = np.packbits(pats, axis=1) if pats.shape[1] else np.zeros((len(x), 1), np.uint8)
-        uniq, inverse = np.unique(packed, axis=0, return_inverse=True)
-        out = np.empty(len(uniq), dtype=np.int64)
-        for u, row in enumerate(uniq):
-            key_bytes = row.tobytes()
+        width = packed.shape[1]
+        padded = np.zeros((len(x), -(-width // 8) * 8), dtype=np.uint8)
+        padded[:, :width] = packed
+        # one integer (or a few) per point: np.unique on 1-D keys is far faster than on rows
+        keys = padded.view(np.uint64)
+        if keys.shape[1] == 1:
+            uniq_keys, first_idx, inverse = np.unique(
+                keys[:, 0], return_index=True, return_inverse=True
+            )
+        else:
+            rows = np.ascontiguousarray(keys).view([("", np.uint64)] * keys.shape[1])[:, 0]
+            uniq_keys, first_idx, inverse = np.unique(rows, return_index=True, return_inverse=True)
+        out = np.empty(len(uniq_keys), dtype=np.int64)
+        for u, first in enumerate(first_idx.tolist()):
+            key_bytes = padded[first].tobytes()
             found = self.by_pattern.get(key_bytes)
             if found is None:
-                first = int(np.flatnonzero(inverse.reshape(-1) == u)[0])
                 m, c = self.net.local_affine_map(pats[first])
                 flat = np.concatenate([m.ravel(), c.ravel()])
                 size = max(1.0, float(np.abs(flat).max()))
