@@ -45,6 +45,10 @@ __all__ = [
     "tropicalize_layers",
 ]
 
+#: With pruning, intermediate products larger than this are pruned at once (smaller ones are
+#: pruned when the neuron is finished).
+PRUNE_PRODUCTS_ABOVE = 64
+
 #: Default cap on the monomials of any one intermediate polynomial (before merging).
 DEFAULT_MAX_MONOMIALS = 2_000_000
 
@@ -173,7 +177,9 @@ class _Expander:
         for p, a in factors:
             self._guard(out.n_monomials * p.n_monomials, "a tropical product")
             out = out * (p if a == 1 else p**a)
-            if self.prune:  # products of pruned factors keep redundant monomials: drop them now
+            if self.prune and out.n_monomials > PRUNE_PRODUCTS_ABOVE:
+                # products of pruned factors keep redundant monomials: drop them before they
+                # multiply further
                 out = self.finish(out)
             self.budget.check()
         return out

@@ -367,7 +367,7 @@ def prune_polynomial(
         raise InvalidInputError(f"expected a TropicalPolynomial, got {type(p).__name__}")
     tol = check_tol(tol)
     m = p.n_monomials
-    if m == 1:
+    if m <= 2:  # distinct exponents: each monomial owns an open half-space
         return p
     e, c = p.exponents, p.coefficients
     if p.n_vars == 0:
