@@ -59,25 +59,48 @@ def _matrix(a: Any) -> np.ndarray:
     return mat
 
 
+class _TSolver:
+    """``t_J`` for any row subset ``J`` of one matrix, on one warm-started LP.
+
+    Variables ``(v, s)``: ``-s <= Aᵀ v <= s``, ``Σ v = 1``, ``v, s >= 0``, minimise ``Σ s``;
+    rows outside ``J`` are switched off by fixing their ``v_k = 0``.
+    """
+
+    def __init__(self, a: np.ndarray) -> None:
+        m, n = a.shape
+        eye = np.eye(n)
+        mat = np.vstack(
+            [
+                np.hstack([a.T, -eye]),
+                np.hstack([-a.T, -eye]),
+                np.hstack([np.ones((1, m)), np.zeros((1, n))]),
+            ]
+        )
+        lower = np.concatenate([np.full(2 * n, -np.inf), [1.0]])
+        upper = np.concatenate([np.zeros(2 * n), [1.0]])
+        self.m = m
+        self.lp = LPModel(mat, lower, upper, col_lower=np.zeros(m + n))
+        self.lp.set_objective(np.concatenate([np.zeros(m), np.ones(n)]))
+        self.active = np.ones(m, dtype=bool)
+
+    def __call__(self, rows: tuple[int, ...]) -> tuple[float, np.ndarray]:
+        want = np.zeros(self.m, dtype=bool)
+        want[list(rows)] = True
+        change = np.flatnonzero(want != self.active)
+        if change.size:
+            self.lp.set_col_bounds(
+                change, np.zeros(change.size), np.where(want[change], np.inf, 0.0)
+            )
+            self.active = want
+        res = self.lp.solve()
+        if not res.optimal:  # pragma: no cover - the LP is feasible and bounded
+            return 0.0, np.full(len(rows), 1.0 / len(rows))
+        return max(0.0, float(res.value)), res.x[list(rows)]
+
+
 def _t_value(a: np.ndarray, rows: tuple[int, ...]) -> tuple[float, np.ndarray]:
     """``t_J`` and a minimiser ``v`` (one LP)."""
-    aj = a[list(rows)]
-    k, n = aj.shape
-    eye = np.eye(n)
-    mat = np.vstack(
-        [
-            np.hstack([aj.T, -eye]),
-            np.hstack([-aj.T, -eye]),
-            np.hstack([np.ones((1, k)), np.zeros((1, n))]),
-        ]
-    )
-    lower = np.concatenate([np.full(2 * n, -np.inf), [1.0]])
-    upper = np.concatenate([np.zeros(2 * n), [1.0]])
-    lp = LPModel(mat, lower, upper, col_lower=np.zeros(k + n))
-    res = lp.solve(np.concatenate([np.zeros(k), np.ones(n)]))
-    if not res.optimal:  # pragma: no cover - the LP is feasible and bounded
-        return 0.0, np.full(k, 1.0 / k)
-    return max(0.0, float(res.value)), res.x[:k]
+    return _TSolver(a)(rows)
 
 
 def _threshold(a: np.ndarray, tol: Tolerances) -> float:
@@ -92,11 +115,12 @@ def _brute(a: np.ndarray, tol: Tolerances) -> float:
     m, n = a.shape
     best = 0.0
     eps = _threshold(a, tol)
+    solver = _TSolver(a)
     for size in range(1, min(m, n) + 1):
         for rows in itertools.combinations(range(m), size):
             if not _full_row_rank(a, rows):
                 continue
-            t, _ = _t_value(a, rows)
+            t, _ = solver(rows)
             if t > eps:
                 best = max(best, 1.0 / t)
     return best
@@ -109,13 +133,14 @@ def _pvz(a: np.ndarray, tol: Tolerances) -> float:
     seen: set[frozenset[int]] = set()
     queue = [frozenset(range(m))]
     best = 0.0
+    solver = _TSolver(a)
     while queue:
         rows = queue.pop()
         if rows in seen or not rows or any(rows <= s for s in surjective):
             continue
         seen.add(rows)
         ordered = tuple(sorted(rows))
-        t, v = _t_value(a, ordered)
+        t, v = solver(ordered)
         if t > eps:
             surjective.append(rows)
             best = max(best, 1.0 / t)
@@ -229,11 +254,12 @@ def hoffman_bounds(
     else:
         rng = check_rng(seed)
         lower = 0.0
+        solver = _TSolver(mat)
         for _ in range(n_samples):
             size = int(rng.integers(1, min(m, n) + 1))
             rows = tuple(sorted(rng.choice(m, size=size, replace=False).tolist()))
             if _full_row_rank(mat, rows):
-                t, _ = _t_value(mat, rows)
+                t, _ = solver(rows)
                 if t > eps:
                     lower = max(lower, 1.0 / t)
     return HoffmanBounds(lower, upper, exhaustive)
