@@ -7,7 +7,8 @@ For random ReLU nets (Gaussian weights scaled by 1/sqrt(fan-in), biases N(0, 0.5
 - ``search/linprog``: the same walk with every LP rebuilt by ``scipy.optimize.linprog`` — the
   cost of "a fresh LP per test", as BFS tools pay it (no warm starts, and no reuse of
   redundancy certificates, which need the duals of a live model);
-- ``split``: neurogeom's vertex-splitting engine (d = 2, 3);
+- ``split``: neurogeom's box engines (the planar subdivision for d = 2, vertex splitting for
+  d = 3);
 - ``sampling``: distinct activation patterns among N uniform samples in the box — a lower bound
   that saturates, what sampling counters report.
 
@@ -48,11 +49,13 @@ def run_search(net: ReLUNet, domain: Domain, backend: str) -> tuple[int, float, 
 
 
 def run_split(net: ReLUNet, domain: Domain) -> tuple[int, float]:
-    from neurogeom.regions._split import split_cells
+    from neurogeom.regions._planar import PlanarEngine
+    from neurogeom.regions._split import SplitEngine
 
     t = time.perf_counter()
-    cells, _ = split_cells(net, domain.a, domain.b, domain.corners())
-    return len(cells), time.perf_counter() - t
+    engine = PlanarEngine() if net.n_inputs == 2 else SplitEngine()
+    run = engine.find_cells(RegionProblem.build(net, domain, Tolerances()), Budget(), False)
+    return len(run.cells), time.perf_counter() - t
 
 
 def run_sampling(net: ReLUNet, lo: float, hi: float, n: int, seed: int = 0) -> tuple[int, float]:

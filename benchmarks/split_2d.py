@@ -2,7 +2,7 @@
 
 The baseline is what a user would otherwise run: evaluate the network on a dense grid with NumPy
 (in chunks, to bound memory) and count the distinct activation patterns. It is a lower bound on
-the number of activation cells (thin cells fall between grid points), while ``split_cells`` is
+the number of activation cells (thin cells fall between grid points), while the box engines are
 complete.
 
 Run ``python benchmarks/split_2d.py`` (add ``--exact`` to also time the exact mode). Networks
@@ -18,8 +18,22 @@ import time
 
 import numpy as np
 
+from neurogeom.core.budget import Budget
+from neurogeom.core.domain import Domain
+from neurogeom.core.tolerances import Tolerances
 from neurogeom.nets import ReLUNet
-from neurogeom.regions._split import split_cells
+from neurogeom.regions._engine import RegionProblem
+from neurogeom.regions._planar import PlanarEngine
+from neurogeom.regions._split import SplitEngine
+
+
+def split_cells(net: ReLUNet, lo: float, hi: float) -> tuple[int, bool]:
+    """Cells of the box engine for the net's input dimension (count, complete)."""
+    engine = PlanarEngine() if net.n_inputs == 2 else SplitEngine()
+    problem = RegionProblem.build(net, Domain.box(lo, hi, dim=net.n_inputs), Tolerances())
+    run = engine.find_cells(problem, Budget(), False)
+    return len(run.cells), run.complete
+
 
 CASES = [
     ((2, 16, 16, 1), 1000),
@@ -35,13 +49,6 @@ def random_net(arch: tuple[int, ...], seed: int) -> ReLUNet:
     ws = [rng.normal(0.0, np.sqrt(2.0 / i), (o, i)) for i, o in itertools.pairwise(arch)]
     bs = [rng.normal(0.0, 1.0, o) for o in arch[1:]]
     return ReLUNet(ws, bs)
-
-
-def box(d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    a = np.vstack([np.eye(d), -np.eye(d)])
-    b = np.array([HI] * d + [-LO] * d)
-    corners = np.array(list(itertools.product([LO, HI], repeat=d)))
-    return a, b, corners
 
 
 def grid_patterns(net: ReLUNet, n: int, *, chunk: int = 1 << 16) -> int:
@@ -85,9 +92,8 @@ def main() -> None:
     print("-" * len(head))
     for arch, n in CASES:
         net = random_net(arch, args.seed)
-        a, b, corners = box(arch[0])
         t0 = time.perf_counter()
-        cells, complete = split_cells(net, a, b, corners)
+        cells, complete = split_cells(net, LO, HI)
         t_split = time.perf_counter() - t0
         assert complete
         t0 = time.perf_counter()
@@ -95,13 +101,13 @@ def main() -> None:
         t_grid = time.perf_counter() - t0
         line = (
             f"{'-'.join(map(str, arch)):<12} {f'{n}^{arch[0]}':>8} {t_split:8.3f} "
-            f"{len(cells):7d} {t_grid:8.3f} {found:10d} {t_grid / t_split:9.1f}x"
+            f"{cells:7d} {t_grid:8.3f} {found:10d} {t_grid / t_split:9.1f}x"
         )
         if args.exact:
             t0 = time.perf_counter()
-            exact_cells, _ = split_cells(net, a, b, corners, exact=True)
+            exact_cells, _ = split_cells(net.to_exact(), LO, HI)
             line += f" {time.perf_counter() - t0:8.2f}"
-            assert len(exact_cells) == len(cells)
+            assert exact_cells == cells
         print(line, flush=True)
 
 

@@ -694,6 +694,7 @@ JSON_EXAMPLES = {
     ],
     ("rational", "expand"): ["rational", "expand", "example:deep"],
     ("rational", "fit"): ["rational", "fit", "example:poles", "--hidden", "2", "-q"],
+    ("homology",): ["homology", "two_moons", "example:circle48", "-q"],
     ("symmetry", "canonical"): ["symmetry", "canonical", "max2", "--exact"],
     ("symmetry", "equivalent"): ["symmetry", "equivalent", "sectors", "max2", "-q"],
     ("symmetry", "dim"): ["symmetry", "dim", "max2"],

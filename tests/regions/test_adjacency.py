@@ -119,7 +119,9 @@ def degenerate_nets(draw):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(degenerate_nets(), st.sampled_from(["search", "split"]))
 def test_adjacency_and_regions_match_the_polygon_oracle(partition_oracle, net, method):
-    res = enumerate_regions(net, domain=BOX, exact=True, method=method, progress=False)
+    res = enumerate_regions(
+        net, domain=BOX, exact=True, method=method, progress=False, volumes=True
+    )
     assert res.complete and res.certified
     assert_matches_oracle(net, res, partition_oracle)
 
@@ -146,10 +148,12 @@ HAND_PICKED = {
 @pytest.mark.parametrize("name", list(HAND_PICKED))
 def test_hand_picked_degenerate_nets_match_the_polygon_oracle(partition_oracle, name, method):
     net = HAND_PICKED[name]
-    res = enumerate_regions(net, domain=BOX, exact=True, method=method, progress=False)
+    res = enumerate_regions(
+        net, domain=BOX, exact=True, method=method, progress=False, volumes=True
+    )
     assert_matches_oracle(net, res, partition_oracle)
     # float mode finds the same pairs and regions on these integer nets
-    fl = enumerate_regions(net.to_float(), domain=BOX, method=method, progress=False)
+    fl = enumerate_regions(net.to_float(), domain=BOX, method=method, progress=False, volumes=True)
     assert fl.certified
     assert {
         frozenset((bits(fl.cells[i].pattern), bits(fl.cells[j].pattern))) for i, j in fl.adjacency
@@ -168,3 +172,48 @@ def test_cells_name_their_facets_and_neighbours():
         for j in cell.neighbours:
             assert cell.index in res.cells[j].neighbours
     assert len(res.region_adjacency) == 6
+
+
+def _facet_pairs(res) -> set[frozenset[str]]:
+    return {
+        frozenset((bits(res.cells[i].pattern), bits(res.cells[j].pattern)))
+        for i, j in res.adjacency
+    }
+
+
+@st.composite
+def nets_3d(draw):
+    """Small 3-input nets with integer weights (ties, shared vertices, dead neurons) and one
+    or two hidden layers."""
+    widths = draw(st.lists(st.integers(1, 4), min_size=1, max_size=2))
+    small = st.integers(-2, 2)
+    ws, bs, fan_in = [], [], 3
+    for width in [*widths, 1]:
+        ws.append([[draw(small) for _ in range(fan_in)] for _ in range(width)])
+        bs.append([draw(small) for _ in range(width)])
+        fan_in = width
+    return ReLUNet(ws, bs)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(nets_3d())
+def test_shared_vertex_contacts_in_3d_match_the_lp_adjacency(net):
+    """The split engine's contacts (shared vertices of its face-to-face complex) against the
+    search engine's LP-certified facets and point contacts, exactly, on degenerate nets."""
+    box = (-2, 2)
+    split = enumerate_regions(net, domain=box, exact=True, method="split", progress=False)
+    search = enumerate_regions(net, domain=box, exact=True, method="search", progress=False)
+    assert split.stats.lps.total == 0  # no LP: every contact came from the vertices
+    assert {bits(c.pattern) for c in split.cells} == {bits(c.pattern) for c in search.cells}
+    assert _facet_pairs(split) == _facet_pairs(search)
+    assert split.counts() == search.counts()
+
+
+def test_float_3d_contacts_match_the_lp_adjacency(random_net):
+    for seed in range(3):
+        net = random_net([3, 6, 5, 1], seed)
+        split = enumerate_regions(net, domain=(-3, 3), method="split", progress=False)
+        search = enumerate_regions(net, domain=(-3, 3), method="search", progress=False)
+        assert split.certified and search.certified
+        assert _facet_pairs(split) == _facet_pairs(search)
+        assert split.counts() == search.counts()

@@ -112,17 +112,19 @@ def test_every_domain_form_gives_the_same_domain():
 
 
 # -- what is computed --------------------------------------------------------------------------
-def test_volumes_by_default_up_to_three_inputs():
+def test_volumes_only_when_asked_except_where_free():
     three = ReLUNet([np.eye(3, dtype=int).tolist(), [[1, 1, 1]]], exact=True)
     res = enumerate_regions(three, domain=(0, 2), exact=True, progress=False)
+    assert res.regions[0].volume is None and all(c.volume is None for c in res.cells)
+    res = enumerate_regions(three, domain=(0, 2), exact=True, volumes=True, progress=False)
     assert res.regions[0].volume == 8
     four = ReLUNet([np.eye(4, dtype=int).tolist(), [[1, 1, 1, 1]]], exact=True)
-    res = enumerate_regions(four, domain=(-1, 1), exact=True, progress=False)
-    assert all(c.bounded and c.volume is None for c in res.cells)
     res = enumerate_regions(four, domain=(-1, 1), exact=True, volumes=True, progress=False)
     assert sum(c.volume for c in res.cells) == 16
-    res = enumerate_regions(three, domain=(0, 2), exact=True, volumes=False, progress=False)
-    assert res.regions[0].volume is None
+    # on a 2-input box the planar engine measures every cell as it builds it
+    two = ReLUNet([np.eye(2, dtype=int).tolist(), [[1, 1]]], exact=True)
+    res = enumerate_regions(two, domain=(-1, 1), exact=True, progress=False)
+    assert res.method == "split" and sum(c.volume for c in res.cells) == 4
 
 
 def test_volumes_are_refused_beyond_six_inputs():

@@ -61,7 +61,17 @@ def test_stats_name_the_phases(random_net):
     assert names == ["cells", "certify", "adjacency", "merge", "point contacts", "volumes"]
     assert res.stats.incomplete_phases == ()
     doc = res.to_dict()["stats"]
-    assert set(doc) == {"lps", "nodes", "phases", "incomplete_phases", "seconds"}
+    assert set(doc) == {
+        "lps",
+        "nodes",
+        "phases",
+        "incomplete_phases",
+        "seconds",
+        "cells",
+        "facets",
+        "lps_per_cell",
+        "lps_per_facet",
+    }
     assert doc["lps"]["total"] == res.stats.lps.total
 
 
@@ -89,12 +99,14 @@ def test_the_time_limit_bounds_every_phase(monkeypatch, method, random_net):
 
 @pytest.mark.slow
 def test_progress_bars_of_later_phases_have_totals(tmp_path, random_net, terminal):
-    net = random_net([2, 24, 1], 4)
+    # three inputs: the planar engine (two inputs) has no separate adjacency or volume phase
+    net = random_net([3, 16, 1], 4)
     net_file = tmp_path / "net.json"
     save(net, net_file)
     n = enumerate_regions(net, domain=(-3, 3), progress=False).activation_regions
     assert n > 200  # long enough for the later phases to draw bars
-    proc, reader = terminal.start(["regions", str(net_file), "--box", "-3", "3", "--json"])
+    args = ["regions", str(net_file), "--box", "-3", "3", "--volumes", "--json"]
+    proc, reader = terminal.start(args)
     err = terminal.read(reader)
     proc.wait(timeout=300)
     os.close(reader)
@@ -107,7 +119,7 @@ def test_progress_bars_of_later_phases_have_totals(tmp_path, random_net, termina
 def test_triangle_domain_volumes_add_up():
     net = ReLUNet([[[1, 0], [0, 1], [1, 1]], [[1, 1, -1]]], [["-1/3", "-1/4", "-1/2"], [0]])
     tri = ([[-1, 0], [0, -1], [1, 1]], [0, 0, 1])  # x, y >= 0, x + y <= 1: area 1/2
-    res = enumerate_regions(net, domain=tri, exact=True, progress=False)
+    res = enumerate_regions(net, domain=tri, exact=True, progress=False, volumes=True)
     assert sum(c.volume for c in res.cells) == F(1, 2)
     assert all(r.bounded for r in res.regions)
 
@@ -115,13 +127,19 @@ def test_triangle_domain_volumes_add_up():
 def test_an_unbounded_polytope_domain_has_unbounded_regions():
     # the quadrant x, y >= 0 cut by x = 1: a strip 0 <= x <= 1 and the rest, both unbounded
     net = ReLUNet([[[1, 0]], [[1]]], [[-1], [0]], exact=True)
-    res = enumerate_regions(net, domain=([[-1, 0], [0, -1]], [0, 0]), exact=True, progress=False)
+    res = enumerate_regions(
+        net, domain=([[-1, 0], [0, -1]], [0, 0]), exact=True, progress=False, volumes=True
+    )
     assert res.activation_regions == 2
     assert not any(r.bounded for r in res.regions)
     assert all(r.volume is None for r in res.regions)
     # the same cut on the triangle x, y >= 0, x + y <= 2: a trapezoid and a triangle
     res = enumerate_regions(
-        net, domain=([[-1, 0], [0, -1], [1, 1]], [0, 0, 2]), exact=True, progress=False
+        net,
+        domain=([[-1, 0], [0, -1], [1, 1]], [0, 0, 2]),
+        exact=True,
+        progress=False,
+        volumes=True,
     )
     assert sorted(r.volume for r in res.regions) == [F(1, 2), F(3, 2)]
 

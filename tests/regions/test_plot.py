@@ -111,7 +111,9 @@ def test_the_decision_boundary_is_where_the_network_is_zero():
     res = moons_on_box()
     net = res.net
     ax = plot_regions(res)
-    (lines,) = [c for c in ax.collections if isinstance(c, LineCollection)]
+    liness_found = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert len(liness_found) == 1
+    lines = liness_found[0]
     ends = np.concatenate(lines.get_segments())
     assert len(ends) >= 2
     assert np.abs(net.evaluate(ends)).max() < 1e-9 * max(1.0, np.abs(net.evaluate(ends * 0)).max())
@@ -127,7 +129,9 @@ def test_a_multi_output_partition_draws_where_the_top_output_changes():
     from matplotlib.collections import LineCollection
 
     ax = plot_regions(enumerate_regions(net, domain=(-1, 1), progress=False))
-    (lines,) = [c for c in ax.collections if isinstance(c, LineCollection)]
+    liness_found = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert len(liness_found) == 1
+    lines = liness_found[0]
     ends = np.concatenate(lines.get_segments())
     np.testing.assert_allclose(ends[:, 0], ends[:, 1], atol=1e-12)
     assert np.ptp(ends[:, 0]) == pytest.approx(2.0)
@@ -145,7 +149,9 @@ def test_the_graph_of_a_1d_net_is_the_net_with_its_breakpoints():
     covered = sorted((line.get_xdata()[0], line.get_xdata()[1]) for line in pieces)
     assert covered[0][0] == -1 and covered[-1][1] == 2
     assert all(a[1] == b[0] for a, b in itertools.pairwise(covered))  # no gap, no overlap
-    (kinks,) = [line for line in ax.lines if line.get_marker() == "o"]
+    kinkss_found = [line for line in ax.lines if line.get_marker() == "o"]
+    assert len(kinkss_found) == 1
+    kinks = kinkss_found[0]
     assert sorted(kinks.get_xdata()) == [k / 8 for k in range(9)]  # Telgarsky's tent map
 
 
@@ -156,7 +162,9 @@ def test_a_breakpoint_without_a_kink_is_drawn_open():
     )
     assert (res.activation_regions, res.linear_regions) == (2, 1)
     ax = plot_function(res)
-    (dot,) = [line for line in ax.lines if line.get_marker() == "o"]
+    dots_found = [line for line in ax.lines if line.get_marker() == "o"]
+    assert len(dots_found) == 1
+    dot = dots_found[0]
     assert dot.get_markerfacecolor() == "white"
     assert dot.get_xydata().tolist() == [[0.0, 0.0]]
 
@@ -193,7 +201,9 @@ def test_the_histogram_counts_every_cell_once():
 
 def test_equal_cells_make_one_linear_bin():
     # relu(x) on [-1, 1] on a line: two cells of length 1
-    res = enumerate_regions(ReLUNet([[[1]], [[1]]]), domain=(-1, 1), exact=True, progress=False)
+    res = enumerate_regions(
+        ReLUNet([[[1]], [[1]]]), domain=(-1, 1), exact=True, progress=False, volumes=True
+    )
     h = volume_histogram(res)
     assert (h.cells, h.log_scale, h.mean, h.measure) == (2, False, 1.0, "length")
     assert sum(h.counts) == 2

@@ -55,7 +55,12 @@ def test_engines_and_arithmetics_agree_on_a_box(net):
     box = Domain.box(-2, 2, dim=2)
     results = [
         enumerate_regions(
-            net if exact else net.to_float(), domain=box, exact=exact, method=method, progress=False
+            net if exact else net.to_float(),
+            domain=box,
+            exact=exact,
+            method=method,
+            progress=False,
+            volumes=True,
         )
         for method in ("search", "split")
         for exact in (False, True)
@@ -133,12 +138,14 @@ def test_thin_cells_are_found_exactly_and_reported_in_float_mode():
     # two hyperplanes 1e-11 apart: the strip between them is two cells thinner than float tol
     net = ReLUNet([[[1.0, 0], [1.0, 0], [0, 1.0]], [[1.0, -2.0, 1.0]]], [[0, -1e-11, 0], [0]])
     for domain, method in [(None, "search"), ((-1, 1), "search"), ((-1, 1), "split")]:
-        res = enumerate_regions(net, domain=domain, method=method, exact=True, progress=False)
+        res = enumerate_regions(
+            net, domain=domain, method=method, exact=True, progress=False, volumes=True
+        )
         assert res.activation_regions == 6
         assert res.certified
         if domain is not None:
             assert sum(c.volume for c in res.cells) == 4
-    res = enumerate_regions(net, progress=False)
+    res = enumerate_regions(net, progress=False, volumes=True)
     assert res.activation_regions == 4
     assert not res.certified
     assert res.uncertified[0].kind == "near-coincident hyperplanes"
@@ -168,8 +175,12 @@ def thin_nets(draw):
 @given(thin_nets())
 def test_exact_engines_agree_on_nearly_coincident_planes(net):
     box = Domain.box(-2, 2, dim=2)
-    search = enumerate_regions(net, domain=box, exact=True, method="search", progress=False)
-    split = enumerate_regions(net, domain=box, exact=True, method="split", progress=False)
+    search = enumerate_regions(
+        net, domain=box, exact=True, method="search", progress=False, volumes=True
+    )
+    split = enumerate_regions(
+        net, domain=box, exact=True, method="split", progress=False, volumes=True
+    )
     assert search.certified and split.certified
     assert patterns(search) == patterns(split)
     assert search.counts() == split.counts()

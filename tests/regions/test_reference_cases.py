@@ -625,7 +625,14 @@ def _same_volumes(got: list[Any], expected: tuple[Any, ...], exact: bool) -> boo
 @pytest.mark.parametrize(("case", "engine", "exact"), _runs())
 def test_reference_case(case: Case, engine: str, exact: bool) -> None:
     net = case.net if exact else case.net.to_float()
-    res = enumerate_regions(net, domain=case.domain, exact=exact, method=engine, progress=False)
+    res = enumerate_regions(
+        net,
+        domain=case.domain,
+        exact=exact,
+        method=engine,
+        volumes=True,
+        progress=False,
+    )
     assert res.method == engine
     assert res.complete
     assert res.certified, res.uncertified

@@ -138,7 +138,7 @@ def test_cell_and_region_dicts_hold_the_attributes(sectors_box):
 def test_float_results_write_plain_floats_and_their_notes():
     # two lines 1e-11 apart: floats merge them and say so
     net = ReLUNet([[[1.0, 0], [1.0, 0], [0, 1.0]], [[1.0, -2.0, 1.0]]], [[0, -1e-11, 0], [0]])
-    res = enumerate_regions(net, domain=(-1, 1), method="search", progress=False)
+    res = enumerate_regions(net, domain=(-1, 1), method="search", progress=False, volumes=True)
     doc = res.to_dict(cells=True)
     assert json.loads(json.dumps(doc)) == doc
     assert doc["certified"] is False
@@ -172,17 +172,35 @@ def test_notes_round_trip_and_name_what_makes_them_the_same():
 
 def test_stats_to_dict_rounds_seconds_and_keeps_counts():
     stats = RegionStats(
-        LPCounts(3, 1, 2), 7, (("cells", 0.1234567891), ("volumes", 2.0)), ("volumes",), 2.1234567
+        LPCounts(3, 1, 2),
+        7,
+        (("cells", 0.1234567891), ("volumes", 2.0)),
+        ("volumes",),
+        2.1234567,
+        cells=4,
+        facets=9,
     )
     assert stats.cells_seconds == 0.1234567891
     assert RegionStats().cells_seconds == 0.0
+    assert RegionStats().lps_per_cell is None and RegionStats().lps_per_facet is None
     assert stats.to_dict() == {
         "lps": {"total": 6, "highs": 3, "scipy": 1, "exact": 2},
         "nodes": 7,
         "phases": {"cells": 0.123457, "volumes": 2.0},
         "incomplete_phases": ["volumes"],
         "seconds": 2.123457,
+        "cells": 4,
+        "facets": 9,
+        "lps_per_cell": 1.5,
+        "lps_per_facet": 0.667,
     }
+
+
+def test_stats_count_the_cells_and_facets_of_the_result():
+    res = enumerate_regions(SECTORS, exact=True, progress=False)
+    assert res.stats.cells == res.activation_regions
+    assert res.stats.facets == sum(len(c.facets) for c in res.cells) > 0
+    assert res.stats.lps_per_cell == res.stats.lps.total / res.activation_regions
 
 
 # -- locate --------------------------------------------------------------------------------------

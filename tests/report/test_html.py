@@ -238,7 +238,13 @@ def test_the_two_moons_page_has_its_figures(analysed):
     text = (out / "report.html").read_text(encoding="utf-8")
     assert "two_moons on [-3, 3]^2" in text  # titles name the net and the domain
     page = read_page(out / "report.html")
-    assert [f["name"] for f in page.figures] == ["regions", "cell_volumes", "tropical_newton"]
+    assert [f["name"] for f in page.figures] == [
+        "regions",
+        "cell_volumes",
+        "tropical_newton",
+        "topology_overlap",
+        "topology_barcodes",
+    ]
 
 
 # -- the HTML writer on its own -------------------------------------------------------------

@@ -14,6 +14,7 @@ import click
 from neurogeom._version import __version__
 from neurogeom.cli._common import NeurogeomGroup, protected_stdout
 from neurogeom.cli.analyze import analyze
+from neurogeom.cli.homology import homology
 from neurogeom.cli.info import info
 from neurogeom.cli.rational import rational
 from neurogeom.cli.regions import regions
@@ -38,12 +39,13 @@ def main() -> None:
       neurogeom regions sectors --exact
       neurogeom regions two_moons --box -3 3 --plot regions.png
       neurogeom rational dim 3 2 1                 # networks with activation 1/x
+      neurogeom homology two_moons example:circle  # a circle's homology, layer by layer
       neurogeom symmetry canonical max2 --exact
       neurogeom tropical max2 --prune              # the tropical rational map
     """
 
 
-for _command in (info, regions, tropical, rational, symmetry, analyze):
+for _command in (info, regions, tropical, rational, homology, symmetry, analyze):
     main.add_command(_command)
 
 

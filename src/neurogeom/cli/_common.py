@@ -13,7 +13,7 @@ import math
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,6 +34,7 @@ __all__ = [
     "activation_option",
     "emit",
     "exact_option",
+    "example_entry",
     "finite",
     "json_option",
     "load_net",
@@ -48,6 +49,7 @@ EXIT_BUDGET = 3
 EXIT_INTERRUPTED = 130
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 class NeurogeomGroup(click.Group):
@@ -158,6 +160,44 @@ def load_net(spec: str, *, exact: bool = False, activation: str | None = None) -
                 f"{', '.join(sorted(list_examples()))}"
             )
     return load(path, exact=exact, activation=activation).with_name(name), str(path)
+
+
+def example_entry(spec: str, examples: Mapping[str, T], what: str) -> T | None:
+    """The built-in example that ``spec`` names as ``example:NAME``, or ``None`` for any other
+    ``spec``; an unknown ``NAME`` is bad input.
+
+    Parameters
+    ----------
+    spec : str
+        What the user gave (a path, or ``example:NAME``).
+    examples : mapping
+        The built-in examples by name.
+    what : str
+        What they are, for the error message (``"network"``, ``"data"``).
+
+    Returns
+    -------
+    object or None
+        ``examples[NAME]``, or ``None`` when ``spec`` does not start with ``example:``.
+
+    Raises
+    ------
+    InvalidInputError
+        For an unknown ``NAME`` (the message lists the available ones).
+
+    Examples
+    --------
+    >>> example_entry("example:a", {"a": 1}, "data"), example_entry("a.npz", {"a": 1}, "data")
+    (1, None)
+    """
+    if not spec.startswith("example:"):
+        return None
+    name = spec.split(":", 1)[1]
+    if name not in examples:
+        raise InvalidInputError(
+            f"unknown example {what} {name!r}; available: {', '.join(sorted(examples))}"
+        )
+    return examples[name]
 
 
 def activation_option(f: F) -> F:

@@ -18,6 +18,7 @@ import numpy as np
 from neurogeom.cli._common import (
     EXIT_BUDGET,
     emit,
+    example_entry,
     json_option,
     load_net,
     quiet_option,
@@ -66,13 +67,9 @@ EXAMPLE_NETS = {
 def _load_rational(spec: str) -> tuple[Any, str]:
     from neurogeom.nets import RationalNet
 
-    if spec.startswith("example:"):
-        name = spec.split(":", 1)[1]
-        if name not in EXAMPLE_NETS:
-            raise InvalidInputError(
-                f"unknown example network {name!r}; available: {', '.join(sorted(EXAMPLE_NETS))}"
-            )
-        weights, biases = EXAMPLE_NETS[name]
+    example = example_entry(spec, EXAMPLE_NETS, "network")
+    if example is not None:
+        weights, biases = example
         return RationalNet(weights, biases, exact=True), spec
     model, path = load_net(spec, exact=True)
     if not isinstance(model, RationalNet):
@@ -346,13 +343,9 @@ def expand(
 
 
 def _read_data(spec: str, outputs: int) -> tuple[np.ndarray, np.ndarray, str]:
-    if spec.startswith("example:"):
-        name = spec.split(":", 1)[1]
-        if name not in EXAMPLE_DATA:
-            raise InvalidInputError(
-                f"unknown example data {name!r}; available: {', '.join(sorted(EXAMPLE_DATA))}"
-            )
-        what, make = EXAMPLE_DATA[name]
+    example = example_entry(spec, EXAMPLE_DATA, "data")
+    if example is not None:
+        what, make = example
         x, y = make()
         return x, y, what
     path = Path(spec)

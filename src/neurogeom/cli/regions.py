@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn
 
 import click
 
@@ -21,8 +23,12 @@ from neurogeom.cli._common import (
     time_limit_option,
 )
 from neurogeom.core.errors import InvalidInputError
+from neurogeom.core.optional import require
 
-__all__ = ["regions", "regions_text"]
+__all__ = ["dask_client", "regions", "regions_text"]
+
+#: Seconds to wait for a Dask scheduler to answer.
+CONNECT_TIMEOUT = 10
 
 
 def regions_text(res: Any, path: str) -> str:
@@ -81,6 +87,11 @@ def regions_text(res: Any, path: str) -> str:
     "--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes to use."
 )
 @click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Run the search on a Dask cluster (e.g. tcp://host:8786; needs neurogeom[distributed]).",
+)
+@click.option(
     "--tol",
     type=click.FloatRange(0, 1, min_open=True, max_open=True),
     callback=finite,
@@ -106,6 +117,7 @@ def regions(
     time_limit: float | None,
     checkpoint: str | None,
     workers: int,
+    scheduler: str | None,
     tol: float | None,
     volumes: bool,
     plot_file: str | None,
@@ -125,6 +137,7 @@ def regions(
       neurogeom regions sectors --exact          # 6 facet-connected, 5 point-connected
       neurogeom regions two_moons --box -3 3 --plot moons.png
       neurogeom regions big.pt --time-limit 60 --checkpoint big.ckpt --json
+      neurogeom regions big.pt --scheduler tcp://10.0.0.5:8786 --checkpoint big.ckpt
     """
     from neurogeom.core.figures import check_figure_target, save_figure
     from neurogeom.regions import enumerate_regions
@@ -140,35 +153,63 @@ def regions(
                 f"--plot draws networks with 2 inputs; this one has {model.n_inputs}"
             )
         check_figure_target(plot_file)
-    try:
-        res = enumerate_regions(
-            model,
-            domain=parse_box(box),
-            exact=exact,
-            method=method,
-            tol=tol,
-            max_regions=max_regions,
-            time_limit=time_limit,
-            checkpoint=checkpoint,
-            workers=workers,
-            volumes=True if volumes else None,
-            progress=not quiet,
-        )
-    except KeyboardInterrupt:
-        if checkpoint:
-            click.echo(
-                f"neurogeom: interrupted: the search so far is saved in {checkpoint}; run the "
-                "same command again to resume",
-                err=True,
+    if scheduler and workers > 1:
+        raise InvalidInputError("pass --workers (local processes) or --scheduler, not both")
+    with dask_client(scheduler) as client:
+        try:
+            res = enumerate_regions(
+                model,
+                domain=parse_box(box),
+                exact=exact,
+                method=method,
+                tol=tol,
+                max_regions=max_regions,
+                time_limit=time_limit,
+                checkpoint=checkpoint,
+                workers=workers,
+                client=client,
+                volumes=volumes,
+                progress=not quiet,
             )
-        else:
-            click.echo(
-                "neurogeom: interrupted (nothing kept; --checkpoint FILE makes a search resumable)",
-                err=True,
-            )
-        sys.exit(EXIT_INTERRUPTED)
+        except KeyboardInterrupt:
+            _interrupted(checkpoint)
     if plot_file:
         save_figure(res.plot().figure, plot_file)
     emit(res.to_dict(cells=cells), as_json, regions_text(res, path))
     if not res.complete:
         sys.exit(EXIT_BUDGET)
+
+
+def _interrupted(checkpoint: str | None) -> NoReturn:
+    """Ctrl-C: say what was kept, exit with status 130."""
+    if checkpoint:
+        click.echo(
+            f"neurogeom: interrupted: the search so far is saved in {checkpoint}; run the same "
+            "command again to resume",
+            err=True,
+        )
+    else:
+        click.echo(
+            "neurogeom: interrupted (nothing kept; --checkpoint FILE makes a search resumable)",
+            err=True,
+        )
+    sys.exit(EXIT_INTERRUPTED)
+
+
+@contextmanager
+def dask_client(address: str | None) -> Iterator[Any]:
+    """A Dask client connected to the scheduler at ``address`` (``None``: no client)."""
+    if not address:
+        yield None
+        return
+    distributed = require("dask.distributed", extra="distributed")
+    try:
+        client = distributed.Client(address, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InvalidInputError(
+            f"--scheduler: cannot reach a Dask scheduler at {address!r} ({exc})"
+        ) from None
+    try:
+        yield client
+    finally:
+        client.close()

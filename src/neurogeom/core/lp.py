@@ -357,36 +357,44 @@ class LPModel:
             raise InvalidInputError(f"{what} index {bad} is out of range 0..{size - 1}")
         return idx.astype(np.int32)
 
+    def _store_bounds(
+        self, idx: np.ndarray, lower: Any, upper: Any, lo_now: np.ndarray, hi_now: np.ndarray
+    ) -> tuple[Any, np.ndarray, np.ndarray] | None:
+        """Record new bounds at ``idx`` in ``lo_now`` and ``hi_now``; return the live HiGHS model
+        and the bounds clipped to its infinity when it must change too (else ``None``)."""
+        lo, hi = self._bounds(idx, lower, upper)
+        lo_now[idx] = lo
+        hi_now[idx] = hi
+        if self._h is None or not idx.size:
+            return None
+        return self._h, np.maximum(lo, -self._inf), np.minimum(hi, self._inf)
+
     def set_row_bounds(self, rows: Any, lower: Any, upper: Any) -> None:
         """Change the bounds of some rows (the matrix stays; the basis is kept)."""
         idx = self._indices(rows, self._a.shape[0], "row")
-        lo, hi = self._bounds(idx, lower, upper)
-        self._row_lo[idx] = lo
-        self._row_hi[idx] = hi
-        if self._h is not None and idx.size:
-            lo = np.maximum(lo, -self._inf)
-            hi = np.minimum(hi, self._inf)
-            if idx.size == 1:
-                self._h.changeRowBounds(int(idx[0]), float(lo[0]), float(hi[0]))
-            elif hasattr(self._h, "changeRowsBounds"):
-                self._h.changeRowsBounds(idx.size, idx, lo, hi)
-            else:  # highspy < 1.13 has no batch call for row bounds (it has one for columns)
-                for r, row_lo, row_hi in zip(idx.tolist(), lo.tolist(), hi.tolist(), strict=True):
-                    self._h.changeRowBounds(r, row_lo, row_hi)
+        live = self._store_bounds(idx, lower, upper, self._row_lo, self._row_hi)
+        if live is None:
+            return
+        h, lo, hi = live
+        if idx.size == 1:
+            h.changeRowBounds(int(idx[0]), float(lo[0]), float(hi[0]))
+        elif hasattr(h, "changeRowsBounds"):
+            h.changeRowsBounds(idx.size, idx, lo, hi)
+        else:  # highspy < 1.13 has no batch call for row bounds (it has one for columns)
+            for r, row_lo, row_hi in zip(idx.tolist(), lo.tolist(), hi.tolist(), strict=True):
+                h.changeRowBounds(r, row_lo, row_hi)
 
     def set_col_bounds(self, cols: Any, lower: Any, upper: Any) -> None:
         """Change the bounds of some variables."""
         idx = self._indices(cols, self._a.shape[1], "column")
-        lo, hi = self._bounds(idx, lower, upper)
-        self._col_lo[idx] = lo
-        self._col_hi[idx] = hi
-        if self._h is not None and idx.size:
-            lo = np.maximum(lo, -self._inf)
-            hi = np.minimum(hi, self._inf)
-            if idx.size == 1:
-                self._h.changeColBounds(int(idx[0]), float(lo[0]), float(hi[0]))
-            else:
-                self._h.changeColsBounds(idx.size, idx, lo, hi)
+        live = self._store_bounds(idx, lower, upper, self._col_lo, self._col_hi)
+        if live is None:
+            return
+        h, lo, hi = live
+        if idx.size == 1:
+            h.changeColBounds(int(idx[0]), float(lo[0]), float(hi[0]))
+        else:
+            h.changeColsBounds(idx.size, idx, lo, hi)
 
     def set_coefficients(self, rows: Any, col: int, values: Any) -> None:
         """Change the entries ``A[rows, col]`` (e.g. the radius column of a Chebyshev LP)."""

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
+import weakref
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -24,20 +25,26 @@ from neurogeom.core.errors import InvalidInputError
 __all__ = [
     "DEFAULT_PRIME",
     "as_fraction_array",
+    "as_points",
     "exact_det",
+    "exact_matmul",
     "exact_nullspace",
     "exact_rank",
     "exact_solve",
+    "floats_to_fractions",
     "fmpq_array",
     "fmpq_to_fraction",
     "fraction_to_json",
     "fractions_from_fmpq",
     "from_fmpq_mat",
     "is_fraction_array",
+    "json_number",
     "modular_rank",
+    "products_but_one",
     "to_fmpq",
     "to_fmpq_mat",
     "to_fraction",
+    "zeros",
 ]
 
 
@@ -187,6 +194,35 @@ def fraction_to_json(q: Fraction | int) -> int | str:
     return int(q) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
+def json_number(value: Any) -> Any:
+    """Write a number, or nested sequences of numbers, for JSON.
+
+    Rationals as :func:`fraction_to_json` writes them, integers as integers, other numbers as
+    floats; tuples, lists and arrays as lists.
+
+    Parameters
+    ----------
+    value : number, or tuple, list or array of them (nested)
+
+    Returns
+    -------
+    int, float, str or list
+        What :func:`json.dumps` writes.
+
+    Examples
+    --------
+    >>> json_number([Fraction(1, 3), np.float64(0.5), np.int64(2)])
+    ['1/3', 0.5, 2]
+    """
+    if isinstance(value, Fraction):
+        return fraction_to_json(value)
+    if isinstance(value, tuple | list | np.ndarray):
+        return [json_number(v) for v in value]
+    if isinstance(value, int | np.integer):
+        return int(value)
+    return float(value)
+
+
 def as_fraction_array(values: Any, *, name: str = "array") -> np.ndarray:
     """Convert nested numbers or an array to an object array of Fractions (same shape).
 
@@ -248,6 +284,73 @@ def from_fmpq_mat(mat: flint.fmpq_mat) -> np.ndarray:
     out = np.empty((rows, cols), dtype=object)
     for k, v in enumerate(mat.entries()):
         out[k // cols, k % cols] = Fraction(int(v.p), int(v.q))
+    return out
+
+
+def _fmpq_of(v: Any) -> flint.fmpq:
+    if isinstance(v, Fraction):
+        return flint.fmpq(v.numerator, v.denominator)
+    if isinstance(v, flint.fmpq):
+        return v
+    return to_fmpq(v)
+
+
+#: ``fmpq_mat`` conversions of read-only arrays (network weights), by ``id``, with a weak
+#: reference that drops the entry when the array goes away.
+_MAT_CACHE: dict[int, tuple[weakref.ref, flint.fmpq_mat]] = {}
+
+
+def _fmpq_mat_of(arr: np.ndarray) -> flint.fmpq_mat:
+    """``arr`` (2-D) as an ``fmpq_mat``; converted once for a read-only array."""
+    frozen = not arr.flags.writeable
+    if frozen:
+        hit = _MAT_CACHE.get(id(arr))
+        if hit is not None and hit[0]() is arr:
+            return hit[1]
+    mat = flint.fmpq_mat(arr.shape[0], arr.shape[1], [_fmpq_of(v) for v in arr.flat])
+    if frozen:
+        key = id(arr)
+        _MAT_CACHE[key] = (weakref.ref(arr, lambda _ref: _MAT_CACHE.pop(key, None)), mat)
+    return mat
+
+
+def exact_matmul(a: Any, b: Any) -> np.ndarray:
+    """The exact product ``a @ b`` of rational arrays (1-D or 2-D), by python-flint.
+
+    A matrix product of Fraction object arrays costs one Python-level operation per
+    multiply-add; this converts both factors to ``fmpq_mat`` once and multiplies in C, which is
+    many times faster as soon as the factors are more than a few entries wide. A read-only factor
+    (a network's weights) is converted once and remembered. The result holds Fractions, shaped
+    as NumPy's ``@`` would shape it.
+
+    Examples
+    --------
+    >>> a = as_fraction_array([["1/2", 1], [0, "2/3"]])
+    >>> exact_matmul(a, as_fraction_array(["1/3", 3])).tolist()
+    [Fraction(19, 6), Fraction(2, 1)]
+    >>> exact_matmul(as_fraction_array([1, 2]), a).tolist()
+    [Fraction(1, 2), Fraction(7, 3)]
+    """
+    x = np.asarray(a, dtype=object)
+    y = np.asarray(b, dtype=object)
+    x2 = x.reshape(1, -1) if x.ndim == 1 else x
+    y2 = y.reshape(-1, 1) if y.ndim == 1 else y
+    if x2.ndim != 2 or y2.ndim != 2 or x2.shape[1] != y2.shape[0]:
+        raise InvalidInputError(f"cannot multiply arrays of shapes {x.shape} and {y.shape}")
+    rows, inner, cols = x2.shape[0], x2.shape[1], y2.shape[1]
+    out = np.empty((rows, cols), dtype=object)
+    if rows and cols:
+        if inner == 0:
+            out[...] = Fraction(0)
+        else:
+            prod = _fmpq_mat_of(x2) * _fmpq_mat_of(y2)
+            out.flat[:] = [Fraction(int(v.p), int(v.q)) for v in prod.entries()]
+    if x.ndim == 1 and y.ndim == 1:
+        return out.reshape(())
+    if x.ndim == 1:
+        return out.reshape(cols)
+    if y.ndim == 1:
+        return out.reshape(rows)
     return out
 
 
@@ -421,6 +524,27 @@ def exact_solve(matrix: Any, rhs: Any) -> np.ndarray:
     return x[:, 0] if b.ndim == 1 else x
 
 
+def floats_to_fractions(x: Iterable[Any] | np.ndarray) -> np.ndarray:
+    """Each float of a vector exactly as a :class:`~fractions.Fraction` (an object array).
+
+    Parameters
+    ----------
+    x : array-like, shape (n,)
+        Floats.
+
+    Returns
+    -------
+    numpy.ndarray
+        An object array of Fractions, each equal to its float.
+
+    Examples
+    --------
+    >>> floats_to_fractions(np.array([0.5, 0.1]))[1] == 0.1
+    True
+    """
+    return np.array([Fraction(float(v)) for v in x], dtype=object)
+
+
 def fractions_to_float(values: Iterable[Any] | np.ndarray) -> np.ndarray:
     """Convert an object array of rationals to float64 (same shape).
 
@@ -431,3 +555,126 @@ def fractions_to_float(values: Iterable[Any] | np.ndarray) -> np.ndarray:
     """
     arr = np.asarray(values, dtype=object)
     return np.vectorize(float, otypes=[np.float64])(arr) if arr.size else arr.astype(np.float64)
+
+
+def zeros(shape: tuple[int, ...], exact: bool) -> np.ndarray:
+    """An array of zeros: exact ``Fraction(0)`` objects or float64.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Shape of the array.
+    exact : bool
+        ``True``: an object array of :class:`~fractions.Fraction` zeros; ``False``: float64.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    >>> zeros((2,), exact=True).tolist()
+    [Fraction(0, 1), Fraction(0, 1)]
+    >>> zeros((1, 2), exact=False).tolist()
+    [[0.0, 0.0]]
+    """
+    if exact:
+        out = np.empty(shape, dtype=object)
+        out[...] = Fraction(0)
+        return out
+    return np.zeros(shape)
+
+
+def products_but_one(items: Sequence[Any], one: Any) -> tuple[list[Any], Any]:
+    """``[Π_{s≠j} items_s for j]`` and ``Π items`` by prefix and suffix products (no division).
+
+    Works for anything with ``*`` (numbers, polynomials, residues mod a prime), so a zero item
+    costs nothing special.
+
+    Parameters
+    ----------
+    items : sequence
+        The factors.
+    one : object
+        The multiplicative identity of their ring.
+
+    Returns
+    -------
+    others : list
+        ``others[j]`` is the product of every item but ``items[j]``.
+    full : object
+        The product of all items.
+
+    Examples
+    --------
+    >>> products_but_one([2, 3, 0], 1)
+    ([0, 0, 6], 0)
+    """
+    n = len(items)
+    prefix = [one] * (n + 1)
+    suffix = [one] * (n + 1)
+    for i in range(n):
+        prefix[i + 1] = prefix[i] * items[i]
+    for i in range(n - 1, -1, -1):
+        suffix[i] = suffix[i + 1] * items[i]
+    return [prefix[j] * suffix[j + 1] for j in range(n)], prefix[n]
+
+
+def as_points(x: Any, n_inputs: int, *, exact: bool, name: str = "x") -> tuple[np.ndarray, bool]:
+    """Validate one point ``(n,)`` or a batch ``(N, n)`` of input points.
+
+    Parameters
+    ----------
+    x : array-like
+        The points: numbers, or numeric literals when ``exact``.
+    n_inputs : int
+        The dimension ``n`` every point must have.
+    exact : bool
+        ``True``: convert every entry to :class:`~fractions.Fraction`; ``False``: float64, finite.
+    name : str, optional
+        What the points are called in error messages.
+
+    Returns
+    -------
+    points : numpy.ndarray
+        A 2-D array ``(N, n)`` (float64, or an object array of Fractions).
+    single : bool
+        Whether ``x`` was one point (1-D).
+
+    Raises
+    ------
+    InvalidInputError
+        On a wrong shape, a non-numeric or a non-finite entry.
+
+    Examples
+    --------
+    >>> pts, single = as_points([1, "1/2"], 2, exact=True)
+    >>> pts.tolist(), single
+    ([[Fraction(1, 1), Fraction(1, 2)]], True)
+    >>> as_points([[0.0, 1.0]], 2, exact=False)[0].shape
+    (1, 2)
+    """
+    if exact:
+        arr = np.asarray(x, dtype=object)
+    else:
+        try:
+            arr = np.asarray(x, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise InvalidInputError(f"{name} is not a numeric array: {exc}") from None
+    single = arr.ndim == 1
+    if single:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.shape[1] != n_inputs:
+        raise InvalidInputError(
+            f"{name} must have shape ({n_inputs},) or (N, {n_inputs}) for this "
+            f"network, got {np.shape(x)}"
+        )
+    if exact:
+        conv = np.empty(arr.shape, dtype=object)
+        for idx, v in np.ndenumerate(arr):
+            conv[idx] = to_fraction(v, name=f"{name}[{idx[0]}, {idx[1]}]")
+        arr = conv
+    elif not np.isfinite(arr).all():
+        idx = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        raise InvalidInputError(f"{name}[{idx[0]}, {idx[1]}] must be finite, got {arr[idx]}")
+    return arr, single

@@ -23,7 +23,7 @@ import flint
 import numpy as np
 
 from neurogeom.core.errors import Float64RangeError, InvalidInputError, InvalidNetworkError
-from neurogeom.core.rationals import to_fraction
+from neurogeom.core.rationals import as_points, to_fraction
 
 __all__ = ["AffineStack"]
 
@@ -573,27 +573,4 @@ class AffineStack:
 
     def _check_points(self, x: Any, *, name: str = "x") -> tuple[np.ndarray, bool]:
         """Validate inputs; return a 2-D array (float64 or Fractions) and whether it was 1-D."""
-        if self._exact:
-            arr = np.asarray(x, dtype=object)
-        else:
-            try:
-                arr = np.asarray(x, dtype=np.float64)
-            except (TypeError, ValueError) as exc:
-                raise InvalidInputError(f"{name} is not a numeric array: {exc}") from None
-        single = arr.ndim == 1
-        if single:
-            arr = arr[None, :]
-        if arr.ndim != 2 or arr.shape[1] != self.n_inputs:
-            raise InvalidInputError(
-                f"{name} must have shape ({self.n_inputs},) or (N, {self.n_inputs}) for this "
-                f"network, got {np.shape(x)}"
-            )
-        if self._exact:
-            conv = np.empty(arr.shape, dtype=object)
-            for idx, v in np.ndenumerate(arr):
-                conv[idx] = to_fraction(v, name=f"{name}[{idx[0]}, {idx[1]}]")
-            arr = conv
-        elif not np.isfinite(arr).all():
-            idx = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
-            raise InvalidInputError(f"{name}[{idx[0]}, {idx[1]}] must be finite, got {arr[idx]}")
-        return arr, single
+        return as_points(x, self.n_inputs, exact=self._exact, name=name)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from neurogeom.core.domain import Domain
+from neurogeom.core.rationals import exact_matmul, zeros
 from neurogeom.core.tolerances import Tolerances, check_tol
 from neurogeom.core.unionfind import UnionFind
 
@@ -79,14 +80,6 @@ def pattern_from_string(text: str) -> np.ndarray:
 
 
 # -- affine maps --------------------------------------------------------------------------------
-def _zeros(shape: tuple[int, ...], exact: bool) -> np.ndarray:
-    if exact:
-        out = np.empty(shape, dtype=object)
-        out[...] = Fraction(0)
-        return out
-    return np.zeros(shape)
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class AffineMap:
     """The map ``x -> matrix @ x + offset`` (float64 or exact rationals).
@@ -106,10 +99,10 @@ class AffineMap:
     @classmethod
     def identity(cls, n: int, *, exact: bool) -> AffineMap:
         """The identity of ``R^n``."""
-        eye = _zeros((n, n), exact)
+        eye = zeros((n, n), exact)
         for i in range(n):
             eye[i, i] = Fraction(1) if exact else 1.0
-        return cls(eye, _zeros((n,), exact))
+        return cls(eye, zeros((n,), exact))
 
     @property
     def exact(self) -> bool:
@@ -128,6 +121,7 @@ class AffineMap:
         if self.exact:
             w = np.vectorize(Fraction, otypes=[object])(w) if w.size else w
             b = np.vectorize(Fraction, otypes=[object])(b) if b.size else b
+            return AffineMap(exact_matmul(w, self.matrix), exact_matmul(w, self.offset) + b)
         return AffineMap(w @ self.matrix, w @ self.offset + b)
 
     def __call__(self, x: Any) -> np.ndarray:
@@ -205,7 +199,10 @@ def layer_maps(net: ReLUNet, pattern: Any, *, depth: int | None = None) -> tuple
     start = 0
     for l in range(n_layers):
         w, b = net.weights[l], net.biases[l]
-        pre = AffineMap(w @ current.matrix, w @ current.offset + b)
+        if net.exact:
+            pre = AffineMap(exact_matmul(w, current.matrix), exact_matmul(w, current.offset) + b)
+        else:
+            pre = AffineMap(w @ current.matrix, w @ current.offset + b)
         out.append(pre)
         if l < net.n_layers - 1 and l + 1 < n_layers:
             width = w.shape[0]
@@ -307,7 +304,7 @@ Fraction(0, 1), Fraction(2, 1), Fraction(1, 1)], [0, 1, -1, -2])
 
 def _domain_rows(domain: Domain | None, n: int, exact: bool) -> Halfspaces:
     if domain is None or len(domain.b) == 0:
-        return Halfspaces(_zeros((0, n), exact), _zeros((0,), exact), np.zeros(0, np.int64))
+        return Halfspaces(zeros((0, n), exact), zeros((0,), exact), np.zeros(0, np.int64))
     a = domain.a if exact else domain.a_float
     b = domain.b if exact else domain.b_float
     return Halfspaces(np.array(a), np.array(b), -1 - np.arange(len(b), dtype=np.int64))
@@ -340,7 +337,7 @@ def sign_rows(forms: AffineMap, active: Any, neurons: Any) -> Halfspaces:
 
 def _hidden_forms(maps: tuple[AffineMap, ...], n: int, exact: bool) -> AffineMap:
     if not maps:
-        return AffineMap(_zeros((0, n), exact), _zeros((0,), exact))
+        return AffineMap(zeros((0, n), exact), zeros((0,), exact))
     return AffineMap(
         np.concatenate([m.matrix for m in maps]), np.concatenate([m.offset for m in maps])
     )

@@ -18,30 +18,22 @@ from typing import Any
 import numpy as np
 
 from neurogeom.core.errors import Float64RangeError, InvalidInputError, InvalidNetworkError
-from neurogeom.core.rationals import to_fraction
+from neurogeom.core.rationals import to_fraction, zeros
 from neurogeom.nets._stack import AffineStack, _magnitude
 from neurogeom.nets.geometry import AffineMap, layer_maps
 
 __all__ = ["ReLUNet"]
 
 
-def _zeros(shape: tuple[int, ...], exact: bool) -> np.ndarray:
-    if exact:
-        out = np.empty(shape, dtype=object)
-        out[...] = Fraction(0)
-        return out
-    return np.zeros(shape)
-
-
 def _eye(n: int, exact: bool) -> np.ndarray:
-    out = _zeros((n, n), exact)
+    out = zeros((n, n), exact)
     for i in range(n):
         out[i, i] = Fraction(1) if exact else 1.0
     return out
 
 
 def _block_diag(a: np.ndarray, b: np.ndarray, exact: bool) -> np.ndarray:
-    out = _zeros((a.shape[0] + b.shape[0], a.shape[1] + b.shape[1]), exact)
+    out = zeros((a.shape[0] + b.shape[0], a.shape[1] + b.shape[1]), exact)
     out[: a.shape[0], : a.shape[1]] = a
     out[a.shape[0] :, a.shape[1] :] = b
     return out
@@ -362,9 +354,9 @@ class ReLUNet(AffineStack):
         bs.append(np.concatenate([last_b, -last_b]))
         for _ in range(depth - self.n_layers - 1):
             ws.append(np.concatenate([pos_neg, -pos_neg]))
-            bs.append(_zeros((2 * m,), exact))
+            bs.append(zeros((2 * m,), exact))
         ws.append(pos_neg)
-        bs.append(_zeros((m,), exact))
+        bs.append(zeros((m,), exact))
         has_bias = (*self._has_bias, *(False,) * (depth - self.n_layers))
         return self._rebuild(ws, bs, has_bias=has_bias)
 

@@ -15,7 +15,7 @@ from typing import Any
 import flint
 import numpy as np
 
-from neurogeom.core.rationals import DEFAULT_PRIME
+from neurogeom.core.rationals import DEFAULT_PRIME, products_but_one
 
 __all__ = ["Floats", "JacobianRows", "ModP", "jacobian_rows", "parameter_layout", "sampled_degrees"]
 
@@ -153,17 +153,6 @@ def jacobian_rows(
     return JacobianRows(np.concatenate(blocks, axis=1), ok)
 
 
-def _product_except(items: list[Any], one: Any) -> tuple[list[Any], Any]:
-    n = len(items)
-    prefix = [one] * (n + 1)
-    suffix = [one] * (n + 1)
-    for i in range(n):
-        prefix[i + 1] = prefix[i] * items[i]
-    for i in range(n - 1, -1, -1):
-        suffix[i] = suffix[i + 1] * items[i]
-    return [prefix[j] * suffix[j + 1] for j in range(n)], prefix[n]
-
-
 def sampled_degrees(
     arch: tuple[int, ...], *, bias: bool, rng: np.random.Generator, p: int = DEFAULT_PRIME
 ) -> tuple[int, int] | None:
@@ -194,7 +183,7 @@ def sampled_degrees(
             continue
         if any(n.is_zero() for n in nums):
             return None
-        others, full = _product_except(nums, one)
+        others, full = products_but_one(nums, one)
         new = []
         for i in range(arch[l + 1]):
             acc = zero

@@ -231,6 +231,18 @@ def _minors(matrix: list[list[Any]], size: int) -> list[Any]:
     return out
 
 
+def _minor_equations(
+    arch: tuple[int, ...],
+    names: tuple[str, ...],
+    rows: list[list[Any]],
+    size: int,
+    description: str,
+) -> EquationSet:
+    """The nonzero ``size`` x ``size`` minors of ``rows``, normalised, each once (complete)."""
+    eqs = [m for m in _minors(rows, size) if not m.is_zero()]
+    return EquationSet(arch, names, tuple(_normalise(e) for e in _unique(eqs)), description, True)
+
+
 def _det(m: list[list[Any]]) -> Any:
     if len(m) == 1:
         return m[0][0]
@@ -280,13 +292,8 @@ def known_equations(arch: Any) -> EquationSet:
         rows = [list(r) for r in a_q]
         for i in range(a[2]):
             rows.append([var[f"p{i + 1}_" + "".join(map(str, m))] for m in forms_basis(d0, 1)])
-        eqs = [m for m in _minors(rows, 3) if not m.is_zero()]
-        return EquationSet(
-            a,
-            names,
-            tuple(_normalise(e) for e in _unique(eqs)),
-            "3x3 minors of [A_Q; ∇P_1; ...; ∇P_d2] (spec §2: rank <= 2)",
-            True,
+        return _minor_equations(
+            a, names, rows, 3, "3x3 minors of [A_Q; ∇P_1; ...; ∇P_d2] (spec §2: rank <= 2)"
         )
     if is_binary(a) and n_layers >= 3 and a[-1] >= 2:
         deg_p, _ = degrees(a)
@@ -298,13 +305,8 @@ def known_equations(arch: Any) -> EquationSet:
             columns.append([*coeffs, zero])
             columns.append([zero, *coeffs])
         rows = [list(r) for r in zip(*columns, strict=True)]
-        eqs = [m for m in _minors(rows, 4) if not m.is_zero()]
-        return EquationSet(
-            a,
-            names,
-            tuple(_normalise(e) for e in _unique(eqs)),
-            "4x4 minors of the coefficients of x_j P_i (spec §3: rank <= 3)",
-            True,
+        return _minor_equations(
+            a, names, rows, 4, "4x4 minors of the coefficients of x_j P_i (spec §3: rank <= 3)"
         )
     raise InvalidInputError(
         f"no closed-form equations are known for {'-'.join(map(str, a))}: they are built in for "

@@ -30,7 +30,12 @@ from neurogeom.core.errors import (
     InvalidNetworkError,
     UnsupportedLayerError,
 )
-from neurogeom.core.rationals import fmpq_to_fraction, fraction_to_json, to_fmpq
+from neurogeom.core.rationals import (
+    fmpq_to_fraction,
+    fraction_to_json,
+    products_but_one,
+    to_fmpq,
+)
 from neurogeom.rational.architecture import degrees
 from neurogeom.rational.polynomials import (
     context,
@@ -53,18 +58,6 @@ __all__ = [
 #: Refuse expansions whose polynomials would hold more terms than this (they grow fast:
 #: a bias-free 6-6-6-6-1 net has numerators of degree 280 in 6 variables).
 DEFAULT_MAX_TERMS = 200_000
-
-
-def _product_except(items: Sequence[Any], one: Any) -> tuple[list[Any], Any]:
-    """``[Π_{s≠j} items_s for j]`` and ``Π items`` by prefix and suffix products (no division)."""
-    n = len(items)
-    prefix = [one] * (n + 1)
-    suffix = [one] * (n + 1)
-    for i in range(n):
-        prefix[i + 1] = prefix[i] * items[i]
-    for i in range(n - 1, -1, -1):
-        suffix[i] = suffix[i + 1] * items[i]
-    return [prefix[j] * suffix[j + 1] for j in range(n)], prefix[n]
 
 
 def _pole_everywhere(layer: int, neuron: int) -> InvalidNetworkError:
@@ -154,7 +147,7 @@ def _closed_formula_lists(
         for j, pj in enumerate(p):
             if pj.is_zero():
                 raise _pole_everywhere(k - 1, j)
-        others, q[k + 1] = _product_except(p, one)
+        others, q[k + 1] = products_but_one(p, one)
         new = []
         for row in layers[k][0]:
             acc = zero
@@ -226,7 +219,7 @@ def direct_composition(net: Any) -> tuple[tuple[flint.fmpq_mpoly, ...], flint.fm
         for j, nj in enumerate(nums):
             if nj.is_zero():
                 raise _pole_everywhere(k - 1, j)
-        others, full = _product_except(nums, one)
+        others, full = products_but_one(nums, one)
         w, b = layers[k]
         new = []
         for row, bi in zip(w, b, strict=True):

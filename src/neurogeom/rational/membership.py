@@ -19,8 +19,9 @@ A *tuple* is a point of the ambient space (forms of exactly the degrees of the a
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
@@ -221,6 +222,29 @@ def _function_degree_problem(
     return ""
 
 
+def _reduced_function(
+    arch: tuple[int, ...],
+    nums: list[flint.fmpq_mpoly],
+    den: flint.fmpq_mpoly,
+    field: str,
+    zero_weights: Callable[[], tuple[np.ndarray, ...]],
+    zero_why: str,
+) -> tuple[list[flint.fmpq_mpoly], flint.fmpq_mpoly, MembershipResult | None]:
+    """A function in lowest terms, with its result when that settles it already.
+
+    The zero function is in ``M`` (weights ``zero_weights()``); a function of the wrong
+    homogeneity or too high a degree is not in ``V``. Otherwise the result is ``None``.
+    """
+    result = functools.partial(_result, arch, field, "function")
+    nums, den = _reduce(nums, den)
+    if all(p.is_zero() for p in nums):
+        return nums, den, result(True, True, True, zero_why, zero_weights())
+    problem = _function_degree_problem(arch, nums, den)
+    if problem:
+        return nums, den, result(False, False, True, problem)
+    return nums, den, None
+
+
 # -- exact and numeric linear algebra -------------------------------------------------------------
 
 
@@ -323,49 +347,37 @@ def _shallow(
 ) -> MembershipResult:
     d0, d1, d2 = arch
     ctx = context(d0)
+    result = functools.partial(_result, arch, field, kind)
+
+    def not_in_m(certified: bool, why: str) -> MembershipResult:
+        """Not in M for the reason ``why``; V is decided on its own, its reason appended."""
+        v, why_v = _shallow_variety_for(arch, nums, den, kind)
+        return result(False, v, certified, why + why_v)
+
+    def zero_weights() -> tuple[np.ndarray, ...]:
+        w1 = [[Fraction(1 if j == 0 else 0) for j in range(d0)] for _ in range(d1)]
+        w2 = [[Fraction(0)] * d1 for _ in range(d2)]
+        return np.array(w1, dtype=object), np.array(w2, dtype=object)
+
     if kind == "function":
-        nums, den = _reduce(nums, den)
-        if all(p.is_zero() for p in nums):
-            w1 = [[Fraction(1 if j == 0 else 0) for j in range(d0)] for _ in range(d1)]
-            w2 = [[Fraction(0)] * d1 for _ in range(d2)]
-            return _result(
-                arch,
-                field,
-                kind,
-                True,
-                True,
-                True,
-                "the zero function (output weights 0)",
-                (np.array(w1, dtype=object), np.array(w2, dtype=object)),
-            )
-        problem = _function_degree_problem(arch, nums, den)
-        if problem:
-            return _result(arch, field, kind, False, False, True, problem)
+        nums, den, settled = _reduced_function(
+            arch, nums, den, field, zero_weights, "the zero function (output weights 0)"
+        )
+        if settled is not None:
+            return settled
     split = split_form(den, d0, field, rng=rng, tol=tol)
     exact = split.exact
     if not split.splits:
-        v, why_v = _shallow_variety_for(arch, nums, den, kind)
-        return _result(
-            arch,
-            field,
-            kind,
-            False,
-            v,
+        return not_in_m(
             split.exact,
-            f"the denominator does not split into linear forms over {field}: {split.why}; " + why_v,
+            f"the denominator does not split into linear forms over {field}: {split.why}; ",
         )
     factors = list(split.factors)
     if kind == "function" and any(f.multiplicity > 1 for f in factors):
-        v, why_v = _shallow_variety_for(arch, nums, den, kind)
-        return _result(
-            arch,
-            field,
-            kind,
-            False,
-            v,
+        return not_in_m(
             exact,
             "the reduced denominator is not square-free (two neurons with proportional rows "
-            f"would cancel); {why_v}",
+            "would cancel); ",
         )
     # span test: P_i in span{Q / ℓ} over the distinct factors (Q / rad(Q) divides each P_i)
     distinct = factors
@@ -378,16 +390,10 @@ def _shallow(
         for i, p in enumerate(nums):
             c = _exact_combination(basis, p, d0, deg)
             if c is None:
-                v, why_v = _shallow_variety_for(arch, nums, den, kind)
-                return _result(
-                    arch,
-                    field,
-                    kind,
-                    False,
-                    v,
+                return not_in_m(
                     True,
                     f"numerator {i + 1} is not a combination of Q/ℓ_j (its partial fractions "
-                    f"need other poles); {why_v}",
+                    "need other poles); ",
                 )
             coeffs.append(c)
     else:
@@ -399,40 +405,21 @@ def _shallow(
             cofactor = den / rad
             for i, p in enumerate(nums):
                 if not p.is_zero() and not divmod(p, cofactor)[1].is_zero():
-                    v, why_v = _shallow_variety_for(arch, nums, den, kind)
-                    return _result(
-                        arch,
-                        field,
-                        kind,
-                        False,
-                        v,
-                        True,
-                        f"Q/rad(Q) does not divide numerator {i + 1}; {why_v}",
-                    )
+                    return not_in_m(True, f"Q/rad(Q) does not divide numerator {i + 1}; ")
         unsure_any = False
         for i, p in enumerate(nums):
             c, unsure = _numeric_combination(den, distinct, p, d0, rng, tol)
             unsure_any |= unsure
             if c is None:
-                v, why_v = _shallow_variety_for(arch, nums, den, kind)
-                return _result(
-                    arch,
-                    field,
-                    kind,
-                    False,
-                    v,
-                    False,
-                    f"numerator {i + 1} is not (numerically) a combination of Q/ℓ_j; {why_v}",
+                return not_in_m(
+                    False, f"numerator {i + 1} is not (numerically) a combination of Q/ℓ_j; "
                 )
             coeffs.append(list(c))
         # two inputs: every binary form of degree k - 1 is such a combination (partial
         # fractions), so the decision is exact although the weights are floats
         exact = split.exact and d0 == 2 and not unsure_any
     weights = _shallow_weights(arch, split, distinct, coeffs, kind, all_exact, field)
-    return _result(
-        arch,
-        field,
-        kind,
+    return result(
         True,
         True,
         exact,
@@ -531,16 +518,20 @@ def _binary(
     a, b = (n_layers - 1) // 2, n_layers // 2
     ctx = context(2)
     h = ctx.constant(1)
+    result = functools.partial(_result, arch, field, kind)
+
+    def zero_weights() -> tuple[np.ndarray, ...]:
+        ident = [[Fraction(1), Fraction(0)], [Fraction(0), Fraction(1)]]
+        ws = [np.array(ident, dtype=object) for _ in range(n_layers - 1)]
+        ws.append(np.full((d_out, 2), Fraction(0), dtype=object))
+        return tuple(ws)
+
     if kind == "function":
-        nums, den = _reduce(nums, den)
-        if all(p.is_zero() for p in nums):
-            ident = [[Fraction(1), Fraction(0)], [Fraction(0), Fraction(1)]]
-            ws = [np.array(ident, dtype=object) for _ in range(n_layers - 1)]
-            ws.append(np.full((d_out, 2), Fraction(0), dtype=object))
-            return _result(arch, field, kind, True, True, True, "the zero function", tuple(ws))
-        problem = _function_degree_problem(arch, nums, den)
-        if problem:
-            return _result(arch, field, kind, False, False, True, problem)
+        nums, den, settled = _reduced_function(
+            arch, nums, den, field, zero_weights, "the zero function"
+        )
+        if settled is not None:
+            return settled
         k = 2 * b - int(den.total_degree())
         for j in range(k):
             h *= _fresh_form(ctx, den * math.prod(nums, start=ctx.constant(1)) * h, j)
@@ -564,7 +555,7 @@ def _binary(
             else f"the numerators divided by their gcd still have degree {r} >= 2"
         )
     if not in_v:
-        return _result(arch, field, kind, False, False, True, f"not in V: {why_v}")
+        return result(False, False, True, f"not in V: {why_v}")
     # N (common factor of degree 2a) and the linear forms ℓ_i with P_i h = ℓ_i N
     options: list[tuple[flint.fmpq_mpoly, list[flint.fmpq_mpoly]]] = []
     if r == 1:
@@ -572,10 +563,7 @@ def _binary(
     else:  # all P_i proportional: ℓ is a fresh form of h or a linear factor of G (N = G h / ℓ)
         split_g = split_form(g, 2, field, rng=rng, tol=tol)
         if not split_g.splits:
-            return _result(
-                arch,
-                field,
-                kind,
+            return result(
                 False,
                 True,
                 split_g.exact,
@@ -588,10 +576,7 @@ def _binary(
         for ell in candidates:
             options.append((g * h / ell, [q * ell for q in rests]))
         if not options:
-            return _result(
-                arch,
-                field,
-                kind,
+            return result(
                 None,
                 True,
                 False,
@@ -601,10 +586,7 @@ def _binary(
     big_d = den * h
     split_d = split_form(big_d, 2, field, rng=rng, tol=tol)
     if not split_d.splits:
-        return _result(
-            arch,
-            field,
-            kind,
+        return result(
             False,
             True,
             split_d.exact,
@@ -615,10 +597,7 @@ def _binary(
     for big_n, ells in options:
         split_n = split_form(big_n, 2, field, rng=rng, tol=tol) if a else Splitting(True, True)
         if not split_n.splits:  # the same for every option: N = G h / ℓ
-            return _result(
-                arch,
-                field,
-                kind,
+            return result(
                 False,
                 True,
                 split_n.exact,
@@ -629,10 +608,7 @@ def _binary(
             chosen = (split_n, pairs_n, ells)
             break
     if chosen is None or pairs_d is None or len(pairs_d) != b:
-        return _result(
-            arch,
-            field,
-            kind,
+        return result(
             None,
             True,
             True,

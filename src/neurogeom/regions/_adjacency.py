@@ -29,8 +29,8 @@ import numpy as np
 
 from neurogeom.core.budget import Budget
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
-from neurogeom.core.lp import LPModel, is_bounded
-from neurogeom.core.rationals import exact_rank, exact_solve
+from neurogeom.core.lp import LPModel
+from neurogeom.core.rationals import exact_matmul, exact_rank, exact_solve, floats_to_fractions
 from neurogeom.core.unionfind import UnionFind
 from neurogeom.nets.geometry import (
     AffineMap,
@@ -147,12 +147,11 @@ class CellWork:
         return keep
 
 
-def _to_fraction_vector(x: np.ndarray) -> np.ndarray:
-    return np.array([Fraction(float(v)) for v in x], dtype=object)
-
-
 def _strictly_inside(g: np.ndarray, h: np.ndarray, x: np.ndarray) -> bool:
-    return bool(all(gi @ x < hi for gi, hi in zip(g, h, strict=True)))
+    if len(h) == 0:
+        return True
+    values = exact_matmul(g, x) if g.dtype == object else g @ x
+    return bool(all(v < hi for v, hi in zip(values, h, strict=True)))
 
 
 def certify_cell(problem: RegionProblem, found: FoundCell) -> CellWork | None:
@@ -180,7 +179,7 @@ def certify_cell(problem: RegionProblem, found: FoundCell) -> CellWork | None:
     point, exact_point = found.point, None
     if problem.exact:
         exact_point = (
-            found.exact_point if found.exact_point is not None else _to_fraction_vector(point)
+            found.exact_point if found.exact_point is not None else floats_to_fractions(point)
         )
         if not _strictly_inside(rows.a, rows.b, exact_point):
             # the rounded centre is not strictly inside (a thin cell): ask the exact solver
@@ -416,7 +415,7 @@ def _shared_facet(
     g_all, h_all = np.concatenate(ge), np.concatenate(he)
     if res.optimal and res.x[n] > thr:
         # project the rounded point onto the exact hyperplane and check every other row
-        xq = _to_fraction_vector(res.x[:n])
+        xq = floats_to_fractions(res.x[:n])
         xq = xq - (ae @ xq + c_val) / (ae @ ae) * ae
         if _strictly_inside(g_all, h_all, xq):
             return xq, True
@@ -480,7 +479,7 @@ def point_contact(problem: RegionProblem, c1: CellWork, c2: CellWork) -> tuple[b
 
 def _snap(x: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
     """The rational point nearest to ``x`` (in the least-squares sense) with ``a y = b``."""
-    xq = _to_fraction_vector(x)
+    xq = floats_to_fractions(x)
     if len(a) == 0:
         return xq
     chosen: list[int] = []
@@ -704,8 +703,64 @@ def _equal_map_classes(
     return [list(g) for g in components(len(reps), pairs[cmp.equal])]
 
 
-def cell_bounded(problem: RegionProblem, cell: CellWork) -> bool:
-    """Whether a cell is bounded (always, on a box)."""
-    if problem.domain.kind == "box":
+def cell_bounded(problem: RegionProblem, cell: CellWork, rays: np.ndarray) -> bool:
+    """Whether a cell is bounded (always, on a bounded domain); exact in exact mode.
+
+    A cell ``{x : G x <= h}`` is unbounded iff its recession cone ``{d : G d <= 0}`` is not
+    ``{0}``. First the given ray directions are tried: one with ``G d <= 0`` proves
+    unboundedness (checked with the exact rows in exact mode). Otherwise one LP decides
+    Stiemke's alternative — bounded iff ``G^T y = 0`` for some ``y >= 1`` (and ``G`` has rank
+    ``n``). Exact mode certifies the answer: a float ``y`` is made exactly feasible by an exact
+    projection onto ``G^T y = 0`` and checked positive; an infeasible float LP is confirmed by the
+    exact simplex.
+    """
+    if problem.domain.bounded:
         return True
-    return is_bounded(cell.g)
+    g = cell.g
+    rates = g @ rays.T
+    hits = np.flatnonzero((rates <= 0).all(axis=0))
+    if hits.size:
+        if not problem.exact:
+            return False
+        rows = cell.geometry.halfspaces.a
+        for k in hits[:4]:
+            d = np.array([Fraction(float(v)) for v in rays[k]], dtype=object)
+            if all(v <= 0 for v in exact_matmul(rows, d)):
+                return False
+    n = g.shape[1]
+    if len(g) <= n or np.linalg.matrix_rank(g) < n:
+        if not problem.exact:
+            return False
+        rows = cell.geometry.halfspaces.a
+        if len(rows) <= n or exact_rank(rows) < n:
+            return False
+    lp = LPModel(g.T, np.zeros(n), np.zeros(n), col_lower=np.ones(len(g)))
+    res = lp.solve()
+    if not problem.exact:
+        return res.status == "optimal"
+    rows = cell.geometry.halfspaces.a
+    if res.optimal:
+        # scale the float multipliers back to the exact rows and project onto G^T y = 0
+        norms = np.linalg.norm(rows.astype(float), axis=1)
+        y = np.array([Fraction(float(v)) for v in res.x / norms], dtype=object)
+        gram = exact_matmul(rows.T, rows)
+        correction = exact_matmul(rows, exact_solve(gram, exact_matmul(rows.T, y)))
+        y = y - correction
+        if all(v > 0 for v in y):
+            return True
+    # decide exactly: is {G^T y = 0, y >= 1} feasible?
+    m = len(rows)
+    eye = np.eye(m, dtype=int).astype(object)
+    a = np.concatenate([rows.T, -rows.T, -eye])
+    b = [0] * (2 * n) + [-1] * m
+    return exact_maximize([0] * m, a, b).status == "optimal"
+
+
+def ray_directions(problem: RegionProblem, seed: int = 0) -> np.ndarray:
+    """Unit directions for the ray tests of :func:`cell_bounded` (coordinate axes both ways
+    and seeded random ones)."""
+    n = problem.net.n_inputs
+    rng = np.random.default_rng(seed)
+    rand = rng.normal(size=(16 * n + 32, n))
+    rand /= np.linalg.norm(rand, axis=1, keepdims=True)
+    return np.concatenate([np.eye(n), -np.eye(n), rand])

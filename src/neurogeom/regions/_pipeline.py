@@ -36,6 +36,7 @@ from neurogeom.regions._adjacency import (
     map_stack,
     merge_regions,
     point_contacts,
+    ray_directions,
 )
 from neurogeom.regions._engine import EngineRun, RegionProblem
 from neurogeom.regions.result import Cell, LinearRegion, Note, RegionResult, RegionStats
@@ -118,11 +119,15 @@ def measure(pipe: Pipeline, cells: list[CellWork], volumes: bool) -> Measures:
     started = time.monotonic()
     problem = pipe.problem
     dim = problem.net.n_inputs
-    bounded = [cell_bounded(problem, c) for c in cells]
+    rays = ray_directions(problem)
+    bounded = [cell_bounded(problem, c, rays) for c in cells]
     vols: list[Any] = [None] * len(cells)
     verts: list[Any] = [None] * len(cells)
     complete = True
-    if volumes:
+    if not volumes:  # what the engine measured for free is kept
+        vols = [c.volume for c in cells]
+        verts = [c.vertices if c.volume is not None else None for c in cells]
+    else:
         with pipe.bar(sum(bounded), "volumes") as bar:
             for i, cell in enumerate(cells):
                 if not bounded[i]:
@@ -230,6 +235,8 @@ def build_result(
         phases=tuple(pipe.phases),
         incomplete_phases=tuple(pipe.incomplete),
         seconds=time.monotonic() - pipe._started,
+        cells=len(cells_out),
+        facets=sum(len(c.facets) for c in cells_out),
     )
     return RegionResult(
         net=problem.net,

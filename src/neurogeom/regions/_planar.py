@@ -30,6 +30,7 @@ import flint
 import numpy as np
 
 from neurogeom.core.budget import Budget
+from neurogeom.core.growable import GrowableArray
 from neurogeom.core.progress import progress_bar
 from neurogeom.core.rationals import fmpq_array, fractions_from_fmpq
 from neurogeom.nets.geometry import AffineMap
@@ -43,44 +44,18 @@ __all__ = ["PlanarEngine", "Subdivision"]
 _FILTER = 1e-14
 
 
-class _Growable:
-    """An append-only array with amortised constant-time growth (any trailing shape)."""
-
-    __slots__ = ("data", "size")
-
-    def __init__(self, initial: np.ndarray) -> None:
-        self.data = np.empty((max(64, 2 * len(initial)), *initial.shape[1:]), initial.dtype)
-        self.data[: len(initial)] = initial
-        self.size = len(initial)
-
-    def extend(self, block: np.ndarray) -> np.ndarray:
-        """Append ``block``; return the indices it got."""
-        end = self.size + len(block)
-        if end > len(self.data):
-            grown = np.empty((max(end, 2 * len(self.data)), *self.data.shape[1:]), self.data.dtype)
-            grown[: self.size] = self.data[: self.size]
-            self.data = grown
-        self.data[self.size : end] = block
-        start, self.size = self.size, end
-        return np.arange(start, end)
-
-    @property
-    def view(self) -> np.ndarray:
-        return self.data[: self.size]
-
-
 @dataclass(slots=True)
 class _Mesh:
     """The half-edge structure. Half-edge ``h`` runs from ``origin[h]`` to ``origin[next[h]]``
     with its face on the left; ``twin[h]`` is ``-1`` on the box's boundary."""
 
-    xy: _Growable  # float coordinates (V, 2)
-    xq: _Growable | None  # exact coordinates (fmpq), exact mode only
-    origin: _Growable
-    twin: _Growable
-    nxt: _Growable
-    prv: _Growable
-    face: _Growable
+    xy: GrowableArray  # float coordinates (V, 2)
+    xq: GrowableArray | None  # exact coordinates (fmpq), exact mode only
+    origin: GrowableArray
+    twin: GrowableArray
+    nxt: GrowableArray
+    prv: GrowableArray
+    face: GrowableArray
     n_faces: int
 
     @property
@@ -99,15 +74,15 @@ def _box_mesh(lo: np.ndarray, hi: np.ndarray, exact: bool, lo_q: Any, hi_q: Any)
     if exact:
         q = np.empty((4, 2), dtype=object)
         q[:] = [[lo_q[0], lo_q[1]], [hi_q[0], lo_q[1]], [hi_q[0], hi_q[1]], [lo_q[0], hi_q[1]]]
-        xq = _Growable(q)
+        xq = GrowableArray(q)
     return _Mesh(
-        _Growable(xy),
+        GrowableArray(xy),
         xq,
-        _Growable(np.arange(4)),
-        _Growable(np.full(4, -1)),
-        _Growable(np.array([1, 2, 3, 0])),
-        _Growable(np.array([3, 0, 1, 2])),
-        _Growable(np.zeros(4, dtype=np.int64)),
+        GrowableArray(np.arange(4)),
+        GrowableArray(np.full(4, -1)),
+        GrowableArray(np.array([1, 2, 3, 0])),
+        GrowableArray(np.array([3, 0, 1, 2])),
+        GrowableArray(np.zeros(4, dtype=np.int64)),
         1,
     )
 
@@ -127,8 +102,8 @@ class _Layer:
 class _State:
     """Per-face data: the root of each face at the layer start, its pattern so far."""
 
-    root: _Growable
-    bits: _Growable  # (F, n_hidden) bool
+    root: GrowableArray
+    bits: GrowableArray  # (F, n_hidden) bool
     unsure: int = 0
     notes: list[Note] = field(default_factory=list)
 
@@ -195,8 +170,8 @@ class _Engine:
         self.extent = np.maximum(np.abs(lo), np.abs(hi))
         self.mesh = _box_mesh(lo, hi, self.exact, lo_q, hi_q)
         self.state = _State(
-            _Growable(np.zeros(1, dtype=np.int64)),
-            _Growable(np.zeros((1, net.n_hidden), dtype=bool)),
+            GrowableArray(np.zeros(1, dtype=np.int64)),
+            GrowableArray(np.zeros((1, net.n_hidden), dtype=bool)),
         )
 
     # -- maps -----------------------------------------------------------------------------------
@@ -438,7 +413,7 @@ class _Engine:
             for layer, width in enumerate(self.widths):
                 roots = st.root.view.copy()
                 lay = self._layer(layer, prev, roots, st.bits.view)
-                st.root = _Growable(np.arange(m.n_faces))  # each face is its own root now
+                st.root = GrowableArray(np.arange(m.n_faces))  # each face is its own root now
                 for j in range(width):
                     self.cut(lay, layer, j)
                     bar.update()

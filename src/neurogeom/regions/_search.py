@@ -40,6 +40,7 @@ from neurogeom.core.errors import NumericalError
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
 from neurogeom.core.lp import LPModel, chebyshev_centre
 from neurogeom.core.random import check_rng
+from neurogeom.core.rationals import floats_to_fractions
 from neurogeom.core.tolerances import normalize_rows
 from neurogeom.nets.geometry import (
     AffineMap,
@@ -168,7 +169,7 @@ class ExactPlanes:
     def inside(self, sigma: np.ndarray, x: np.ndarray) -> bool:
         """Whether the float point ``x`` lies strictly inside the cell ``sigma``, exactly."""
         g, h = self.cell_rows(sigma)
-        xq = _fractions(x)
+        xq = floats_to_fractions(x)
         return all(row @ xq < bound for row, bound in zip(g, h, strict=True))
 
     def facet(self, sigma: np.ndarray, j: int) -> bool:
@@ -225,10 +226,6 @@ class Arrangement:
                     self.groups.orientation[j] > 0
                 )
         return bits, rep_active
-
-
-def _fractions(x: np.ndarray) -> np.ndarray:
-    return np.array([Fraction(float(v)) for v in x], dtype=object)
 
 
 def _first_hits(g: np.ndarray, slack: np.ndarray, dirs: np.ndarray, rel: float) -> np.ndarray:
@@ -298,6 +295,27 @@ class Searcher:
     def _unsure(self, value: float) -> bool:
         """Whether a quantity (a length) falls inside the tolerance band around ``thr``."""
         return bool(self.tol.unsure(value, self.problem.scale))
+
+    def _thin_note(
+        self,
+        out: NodeOutput,
+        node: Node,
+        arr: Arrangement,
+        sigma: np.ndarray,
+        text: str,
+        radius: float | None,
+    ) -> None:
+        """Note a cell whose inradius is within the tolerance band (``radius`` in input units)."""
+        bits, _ = arr.layer_bits(sigma)
+        out.notes.append(
+            Note(
+                "thin cell",
+                text,
+                (pattern_string(np.concatenate([node.prefix, bits])),),
+                (),
+                0.0 if radius is None else radius / self.problem.scale,
+            )
+        )
 
     # -- roots and rows -------------------------------------------------------------------------
     def root(self) -> Task:
@@ -378,7 +396,11 @@ class Searcher:
         side0 = u @ node.point + v
         cross = self._crossing(node, rows, u, v, side0, exact, out)
         if self.exact:
-            xpt = node.exact_point if node.exact_point is not None else _fractions(node.point)
+            xpt = (
+                node.exact_point
+                if node.exact_point is not None
+                else floats_to_fractions(node.point)
+            )
             fixed = np.array(
                 [exact.ue[j] @ xpt + exact.ve[j] > 0 for j in range(len(reps))], dtype=bool
             )
@@ -580,7 +602,11 @@ class Searcher:
         """
         if arr.exact is not None:
             ex = arr.exact.subset(arr.cross)
-            xpt = node.exact_point if node.exact_point is not None else _fractions(node.point)
+            xpt = (
+                node.exact_point
+                if node.exact_point is not None
+                else floats_to_fractions(node.point)
+            )
             vals = [ex.ue[j] @ xpt + ex.ve[j] for j in range(len(ex.ue))]
             while True:
                 d = np.array(
@@ -648,28 +674,12 @@ class Searcher:
                 push_neighbours(sigma, essential, {})
                 continue
             if thin:
-                bits, _ = arr.layer_bits(sigma)
-                out.notes.append(
-                    Note(
-                        "thin cell",
-                        "a cell thinner than the tolerance was left out",
-                        (pattern_string(np.concatenate([node.prefix, bits])),),
-                        (),
-                        0.0 if radius is None else radius / self.problem.scale,
-                    )
-                )
+                text = "a cell thinner than the tolerance was left out"
+                self._thin_note(out, node, arr, sigma, text, radius)
                 continue
             if exact is None and self._unsure(radius):
-                bits, _ = arr.layer_bits(sigma)
-                out.notes.append(
-                    Note(
-                        "thin cell",
-                        "a cell barely thicker than the tolerance was counted",
-                        (pattern_string(np.concatenate([node.prefix, bits])),),
-                        (),
-                        radius / self.problem.scale,
-                    )
-                )
+                text = "a cell barely thicker than the tolerance was counted"
+                self._thin_note(out, node, arr, sigma, text, radius)
             certs: dict[int, int] = {}
             essential = walk.facets(sigma, centre, came_from, exact, inherited, certs, node, out)
             self._finish(node, rows, arr, sigma, centre, radius, essential, None, out)

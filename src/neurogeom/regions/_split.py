@@ -27,6 +27,7 @@ import numpy as np
 
 from neurogeom.core.budget import Budget
 from neurogeom.core.errors import InvalidInputError
+from neurogeom.core.growable import GrowableArray
 from neurogeom.core.polyhedra import order_polygon
 from neurogeom.core.progress import progress_bar
 from neurogeom.core.rationals import (
@@ -36,11 +37,12 @@ from neurogeom.core.rationals import (
     fractions_to_float,
 )
 from neurogeom.core.tolerances import DEFAULT_BAND, Tolerances, check_tol
+from neurogeom.nets.geometry import AffineMap
 from neurogeom.nets.relu import ReLUNet
-from neurogeom.regions._engine import EngineRun, FoundCell, RegionProblem
+from neurogeom.regions._engine import Contacts, EngineRun, FoundCell, RegionProblem
 from neurogeom.regions.result import Note
 
-__all__ = ["SplitCell", "SplitEngine", "split_cells"]
+__all__ = ["SplitCell", "SplitEngine", "split_cells", "vertex_contacts"]
 
 _NO_EDGES = np.empty((0, 2), dtype=np.intp)
 
@@ -57,6 +59,9 @@ class SplitCell:
         The cell's vertices (the closure of the cell, within the domain): float64, or an object
         array of :class:`~fractions.Fraction` in exact mode. Each vertex appears once; in 2-D they
         are in counter-clockwise order.
+    output : AffineMap, optional
+        The network's affine map on the cell, when the engine had it at hand (cells finished by
+        the depth-first stage).
 
     Examples
     --------
@@ -70,6 +75,7 @@ class SplitCell:
 
     pattern: np.ndarray
     vertices: np.ndarray
+    output: AffineMap | None = field(default=None, compare=False)
 
     @property
     def pattern_string(self) -> str:
@@ -472,7 +478,8 @@ def _depth_first(
         pieces = _split_cell(v, zs, e, a_l, eps, setup.merge_eps, setup.snapper)
         for i, (pv, pe, active) in enumerate(pieces):
             if layer == last_layer:
-                emit([*bits, active], pv)
+                dvec = np.where(active, setup.one, setup.slope)
+                emit([*bits, active], pv, (dvec[:, None] * a_l, dvec * c_l))
                 n_done += 1
                 if max_cells is not None and n_done >= max_cells:
                     return not stack and i + 1 == len(pieces)
@@ -492,30 +499,6 @@ def _depth_first(
                 )
             )
     return True
-
-
-class _Buffer:
-    """An append-only array with amortised constant-time growth."""
-
-    __slots__ = ("data", "size")
-
-    def __init__(self, initial: np.ndarray) -> None:
-        self.data = np.empty((max(64, 2 * len(initial)), *initial.shape[1:]), initial.dtype)
-        self.data[: len(initial)] = initial
-        self.size = len(initial)
-
-    def append(self, block: np.ndarray) -> None:
-        end = self.size + len(block)
-        if end > len(self.data):
-            grown = np.empty((max(end, 2 * len(self.data)), *self.data.shape[1:]), self.data.dtype)
-            grown[: self.size] = self.data[: self.size]
-            self.data = grown
-        self.data[self.size : end] = block
-        self.size = end
-
-    @property
-    def view(self) -> np.ndarray:
-        return self.data[: self.size]
 
 
 def _starts(cell_of: np.ndarray) -> np.ndarray:
@@ -659,11 +642,11 @@ def _batched_polygons(
         del pos0, neg0
         counts0 = np.diff(np.append(first0, len(v_flat)))
         _, nxt0, local0 = _block_layout(0, counts0)
-        vb, cb, nb, lb = _Buffer(v_flat), _Buffer(cell_of), _Buffer(nxt0), _Buffer(local0)
-        vfb = _Buffer(vf) if exact else vb
-        root = _Buffer(np.arange(n_roots))
-        alive = _Buffer(np.ones(n_roots, dtype=bool))
-        bits = _Buffer(bits0)
+        vb, cb, nb, lb = (GrowableArray(a) for a in (v_flat, cell_of, nxt0, local0))
+        vfb = GrowableArray(vf) if exact else vb
+        root = GrowableArray(np.arange(n_roots))
+        alive = GrowableArray(np.ones(n_roots, dtype=bool))
+        bits = GrowableArray(bits0)
         n_alive = n_roots
         for j in range(width):
             n_cells = root.size
@@ -955,12 +938,19 @@ def _split(
     out_verts = fractions_from_fmpq if exact else (lambda v: v)
     cells: list[SplitCell] = []
 
-    def emit(bits: list[np.ndarray], v: np.ndarray) -> None:
+    def emit(bits: list[np.ndarray], v: np.ndarray, post: tuple[Any, Any] | None = None) -> None:
+        """Record a final cell; ``post`` is the last hidden layer's output map on it."""
         pattern = np.concatenate(bits) if bits else np.zeros(0, dtype=bool)
         vv = out_verts(v)
         pattern.flags.writeable = False
         vv.flags.writeable = False
-        cells.append(SplitCell(pattern, vv))
+        output = None
+        if post is not None:
+            matrix, offset = ws[-1] @ post[0], ws[-1] @ post[1] + bs[-1]
+            if exact:
+                matrix, offset = fractions_from_fmpq(matrix), fractions_from_fmpq(offset)
+            output = AffineMap(matrix, offset)
+        cells.append(SplitCell(pattern, vv, output))
         bar.update()
 
     xmax = np.abs(fractions_to_float(verts) if exact else verts).max(axis=0)
@@ -1011,7 +1001,14 @@ class SplitEngine:
             exact_centre = centre if cell.exact else None
             point = centre.astype(float) if cell.exact else centre
             cells.append(
-                FoundCell(np.asarray(cell.pattern, dtype=bool), point, 0.0, exact_centre, v)
+                FoundCell(
+                    np.asarray(cell.pattern, dtype=bool),
+                    point,
+                    0.0,
+                    exact_centre,
+                    v,
+                    output=cell.output,
+                )
             )
         notes = ()
         if unsure:
@@ -1022,4 +1019,63 @@ class SplitEngine:
                     value=float(unsure),
                 ),
             )
-        return EngineRun(tuple(cells), complete, notes)
+        # decisions inside the band are reported above; the contacts follow the cells found
+        eps = problem.tol.rel * float(np.abs(fractions_to_float(domain.corners())).max())
+        contacts = vertex_contacts([c.vertices for c in found], problem.exact, eps)
+        return EngineRun(tuple(cells), complete, notes, contacts=contacts)
+
+
+def vertex_contacts(vertices: list[np.ndarray], exact: bool, eps: float) -> Contacts | None:
+    """Facet and point contacts of cells given by their vertex lists, from shared vertices.
+
+    The split engine's cells form a face-to-face complex: a neuron that cuts a cell cuts every
+    cell whose closure it crosses, at the same points, so two cells meet in a common face whose
+    vertices are exactly their shared vertices. In dimension ``d`` they share a facet iff they
+    share at least ``d`` vertices (a face of dimension ``k < d - 1`` has fewer — a segment two,
+    a point one) and they touch iff they share one. Exact vertices are matched by equality;
+    float ones within ``eps`` (max-norm). ``None`` when the matching is not trustworthy: two
+    vertices of one cell fell together.
+
+    Examples
+    --------
+    Two unit squares side by side and one touching the second at a corner:
+
+    >>> sq = lambda x, y: np.array([[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1]], float)
+    >>> c = vertex_contacts([sq(0, 0), sq(1, 0), sq(2, 1)], False, 1e-9)
+    >>> c.facets.tolist(), c.points.tolist()
+    ([[0, 1]], [[0, 1], [1, 2]])
+    """
+    from scipy.sparse import coo_matrix, csr_matrix, triu
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
+    n_cells = len(vertices)
+    counts = np.array([len(v) for v in vertices], dtype=np.int64)
+    total = int(counts.sum())
+    none = np.zeros((0, 2), dtype=np.int64)
+    if n_cells < 2:
+        return Contacts(none, none)
+    dim = vertices[0].shape[1]
+    owner = np.repeat(np.arange(n_cells), counts)
+    if exact:
+        ids: dict[tuple[Any, ...], int] = {}
+        vid = np.fromiter(
+            (ids.setdefault(tuple(row), len(ids)) for v in vertices for row in v),
+            dtype=np.int64,
+            count=total,
+        )
+        n_ids = len(ids)
+    else:
+        points = np.concatenate(vertices).astype(float)
+        close = cKDTree(points).query_pairs(eps, p=np.inf, output_type="ndarray")
+        graph = coo_matrix((np.ones(len(close)), (close[:, 0], close[:, 1])), shape=(total, total))
+        n_ids, vid = connected_components(graph, directed=False)
+    incidence = csr_matrix((np.ones(total), (owner, vid)), shape=(n_cells, n_ids))
+    incidence.sum_duplicates()
+    if incidence.data.size and incidence.data.max() > 1:
+        return None
+    shared = triu(incidence @ incidence.T, k=1).tocoo()
+    pairs = np.stack([shared.row, shared.col], axis=1).astype(np.int64)
+    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
+    pairs, count = pairs[order], shared.data[order]
+    return Contacts(pairs[count >= dim], pairs)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import time
 import warnings
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -40,8 +42,6 @@ __all__ = ["count_regions", "enumerate_regions"]
 Method = Literal["auto", "search", "split"]
 Kind = Literal["activation", "linear", "linear_point", "bounded"]
 
-#: Largest input dimension for which volumes are computed by default (``volumes=None``).
-DEFAULT_VOLUME_DIM = 3
 #: Largest input dimension for which ``volumes=True`` is accepted.
 MAX_VOLUME_DIM = 6
 
@@ -76,13 +76,20 @@ def _choose_method(method: str, net: ReLUNet, domain: Domain, *, checkpoint: Any
 # -- the search engine behind the protocol ------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class SearchEngine:
-    """The search engine with its options: seed, LP backend, checkpoint file, worker processes."""
+    """The search engine with its options: seed, LP backend, checkpoint file, and where subtrees
+    run — ``workers`` local processes, or the workers of a Dask ``client``."""
 
     seed: int = 0
     lp_backend: str = "highs"
     checkpoint: str | os.PathLike[str] | None = None
     workers: int = 1
+    client: Any = None
     name: str = "search"
+
+    @property
+    def parallel(self) -> bool:
+        """Whether subtrees are farmed out (to local processes or to a Dask cluster)."""
+        return self.workers > 1 or self.client is not None
 
     def find_cells(self, problem: RegionProblem, budget: Budget, progress: bool) -> EngineRun:
         """Run the search (resuming from the checkpoint if there is one)."""
@@ -113,10 +120,12 @@ class SearchEngine:
                     save()
 
             try:
-                if self.workers <= 1 or problem.net.n_layers <= 2 or not state.pending:
+                if not self.parallel or problem.net.n_layers <= 2 or not state.pending:
                     done = searcher.run(state, budget, on_node)
                 else:
-                    done, extra = _run_parallel(searcher, state, budget, self.workers, on_node)
+                    units = 2 * (self.workers if self.client is None else _n_dask_workers(self))
+                    with _executor(self) as pool:
+                        done, extra = _run_parallel(searcher, state, budget, pool, units, on_node)
             except KeyboardInterrupt:
                 save()
                 raise
@@ -126,74 +135,120 @@ class SearchEngine:
         return EngineRun(tuple(cells), done, tuple(state.notes.values()), state.nodes, extra)
 
 
+def _n_dask_workers(engine: SearchEngine) -> int:
+    return max(1, len(engine.client.scheduler_info().get("workers", {})))
+
+
+@contextmanager
+def _executor(engine: SearchEngine) -> Iterator[Executor]:
+    """Where subtrees run: local processes, or a Dask cluster through its ``concurrent.futures``
+    executor (a task whose worker is lost is re-run there by the scheduler)."""
+    if engine.client is None:
+        with ProcessPoolExecutor(max_workers=engine.workers) as pool:
+            yield pool
+        return
+    pool = engine.client.get_executor(pure=False)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=False)
+
+
 def _subtree(
-    problem: RegionProblem, seed: int, task: Task, budget: Budget
+    problem: RegionProblem, seed: int, task: Task, time_left: float | None, cap: int | None
 ) -> tuple[SearchState, bool, LPCounts]:
-    """Worker: enumerate everything below one node (rows are rebuilt from the prefix)."""
+    """Worker: enumerate everything below one node (rows are rebuilt from the prefix).
+
+    The budget travels as seconds left, not as a deadline: clocks differ between machines.
+    """
     before = lp_counts()
     searcher = Searcher(problem, seed=seed)
     state = SearchState(pending=[task])
-    done = searcher.run(state, budget)
+    done = searcher.run(state, Budget.start(time_limit=time_left, max_items=cap))
     return state, done, lp_counts() - before
 
 
 def _run_parallel(
-    searcher: Searcher, state: SearchState, budget: Budget, workers: int, on_node: Any
+    searcher: Searcher,
+    state: SearchState,
+    budget: Budget,
+    pool: Executor,
+    units: int,
+    on_node: Any,
 ) -> tuple[bool, LPCounts]:
-    """Expand the top of the search serially until there is work for every worker, then farm
-    out whole subtrees (each a process of its own)."""
+    """Expand the top of the search serially until there are ``units`` subtrees, then farm them
+    out to ``pool``. Subtrees are disjoint (their cells differ in the patterns of the layers
+    above), so their cells are merged without double counting. A subtree stays in
+    ``state.pending`` until its result is in, so a checkpoint saved meanwhile re-runs it."""
     last = searcher.n_hidden_layers - 1  # nodes at this depth produce final cells
     depth = 0
-    while depth < last and len(state.pending) < 2 * workers:
+    while depth < last and len(state.pending) < units:
         depth += 1
         if not searcher.run(state, budget, on_node, stop_depth=depth):
             return False, LPCounts()
     if not state.pending:
         return True, LPCounts()
     tasks = [Task(t.node) for t in state.pending]  # rows travel as prefixes (small messages)
-    state.pending = []
+    state.pending = list(tasks)
     done = True
     extra = LPCounts()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_subtree, searcher.problem, 0, task, budget): task for task in tasks}
-        remaining: list[Task] = []
+    futures = {
+        pool.submit(_subtree, searcher.problem, 0, task, budget.remaining(), budget.max_items): task
+        for task in tasks
+    }
+    try:
         while futures:
             finished, _ = wait(futures, return_when=FIRST_COMPLETED)
             for fut in finished:
-                futures.pop(fut)
+                task = futures.pop(fut)
                 sub, ok, lps = fut.result()
+                state.pending.remove(task)
                 state.cells.extend(sub.cells)
                 state.add_notes(sub.notes.values())
                 state.nodes += sub.nodes
-                remaining.extend(sub.pending)
+                state.pending.extend(sub.pending)
                 extra = extra + lps
                 done &= ok
                 on_node(state, len(sub.cells))
-            if not budget.allows(len(state.cells)):
-                for fut in futures:
-                    fut.cancel()
-                remaining.extend(futures.values())
+            if not budget.allows(len(state.cells)) or budget.expired():
                 done = False
                 break
-        state.pending = remaining
+    finally:
+        for fut in futures:  # what is still running is left pending (and in the checkpoint)
+            fut.cancel()
     return done and not state.pending, extra
 
 
-def _warn_workers(workers: int, method: str, net: ReLUNet) -> None:
-    if workers <= 1:
+def _check_parallel(workers: Any, client: Any) -> None:
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise InvalidInputError(f"workers must be a positive integer, got {workers!r}")
+    if client is not None:
+        if workers > 1:
+            raise InvalidInputError(
+                "pass workers (local processes) or client (a Dask cluster), not both"
+            )
+        if not callable(getattr(client, "get_executor", None)):
+            raise InvalidInputError(
+                f"client must be a dask.distributed.Client, got {type(client).__name__}"
+            )
+
+
+def _warn_parallel(workers: int, client: Any, method: str, net: ReLUNet) -> None:
+    if workers <= 1 and client is None:
         return
+    what = f"workers={workers}" if client is None else "client"
     if method == "split":
         warnings.warn(
-            f"workers={workers} has no effect: the split engine (chosen for this box) runs in "
-            "one process and is faster than a parallel search here; pass method='search' to "
-            "search in parallel",
+            f"{what} has no effect: the split engine (chosen for this box) runs in one process "
+            "and is faster than a parallel search here; pass method='search' to search in "
+            "parallel",
             RuntimeWarning,
             stacklevel=3,
         )
     elif net.n_layers <= 2:
         warnings.warn(
-            f"workers={workers} has no effect: a net with one hidden layer is one arrangement, "
-            "searched in one process",
+            f"{what} has no effect: a net with one hidden layer is one arrangement, searched "
+            "in one process",
             RuntimeWarning,
             stacklevel=3,
         )
@@ -211,7 +266,8 @@ def enumerate_regions(
     time_limit: float | None = None,
     checkpoint: str | os.PathLike[str] | None = None,
     workers: int = 1,
-    volumes: bool | None = None,
+    client: Any = None,
+    volumes: bool = False,
     point_connected: bool = True,
     progress: bool = True,
 ) -> RegionResult:
@@ -250,10 +306,17 @@ def enumerate_regions(
         Processes for the search: subtrees below the first hidden layers run in parallel. It
         applies to the search engine on nets with two or more hidden layers (a warning says when
         it does not).
-    volumes : bool, optional
-        Compute volumes (exact in exact mode) and, in 2-D, polygons of bounded cells and regions.
-        By default only for input dimension <= 3; ``True`` allows up to dimension 6 (vertex
-        enumeration grows quickly with the dimension).
+    client : dask.distributed.Client, optional
+        Run the subtrees on a Dask cluster instead (the optional extra ``distributed``). The
+        search's top layers are expanded here, each subtree below them is one task, and the
+        cells come back here, where progress and the checkpoint live: a lost worker loses
+        nothing (the scheduler re-runs its task), and an interrupted run resumes from the
+        checkpoint. The same conditions as for ``workers`` apply.
+    volumes : bool
+        Compute the volumes (exact in exact mode) and, in 2-D, the polygons of bounded cells and
+        regions, up to input dimension 6 (vertex enumeration grows quickly with the dimension).
+        Off by default: volumes cost far more than counting, except on 2-input boxes, where the
+        planar engine measures every cell as it builds it (volumes are then always filled in).
     point_connected : bool
         Also compute the point-connected count (LPs between same-map regions); without it
         ``linear_regions_point_connected`` is ``None``.
@@ -298,7 +361,7 @@ def enumerate_regions(
 
     On a box, with volumes:
 
-    >>> res = enumerate_regions(net, domain=(-1, 1), exact=True, progress=False)
+    >>> res = enumerate_regions(net, domain=(-1, 1), exact=True, volumes=True, progress=False)
     >>> [r.volume for r in res.regions]
     [Fraction(2, 1), Fraction(2, 1)]
     """
@@ -306,8 +369,7 @@ def enumerate_regions(
     budget = Budget.start(time_limit=time_limit, max_items=max_regions)
     tolerances = check_tol(tol)
     domain = check_domain(domain, net.n_inputs)
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise InvalidInputError(f"workers must be a positive integer, got {workers!r}")
+    _check_parallel(workers, client)
     if volumes and net.n_inputs > MAX_VOLUME_DIM:
         raise InvalidInputError(
             f"volumes are computed up to input dimension {MAX_VOLUME_DIM}; this net has "
@@ -324,10 +386,10 @@ def enumerate_regions(
         ) from None
     del problem_net
     chosen = _choose_method(method, work, domain, checkpoint=checkpoint)
-    _warn_workers(workers, chosen, work)
+    _warn_parallel(workers, client, chosen, work)
     problem = RegionProblem.build(work, domain, tolerances)
     if chosen == "search":
-        engine: Any = SearchEngine(seed=seed, checkpoint=checkpoint, workers=workers)
+        engine: Any = SearchEngine(seed=seed, checkpoint=checkpoint, workers=workers, client=client)
     elif work.n_inputs == 2 and max_regions is None:
         engine = PlanarEngine()  # with max_regions the split engine finishes cells one by one
     else:
@@ -337,8 +399,6 @@ def enumerate_regions(
     started = time.monotonic()
     run = engine.find_cells(problem, budget, progress)
     pipe.phase("cells", time.monotonic() - started, run.complete)
-    if volumes is None:
-        volumes = net.n_inputs <= DEFAULT_VOLUME_DIM
     return run_pipeline(
         pipe,
         chosen,

@@ -229,6 +229,19 @@ def _fill(colours: tuple[int, ...], region: int) -> str:
     return PALETTE[colours[region] % len(PALETTE)]
 
 
+def _axes(ax: Any, figsize: tuple[float, float]) -> tuple[Any, Any]:
+    """``(pyplot, ax)``: the given axes, or new ones of ``figsize``."""
+    plt = pyplot()
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return plt, ax
+
+
+def _counts_title(result: Any) -> str:
+    c = result.counts()
+    return f"{c['linear_regions']} linear regions, {c['activation_regions']} activation regions"
+
+
 def _finish_axes(ax: Any, title: str, handles: list[Any], ncol: int) -> None:
     ax.set_title(title, fontsize=_TITLE_SIZE)
     ax.xaxis.label.set_size(_LABEL_SIZE)
@@ -295,14 +308,12 @@ def plot_regions(
         raise InvalidInputError(
             f"plots are drawn for networks with 1 or 2 inputs; this one has {result.n_inputs}"
         )
-    plt = pyplot()
+    _, ax = _axes(ax, (6.4, 6.0))
     from matplotlib import patheffects
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, Polygon
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 6.0))
     lo, hi = _window(result, box)
     colours = colour_regions(result.linear_regions, result.region_adjacency)
     stored = result.domain.kind == "box" and box is None  # stored polygons fit the window
@@ -344,7 +355,6 @@ def plot_regions(
     ax.set_aspect("equal")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
-    c = result.counts()
     handles = [
         Patch(
             facecolor=PALETTE[0],
@@ -356,13 +366,7 @@ def plot_regions(
     if segments:
         label = "decision boundary f(x) = 0" if result.n_outputs == 1 else "decision boundary"
         handles.append(Line2D([0], [0], color="black", lw=1.6, label=label, path_effects=halo))
-    _finish_axes(
-        ax,
-        title
-        or f"{c['linear_regions']} linear regions, {c['activation_regions']} activation regions",
-        handles,
-        ncol=2,
-    )
+    _finish_axes(ax, title or _counts_title(result), handles, ncol=2)
     return ax
 
 
@@ -442,12 +446,10 @@ def plot_function(result: Any, *, ax: Any = None, box: Any = None, title: str | 
         raise InvalidInputError(
             f"plot_function draws networks with 1 input; this one has {result.n_inputs}"
         )
-    plt = pyplot()
+    plt, ax = _axes(ax, (6.4, 4.4))
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 4.4))
     pieces = _pieces(result)
     lo, hi = _window_1d(result, box, pieces)
     colours = colour_regions(result.linear_regions, result.region_adjacency)
@@ -493,14 +495,7 @@ def plot_function(result: Any, *, ax: Any = None, box: Any = None, title: str | 
                 [0], [0], ls="", marker="o", mfc="white", mec="black", label="cell edge, no kink"
             )
         )
-    c = result.counts()
-    _finish_axes(
-        ax,
-        title
-        or f"{c['linear_regions']} linear regions, {c['activation_regions']} activation regions",
-        handles,
-        ncol=min(len(handles), 4),
-    )
+    _finish_axes(ax, title or _counts_title(result), handles, ncol=min(len(handles), 4))
     return ax
 
 
@@ -640,11 +635,9 @@ def plot_cell_volumes(
     4
     """
     h = volume_histogram(result, max_bins=max_bins)
-    plt = pyplot()
+    _, ax = _axes(ax, (6.4, 4.0))
     from matplotlib.ticker import MaxNLocator
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 4.0))
     edges = np.array(h.edges)
     ax.bar(
         edges[:-1],

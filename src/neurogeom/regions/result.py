@@ -23,14 +23,11 @@ factor ``band`` of the one used. Decisions that did not are listed as :class:`No
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
-
-import numpy as np
 
 from neurogeom.core.domain import Domain
 from neurogeom.core.lp import LPCounts
-from neurogeom.core.rationals import fraction_to_json
+from neurogeom.core.rationals import as_points, json_number
 from neurogeom.nets.geometry import pattern_string
 
 if TYPE_CHECKING:
@@ -57,22 +54,6 @@ NoteKind = Literal[
     "interior point not certified",
     "volume not computed",
 ]
-
-
-def _num(v: Any) -> Any:
-    if isinstance(v, Fraction):
-        return fraction_to_json(v)
-    if isinstance(v, float | np.floating):
-        return float(v)
-    if isinstance(v, int | np.integer):
-        return int(v)
-    return v
-
-
-def _nums(values: Any) -> Any:
-    if isinstance(values, tuple | list | np.ndarray):
-        return [_nums(v) for v in values]
-    return _num(values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +129,10 @@ class RegionStats:
         Phases cut short by the budget.
     seconds : float
         Total wall-clock seconds.
+    cells : int
+        Cells found.
+    facets : int
+        Facets between cells, counted once per (cell, facet): the sum of ``len(cell.facets)``.
     """
 
     lps: LPCounts = field(default_factory=LPCounts)
@@ -155,6 +140,24 @@ class RegionStats:
     phases: tuple[tuple[str, float], ...] = ()
     incomplete_phases: tuple[str, ...] = ()
     seconds: float = 0.0
+    cells: int = 0
+    facets: int = 0
+
+    @property
+    def lps_per_cell(self) -> float | None:
+        """LPs solved per cell found (``None`` without cells).
+
+        Examples
+        --------
+        >>> RegionStats(LPCounts(highs=30), cells=10, facets=40).lps_per_cell
+        3.0
+        """
+        return self.lps.total / self.cells if self.cells else None
+
+    @property
+    def lps_per_facet(self) -> float | None:
+        """LPs solved per (cell, facet) pair (``None`` without facets)."""
+        return self.lps.total / self.facets if self.facets else None
 
     @property
     def cells_seconds(self) -> float:
@@ -169,7 +172,15 @@ class RegionStats:
             "phases": {name: round(sec, 6) for name, sec in self.phases},
             "incomplete_phases": list(self.incomplete_phases),
             "seconds": round(self.seconds, 6),
+            "cells": self.cells,
+            "facets": self.facets,
+            "lps_per_cell": _rounded(self.lps_per_cell),
+            "lps_per_facet": _rounded(self.lps_per_facet),
         }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,16 +234,16 @@ class Cell:
         return {
             "index": self.index,
             "pattern": pattern_string(self.pattern),
-            "point": _nums(self.point),
+            "point": json_number(self.point),
             "radius": self.radius,
-            "matrix": _nums(self.matrix),
-            "offset": _nums(self.offset),
+            "matrix": json_number(self.matrix),
+            "offset": json_number(self.offset),
             "facets": list(self.facets),
             "neighbours": list(self.neighbours),
             "region": self.region,
             "bounded": self.bounded,
-            "volume": None if self.volume is None else _num(self.volume),
-            "vertices": None if self.vertices is None else _nums(self.vertices),
+            "volume": None if self.volume is None else json_number(self.volume),
+            "vertices": None if self.vertices is None else json_number(self.vertices),
         }
 
 
@@ -256,10 +267,10 @@ class LinearRegion:
         return {
             "index": self.index,
             "cells": list(self.cells),
-            "matrix": _nums(self.matrix),
-            "offset": _nums(self.offset),
+            "matrix": json_number(self.matrix),
+            "offset": json_number(self.offset),
             "bounded": self.bounded,
-            "volume": None if self.volume is None else _num(self.volume),
+            "volume": None if self.volume is None else json_number(self.volume),
             "point_region": self.point_region,
         }
 
@@ -367,7 +378,7 @@ class RegionResult:
         ((Fraction(0, 1), Fraction(1, 1)),)
         """
         net = self.net
-        point, _ = net._check_points(x)
+        point, _ = as_points(x, net.n_inputs, exact=net.exact)
         if len(self.domain.b):
             a = self.domain.a if net.exact else self.domain.a_float
             b = self.domain.b if net.exact else self.domain.b_float

@@ -74,6 +74,14 @@ def subsets_with_sum(
     n = len(vectors)
     dim = len(target)
     found: list[tuple[int, ...]] = []
+
+    def full(mask: int) -> bool:
+        """Record the set ``mask`` (not an unwanted empty one); whether ``limit`` is reached."""
+        if nonempty and mask == 0:
+            return False
+        found.append(tuple(i for i in range(n) if mask >> i & 1))
+        return len(found) >= limit
+
     if exact:
         if n > MAX_EXACT:
             return SubsetSearch((), False)
@@ -86,11 +94,7 @@ def subsets_with_sum(
             need = tuple(g - r for g, r in zip(goal, rsum, strict=True))
             for lmask in left.get(need, ()):
                 for rmask in rmasks:
-                    mask = lmask | (rmask << half)
-                    if nonempty and mask == 0:
-                        continue
-                    found.append(tuple(i for i in range(n) if mask >> i & 1))
-                    if len(found) >= limit:
+                    if full(lmask | (rmask << half)):
                         return SubsetSearch(tuple(sorted(found)), False)
         return SubsetSearch(tuple(sorted(found)), True)
     if n > MAX_FLOAT:
@@ -105,11 +109,7 @@ def subsets_with_sum(
         sums = bits @ vec
         hit = np.flatnonzero(np.abs(sums - goal).max(axis=1, initial=0.0) <= atol)
         for h in hit.tolist():
-            mask = int(masks[h])
-            if nonempty and mask == 0:
-                continue
-            found.append(tuple(i for i in range(n) if mask >> i & 1))
-            if len(found) >= limit:
+            if full(int(masks[h])):
                 return SubsetSearch(tuple(sorted(found)), False)
     return SubsetSearch(tuple(sorted(found)), True)
 

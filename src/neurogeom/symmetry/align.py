@@ -29,16 +29,12 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from neurogeom.core.errors import InvalidInputError, UnsupportedLayerError
-from neurogeom.core.rationals import fraction_to_json
+from neurogeom.core.rationals import json_number
 from neurogeom.core.tolerances import Tolerances, check_tol
 from neurogeom.nets.relu import ReLUNet
 from neurogeom.symmetry.shallow import ShallowNet
 
 __all__ = ["Alignment", "align"]
-
-
-def _num(v: Any) -> Any:
-    return fraction_to_json(v) if isinstance(v, Fraction) else float(v)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +71,7 @@ class Alignment:
         """JSON-ready form."""
         return {
             "permutations": [list(p) for p in self.permutations],
-            "scales": [[_num(v) for v in s] for s in self.scales],
+            "scales": [[json_number(v) for v in s] for s in self.scales],
             "distance_before": self.distance_before,
             "distance_after": self.distance_after,
             "equal": self.equal,

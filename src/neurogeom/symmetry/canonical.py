@@ -42,18 +42,12 @@ import numpy as np
 from neurogeom.core.domain import Domain, check_domain
 from neurogeom.core.exact_lp import exact_maximize
 from neurogeom.core.lp import LPModel
-from neurogeom.core.rationals import fraction_to_json
+from neurogeom.core.rationals import json_number
 from neurogeom.core.tolerances import Tolerances, check_tol
 from neurogeom.nets.geometry import group_hyperplanes
 from neurogeom.symmetry.shallow import ShallowNet, as_shallow
 
 __all__ = ["CanonicalForm", "Kink", "canonical_form", "orientation_sign"]
-
-
-def _num(v: Any) -> Any:
-    if isinstance(v, Fraction):
-        return fraction_to_json(v)
-    return float(v)
 
 
 def _zero(exact: bool) -> Any:
@@ -90,9 +84,9 @@ class Kink:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
-            "normal": [_num(v) for v in self.normal],
-            "offset": _num(self.offset),
-            "coefficient": [_num(v) for v in self.coefficient],
+            "normal": [json_number(v) for v in self.normal],
+            "offset": json_number(self.offset),
+            "coefficient": [json_number(v) for v in self.coefficient],
             "neurons": list(self.neurons),
             "signs": list(self.signs),
         }
@@ -260,8 +254,8 @@ class CanonicalForm:
         out: dict[str, Any] = {
             "hyperplanes": [kk.to_dict() for kk in self.kinks],
             "affine": {
-                "linear": [[_num(v) for v in row] for row in self.linear],
-                "constant": [_num(v) for v in self.constant],
+                "linear": [[json_number(v) for v in row] for row in self.linear],
+                "constant": [json_number(v) for v in self.constant],
             },
             "width": self.width,
             "domain": self.domain.to_dict(),
@@ -284,14 +278,14 @@ class CanonicalForm:
 
     def _repr_html_(self) -> str:
         rows = "".join(
-            f"<tr><td>{[_num(v) for v in kk.normal]}</td><td>{_num(kk.offset)}</td>"
-            f"<td>{[_num(v) for v in kk.coefficient]}</td><td>{list(kk.neurons)}</td></tr>"
+            f"<tr><td>{[json_number(v) for v in kk.normal]}</td><td>{json_number(kk.offset)}</td>"
+            f"<td>{[json_number(v) for v in kk.coefficient]}</td><td>{list(kk.neurons)}</td></tr>"
             for kk in self.kinks
         )
         return (
             f"<div><b>{self!r}</b><table><tr><th>u</th><th>β</th><th>α</th><th>neurons</th></tr>"
-            f"{rows}</table>L = {[[_num(v) for v in r] for r in self.linear]}, "
-            f"d = {[_num(v) for v in self.constant]}</div>"
+            f"{rows}</table>L = {[[json_number(v) for v in r] for r in self.linear]}, "
+            f"d = {[json_number(v) for v in self.constant]}</div>"
         )
 
 

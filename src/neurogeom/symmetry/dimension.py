@@ -555,6 +555,7 @@ def functional_dimension(
         if _model_is_shallow(net)
         else _explain_deep(model, pats)
     )
+    gap: float | None = None  # the svd method's singular-value gap at the rank
     if method == "modular":
         ranks, used = [], []
         s_rank = 0
@@ -573,38 +574,33 @@ def functional_dimension(
             raise InvalidInputError(f"every prime in {primes} divides a denominator; give others")
         rank = max(ranks)
         upper = d_params - s_rank
-        return FunctionalDimension(
-            rank,
-            d_params,
-            upper,
-            _expected(model),
-            "modular",
-            rank == upper,
-            len(x),
-            tuple(used),
-            None,
-            tuple(_relevant(explanations, rank, model)),
+        certified = rank == upper
+    else:
+        jac = _jacobian_rows(model, x, pats, None)
+        sv = np.linalg.svd(jac, compute_uv=False)
+        top = float(sv.max(initial=0.0))
+        rank = int((sv > tolerances.rel * top).sum()) if top > 0 else 0
+        gap = float(sv[rank - 1] / sv[rank]) if 0 < rank < len(sv) and sv[rank] > 0 else math.inf
+        unsure = bool(tolerances.unsure(sv, top).any()) if top > 0 else False
+        s_sv = (
+            np.linalg.svd(scaling.astype(np.float64), compute_uv=False)
+            if len(scaling)
+            else np.zeros(0)
         )
-    jac = _jacobian_rows(model, x, pats, None)
-    sv = np.linalg.svd(jac, compute_uv=False)
-    top = float(sv.max(initial=0.0))
-    rank = int((sv > tolerances.rel * top).sum()) if top > 0 else 0
-    gap = float(sv[rank - 1] / sv[rank]) if 0 < rank < len(sv) and sv[rank] > 0 else math.inf
-    unsure = bool(tolerances.unsure(sv, top).any()) if top > 0 else False
-    s_sv = (
-        np.linalg.svd(scaling.astype(np.float64), compute_uv=False) if len(scaling) else np.zeros(0)
-    )
-    s_rank = int((s_sv > tolerances.rel * float(s_sv.max(initial=0.0))).sum()) if len(s_sv) else 0
-    upper = d_params - s_rank
+        s_rank = (
+            int((s_sv > tolerances.rel * float(s_sv.max(initial=0.0))).sum()) if len(s_sv) else 0
+        )
+        upper = d_params - s_rank
+        certified, used = rank == upper and not unsure, []
     return FunctionalDimension(
         rank,
         d_params,
         upper,
         _expected(model),
-        "svd",
-        rank == upper and not unsure,
+        method,
+        certified,
         len(x),
-        (),
+        tuple(used),
         gap,
         tuple(_relevant(explanations, rank, model)),
     )

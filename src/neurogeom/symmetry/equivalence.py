@@ -32,7 +32,7 @@ from neurogeom.core.errors import InvalidInputError, UnsupportedLayerError
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
 from neurogeom.core.lp import LPModel, chebyshev_centre
 from neurogeom.core.random import check_rng
-from neurogeom.core.rationals import fraction_to_json
+from neurogeom.core.rationals import json_number
 from neurogeom.core.tolerances import Tolerances, check_tol
 from neurogeom.nets.geometry import output_size
 from neurogeom.nets.relu import ReLUNet
@@ -45,12 +45,6 @@ Verdict = Literal["equivalent", "not equivalent", "undecided"]
 
 #: Random points tried in the domain before a deep comparison enumerates regions.
 SAMPLE_POINTS = 64
-
-
-def _num(v: Any) -> Any:
-    if isinstance(v, Fraction):
-        return fraction_to_json(v)
-    return float(v)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +92,12 @@ class Equivalence:
         out: dict[str, Any] = {
             "equivalent": self.equivalent,
             "verdict": self.verdict,
-            "witness": None if self.witness is None else [_num(v) for v in self.witness],
+            "witness": None if self.witness is None else [json_number(v) for v in self.witness],
             "values": None
             if self.values is None
             else {
-                "f": [_num(v) for v in self.values[0]],
-                "g": [_num(v) for v in self.values[1]],
+                "f": [json_number(v) for v in self.values[0]],
+                "g": [json_number(v) for v in self.values[1]],
             },
             "domain": self.domain.to_dict(),
             "exact": self.exact,
@@ -120,7 +114,7 @@ class Equivalence:
 
     def __repr__(self) -> str:
         where = "" if self.domain.kind == "space" else f" on {self.domain.describe()}"
-        wit = "" if self.witness is None else f", witness={[_num(v) for v in self.witness]}"
+        wit = "" if self.witness is None else f", witness={[json_number(v) for v in self.witness]}"
         return f"Equivalence({self.verdict}{where}{wit}, {self.method})"
 
 
@@ -324,9 +318,9 @@ def _refute(
 
 
 def _describe(kk: Any) -> str:
-    u = ", ".join(str(_num(v)) for v in kk.normal)
-    a = ", ".join(str(_num(v)) for v in kk.coefficient)
-    return f"u=({u}), beta={_num(kk.offset)}, alpha=({a}), neurons {list(kk.neurons)}"
+    u = ", ".join(str(json_number(v)) for v in kk.normal)
+    a = ", ".join(str(json_number(v)) for v in kk.coefficient)
+    return f"u=({u}), beta={json_number(kk.offset)}, alpha=({a}), neurons {list(kk.neurons)}"
 
 
 def _judge(

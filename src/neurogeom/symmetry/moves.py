@@ -36,7 +36,7 @@ import numpy as np
 
 from neurogeom.core.errors import InvalidInputError
 from neurogeom.core.random import check_rng
-from neurogeom.core.rationals import exact_nullspace, fraction_to_json
+from neurogeom.core.rationals import exact_nullspace, json_number
 from neurogeom.core.tolerances import Tolerances, check_tol
 from neurogeom.symmetry._subsets import minimal_sets, subsets_with_sum
 from neurogeom.symmetry.canonical import CanonicalForm, canonical_form
@@ -69,16 +69,6 @@ MoveKind = Literal[
     "merge",
     "translate",
 ]
-
-
-def _num(v: Any) -> Any:
-    if isinstance(v, Fraction):
-        return fraction_to_json(v)
-    if isinstance(v, tuple | list | np.ndarray):
-        return [_num(x) for x in v]
-    if isinstance(v, int | np.integer):
-        return int(v)
-    return float(v)
 
 
 # -- analysis -----------------------------------------------------------------------------------
@@ -587,7 +577,11 @@ class Move:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"kind": self.kind, "neurons": list(self.neurons), "values": _num(self.values)}
+        return {
+            "kind": self.kind,
+            "neurons": list(self.neurons),
+            "values": json_number(self.values),
+        }
 
     def __repr__(self) -> str:
         return f"Move({self.kind}, neurons={list(self.neurons)})"

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from neurogeom.core.errors import InvalidInputError, InvalidNetworkError, UnsupportedLayerError
-from neurogeom.core.rationals import fraction_to_json, to_fraction
+from neurogeom.core.rationals import as_points, fraction_to_json, to_fraction, zeros
 from neurogeom.nets.relu import ReLUNet
 
 __all__ = ["ShallowNet", "as_shallow", "difference"]
@@ -51,14 +51,6 @@ def _array(values: Any, *, exact: bool, ndim: int, what: str) -> np.ndarray:
 def _has_exact(values: Any) -> bool:
     arr = np.asarray(values, dtype=object) if values is not None else np.empty(0, dtype=object)
     return any(isinstance(v, Fraction | str) for v in arr.flat)
-
-
-def _zeros(shape: tuple[int, ...], exact: bool) -> np.ndarray:
-    if exact:
-        out = np.empty(shape, dtype=object)
-        out[...] = Fraction(0)
-        return out
-    return np.zeros(shape)
 
 
 def _relu(z: np.ndarray, exact: bool) -> np.ndarray:
@@ -138,7 +130,7 @@ class ShallowNet:
             raise InvalidNetworkError(
                 f"w has an empty shape {w_arr.shape}; need (n, m) with n, m >= 1"
             )
-        b_arr = _zeros((n,), exact) if b is None else _array(b, exact=exact, ndim=1, what="b")
+        b_arr = zeros((n,), exact) if b is None else _array(b, exact=exact, ndim=1, what="b")
         a_arr = _array(a, exact=exact, ndim=2, what="a")
         if b_arr.shape != (n,):
             raise InvalidNetworkError(f"w has {n} rows (neurons) but b has length {b_arr.shape[0]}")
@@ -229,13 +221,13 @@ class ShallowNet:
         w, b, a = self.w, self.b, self.a
         if self.v is not None:
             m = self.n_inputs
-            eye = _zeros((m, m), self.exact)
+            eye = zeros((m, m), self.exact)
             for j in range(m):
                 eye[j, j] = Fraction(1) if self.exact else 1.0
             w = np.concatenate([w, eye, -eye])
-            b = np.concatenate([b, _zeros((2 * m,), self.exact)])
+            b = np.concatenate([b, zeros((2 * m,), self.exact)])
             a = np.concatenate([a, self.v, -self.v], axis=1)
-        c = self.c if self.c is not None else _zeros((self.n_outputs,), self.exact)
+        c = self.c if self.c is not None else zeros((self.n_outputs,), self.exact)
         return ReLUNet([w, a], [b, c], exact=self.exact)
 
     def to_exact(self) -> ShallowNet:
@@ -320,27 +312,6 @@ class ShallowNet:
         )
 
     # -- evaluation -----------------------------------------------------------------------------
-    def _points(self, x: Any) -> tuple[np.ndarray, bool]:
-        if self.exact:
-            arr = np.asarray(x, dtype=object)
-        else:
-            try:
-                arr = np.asarray(x, dtype=np.float64)
-            except (TypeError, ValueError) as exc:
-                raise InvalidInputError(f"x is not a numeric array: {exc}") from None
-        single = arr.ndim == 1
-        if single:
-            arr = arr[None, :]
-        if arr.ndim != 2 or arr.shape[1] != self.n_inputs:
-            raise InvalidInputError(
-                f"x must have shape ({self.n_inputs},) or (N, {self.n_inputs}), got {np.shape(x)}"
-            )
-        if self.exact:
-            arr = np.vectorize(lambda t: to_fraction(t, name="x"), otypes=[object])(arr)
-        elif not np.isfinite(arr).all():
-            raise InvalidInputError("x must be finite")
-        return arr, single
-
     def evaluate(self, x: Any) -> np.ndarray:
         """``f(x)`` for one point ``(m,)`` or a batch ``(N, m)`` (exact in exact mode).
 
@@ -349,7 +320,7 @@ class ShallowNet:
         >>> ShallowNet([[1.0], [-1.0]], None, [[1.0, 1.0]]).evaluate([-2.0]).tolist()
         [2.0]
         """
-        pts, single = self._points(x)
+        pts, single = as_points(x, self.n_inputs, exact=self.exact)
         hidden = _relu(pts @ self.w.T + self.b, self.exact)
         out = hidden @ self.a.T
         if self.c is not None:
@@ -483,8 +454,8 @@ def difference(f: ShallowNet, g: ShallowNet) -> ShallowNet:
     def combine(x: np.ndarray | None, y: np.ndarray | None, shape: tuple[int, ...]) -> Any:
         if x is None and y is None:
             return None
-        x = _zeros(shape, exact) if x is None else x
-        y = _zeros(shape, exact) if y is None else y
+        x = zeros(shape, exact) if x is None else x
+        y = zeros(shape, exact) if y is None else y
         return x - y
 
     return ShallowNet._trusted(

@@ -11,17 +11,17 @@ import pytest
 
 onnx = pytest.importorskip("onnx")
 
-from onnx import TensorProto, helper, numpy_helper  # noqa: E402
-from onnx.reference import ReferenceEvaluator  # noqa: E402
+from onnx import TensorProto, helper, numpy_helper
+from onnx.reference import ReferenceEvaluator
 
-from neurogeom.core.errors import (  # noqa: E402
+from neurogeom.core.errors import (
     InvalidInputError,
     InvalidNetworkError,
     UnsupportedLayerError,
 )
-from neurogeom.nets import RationalNet, ReLUNet  # noqa: E402
-from neurogeom.nets.io import NetworkReadWarning  # noqa: E402
-from neurogeom.nets.io.onnx import (  # noqa: E402
+from neurogeom.nets import RationalNet, ReLUNet
+from neurogeom.nets.io import NetworkReadWarning
+from neurogeom.nets.io.onnx import (
     from_onnx_model,
     read_onnx,
     to_onnx_model,

@@ -15,14 +15,14 @@ import pytest
 torch = pytest.importorskip("torch")
 nn = torch.nn
 
-from neurogeom.core.errors import (  # noqa: E402
+from neurogeom.core.errors import (
     InvalidInputError,
     InvalidNetworkError,
     UnsupportedLayerError,
 )
-from neurogeom.nets import RationalNet, ReLUNet  # noqa: E402
-from neurogeom.nets.io import NetworkReadWarning  # noqa: E402
-from neurogeom.nets.io.torch import (  # noqa: E402
+from neurogeom.nets import RationalNet, ReLUNet
+from neurogeom.nets.io import NetworkReadWarning
+from neurogeom.nets.io.torch import (
     from_state_dict,
     from_torch,
     read_torch,
