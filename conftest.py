@@ -15,6 +15,7 @@ collect_ignore = [
         ("sympy", "src/neurogeom/rational/expansion.py"),
         ("sympy", "src/neurogeom/rational/polynomials.py"),
         ("matplotlib", "src/neurogeom/report/sections/symmetry.py"),
+        ("matplotlib", "src/neurogeom/tropical/plot.py"),
         ("matplotlib", "src/neurogeom/topology/plot.py"),
     ]
     if importlib.util.find_spec(module) is None

@@ -67,6 +67,7 @@ def test_analyze_without_a_net_reports_on_two_moons(tmp_path, monkeypatch):
         "report.json",
         "topology_barcodes.png",
         "topology_overlap.png",
+        "tropical_newton.png",
     ]
     report = read_report(out)
     assert report["neurogeom"] == __version__

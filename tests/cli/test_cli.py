@@ -685,6 +685,7 @@ def test_malformed_options_are_usage_errors(options):
 JSON_EXAMPLES = {
     ("info",): ["info", "two_moons"],
     ("regions",): ["regions", "max2", "--box", "-1", "1", "--exact", "-q"],
+    ("tropical",): ["tropical", "max2", "--prune", "-q"],
     ("analyze",): ["analyze", "abs", "--out", "{tmp}/report", "-q"],
     ("rational", "dim"): ["rational", "dim", "3", "2", "1"],
     ("rational", "member"): [

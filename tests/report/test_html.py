@@ -241,6 +241,7 @@ def test_the_two_moons_page_has_its_figures(analysed):
     assert [f["name"] for f in page.figures] == [
         "regions",
         "cell_volumes",
+        "tropical_newton",
         "topology_overlap",
         "topology_barcodes",
     ]

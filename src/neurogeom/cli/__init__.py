@@ -21,6 +21,7 @@ from neurogeom.cli.polytope import polytope
 from neurogeom.cli.rational import rational
 from neurogeom.cli.regions import regions
 from neurogeom.cli.symmetry import symmetry
+from neurogeom.cli.tropical import tropical
 
 __all__ = ["entry", "main"]
 
@@ -42,12 +43,13 @@ def main() -> None:
       neurogeom rational dim 3 2 1                 # networks with activation 1/x
       neurogeom homology two_moons example:circle  # a circle's homology, layer by layer
       neurogeom symmetry canonical max2 --exact
+      neurogeom tropical max2 --prune              # the tropical rational map
       neurogeom depth --max 8 --weights integer    # certified >= 3 hidden layers
       neurogeom polytope mixed-volume system.json
     """
 
 
-for _command in (info, regions, rational, homology, symmetry, depth, polytope, analyze):
+for _command in (info, regions, tropical, rational, homology, symmetry, depth, polytope, analyze):
     main.add_command(_command)
 
 

@@ -1,0 +1,148 @@
+"""Report section: the tropical form — monomial counts of the tropical rational map before and
+after pruning, its effective radius, and for 2-input nets a figure of the Newton polygons of the
+first output with their dual subdivisions."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from neurogeom.core.errors import BackendUnavailableError, BudgetExceededError
+from neurogeom.report.registry import (
+    Figure,
+    Item,
+    Section,
+    SectionContext,
+    SectionResult,
+    register,
+)
+
+__all__ = ["SECTION"]
+
+#: Unpruned forms are expanded only when the bound on one product stays below this.
+MAX_UNPRUNED = 20_000
+#: The effective radius (Hoffman constants) is computed up to this many pruned monomials.
+MAX_RADIUS_MONOMIALS = 40
+
+
+def _applies(net: Any) -> str | None:
+    from neurogeom.nets import ReLUNet
+
+    if not isinstance(net, ReLUNet):
+        return "tropical forms are defined for ReLU and leaky-ReLU networks"
+    if not 0 <= net.negative_slope <= 1:
+        return "tropical forms need an activation slope in [0, 1]"
+    return None
+
+
+def _compute(ctx: SectionContext) -> SectionResult:
+    from neurogeom.tropical import effective_radius, estimate_monomials, tropicalize
+
+    started = time.monotonic()
+    net = ctx.net
+    est = estimate_monomials(net)
+    data: dict[str, Any] = {"bound_before_merging": est.total}
+    items: list[Item] = []
+    notes: list[str] = []
+    figures: list[Figure] = []
+    remaining = ctx.budget.remaining()
+    try:
+        pruned = tropicalize(
+            net, exact=ctx.exact, prune=True, time_limit=remaining, progress=ctx.progress
+        )
+    except BudgetExceededError as exc:
+        return SectionResult(
+            "tropical",
+            "Tropical form",
+            "incomplete",
+            "the tropical form could not be expanded within the budget",
+            data=data,
+            seconds=time.monotonic() - started,
+            reason=str(exc),
+        )
+    data["monomials_after_pruning"] = pruned.n_monomials
+    data["outputs"] = [
+        {"numerator_monomials": a, "denominator_monomials": b} for a, b in pruned.monomial_counts()
+    ]
+    before = None
+    if est.largest <= MAX_UNPRUNED and not ctx.budget.expired():
+        try:
+            before = tropicalize(
+                net, exact=ctx.exact, time_limit=ctx.budget.remaining(), progress=False
+            ).n_monomials
+        except BudgetExceededError:
+            notes.append("the unpruned form was not expanded (time limit)")
+    else:
+        notes.append(
+            f"the unpruned form was not expanded: up to {est.largest} monomials per product"
+        )
+    data["monomials_before_pruning"] = before
+    items.append(
+        Item(
+            "monomials before pruning",
+            before,
+            "numerator plus denominator monomials of the ZNL recursion, duplicates merged",
+            ctx.exact,
+            "monomials_before_pruning",
+        )
+    )
+    items.append(
+        Item(
+            "monomials after pruning",
+            pruned.n_monomials,
+            "monomials whose dominance region is full-dimensional (one LP each)",
+            ctx.exact,
+            "monomials_after_pruning",
+        )
+    )
+    radius = None
+    if pruned.n_monomials <= MAX_RADIUS_MONOMIALS and not ctx.budget.expired():
+        radius = effective_radius(pruned)
+    else:
+        notes.append("the effective radius is computed for at most 40 pruned monomials")
+    data["effective_radius"] = radius
+    items.append(
+        Item(
+            "effective radius",
+            None if radius is None else round(radius, 9),
+            "R = H(f) · coefficient range: every linear region meets [-R, R]^n (float)",
+            False,
+            "effective_radius",
+        )
+    )
+    if net.n_inputs == 2 and ctx.figures:
+        try:
+            from neurogeom.tropical.plot import newton_figure
+
+            fig = newton_figure(pruned, title=f"{ctx.name}: Newton polygons of output 1")
+            figures.append(
+                Figure.from_matplotlib(
+                    fig,
+                    name="tropical_newton",
+                    title="Newton polygons and dual subdivisions",
+                    caption="The exponents of the pruned numerator and denominator of the first "
+                    "output; cells are projections of the upper facets of the lifted exponents, "
+                    "vertices are the monomials that own a linear region of each polynomial.",
+                )
+            )
+        except BackendUnavailableError as exc:
+            data["figure_unavailable"] = str(exc)
+    summary = f"{pruned.n_monomials} monomials after pruning" + (
+        f" (from {before})" if before is not None else ""
+    )
+    if radius is not None:
+        summary += f"; effective radius {radius:.4g}"
+    return SectionResult(
+        "tropical",
+        "Tropical form",
+        "ok",
+        summary,
+        tuple(items),
+        data,
+        tuple(figures),
+        seconds=time.monotonic() - started,
+        notes=tuple(notes),
+    )
+
+
+SECTION = register(Section("tropical", "Tropical form", 20, _applies, _compute))
