@@ -76,11 +76,13 @@ def test_stats_name_the_phases(random_net):
 
 
 @pytest.mark.parametrize("method", ["search", "split"])
-def test_the_time_limit_bounds_every_phase(monkeypatch, method, random_net):
+@pytest.mark.parametrize("exact", [False, True])
+def test_the_time_limit_bounds_every_phase(monkeypatch, method, exact, random_net):
     """The deadline passes right after the cells are found: every later phase stops at once
-    and says so, instead of running unbounded."""
+    and says so, instead of running unbounded — except float certification, which solves no
+    LP and keeps the cells found."""
     net = random_net([2, 8, 8, 1], 3)
-    full = enumerate_regions(net, domain=(-3, 3), method=method, progress=False)
+    full = enumerate_regions(net, domain=(-3, 3), method=method, exact=exact, progress=False)
     engines = {"search": enumerate_module.SearchEngine, "split": enumerate_module.PlanarEngine}
     real = engines[method].find_cells
 
@@ -90,11 +92,29 @@ def test_the_time_limit_bounds_every_phase(monkeypatch, method, random_net):
         return run
 
     monkeypatch.setattr(engines[method], "find_cells", then_out_of_time)
-    res = enumerate_regions(net, domain=(-3, 3), method=method, time_limit=3600, progress=False)
-    assert not res.complete
-    assert "certify" in res.stats.incomplete_phases
-    assert res.activation_regions < full.activation_regions
-    assert res.to_dict()["complete"] is False
+    res = enumerate_regions(
+        net, domain=(-3, 3), method=method, exact=exact, time_limit=3600, progress=False
+    )
+    assert res.complete == (not res.stats.incomplete_phases)
+    assert res.to_dict()["complete"] is res.complete
+    if exact:
+        assert not res.complete
+        assert "certify" in res.stats.incomplete_phases
+        assert res.activation_regions < full.activation_regions
+    else:
+        assert "certify" not in res.stats.incomplete_phases
+        assert res.activation_regions == full.activation_regions
+        if method == "search":  # the LP phases stop at once
+            assert "adjacency" in res.stats.incomplete_phases and not res.complete
+
+
+def test_a_search_stopped_by_the_deadline_keeps_its_cells(random_net):
+    """A float search cut by the deadline reports the cells it found (the first walk of a
+    4-input net takes a while, so the limit leaves room for some final cells)."""
+    net = random_net([4, 10, 10, 1], 2)  # about 7600 cells, some 25 s in all
+    res = enumerate_regions(net, time_limit=2, progress=False)
+    assert not res.complete and "cells" in res.stats.incomplete_phases
+    assert res.activation_regions > 0
 
 
 @pytest.mark.slow

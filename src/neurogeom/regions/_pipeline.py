@@ -77,13 +77,19 @@ class Pipeline:
 
 def certify(pipe: Pipeline, run: EngineRun) -> list[CellWork]:
     """Geometry of every found cell; in exact mode cells without an exact interior point are
-    dropped with a note."""
+    dropped with a note.
+
+    Float mode finishes this step even past the deadline: it solves no LP and costs one cell
+    geometry per cell found, and stopping it would throw away the cells the search paid for (a
+    time-limited run would report none). Exact mode, which checks every point exactly, stops at
+    the deadline."""
     started = time.monotonic()
     out: list[CellWork] = []
     complete = True
+    exact = pipe.problem.exact
     with pipe.bar(len(run.cells), "certify") as bar:
         for found in run.cells:
-            if pipe.budget.expired():
+            if exact and pipe.budget.expired():
                 complete = False
                 break
             work = certify_cell(pipe.problem, found)
