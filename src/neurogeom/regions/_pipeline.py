@@ -13,6 +13,7 @@ and the phase is listed in ``stats.incomplete_phases``.
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -259,15 +260,36 @@ def build_result(
     )
 
 
-def _facet_neurons(first: np.ndarray, second: np.ndarray, slices: Any) -> tuple[int, ...]:
-    """The neurons of the hyperplane two facet-adjacent cells share: those of the first hidden
-    layer where their patterns differ, that differ there (coincident neurons flip together)."""
-    differ = first != second
-    for sl in slices:
-        inside = np.flatnonzero(differ[sl])
-        if inside.size:
-            return tuple(int(sl.start + k) for k in inside)
-    return ()
+#: Facet pairs handled per block by :func:`_facet_neurons` (bounds its boolean work arrays).
+_FACET_BLOCK = 16384
+
+
+def _facet_neurons(patterns: np.ndarray, pairs: np.ndarray, slices: Any) -> list[tuple[int, ...]]:
+    """For each pair of facet-adjacent cells, the neurons of the hyperplane they share: those of
+    the first hidden layer where their patterns differ, that differ there (coincident neurons
+    flip together).
+
+    Examples
+    --------
+    >>> pats = np.array([[0, 0, 1], [1, 1, 1], [0, 0, 0]], dtype=bool)
+    >>> _facet_neurons(pats, np.array([[0, 1], [0, 2]]), [slice(0, 2), slice(2, 3)])
+    [(0, 1), (2,)]
+    """
+    out: list[tuple[int, ...]] = []
+    for start in range(0, len(pairs), _FACET_BLOCK):
+        block = pairs[start : start + _FACET_BLOCK]
+        differ = patterns[block[:, 0]] != patterns[block[:, 1]]
+        keep = np.zeros_like(differ)
+        undecided = np.ones(len(block), dtype=bool)
+        for sl in slices:
+            here = undecided & differ[:, sl].any(axis=1)
+            keep[here, sl] = differ[here, sl]
+            undecided &= ~here
+        rows, cols = np.nonzero(keep)
+        bounds = np.searchsorted(rows, np.arange(len(block) + 1))
+        cols_list = cols.tolist()
+        out.extend(tuple(cols_list[a:b]) for a, b in itertools.pairwise(bounds.tolist()))
+    return out
 
 
 def run_pipeline(
@@ -292,12 +314,11 @@ def run_pipeline(
         patterns = np.array([c.pattern for c in cells], dtype=bool).reshape(
             len(cells), -1 if cells else problem.net.n_hidden
         )
+        neurons = _facet_neurons(patterns, np.asarray(known.facets).reshape(-1, 2), slices)
         adjacency = AdjacencySearch(
             tuple(
-                Adjacency(
-                    int(i), int(j), _facet_neurons(patterns[i], patterns[j], slices), None, True
-                )
-                for i, j in known.facets
+                Adjacency(i, j, hyperplane, None, True)
+                for (i, j), hyperplane in zip(known.facets.tolist(), neurons, strict=True)
             ),
             True,
             (),
