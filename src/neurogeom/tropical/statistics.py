@@ -495,6 +495,8 @@ def _edges_2d(
             current = [pair, lo_e, hi_e]
         if current and current[0] is not None:
             edges.append(_edge(current, at))
+    if digits is not None:
+        edges = _merge_close_endpoints(edges, 10.0 ** (2 - digits))
     count: dict[tuple[Fraction, ...], int] = defaultdict(int)
     for e in edges:
         for v in (e.start, e.end):
@@ -502,6 +504,23 @@ def _edges_2d(
                 count[v] += 1
     edges.sort(key=lambda e: (e.regions, e.length))
     return edges, sorted(count.items())
+
+
+def _merge_close_endpoints(edges: list[RegionEdge], rel: float) -> list[RegionEdge]:
+    """Float mode: one representative for endpoints closer than ``rel`` (relative)."""
+    reps: list[tuple[Fraction, ...]] = []
+
+    def rep(p: tuple[Fraction, ...] | None) -> tuple[Fraction, ...] | None:
+        if p is None:
+            return None
+        size = max(1.0, *(abs(float(v)) for v in p))
+        for q in reps:
+            if max(abs(float(a - b)) for a, b in zip(p, q, strict=True)) <= rel * size:
+                return q
+        reps.append(p)
+        return p
+
+    return [RegionEdge(e.regions, rep(e.start), rep(e.end), e.length) for e in edges]
 
 
 def _floats(p: tuple[Any, ...] | None) -> tuple[float, ...] | None:
