@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import subprocess
+import sys
 from fractions import Fraction as F
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -162,3 +166,36 @@ def test_reexport_and_bad_input() -> None:
     assert regions_reexport is region_statistics
     with pytest.raises(InvalidInputError):
         region_statistics("not a net")
+
+
+def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    program = Path(sys.executable).with_name("neurogeom")
+    cmd = [str(program)] if program.exists() else [sys.executable, "-m", "neurogeom.cli"]
+    return subprocess.run(
+        [*cmd, *args], capture_output=True, text=True, timeout=120, env=os.environ.copy()
+    )
+
+
+def test_cli_stats() -> None:
+    res = _run_cli("tropical", "sectors", "--exact", "--stats", "--json", "-q")
+    assert res.returncode == 0, res.stderr
+    st = json.loads(res.stdout)["region_statistics"]
+    # six sectors around the origin: six rays, one vertex
+    assert (st["regions"], st["bounded"], st["edges"], st["vertices"]) == (6, 0, 6, 1)
+    assert st["regions_per_facets"] == {"2": 6}
+    text = _run_cli("tropical", "sectors", "--exact", "--stats", "-q").stdout
+    assert "regions per number of facets" in text
+
+
+def test_report_section_regions_per_facets() -> None:
+    from neurogeom.core.budget import Budget
+    from neurogeom.data import example_path
+    from neurogeom.nets.io import load
+    from neurogeom.report.registry import SectionContext
+    from neurogeom.report.sections.tropical import SECTION
+
+    net = load(example_path("sectors"), exact=True)
+    ctx = SectionContext(net, "sectors", True, Budget.start(time_limit=60), False)
+    res = SECTION.compute(ctx)
+    item = next(i for i in res.items if i.label == "regions per number of facets")
+    assert item.value == "2: 6" == res.data["regions_per_facets"]
