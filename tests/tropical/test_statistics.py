@@ -199,3 +199,20 @@ def test_report_section_regions_per_facets() -> None:
     res = SECTION.compute(ctx)
     item = next(i for i in res.items if i.label == "regions per number of facets")
     assert item.value == "2: 6" == res.data["regions_per_facets"]
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_region_made_of_two_cells(exact: bool) -> None:
+    # the second neuron has output weight 0: it cuts each region into two cells of one map
+    net = ReLUNet([[[1, 0], [0, 1]], [[1, 0]]], [[0, 0], [0]], exact=exact)
+    st = region_statistics(net, domain=(-1, 1), exact=exact)
+    assert st.n_regions == 2 and [r.cells for r in st.regions] == [2, 2]
+    assert [r.n_facets for r in st.regions] == [4, 4]
+    assert [r.n_vertices for r in st.regions] == [4, 4]
+    assert [r.volume for r in st.regions] == [2, 2]
+    assert sorted(tuple(float(v) for v in r.centroid) for r in st.regions) == [
+        (-0.5, 0.0),
+        (0.5, 0.0),
+    ]
+    assert st.n_edges == 1 and st.edges[0].length == pytest.approx(2.0)
+    assert [m for _, m in st.vertices] == [1, 1]

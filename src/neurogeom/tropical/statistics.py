@@ -47,7 +47,7 @@ from neurogeom.core.errors import InvalidInputError
 from neurogeom.core.exact_lp import exact_maximize
 from neurogeom.core.lp import LPModel, is_bounded
 from neurogeom.core.polyhedra import exact_row_vertices, polytope_volume
-from neurogeom.core.rationals import fmpq_to_fraction
+from neurogeom.core.rationals import exact_rank, fmpq_to_fraction
 from neurogeom.core.tolerances import Tolerances, check_tol
 from neurogeom.nets.relu import ReLUNet
 from neurogeom.tropical.polynomial import TropicalPolynomial, TropicalRationalMap
@@ -94,7 +94,8 @@ class RegionStat:
     n_vertices : int or None
         ``None`` in H-representation mode.
     n_facets : int
-        Facets of the region (internal facets between its own cells excluded).
+        Facets of the region: the distinct hyperplanes carrying its boundary (walls between its
+        own cells excluded).
     """
 
     index: int
@@ -412,6 +413,23 @@ def _internal(p: _Piece, i: int, q: _Piece, exact: bool, tol: Tolerances) -> boo
     return False
 
 
+def _corner(
+    v: tuple[Fraction, ...], rows: list[tuple[tuple[Fraction, ...], Fraction]], exact: bool
+) -> bool:
+    """Whether the boundary hyperplanes through ``v`` have full rank (``v`` is a corner)."""
+    tight = []
+    for row, rhs in rows:
+        gap = sum(a * x for a, x in zip(row, v, strict=True)) - rhs
+        size = max(1.0, abs(float(rhs)), *(abs(float(a)) for a in row))
+        if gap == 0 if exact else abs(float(gap)) <= 1e-9 * size:
+            tight.append(row)
+    if len(tight) < len(v):
+        return False
+    if exact:
+        return exact_rank(np.array(tight, dtype=object)) == len(v)
+    return int(np.linalg.matrix_rank(np.array(tight, dtype=float), tol=1e-9)) == len(v)
+
+
 def _volume(piece: _Piece, exact: bool) -> Any:
     verts = np.empty((len(piece.vertices), piece.a.shape[1]), dtype=object)
     for r, v in enumerate(piece.vertices):
@@ -622,16 +640,23 @@ def region_statistics(
     for index in sorted(by_region):
         group = by_region[index]
         bounded = all(p.bounded for p in group)
-        n_facets = 0
+        digits = None if exact else MAP_DIGITS
+        boundary: dict[tuple[Any, ...], tuple[tuple[Fraction, ...], Fraction]] = {}
         for p in group:
             for i in p.facets:
                 shared = len(group) > 1 and not p.domain_row[i]
                 if shared and any(_internal(p, i, q, exact, tol) for q in group if q is not p):
                     continue
-                n_facets += 1
+                key, side = _key(tuple(p.a[i]), p.b[i])
+                boundary.setdefault(
+                    (tuple(_snap(v, digits) for v in key), side), (tuple(p.a[i]), p.b[i])
+                )
+        n_facets = len(boundary)
         volume = centroid = n_vertices = None
         if not h_only:
             verts = sorted({v for p in group for v in p.vertices})
+            if len(group) > 1:
+                verts = [v for v in verts if _corner(v, list(boundary.values()), exact)]
             n_vertices = len(verts)
             if bounded:
                 vol = sum((_volume(p, exact) for p in group), Fraction(0) if exact else 0.0)
