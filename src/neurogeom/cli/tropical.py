@@ -33,12 +33,14 @@ def tropical_report(
     regions: bool,
     radius: bool,
     progress: bool,
+    stats: bool = False,
 ) -> dict[str, Any]:
     """Compute what the command prints, as one JSON-ready dictionary."""
     from neurogeom.tropical import (
         effective_radius,
         estimate_monomials,
         linear_regions,
+        region_statistics,
         tropicalize,
     )
 
@@ -78,6 +80,8 @@ def tropical_report(
         doc["linear_regions"] = res.linear_regions
         doc["linear_regions_point_connected"] = res.linear_regions_point_connected
         doc["cells"] = res.n_cells
+    if stats:
+        doc["region_statistics"] = region_statistics(f, exact=exact).summary()
     doc["seconds"] = round(time.monotonic() - started, 6)
     return doc
 
@@ -106,6 +110,15 @@ def tropical_text(doc: dict[str, Any], path: str) -> str:
         lines.append(
             f"  linear regions (point-connected)       {doc['linear_regions_point_connected']}"
         )
+    if "region_statistics" in doc:
+        st = doc["region_statistics"]
+        lines.append(f"  regions (bounded)                      {st['regions']} ({st['bounded']})")
+        if st["edges"] is not None:
+            lines.append(
+                f"  edges, vertices (2-D)                  {st['edges']}, {st['vertices']}"
+            )
+        per = ", ".join(f"{k}: {v}" for k, v in st["regions_per_facets"].items())
+        lines.append(f"  regions per number of facets           {per}")
     lines.append(f"  seconds                                {doc['seconds']:.3f}")
     return "\n".join(lines)
 
@@ -125,6 +138,11 @@ def tropical_text(doc: dict[str, Any], path: str) -> str:
 )
 @click.option("--regions", is_flag=True, help="Also count linear regions from the tropical form.")
 @click.option("--radius", is_flag=True, help="Also compute the effective radius (Hoffman).")
+@click.option(
+    "--stats",
+    is_flag=True,
+    help="Also region statistics: bounded regions, facets per region, 2-D edges and vertices.",
+)
 @time_limit_option()
 @activation_option
 @json_option
@@ -136,6 +154,7 @@ def tropical(
     max_monomials: int,
     regions: bool,
     radius: bool,
+    stats: bool,
     time_limit: float | None,
     activation: str | None,
     as_json: bool,
@@ -151,6 +170,7 @@ def tropical(
       neurogeom tropical max2 --prune
       neurogeom tropical sectors --exact --regions --json
       neurogeom tropical two_moons --prune --time-limit 60
+      neurogeom tropical sectors --exact --stats
     """
     model, path = load_net(net, exact=exact, activation=activation)
     doc = tropical_report(
@@ -162,5 +182,6 @@ def tropical(
         regions=regions,
         radius=radius,
         progress=not quiet,
+        stats=stats,
     )
     emit(doc, as_json, tropical_text(doc, path))

@@ -8,7 +8,8 @@ whose dominance region is not full-dimensional, :func:`upper_hull` relates monom
 Newton polytope, :func:`linear_regions` counts the regions of a rational map (matching
 :func:`neurogeom.regions.enumerate_regions`), :func:`hoffman_constant` and
 :func:`effective_radius` bound a box that meets every region, and :func:`estimate_regions`
-samples. Conventions and reference cases: ``specs/regions-and-tropical.md`` (Lezeau, Walker, Cao,
+samples; :func:`region_statistics` gives volumes, centroids, facets and 2-D edges per region.
+Conventions and reference cases: ``specs/regions-and-tropical.md`` (Lezeau, Walker, Cao,
 Bhatia, Monod, arXiv 2405.20174; Zhang, Naitzat, Lim, arXiv 1805.07091).
 """
 
@@ -47,13 +48,22 @@ from neurogeom.tropical.sampling import (
     sample_regions_effective,
     sample_regions_symmetric,
 )
+from neurogeom.tropical.statistics import (
+    RegionEdge,
+    RegionStat,
+    RegionStatistics,
+    region_statistics,
+)
 
 __all__ = [
     "DEFAULT_MAX_MONOMIALS",
     "HoffmanBounds",
     "MonomialEstimate",
     "PruneResult",
+    "RegionEdge",
     "RegionEstimate",
+    "RegionStat",
+    "RegionStatistics",
     "TropicalCell",
     "TropicalPolynomial",
     "TropicalRationalMap",
@@ -70,6 +80,7 @@ __all__ = [
     "newton_polytope",
     "prune",
     "prune_polynomial",
+    "region_statistics",
     "sample_regions",
     "sample_regions_effective",
     "sample_regions_symmetric",

@@ -1,6 +1,6 @@
 """Report section: the tropical form — monomial counts of the tropical rational map before and
-after pruning, its effective radius, and for 2-input nets a figure of the Newton polygons of the
-first output with their dual subdivisions."""
+after pruning, its effective radius, the number of linear regions per number of facets, and for
+2-input nets a figure of the Newton polygons of the first output with their dual subdivisions."""
 
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ __all__ = ["SECTION"]
 MAX_UNPRUNED = 20_000
 #: The effective radius (Hoffman constants) is computed up to this many pruned monomials.
 MAX_RADIUS_MONOMIALS = 40
+#: Region statistics (facets per region) are computed up to this many pruned monomials and
+#: this input dimension.
+MAX_STATS_MONOMIALS = 40
+MAX_STATS_DIM = 3
 
 
 def _applies(net: Any) -> str | None:
@@ -108,6 +112,29 @@ def _compute(ctx: SectionContext) -> SectionResult:
             "R = H(f) · coefficient range: every linear region meets [-R, R]^n (float)",
             False,
             "effective_radius",
+        )
+    )
+    per_facets = None
+    stats_ok = pruned.n_monomials <= MAX_STATS_MONOMIALS and net.n_inputs <= MAX_STATS_DIM
+    if stats_ok and not ctx.budget.expired():
+        from neurogeom.tropical import region_statistics
+
+        st = region_statistics(pruned, exact=ctx.exact)
+        data["region_statistics"] = st.summary()
+        per_facets = ", ".join(f"{k}: {v}" for k, v in st.regions_per_facets.items())
+    else:
+        notes.append(
+            f"region statistics are computed for at most {MAX_STATS_MONOMIALS} pruned monomials "
+            f"and {MAX_STATS_DIM} inputs"
+        )
+    data["regions_per_facets"] = per_facets
+    items.append(
+        Item(
+            "regions per number of facets",
+            per_facets,
+            "facets: count of linear regions of the tropical map on R^n (facets by LP redundancy)",
+            ctx.exact,
+            "regions_per_facets",
         )
     )
     if net.n_inputs == 2 and ctx.figures:
