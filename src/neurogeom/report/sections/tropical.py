@@ -101,14 +101,15 @@ def _compute(ctx: SectionContext) -> SectionResult:
     )
     radius = None
     if pruned.n_monomials <= MAX_RADIUS_MONOMIALS and not ctx.budget.expired():
-        radius = effective_radius(pruned)
+        # a float from LPs: nine significant decimals, the same on the page and in the JSON
+        radius = round(effective_radius(pruned), 9)
     else:
         notes.append("the effective radius is computed for at most 40 pruned monomials")
     data["effective_radius"] = radius
     items.append(
         Item(
             "effective radius",
-            None if radius is None else round(radius, 9),
+            radius,
             "R = H(f) · coefficient range: every linear region meets [-R, R]^n (float)",
             False,
             "effective_radius",
