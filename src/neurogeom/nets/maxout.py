@@ -147,9 +147,7 @@ class MaxoutNet(AffineStack):
     @property
     def hidden_widths(self) -> tuple[int, ...]:
         """Units of the hidden layers (what each passes on)."""
-        return tuple(
-            w.shape[0] // k for w, k in zip(self._weights[:-1], self.ranks, strict=True)
-        )
+        return tuple(w.shape[0] // k for w, k in zip(self._weights[:-1], self.ranks, strict=True))
 
     def _describe_activation(self) -> str:
         ranks = self.ranks

@@ -168,7 +168,7 @@ def from_json_dict(
         if rank != 1 and kind != "maxout":
             raise InvalidNetworkError(
                 f"{source}: layer {l} carries 'maxout': {rank} but the activation is {kind!r}; "
-                "a maxout network has \"activation\": \"maxout\""
+                'a maxout network has "activation": "maxout"'
             )
         if rank != 1 and l == len(layers) - 1:
             raise InvalidNetworkError(
@@ -184,9 +184,7 @@ def from_json_dict(
                 weights, biases, ranks=ranks[:-1], exact=True, output_transform=transform
             )
         elif kind == "rational":
-            net = RationalNet(
-                weights, biases, exact=True, output_transform=transform
-            )
+            net = RationalNet(weights, biases, exact=True, output_transform=transform)
         else:
             net = ReLUNet(
                 weights, biases, negative_slope=slope, exact=True, output_transform=transform
@@ -213,7 +211,13 @@ def _json_activation(
 
     if is_maxout(written) or (
         written is None
-        and (is_maxout(given) or (given is None and any(isinstance(layer, dict) and "maxout" in layer for layer in layers)))
+        and (
+            is_maxout(given)
+            or (
+                given is None
+                and any(isinstance(layer, dict) and "maxout" in layer for layer in layers)
+            )
+        )
     ):
         if given is not None and not is_maxout(given):
             raise InvalidInputError(
@@ -319,7 +323,10 @@ def _layer_values(net: ReLUNet | RationalNet) -> list[tuple[list[list[Any]], lis
 
 
 def to_json_dict(
-    net: ReLUNet | RationalNet | MaxoutNet, *, name: str | None = None, description: str | None = None
+    net: ReLUNet | RationalNet | MaxoutNet,
+    *,
+    name: str | None = None,
+    description: str | None = None,
 ) -> dict[str, Any]:
     """The JSON object of the format for ``net`` (lossless).
 
