@@ -92,6 +92,16 @@ class MaxoutNet(AffineStack):
         else:
             self._ranks = _check_rank(ranks, "ranks")
         given = self._ranks
+        if (
+            isinstance(given, tuple)
+            and isinstance(weights, Sequence)
+            and len(weights)
+            and len(given) != len(weights) - 1
+        ):
+            raise InvalidNetworkError(
+                f"got {len(given)} maxout rank(s) for {len(weights) - 1} hidden layer(s); give one "
+                "rank per hidden layer (or one int for all)"
+            )
         super().__init__(weights, biases, exact=exact, name=name, output_transform=output_transform)
         hidden = len(self._weights) - 1
         if isinstance(given, int):

@@ -209,16 +209,8 @@ def _json_activation(
     def is_maxout(text: Any) -> bool:
         return isinstance(text, str) and text.strip().lower() == "maxout"
 
-    if is_maxout(written) or (
-        written is None
-        and (
-            is_maxout(given)
-            or (
-                given is None
-                and any(isinstance(layer, dict) and "maxout" in layer for layer in layers)
-            )
-        )
-    ):
+    carried = any(isinstance(layer, dict) and "maxout" in layer for layer in layers)
+    if is_maxout(written) or (written is None and (is_maxout(given) or carried)):
         if given is not None and not is_maxout(given):
             raise InvalidInputError(
                 f"{source}: the file is a maxout network but {given!r} was given; drop the "
