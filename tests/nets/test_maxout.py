@@ -141,6 +141,10 @@ def test_json_round_trip(tmp_path: Path) -> None:
     assert neurogeom.load(path) == net.to_float()
     neurogeom.save(net.to_float(), path)  # float view of exact values keeps them
     assert read_json(path, exact=True) == net
+    for suffix in ("npz", "pt", "onnx"):
+        with pytest.raises(neurogeom.UnsupportedLayerError, match="JSON only"):
+            neurogeom.save(net, tmp_path / f"m.{suffix}")
+        assert not (tmp_path / f"m.{suffix}").exists()
 
 
 def test_json_reading_rules(tmp_path: Path) -> None:
