@@ -157,3 +157,16 @@ def test_cli_exit_2(tmp_path) -> None:
         assert res.returncode == 2 and "Traceback" not in res.stderr
         err = res.stderr.strip()
         assert len(err.splitlines()) == 1 and "'maxout' must be a positive integer" in err
+
+
+def test_report_section_applies_to_maxout() -> None:
+    from neurogeom.core.budget import Budget
+    from neurogeom.report.registry import SectionContext
+    from neurogeom.report.sections.tropical import SECTION
+
+    assert SECTION.applies(ENVELOPE) is None
+    res = SECTION.compute(
+        SectionContext(ENVELOPE, "envelope", True, Budget.start(time_limit=60), False)
+    )
+    assert res.status == "ok"
+    assert res.data["monomials_after_pruning"] <= res.data["monomials_before_pruning"]
