@@ -19,7 +19,7 @@ from neurogeom.core.errors import (
     UnsupportedLayerError,
 )
 from neurogeom.core.tolerances import Tolerances
-from neurogeom.nets import RationalNet, ReLUNet
+from neurogeom.nets import MaxoutNet, RationalNet, ReLUNet
 from neurogeom.nets.io import load, save
 from neurogeom.regions import RegionResult, count_regions, enumerate_regions
 
@@ -30,6 +30,7 @@ __all__ = [
     "Float64RangeError",
     "InvalidInputError",
     "InvalidNetworkError",
+    "MaxoutNet",
     "NeurogeomError",
     "NumericalError",
     "RationalNet",

@@ -67,13 +67,13 @@ def test_bad_input_exit_2(args, needle) -> None:
     assert "Traceback" not in res.stderr
 
 
-def test_maxout_and_sigmoid_files_exit_2(tmp_path) -> None:
+def test_maxout_rank_0_and_sigmoid_files_exit_2(tmp_path) -> None:
     maxout = {
         "format": "neurogeom-net",
         "version": 1,
-        "activation": "relu",
+        "activation": "maxout",
         "layers": [
-            {"weight": [[1], [2]], "bias": [0, 0], "maxout": 2},
+            {"weight": [[1], [2]], "bias": [0, 0], "maxout": 0},
             {"weight": [[1]], "bias": [0]},
         ],
     }

@@ -15,6 +15,7 @@ from neurogeom import ReLUNet
 from neurogeom.core.errors import (
     BudgetExceededError,
     InvalidInputError,
+    InvalidNetworkError,
     UnsupportedLayerError,
 )
 from neurogeom.data import example_path
@@ -165,7 +166,7 @@ def test_refusals() -> None:
         tropicalize(ReLUNet([[[1]]]), max_monomials=0)
 
 
-def test_maxout_file_is_refused_clearly(tmp_path) -> None:
+def test_maxout_on_a_relu_file_is_refused_clearly(tmp_path) -> None:
     doc = {
         "format": "neurogeom-net",
         "version": 1,
@@ -177,8 +178,11 @@ def test_maxout_file_is_refused_clearly(tmp_path) -> None:
     }
     path = tmp_path / "maxout.json"
     path.write_text(json.dumps(doc))
-    with pytest.raises(UnsupportedLayerError, match="maxout"):
+    with pytest.raises(InvalidNetworkError, match="activation is 'relu'"):
         load(path)
+    doc["activation"] = "maxout"
+    path.write_text(json.dumps(doc))
+    assert tropicalize(load(path, exact=True), progress=False)([[-3]]).tolist() == [[-3]]
 
 
 def test_single_affine_layer() -> None:

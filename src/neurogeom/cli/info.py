@@ -13,7 +13,7 @@ __all__ = ["info", "info_dict"]
 
 def info_dict(net: Any) -> dict[str, Any]:
     """The facts ``info`` prints, as a JSON-ready dict."""
-    return {
+    d = {
         "architecture": list(net.architecture),
         "parameters": net.n_parameters,
         "activation": net.activation,
@@ -21,6 +21,9 @@ def info_dict(net: Any) -> dict[str, Any]:
         "layers": net.n_layers,
         "exact": net.exact,
     }
+    if net.activation == "maxout":  # hidden widths count units; each takes the max of `rank`
+        d["maxout_ranks"] = list(net.ranks)
+    return d
 
 
 @click.command()
@@ -41,4 +44,6 @@ def info(net: str, activation: str | None, as_json: bool) -> None:
         f"  parameters    {d['parameters']}\n  activation    {d['activation']}\n"
         f"  hidden        {d['hidden_neurons']} neurons in {d['layers'] - 1} layer(s)"
     )
+    if "maxout_ranks" in d:
+        text += f"\n  maxout ranks  {', '.join(map(str, d['maxout_ranks'])) or '-'}"
     emit(d, as_json, text)

@@ -230,10 +230,10 @@ class AffineStack:
                     f"layer {l}: weight has {w_arr.shape[0]} rows but bias has length "
                     f"{b_arr.shape[0]}"
                 )
-            if l > 0 and w_arr.shape[1] != ws[-1].shape[0]:
+            if l > 0 and w_arr.shape[1] != self._passed_width(l - 1, ws[-1].shape[0]):
                 raise InvalidNetworkError(
                     f"layer {l}: weight has {w_arr.shape[1]} columns but layer {l - 1} "
-                    f"has {ws[-1].shape[0]} outputs"
+                    f"has {self._passed_width(l - 1, ws[-1].shape[0])} outputs"
                 )
             ws.append(w_arr)
             bs.append(b_arr)
@@ -291,6 +291,14 @@ class AffineStack:
 
     def _set_activation(self, exact: bool) -> None:
         """Store the activation's parameters exactly or as float64 (called by ``__init__``)."""
+
+    def _passed_width(self, layer: int, rows: int) -> int:
+        """How many values hidden layer ``layer`` (with ``rows`` rows) passes to the next one.
+
+        Subclasses whose activation merges neurons (maxout) override this; it may raise
+        :class:`InvalidNetworkError` for a width the activation cannot take.
+        """
+        return rows
 
     def _activation_in(self, exact: bool) -> tuple[dict[str, Any], bool]:
         """The activation state in the other mode, and whether the conversion was exact."""

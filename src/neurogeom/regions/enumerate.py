@@ -48,6 +48,12 @@ MAX_VOLUME_DIM = 6
 
 def _check_net(net: Any) -> ReLUNet:
     if not isinstance(net, ReLUNet):
+        if type(net).__name__ == "MaxoutNet":
+            raise UnsupportedLayerError(
+                "enumerate_regions handles ReLU / leaky-ReLU networks, not maxout; count a maxout "
+                "network's linear regions through its tropical form: `neurogeom tropical NET "
+                "--regions` or neurogeom.tropical.linear_regions(net)"
+            )
         if type(net).__name__ == "RationalNet":
             raise UnsupportedLayerError(
                 "linear regions are defined for piecewise-linear (ReLU / leaky-ReLU) networks; "

@@ -12,7 +12,11 @@ activation ``σ(t) = max(t, s·t)`` with slope ``s ∈ [0, 1]`` then gives
     ``σ(z_i) = max(H_i, s·H_i + (1 - s)·G'_i) - G'_i``,
 
 i.e. the new numerator ``H ⊕ H^s ⊗ G'^{1-s}`` (just ``H ⊕ G'`` for ReLU) over the same
-denominator. The output layer is affine. Sizes multiply under tropical products, so the
+denominator. A maxout unit of rank ``k`` takes the max of ``k`` pre-activations ``H_i - G'_i``:
+
+    ``max_i (H_i - G'_i) = ⨁_i (H_i ⊗ ⨂_{j≠i} G'_j) - ⨂_j G'_j``.
+
+The output layer is affine. Sizes multiply under tropical products, so the
 expression grows exponentially with depth; :func:`estimate_monomials` bounds it beforehand and
 :func:`tropicalize` refuses (with that estimate) instead of running out of memory.
 """
@@ -34,6 +38,7 @@ from neurogeom.core.errors import (
 )
 from neurogeom.core.progress import progress_bar
 from neurogeom.core.tolerances import Tolerances, check_tol
+from neurogeom.nets.maxout import MaxoutNet
 from neurogeom.nets.relu import ReLUNet
 from neurogeom.tropical.polynomial import TropicalPolynomial, TropicalRationalMap
 
@@ -53,7 +58,9 @@ PRUNE_PRODUCTS_ABOVE = 64
 DEFAULT_MAX_MONOMIALS = 2_000_000
 
 
-def _check_net(net: Any) -> ReLUNet:
+def _check_net(net: Any) -> ReLUNet | MaxoutNet:
+    if isinstance(net, MaxoutNet):
+        return net
     if isinstance(net, ReLUNet):
         slope = Fraction(net.negative_slope)
         if not (0 <= slope <= 1):
@@ -68,7 +75,7 @@ def _check_net(net: Any) -> ReLUNet:
             "a RationalNet (activation 1/t) has no tropical form; tropical forms exist for "
             "ReLU, leaky-ReLU and maxout networks (see neurogeom.rational for rational nets)"
         )
-    raise InvalidInputError(f"expected a ReLUNet, got {name}")
+    raise InvalidInputError(f"expected a ReLUNet or a MaxoutNet, got {name}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +102,14 @@ class MonomialEstimate:
         return {"per_layer": list(self.per_layer), "total": self.total, "largest": self.largest}
 
 
-def estimate_monomials(net: ReLUNet) -> MonomialEstimate:
+def _ranks(net: ReLUNet | MaxoutNet) -> tuple[int, ...]:
+    """Maxout rank of every layer: 0 for a (leaky) ReLU hidden layer, 1 for the output layer."""
+    if isinstance(net, MaxoutNet):
+        return (*net.ranks, 1)
+    return (*(0,) * (net.n_layers - 1), 1)
+
+
+def estimate_monomials(net: ReLUNet | MaxoutNet) -> MonomialEstimate:
     """Bound the number of monomials of :func:`tropicalize` before computing anything.
 
     The bound multiplies the sizes of the factors of every tropical product, as the recursion
@@ -108,12 +122,12 @@ def estimate_monomials(net: ReLUNet) -> MonomialEstimate:
     MonomialEstimate(per_layer=(2, 4), total=6, largest=4)
     """
     net = _check_net(net)
-    slope = Fraction(net.negative_slope)
+    slope = Fraction(getattr(net, "negative_slope", 0))
     f = [1] * net.n_inputs
     g = [1] * net.n_inputs
     per_layer, largest = [], 1
-    for l, (w, _) in enumerate(net.layers):
-        hidden = l < net.n_layers - 1
+    for l, ((w, _), rank) in enumerate(zip(net.layers, _ranks(net), strict=True)):
+        hidden = l < net.n_layers - 1 and rank == 0
         nf, ng = [], []
         for row in np.asarray(w, dtype=object):
             h_size, g_size = 1, 1
@@ -132,14 +146,46 @@ def estimate_monomials(net: ReLUNet) -> MonomialEstimate:
             else:
                 nf.append(h_size)
             ng.append(g_size)
+        if rank > 1:
+            nf, ng = _maxout_sizes(nf, ng, rank)
+            largest = max(largest, *nf, *ng)
         f, g = nf, ng
         per_layer.append(max(max(f), max(g)))
     return MonomialEstimate(tuple(per_layer), int(sum(f) + sum(g)), int(largest))
 
 
-def _weights(net: ReLUNet, exact: bool) -> tuple[list[tuple[np.ndarray, np.ndarray]], Any]:
+def _maxout_sizes(f: list[int], g: list[int], rank: int) -> tuple[list[int], list[int]]:
+    """Monomial bounds after grouping neurons in blocks of ``rank`` (see the module notes)."""
+    nf, ng = [], []
+    for start in range(0, len(f), rank):
+        fs, gs = f[start : start + rank], g[start : start + rank]
+        den = math.prod(gs)
+        nf.append(sum(fi * den // gi for fi, gi in zip(fs, gs, strict=True)))
+        ng.append(den)
+    return nf, ng
+
+
+def _maxout_unit(
+    exp: _Expander,
+    pairs: list[tuple[TropicalPolynomial, TropicalPolynomial]],
+    n: int,
+) -> tuple[TropicalPolynomial, TropicalPolynomial]:
+    """``max_i (H_i - G_i)`` as ``⨁_i (H_i ⊗ ⨂_{j≠i} G_j) - ⨂_j G_j``."""
+    num = None
+    for i, (h, _) in enumerate(pairs):
+        term = exp.product([(h, 1)] + [(g, 1) for j, (_, g) in enumerate(pairs) if j != i], n)
+        num = term if num is None else num + term
+    den = exp.product([(g, 1) for _, g in pairs], n)
+    assert num is not None
+    return num, den
+
+
+def _weights(
+    net: ReLUNet | MaxoutNet, exact: bool
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], Any]:
     work = net.to_exact() if exact else net.to_float()
-    slope: Any = Fraction(work.negative_slope) if exact else float(work.negative_slope)
+    raw = getattr(work, "negative_slope", 0)
+    slope: Any = Fraction(raw) if exact else float(raw)
     return [(np.asarray(w), np.asarray(b)) for w, b in work.layers], slope
 
 
@@ -213,7 +259,7 @@ def _affine(
 
 
 def tropicalize(
-    net: ReLUNet,
+    net: ReLUNet | MaxoutNet,
     *,
     exact: bool | None = None,
     prune: bool = False,
@@ -222,12 +268,12 @@ def tropicalize(
     time_limit: float | None = None,
     progress: bool = True,
 ) -> TropicalRationalMap:
-    """The tropical rational map ``p_k - q_k`` computed by a ReLU or leaky-ReLU network.
+    """The tropical rational map ``p_k - q_k`` computed by a ReLU, leaky-ReLU or maxout network.
 
     Parameters
     ----------
-    net : ReLUNet
-        ReLU or leaky ReLU with slope in ``[0, 1]``.
+    net : ReLUNet or MaxoutNet
+        ReLU or leaky ReLU with slope in ``[0, 1]``, or maxout (any ranks).
     exact : bool, optional
         Exact rational exponents and coefficients (the net's exact values: for a net read from
         JSON, the literals written there). Default: the net's own mode.
@@ -274,6 +320,13 @@ def tropicalize(
     6
     >>> f([[3, 1], [-2, 5]]).ravel().tolist() == net.to_exact()([[3, 1], [-2, 5]]).ravel().tolist()
     True
+
+    A maxout unit is a tropical sum: ``max(x, y, 1) - 1``:
+
+    >>> from neurogeom.nets import MaxoutNet
+    >>> print(tropicalize(MaxoutNet([[[1, 0], [0, 1], [0, 0]], [[1]]], [[0, 0, 1], [-1]],
+    ...                              ranks=3), progress=False))
+    max(0, x2 - 1, x1 - 1) - 0
     """
     net = _check_net(net)
     if exact is None:
@@ -282,6 +335,7 @@ def tropicalize(
         raise InvalidInputError(f"max_monomials must be a positive integer, got {max_monomials!r}")
     budget = Budget.start(time_limit=time_limit)
     layers, slope = _weights(net, bool(exact))
+    ranks = _ranks(net)
     exp = _Expander(bool(exact), budget, max_monomials, prune, check_tol(tol))
     n = net.n_inputs
     f = [TropicalPolynomial.variable(i, n, exact=bool(exact)) for i in range(n)]
@@ -289,10 +343,22 @@ def tropicalize(
     total = sum(w.shape[0] for w, _ in layers)
     try:
         with progress_bar(progress, total=total, desc="tropical form", unit="neuron") as bar:
-            for l, (w, b) in enumerate(layers):
+            for l, ((w, b), rank) in enumerate(zip(layers, ranks, strict=True)):
                 exp.layer = l
-                hidden = l < len(layers) - 1
+                hidden = l < len(layers) - 1 and rank == 0
                 nf, ng = [], []
+                if rank > 1:
+                    for start in range(0, w.shape[0], rank):
+                        pairs = [
+                            _affine(exp, f, g, w[i], b[i], n) for i in range(start, start + rank)
+                        ]
+                        num, den = _maxout_unit(exp, pairs, n)
+                        nf.append(exp.finish(num))
+                        ng.append(exp.finish(den))
+                        budget.check()
+                        bar.update(rank)
+                    f, g = nf, ng
+                    continue
                 for i in range(w.shape[0]):
                     h, gp = _affine(exp, f, g, w[i], b[i], n)
                     if hidden:
@@ -317,7 +383,7 @@ def tropicalize(
 
 
 def tropicalize_layers(
-    net: ReLUNet, *, exact: bool | None = None
+    net: ReLUNet | MaxoutNet, *, exact: bool | None = None
 ) -> tuple[TropicalRationalMap, ...]:
     """One tropical rational map per layer, each in that layer's own inputs.
 
@@ -335,15 +401,23 @@ def tropicalize_layers(
         exact = net.exact
     layers, slope = _weights(net, bool(exact))
     out = []
-    for l, (w, b) in enumerate(layers):
+    for l, ((w, b), rank) in enumerate(zip(layers, _ranks(net), strict=True)):
         k = w.shape[1]
         f = [TropicalPolynomial.variable(i, k, exact=bool(exact)) for i in range(k)]
         g = [TropicalPolynomial.constant(0, k, exact=bool(exact)) for _ in range(k)]
         exp = _Expander(bool(exact), Budget(), math.inf, False, check_tol(None))  # type: ignore[arg-type]
         nf, ng = [], []
+        if rank > 1:
+            for start in range(0, w.shape[0], rank):
+                pairs = [_affine(exp, f, g, w[i], b[i], k) for i in range(start, start + rank)]
+                num, den = _maxout_unit(exp, pairs, k)
+                nf.append(num)
+                ng.append(den)
+            out.append(TropicalRationalMap(nf, ng))
+            continue
         for i in range(w.shape[0]):
             h, gp = _affine(exp, f, g, w[i], b[i], k)
-            if l < len(layers) - 1:
+            if l < len(layers) - 1 and rank == 0:
                 h = h + gp if slope == 0 else h + (h**slope) * (gp ** (1 - slope))
             nf.append(h)
             ng.append(gp)

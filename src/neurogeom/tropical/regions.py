@@ -33,6 +33,7 @@ from neurogeom.core.lp import LPModel
 from neurogeom.core.progress import progress_bar
 from neurogeom.core.tolerances import Tolerances, check_tol
 from neurogeom.core.unionfind import UnionFind
+from neurogeom.nets.maxout import MaxoutNet
 from neurogeom.nets.relu import ReLUNet
 from neurogeom.tropical.polynomial import TropicalPolynomial, TropicalRationalMap
 from neurogeom.tropical.pruning import full_dimensional, prune_polynomial
@@ -239,7 +240,7 @@ def _touch(a: np.ndarray, b: np.ndarray, exact: bool, tol: Tolerances, scale: fl
 
 
 def linear_regions(
-    f: TropicalRationalMap | TropicalPolynomial | ReLUNet,
+    f: TropicalRationalMap | TropicalPolynomial | ReLUNet | MaxoutNet,
     *,
     exact: bool | None = None,
     point_connected: bool = True,
@@ -251,7 +252,7 @@ def linear_regions(
 
     Parameters
     ----------
-    f : TropicalRationalMap, TropicalPolynomial or ReLUNet
+    f : TropicalRationalMap, TropicalPolynomial, ReLUNet or MaxoutNet
         A polynomial ``p`` is the map ``p - 0``; a network is converted first
         (:func:`~neurogeom.tropical.conversion.tropicalize` with pruning after every layer).
     exact : bool, optional
@@ -291,7 +292,7 @@ def linear_regions(
     >>> res.n_cells, res.linear_regions, res.linear_regions_point_connected
     (4, 4, 4)
     """
-    if isinstance(f, ReLUNet):
+    if isinstance(f, ReLUNet | MaxoutNet):
         from neurogeom.tropical.conversion import tropicalize
 
         f = tropicalize(f, exact=exact, prune=True, tol=tol, progress=progress)

@@ -195,8 +195,9 @@ def test_unknown_layer_field_and_maxout(tmp_path: Path) -> None:
     typo = _write(tmp_path, _doc([{"weight": [[1]], "bais": [0]}]), "a.json")
     with pytest.raises(InvalidNetworkError, match=r"unknown field\(s\) \['bais'\]"):
         read_json(typo)
+    # a maxout rank on the output layer (here the only layer) is refused
     maxout = _write(tmp_path, _doc([{"weight": [[1], [2]], "maxout": 2}]), "b.json")
-    with pytest.raises(UnsupportedLayerError, match="maxout"):
+    with pytest.raises(InvalidNetworkError, match="maxout"):
         read_json(maxout)
 
 

@@ -17,8 +17,9 @@ import os
 import warnings
 from pathlib import Path
 
-from neurogeom.core.errors import InvalidInputError
+from neurogeom.core.errors import InvalidInputError, UnsupportedLayerError
 from neurogeom.core.files import check_readable
+from neurogeom.nets.maxout import MaxoutNet
 from neurogeom.nets.rational import RationalNet
 from neurogeom.nets.relu import ReLUNet
 
@@ -62,7 +63,7 @@ def load(
     exact: bool = False,
     format: str | None = None,
     activation: str | None = None,
-) -> ReLUNet | RationalNet:
+) -> ReLUNet | RationalNet | MaxoutNet:
     """Load a network from a file, choosing the reader by the suffix.
 
     Parameters
@@ -119,7 +120,10 @@ def load(
 
 
 def save(
-    net: ReLUNet | RationalNet, path: str | os.PathLike[str], *, format: str | None = None
+    net: ReLUNet | RationalNet | MaxoutNet,
+    path: str | os.PathLike[str],
+    *,
+    format: str | None = None,
 ) -> None:
     """Write a network to a file in the format its suffix names (atomically).
 
@@ -134,4 +138,9 @@ def save(
     """
     p = Path(path)
     fmt, module = _module_for(p, format)
+    if getattr(net, "activation", None) == "maxout" and fmt != "json":
+        raise UnsupportedLayerError(
+            f'{p}: maxout networks are written as JSON only (layers carry "maxout": k); '
+            f"the {fmt} format has no maxout layers"
+        )
     getattr(module, f"write_{fmt}")(net, p)

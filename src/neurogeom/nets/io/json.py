@@ -9,7 +9,10 @@
 Numbers are JSON numbers or strings holding an integer, a decimal or a fraction ``p/q``; they are
 read *as written*: the literal ``0.1`` is exactly 1/10, in exact mode and in float mode alike (a
 float network read from JSON is the float64 view of the exact one, and its ``to_exact()`` returns
-the literals). ``activation`` is ``relu``, ``leaky_relu:<slope>`` or ``rational``. A layer without
+the literals). ``activation`` is ``relu``, ``leaky_relu:<slope>``, ``rational`` or ``maxout``; in a
+maxout network every hidden layer carries its rank, ``"maxout": k`` (1 when left out): its
+pre-activations are grouped in consecutive blocks of ``k`` and each block passes on its max
+(a file without ``activation`` whose layers carry ``maxout`` is a maxout network). A layer without
 ``"bias"`` has no bias (it computes ``W x``). Optional top-level fields: ``name`` and
 ``description`` strings, kept for reports, and ``output_transform`` (``"sigmoid"`` or
 ``"softmax"``), a classifier ending that changes no region. Writing is lossless: exact networks
@@ -34,6 +37,7 @@ from neurogeom.core.errors import (
 from neurogeom.core.files import atomic_write_text, check_readable
 from neurogeom.core.rationals import fraction_to_json, to_fraction
 from neurogeom.nets._stack import OUTPUT_TRANSFORMS
+from neurogeom.nets.maxout import MaxoutNet
 from neurogeom.nets.rational import RationalNet
 from neurogeom.nets.relu import ReLUNet
 
@@ -80,7 +84,7 @@ def _parse_activation(text: Any) -> tuple[str, Fraction]:
 
 def from_json_dict(
     data: Any, *, exact: bool = False, source: str = "network", activation: str | None = None
-) -> ReLUNet | RationalNet:
+) -> ReLUNet | RationalNet | MaxoutNet:
     """Build a network from the parsed JSON object of the format.
 
     Parameters
@@ -112,6 +116,11 @@ def from_json_dict(
     >>> net = from_json_dict(doc, exact=True)
     >>> net, net([-4])
     (ReLUNet(1-2-1, exact), array([Fraction(2, 1)], dtype=object))
+    >>> doc = {"activation": "maxout", "layers": [
+    ...     {"weight": [[1], [-1]], "bias": [0, 0], "maxout": 2}, {"weight": [[1]]}]}
+    >>> net = from_json_dict(doc, exact=True)
+    >>> net, net([-4])
+    (MaxoutNet(1-1-1, maxout:2, exact), array([Fraction(4, 1)], dtype=object))
     """
     if not isinstance(data, dict):
         raise InvalidNetworkError(f"{source}: expected a JSON object, got {type(data).__name__}")
@@ -131,14 +140,14 @@ def from_json_dict(
     layers = data["layers"]
     if not isinstance(layers, list) or not layers:
         raise InvalidNetworkError(f"{source}: 'layers' must be a non-empty list")
-    kind, slope = _resolve_activation(data.get("activation"), activation, source)
+    kind, slope = _json_activation(data.get("activation"), activation, layers, source)
     transform = data.get("output_transform")
     if transform is not None and transform not in OUTPUT_TRANSFORMS:
         raise InvalidNetworkError(
             f"{source}: 'output_transform' must be one of {', '.join(OUTPUT_TRANSFORMS)}, got "
             f"{transform!r}"
         )
-    weights, biases = [], []
+    weights, biases, ranks = [], [], []
     for l, layer in enumerate(layers):
         if not isinstance(layer, dict):
             raise InvalidNetworkError(f"{source}: layer {l} must be an object with 'weight'")
@@ -146,22 +155,36 @@ def from_json_dict(
         if unknown:
             raise InvalidNetworkError(
                 f"{source}: layer {l} has unknown field(s) {sorted(unknown)}; "
-                "allowed: 'weight', 'bias'"
+                "allowed: 'weight', 'bias', 'maxout'"
             )
         if "weight" not in layer:
             raise InvalidNetworkError(f"{source}: layer {l} is missing the field 'weight'")
-        if layer.get("maxout", 1) != 1:
-            raise UnsupportedLayerError(
-                f"{source}: layer {l} is a maxout layer (maxout={layer['maxout']}); maxout is "
-                "not supported yet: use ReLU or leaky ReLU layers"
+        rank = layer.get("maxout", 1)
+        if isinstance(rank, bool) or not isinstance(rank, int) or rank < 1:
+            raise InvalidNetworkError(
+                f"{source}: layer {l}: 'maxout' must be a positive integer (the number of "
+                f"pre-activations each unit takes the max of), got {rank!r}"
             )
+        if rank != 1 and kind != "maxout":
+            raise InvalidNetworkError(
+                f"{source}: layer {l} carries 'maxout': {rank} but the activation is {kind!r}; "
+                'a maxout network has "activation": "maxout"'
+            )
+        if rank != 1 and l == len(layers) - 1:
+            raise InvalidNetworkError(
+                f"{source}: layer {l} is the output layer (affine) but carries 'maxout': {rank}; "
+                "maxout ranks belong to hidden layers"
+            )
+        ranks.append(rank)
         weights.append(layer["weight"])
         biases.append(layer.get("bias"))
     try:
-        if kind == "rational":
-            net: ReLUNet | RationalNet = RationalNet(
-                weights, biases, exact=True, output_transform=transform
+        if kind == "maxout":
+            net: ReLUNet | RationalNet | MaxoutNet = MaxoutNet(
+                weights, biases, ranks=ranks[:-1], exact=True, output_transform=transform
             )
+        elif kind == "rational":
+            net = RationalNet(weights, biases, exact=True, output_transform=transform)
         else:
             net = ReLUNet(
                 weights, biases, negative_slope=slope, exact=True, output_transform=transform
@@ -176,6 +199,30 @@ def from_json_dict(
         raise Float64RangeError(
             f"{source}: {exc} (load it with exact=True)", entry=exc.entry
         ) from None
+
+
+def _json_activation(
+    written: Any, given: str | None, layers: list[Any], source: str
+) -> tuple[str, Fraction]:
+    """The activation of a JSON document; ``("maxout", 0)`` for a maxout network."""
+
+    def is_maxout(text: Any) -> bool:
+        return isinstance(text, str) and text.strip().lower() == "maxout"
+
+    carried = any(isinstance(layer, dict) and "maxout" in layer for layer in layers)
+    if is_maxout(written) or (written is None and (is_maxout(given) or carried)):
+        if given is not None and not is_maxout(given):
+            raise InvalidInputError(
+                f"{source}: the file is a maxout network but {given!r} was given; drop the "
+                "activation argument (it is for files that do not record one)"
+            )
+        return "maxout", Fraction(0)
+    if is_maxout(given):
+        raise InvalidInputError(
+            f"{source}: the file says the activation is {written!r} but 'maxout' was given; "
+            "drop the activation argument (it is for files that do not record one)"
+        )
+    return _resolve_activation(written, given, source)
 
 
 def _resolve_activation(written: Any, given: str | None, source: str) -> tuple[str, Fraction]:
@@ -268,7 +315,10 @@ def _layer_values(net: ReLUNet | RationalNet) -> list[tuple[list[list[Any]], lis
 
 
 def to_json_dict(
-    net: ReLUNet | RationalNet, *, name: str | None = None, description: str | None = None
+    net: ReLUNet | RationalNet | MaxoutNet,
+    *,
+    name: str | None = None,
+    description: str | None = None,
 ) -> dict[str, Any]:
     """The JSON object of the format for ``net`` (lossless).
 
@@ -297,12 +347,15 @@ def to_json_dict(
         {"weight": w, "bias": b} if has else {"weight": w}
         for (w, b), has in zip(_layer_values(net), net.has_bias, strict=True)
     ]
+    if net.activation == "maxout":
+        for layer, k in zip(doc["layers"], net.ranks, strict=False):  # type: ignore[union-attr]
+            layer["maxout"] = k
     return doc
 
 
 def read_json(
     path: str | os.PathLike[str], *, exact: bool = False, activation: str | None = None
-) -> ReLUNet | RationalNet:
+) -> ReLUNet | RationalNet | MaxoutNet:
     """Read a network from a neurogeom JSON file.
 
     Parameters
@@ -354,7 +407,7 @@ def read_json(
 
 
 def write_json(
-    net: ReLUNet | RationalNet,
+    net: ReLUNet | RationalNet | MaxoutNet,
     path: str | os.PathLike[str],
     *,
     name: str | None = None,

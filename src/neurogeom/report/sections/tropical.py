@@ -30,10 +30,12 @@ MAX_STATS_DIM = 3
 
 
 def _applies(net: Any) -> str | None:
-    from neurogeom.nets import ReLUNet
+    from neurogeom.nets import MaxoutNet, ReLUNet
 
+    if isinstance(net, MaxoutNet):
+        return None
     if not isinstance(net, ReLUNet):
-        return "tropical forms are defined for ReLU and leaky-ReLU networks"
+        return "tropical forms are defined for ReLU, leaky-ReLU and maxout networks"
     if not 0 <= net.negative_slope <= 1:
         return "tropical forms need an activation slope in [0, 1]"
     return None
