@@ -193,18 +193,24 @@ def test_ctrl_c_keeps_the_checkpoint_and_resuming_finishes(monkeypatch, tmp_path
 
 
 def test_cli_ctrl_c_says_where_the_search_is_kept_and_exits_130(monkeypatch, tmp_path, random_net):
+    import inspect
+
     from click.testing import CliRunner
 
     from neurogeom.cli import main
 
+    # click < 8.2 mixes stderr into the output unless told not to
+    runner = CliRunner(
+        **({"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner).parameters else {})
+    )
     net_file = tmp_path / "net.json"
     save(random_net([3, 8, 6, 1], 8), net_file)
     ckpt = tmp_path / "run.ckpt"
     _interrupt_after(monkeypatch, 5)
-    result = CliRunner().invoke(main, ["regions", str(net_file), "--checkpoint", str(ckpt), "-q"])
+    result = runner.invoke(main, ["regions", str(net_file), "--checkpoint", str(ckpt), "-q"])
     assert result.exit_code == 130
     assert f"saved in {ckpt}" in result.stderr and "resume" in result.stderr
-    result = CliRunner().invoke(main, ["regions", str(net_file), "-q"])
+    result = runner.invoke(main, ["regions", str(net_file), "-q"])
     assert result.exit_code == 130
     assert "--checkpoint" in result.stderr  # says how to make it resumable next time
 

@@ -56,6 +56,14 @@ def test_one_input_needs_at_most_one_extra_neuron(net: ShallowNet) -> None:
     assert red.width <= max(red.kinks + 1, 2 if red.kinks == 0 else 0)
 
 
+def _hyperplane_key(row: tuple[list[int], int]) -> tuple[Fraction, ...]:
+    """A neuron's hyperplane, scaled by its first nonzero weight (a named function: hypothesis
+    6.80 fails to read the source of a lambda holding a generator)."""
+    weights, bias = row
+    first = next(x for x in weights if x)
+    return tuple(Fraction(v, first) for v in (*weights, bias))
+
+
 @st.composite
 def padded(draw: st.DrawFn) -> tuple[ShallowNet, int]:
     """p neurons on distinct hyperplanes in random orientations, then widened by splits into
@@ -67,9 +75,7 @@ def padded(draw: st.DrawFn) -> tuple[ShallowNet, int]:
             st.tuples(st.lists(small, min_size=m, max_size=m).filter(any), small),
             min_size=p,
             max_size=p,
-            unique_by=lambda r: tuple(
-                Fraction(v, next(x for x in r[0] if x)) for v in (*r[0], r[1])
-            ),
+            unique_by=_hyperplane_key,
         )
     )
     a = draw(st.lists(small.filter(bool), min_size=p, max_size=p))

@@ -83,6 +83,10 @@ class NeurogeomGroup(click.Group):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("always")
+                # other packages' deprecation notices (an old matplotlib on a new pyparsing
+                # prints hundreds) are for developers, not for a command's user
+                warnings.simplefilter("ignore", DeprecationWarning)
+                warnings.simplefilter("ignore", PendingDeprecationWarning)
                 warnings.showwarning = _show_warning
                 return super().invoke(ctx)
         except BudgetExceededError as exc:

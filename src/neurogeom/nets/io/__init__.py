@@ -110,8 +110,8 @@ def load(
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "tenth.json"
     >>> _ = target.write_text(json.dumps({"layers": [{"weight": [[0.1]]}]}))
     >>> net = load(target)
-    >>> net.weights[0][0, 0], net.to_exact().weights[0][0, 0]
-    (np.float64(0.1), Fraction(1, 10))
+    >>> float(net.weights[0][0, 0]), net.to_exact().weights[0][0, 0]
+    (0.1, Fraction(1, 10))
     """
     p = check_readable(path)
     fmt, module = _module_for(p, format)
