@@ -10,11 +10,13 @@ breaking the report.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from neurogeom.core.budget import Budget
+from neurogeom.core.errors import BackendUnavailableError
 
 __all__ = [
     "Figure",
@@ -22,6 +24,7 @@ __all__ = [
     "Section",
     "SectionContext",
     "SectionResult",
+    "figures_or_reason",
     "register",
     "registered_sections",
 ]
@@ -215,3 +218,22 @@ def registered_sections() -> tuple[Section, ...]:
     True
     """
     return tuple(sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key)))
+
+
+@contextmanager
+def figures_or_reason(data: dict[str, Any]) -> Iterator[None]:
+    """Draw a section's figures inside this block; without a plotting backend the section keeps
+    its numbers and says why its figures are missing (``data["figure_unavailable"]``).
+
+    Examples
+    --------
+    >>> data = {}
+    >>> with figures_or_reason(data):
+    ...     raise BackendUnavailableError("this needs matplotlib")
+    >>> data
+    {'figure_unavailable': 'this needs matplotlib'}
+    """
+    try:
+        yield
+    except BackendUnavailableError as exc:
+        data["figure_unavailable"] = str(exc)

@@ -10,13 +10,14 @@ import time
 from fractions import Fraction
 from typing import Any
 
-from neurogeom.core.errors import BackendUnavailableError, BudgetExceededError
+from neurogeom.core.errors import BudgetExceededError
 from neurogeom.report.registry import (
     Figure,
     Item,
     Section,
     SectionContext,
     SectionResult,
+    figures_or_reason,
     register,
 )
 
@@ -203,7 +204,7 @@ def _compute(ctx: SectionContext) -> SectionResult:
     notes += list(bounds.notes)
     figures = []
     if net.n_inputs == 2 and ctx.figures:
-        try:
+        with figures_or_reason(data):
             fig = pair_figure(pair, title=f"{ctx.name}: Newton pair (f = h_P - h_N)")
             figures.append(
                 Figure.from_matplotlib(
@@ -217,8 +218,6 @@ def _compute(ctx: SectionContext) -> SectionResult:
                     ),
                 )
             )
-        except BackendUnavailableError as exc:
-            data["figure_unavailable"] = str(exc)
     complete = bounds.complete
     summary = (
         f"P has {sizes['positive']['vertices']} vertices, N {sizes['negative']['vertices']}; "

@@ -7,13 +7,14 @@ from typing import Any
 
 import numpy as np
 
-from neurogeom.core.errors import BackendUnavailableError, BudgetExceededError, NeurogeomError
+from neurogeom.core.errors import BudgetExceededError, NeurogeomError
 from neurogeom.report.registry import (
     Figure,
     Item,
     Section,
     SectionContext,
     SectionResult,
+    figures_or_reason,
     register,
 )
 
@@ -228,10 +229,8 @@ def _compute(ctx: SectionContext) -> SectionResult:
         data["pole_count"] = len(poles)
     figures: list[Figure] = []
     if net.n_inputs <= 2 and ctx.figures and status == "ok":
-        try:
+        with figures_or_reason(data):
             figures.append(_figure(net, expansion, ctx))
-        except BackendUnavailableError as exc:
-            data["figure_unavailable"] = str(exc)
     arch_text = "-".join(map(str, arch))
     summary = f"{arch_text}{' with biases' if bias else ''}: degrees ({gen_p}, {gen_q})"
     if dim is not None:

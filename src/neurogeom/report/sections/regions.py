@@ -13,7 +13,6 @@ from fractions import Fraction
 from typing import Any
 
 from neurogeom.core.domain import Domain
-from neurogeom.core.errors import BackendUnavailableError
 from neurogeom.core.rationals import fraction_to_json
 from neurogeom.report.registry import (
     Figure,
@@ -21,6 +20,7 @@ from neurogeom.report.registry import (
     Section,
     SectionContext,
     SectionResult,
+    figures_or_reason,
     register,
 )
 
@@ -239,11 +239,10 @@ def _compute(ctx: SectionContext) -> SectionResult:
             items += volume_items
         notes += volume_notes
         if ctx.figures:
-            try:
+            with figures_or_reason(data):
                 figures = _figures(ctx, boxed)
-            except BackendUnavailableError as exc:
-                data["figure_unavailable"] = str(exc)
-                notes.append(f"no figures: {exc}")
+            if "figure_unavailable" in data:
+                notes.append(f"no figures: {data['figure_unavailable']}")
     else:
         notes.append(
             f"cells are measured and drawn on a box for up to {MAX_BOX_DIM} inputs; this "

@@ -10,13 +10,13 @@ from typing import Any
 
 import numpy as np
 
-from neurogeom.core.errors import BackendUnavailableError
 from neurogeom.report.registry import (
     Figure,
     Item,
     Section,
     SectionContext,
     SectionResult,
+    figures_or_reason,
     register,
 )
 
@@ -182,7 +182,7 @@ def _compute(ctx: SectionContext) -> SectionResult:
             f"{sym.hidden}"
         )
         if net.n_inputs == 2 and ctx.figures and form.kinks:
-            try:
+            with figures_or_reason(data):
                 fig = kink_figure(form, title=f"{ctx.name}: kink lines on R^2 (square shown)")
                 figures.append(
                     Figure.from_matplotlib(
@@ -194,8 +194,6 @@ def _compute(ctx: SectionContext) -> SectionResult:
                         "gradient across it is α u).",
                     )
                 )
-            except BackendUnavailableError as exc:
-                data["figure_unavailable"] = str(exc)
     elif shallow:
         complete = False
     return SectionResult(

@@ -10,13 +10,13 @@ from typing import Any
 
 import numpy as np
 
-from neurogeom.core.errors import BackendUnavailableError
 from neurogeom.report.registry import (
     Figure,
     Item,
     Section,
     SectionContext,
     SectionResult,
+    figures_or_reason,
     register,
 )
 
@@ -127,10 +127,8 @@ def _compute(ctx: SectionContext) -> SectionResult:
             )
     figures: list[Figure] = []
     if ctx.figures and res.layers and net.n_inputs == 2:
-        try:
+        with figures_or_reason(data):
             figures = _figures(net, x, res, ctx.name)
-        except BackendUnavailableError as exc:
-            data["figure_unavailable"] = str(exc)
     last = data["layers"][-1] if data["layers"] else None
     summary = (
         f"circle {tuple(data['input_betti'])} -> output quotient {tuple(last['betti'])}, "

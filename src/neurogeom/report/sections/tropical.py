@@ -7,13 +7,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from neurogeom.core.errors import BackendUnavailableError, BudgetExceededError
+from neurogeom.core.errors import BudgetExceededError
 from neurogeom.report.registry import (
     Figure,
     Item,
     Section,
     SectionContext,
     SectionResult,
+    figures_or_reason,
     register,
 )
 
@@ -141,7 +142,7 @@ def _compute(ctx: SectionContext) -> SectionResult:
         )
     )
     if net.n_inputs == 2 and ctx.figures:
-        try:
+        with figures_or_reason(data):
             from neurogeom.tropical.plot import newton_figure
 
             fig = newton_figure(pruned, title=f"{ctx.name}: Newton polygons of output 1")
@@ -155,8 +156,6 @@ def _compute(ctx: SectionContext) -> SectionResult:
                     "vertices are the monomials that own a linear region of each polynomial.",
                 )
             )
-        except BackendUnavailableError as exc:
-            data["figure_unavailable"] = str(exc)
     summary = f"{pruned.n_monomials} monomials after pruning" + (
         f" (from {before})" if before is not None else ""
     )
