@@ -34,6 +34,7 @@ __all__ = [
     "is_bounded",
     "lp_counts",
     "new_highs",
+    "stiemke_multipliers",
 ]
 
 
@@ -589,22 +590,43 @@ def is_bounded(a: Any) -> bool:
     >>> is_bounded(np.array([[1.0, 0], [0, 1]]))
     False
     """
+    return stiemke_multipliers(a) is not None
+
+
+def stiemke_multipliers(a: Any) -> np.ndarray | None:
+    """Float multipliers ``y > 0`` with ``a^T y = 0`` (up to rounding) for the rows of ``a`` as
+    given, when ``a`` has full column rank and the float LP finds them; ``None`` otherwise.
+
+    They prove ``{x : a x <= b}`` bounded (:func:`is_bounded`); exact callers round them to
+    rationals and certify them (the rank is already exact for an object array).
+
+    Examples
+    --------
+    >>> stiemke_multipliers(np.array([[2.0], [-1.0]])).round(6).tolist()
+    [0.5, 1.0]
+    >>> stiemke_multipliers(np.array([[1.0], [1.0]])) is None
+    True
+    """
     mat = np.asarray(a)
     if mat.ndim != 2:
         raise InvalidInputError(f"is_bounded needs a matrix, got shape {mat.shape}")
     if mat.shape[0] <= mat.shape[1]:
-        return False
+        return None
     if mat.dtype == object:
         from neurogeom.core.rationals import exact_rank
 
         if exact_rank(mat) < mat.shape[1]:
-            return False
+            return None
         mat = mat.astype(float)
     elif np.linalg.matrix_rank(mat) < mat.shape[1]:
-        return False
+        return None
     norms = np.linalg.norm(mat, axis=1)
-    unit = mat / np.where(norms > 0, norms, 1)[:, None]
+    norms = np.where(norms > 0, norms, 1)
     lp = LPModel(
-        unit.T, np.zeros(mat.shape[1]), np.zeros(mat.shape[1]), col_lower=np.ones(mat.shape[0])
+        (mat / norms[:, None]).T,
+        np.zeros(mat.shape[1]),
+        np.zeros(mat.shape[1]),
+        col_lower=np.ones(mat.shape[0]),
     )
-    return lp.solve().status == "optimal"
+    res = lp.solve()
+    return res.x / norms if res.status == "optimal" else None

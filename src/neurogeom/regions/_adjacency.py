@@ -29,7 +29,7 @@ import numpy as np
 
 from neurogeom.core.budget import Budget
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
-from neurogeom.core.lp import LPModel
+from neurogeom.core.lp import LPModel, is_bounded, stiemke_multipliers
 from neurogeom.core.rationals import exact_matmul, exact_rank, exact_solve, floats_to_fractions
 from neurogeom.core.unionfind import UnionFind
 from neurogeom.nets.geometry import (
@@ -727,22 +727,17 @@ def cell_bounded(problem: RegionProblem, cell: CellWork, rays: np.ndarray) -> bo
             d = np.array([Fraction(float(v)) for v in rays[k]], dtype=object)
             if all(v <= 0 for v in exact_matmul(rows, d)):
                 return False
-    n = g.shape[1]
-    if len(g) <= n or np.linalg.matrix_rank(g) < n:
-        if not problem.exact:
-            return False
-        rows = cell.geometry.halfspaces.a
+    if not problem.exact:
+        return is_bounded(g)
+    rows = cell.geometry.halfspaces.a
+    n = rows.shape[1]
+    found = stiemke_multipliers(rows)  # exact rank, float multipliers
+    if found is None:
         if len(rows) <= n or exact_rank(rows) < n:
             return False
-    lp = LPModel(g.T, np.zeros(n), np.zeros(n), col_lower=np.ones(len(g)))
-    res = lp.solve()
-    if not problem.exact:
-        return res.status == "optimal"
-    rows = cell.geometry.halfspaces.a
-    if res.optimal:
-        # scale the float multipliers back to the exact rows and project onto G^T y = 0
-        norms = np.linalg.norm(rows.astype(float), axis=1)
-        y = np.array([Fraction(float(v)) for v in res.x / norms], dtype=object)
+    else:
+        # round the multipliers to rationals and project them onto G^T y = 0 exactly
+        y = np.array([Fraction(float(v)) for v in found], dtype=object)
         gram = exact_matmul(rows.T, rows)
         correction = exact_matmul(rows, exact_solve(gram, exact_matmul(rows.T, y)))
         y = y - correction
