@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 from fractions import Fraction
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -217,3 +218,75 @@ def test_float_3d_contacts_match_the_lp_adjacency(random_net):
         assert split.certified and search.certified
         assert _facet_pairs(split) == _facet_pairs(search)
         assert split.counts() == search.counts()
+
+
+def _adjacency_without_hints(net, **kwargs):
+    """The same enumeration with the search engine's facet hints thrown away, so that adjacency
+    looks at every hyperplane of every cell (the path taken for cells loaded from a
+    checkpoint)."""
+    from neurogeom.regions import _adjacency, _pipeline
+
+    def certify_without_hints(problem, found):
+        work = _adjacency.certify_cell(problem, found)
+        if work is not None:
+            work.facets = None
+        return work
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_pipeline, "certify_cell", certify_without_hints)
+        return enumerate_regions(net, method="search", progress=False, **kwargs)
+
+
+def _facets_by_pattern(res) -> dict[str, tuple[int, ...]]:
+    return {bits(c.pattern): c.facets for c in res.cells}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(degenerate_nets(), nets_3d()), st.sampled_from([None, BOX]))
+def test_search_hints_give_the_adjacency_of_every_hyperplane(net, domain):
+    """Adjacency from the hyperplanes the search certified or left possible equals adjacency
+    over all hyperplanes, exactly, on degenerate nets on R^n and on a box."""
+    hinted = enumerate_regions(net, domain=domain, exact=True, method="search", progress=False)
+    plain = _adjacency_without_hints(net, domain=domain, exact=True)
+    assert _facet_pairs(hinted) == _facet_pairs(plain)
+    assert _facets_by_pattern(hinted) == _facets_by_pattern(plain)
+    assert hinted.counts() == plain.counts()
+
+
+@pytest.mark.parametrize("arch", [[2, 8, 8, 1], [3, 5, 5, 5, 1], [4, 10, 1]])
+def test_search_hints_save_the_adjacency_lps_on_generic_nets(random_net, arch):
+    """On generic float nets most facets are certified during the search: the same pairs come
+    out with fewer LPs."""
+    net = random_net(arch, 3)
+    hinted = enumerate_regions(net, method="search", progress=False, point_connected=False)
+    plain = _adjacency_without_hints(net, point_connected=False)
+    assert hinted.certified and plain.certified
+    assert _facet_pairs(hinted) == _facet_pairs(plain)
+    assert _facets_by_pattern(hinted) == _facets_by_pattern(plain)
+    assert hinted.stats.lps.total < plain.stats.lps.total
+
+
+@pytest.mark.parametrize("exact", [False, True])
+@pytest.mark.parametrize("arch", [[2, 6, 6, 1], [3, 4, 4, 4, 1], [5, 8, 1]])
+def test_boundedness_on_r_n_matches_a_scipy_oracle(random_net, arch, exact):
+    """Each cell's boundedness (decided once per bounded prefix where possible) against an
+    independent test: every coordinate is bounded above and below over the cell."""
+    from scipy.optimize import linprog
+
+    from neurogeom.nets.geometry import cell_halfspaces
+
+    net = random_net(arch, 5)
+    if exact:
+        net = net.to_exact()
+    res = enumerate_regions(net, exact=exact, progress=False, point_connected=False)
+    assert any(c.bounded for c in res.cells) and not all(c.bounded for c in res.cells)
+    for cell in res.cells:
+        rows = cell_halfspaces(net, cell.pattern).to_float()
+        bounded = True
+        for k in range(net.n_inputs):
+            for sign in (1.0, -1.0):
+                cost = np.zeros(net.n_inputs)
+                cost[k] = sign
+                lp = linprog(cost, A_ub=rows.a, b_ub=rows.b, bounds=(None, None), method="highs")
+                bounded &= lp.status == 0
+        assert cell.bounded == bounded, cell.pattern

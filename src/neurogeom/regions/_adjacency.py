@@ -21,6 +21,7 @@ margin falls inside the tolerance band is made and reported as a :class:`Note`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -36,15 +37,17 @@ from neurogeom.nets.geometry import (
     AffineMap,
     CellGeometry,
     cell_geometry,
+    cell_halfspaces,
     group_hyperplanes,
     pattern_string,
 )
-from neurogeom.regions._engine import FoundCell, RegionProblem
+from neurogeom.regions._engine import FacetHints, FoundCell, RegionProblem
 from neurogeom.regions.result import Note
 
 __all__ = [
     "Adjacency",
     "CellWork",
+    "bounded_cells",
     "certify_cell",
     "facet_adjacency",
     "merge_regions",
@@ -66,6 +69,7 @@ class CellWork:
         "_problem",
         "_rows",
         "exact_point",
+        "facets",
         "output",
         "pattern",
         "point",
@@ -86,8 +90,10 @@ class CellWork:
         output: AffineMap | None = None,
         vertices: np.ndarray | None = None,
         volume: Any = None,
+        facets: FacetHints | None = None,
     ) -> None:
         self._problem = problem
+        self.facets = facets
         self.pattern = pattern
         self.point = point
         self.exact_point = exact_point
@@ -173,6 +179,7 @@ def certify_cell(problem: RegionProblem, found: FoundCell) -> CellWork | None:
             output=found.output,
             vertices=found.vertices,
             volume=found.volume,
+            facets=found.facets,
         )
     geo = cell_geometry(problem.net, found.pattern, domain=problem.domain)
     rows = geo.halfspaces
@@ -197,6 +204,7 @@ def certify_cell(problem: RegionProblem, found: FoundCell) -> CellWork | None:
         geometry=geo,
         vertices=found.vertices,
         volume=found.volume,
+        facets=found.facets,
     )
 
 
@@ -243,14 +251,17 @@ def facet_adjacency(
     Candidates: across a group of coincident layer-``l`` hyperplanes, the neighbour's pattern is
     this cell's with the group flipped and, by continuity of every later pre-activation, the same
     later bits — except neurons vanishing identically on the hyperplane, whose bits are free.
-    Each candidate is confirmed by the foot of the perpendicular from either cell's interior
-    point, or else by an LP.
+    A pair across a hyperplane the search engine certified as a facet (see
+    :class:`~._engine.FacetHints`) needs nothing more; any other candidate is confirmed by the
+    foot of the perpendicular from either cell's interior point, or else by an LP.
     """
     net = problem.net
     bounds = [(s.start, s.stop) for s in net.hidden_slices]
     index = {cell.pattern.tobytes(): i for i, cell in enumerate(cells)}
     out: list[Adjacency] = []
     notes: list[Note] = []
+    decided: set[tuple[int, int]] = set()
+    n_hidden = net.n_hidden
     layer_of = np.concatenate(
         [np.full(stop - start, l) for l, (start, stop) in enumerate(bounds)]
         + [np.zeros(0, dtype=int)]
@@ -259,45 +270,113 @@ def facet_adjacency(
         if budget.expired():
             return AdjacencySearch(tuple(out), False, tuple(notes))
         progress.update()
-        forms = cell.geometry.forms
-        # coincident hyperplanes across all layers at once
-        planes = group_hyperplanes(forms.matrix, forms.offset, tol=problem.tol).members()
-        dead = np.flatnonzero(_identically_zero(cell.geometry, problem))
-        for same_list in planes.values():
-            same = np.array(same_list)
-            # rows are ordered by layer: the first row's layer is where the patterns first
-            # differ; the plane's rows in later layers vanish on it, so their bits are free
-            stop = bounds[int(layer_of[same[0]])][1]
-            members = same[same < stop]
-            a_h, c_h = forms.matrix[members[0]], forms.offset[members[0]]
-            free = np.concatenate([same[same >= stop], dead[dead >= stop]])
+        for plane in _candidate_planes(problem, cell, layer_of, bounds):
             base = cell.pattern.copy()
-            base[members] = ~base[members]
-            for j in _lookup(index, base, free, cells, net.n_hidden):
-                if j <= i:
+            base[plane.members] = ~base[plane.members]
+            for j in _lookup(index, base, plane.free, cells, n_hidden):
+                pair = (min(i, j), max(i, j))
+                if j == i or pair in decided:
                     continue
-                found = _foot_facet(problem, cells[i], cells[j], members, free, a_h, c_h)
-                if found is None:
-                    found = _foot_facet(problem, cells[j], cells[i], members, free, a_h, c_h)
-                if found is None:
-                    found = _shared_facet(
-                        problem, cells[i], cells[j], np.concatenate([members, free]), a_h, c_h
-                    )
+                decided.add(pair)
+                neurons = tuple(int(m) for m in plane.members)
+                if plane.certain and len(plane.free) == 0:
+                    out.append(Adjacency(*pair, neurons, None, True))
+                    continue
+                found = _confirm_facet(problem, cells[i], cells[j], plane)
                 if found is not None:
                     point, certain = found
-                    neurons = tuple(int(m) for m in members)
-                    out.append(Adjacency(i, j, neurons, point, certain))
+                    out.append(Adjacency(*pair, neurons, point, certain))
                     if not certain:
                         notes.append(
                             Note(
                                 "unsure facet",
                                 "two cells share a face whose width is inside the tolerance "
                                 "band; it was taken as a shared facet",
-                                (cells[i].key, cells[j].key),
+                                (cells[pair[0]].key, cells[pair[1]].key),
                                 neurons,
                             )
                         )
     return AdjacencySearch(tuple(out), True, tuple(notes))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CandidatePlane:
+    """A hyperplane that may carry a facet of a cell.
+
+    ``members`` are its neurons in the first layer where it appears (their bits flip across
+    it), ``free`` the later neurons vanishing identically on it (their bits may take either
+    value across it), ``certain`` whether the search engine certified the facet; ``form`` the
+    hyperplane ``a x + c = 0``.
+    """
+
+    members: np.ndarray
+    free: np.ndarray
+    certain: bool
+    form: tuple[Any, Any]
+
+
+def _candidate_planes(
+    problem: RegionProblem,
+    cell: CellWork,
+    layer_of: np.ndarray,
+    bounds: list[tuple[int, int]],
+) -> list[CandidatePlane]:
+    """The hyperplanes that may carry a facet of the cell.
+
+    With the search engine's hints, only the hinted planes — unless two of the cell's
+    hyperplanes are (nearly) parallel, where coincidences across layers must be found by
+    grouping. Otherwise every distinct hyperplane of the cell.
+    """
+    forms = cell.geometry.forms
+    dead = np.flatnonzero(_identically_zero(cell.geometry, problem))
+    hints = cell.facets
+    if hints is not None and not _has_parallel_rows(cell, problem):
+        planes: list[CandidatePlane] = []
+        for plane, certain in [(p, True) for p in hints.certain] + [
+            (p, False) for p in hints.possible
+        ]:
+            members = np.array(plane, dtype=np.int64)
+            stop = bounds[int(layer_of[members[0]])][1]
+            form = (forms.matrix[members[0]], forms.offset[members[0]])
+            planes.append(CandidatePlane(members, dead[dead >= stop], certain, form))
+        return planes
+    groups = group_hyperplanes(forms.matrix, forms.offset, tol=problem.tol).members()
+    planes = []
+    for same_list in groups.values():
+        same = np.array(same_list)
+        # rows are ordered by layer: the first row's layer is where the patterns first differ;
+        # the plane's rows in later layers vanish on it, so their bits are free
+        stop = bounds[int(layer_of[same[0]])][1]
+        members = same[same < stop]
+        free = np.concatenate([same[same >= stop], dead[dead >= stop]])
+        form = (forms.matrix[members[0]], forms.offset[members[0]])
+        planes.append(CandidatePlane(members, free, False, form))
+    return planes
+
+
+def _has_parallel_rows(cell: CellWork, problem: RegionProblem) -> bool:
+    """Whether two of the cell's neuron rows are parallel within a margin safely wider than
+    the grouping tolerance (and than float rounding of exact rows)."""
+    rows = cell.row_of[cell.row_of >= 0]
+    g = cell.g[rows]
+    gram = np.abs(g @ g.T)
+    np.fill_diagonal(gram, 0.0)
+    return bool((gram >= 1 - 4 * problem.tol.rel - 1e-12).any())
+
+
+def _confirm_facet(
+    problem: RegionProblem, c1: CellWork, c2: CellWork, plane: CandidatePlane
+) -> tuple[np.ndarray, bool] | None:
+    """A point in the relative interior of the face the two cells share on the plane (and
+    whether the float decision is certain), or None when they share no facet there."""
+    a_h, c_h = plane.form
+    found = _foot_facet(problem, c1, c2, plane.members, plane.free, a_h, c_h)
+    if found is None:
+        found = _foot_facet(problem, c2, c1, plane.members, plane.free, a_h, c_h)
+    if found is None:
+        skip = np.concatenate([plane.members, plane.free])
+        found = _shared_facet(problem, c1, c2, skip, a_h, c_h)
+    return found
 
 
 def _lookup(
@@ -706,30 +785,49 @@ def _equal_map_classes(
 def cell_bounded(problem: RegionProblem, cell: CellWork, rays: np.ndarray) -> bool:
     """Whether a cell is bounded (always, on a bounded domain); exact in exact mode.
 
-    A cell ``{x : G x <= h}`` is unbounded iff its recession cone ``{d : G d <= 0}`` is not
-    ``{0}``. First the given ray directions are tried: one with ``G d <= 0`` proves
-    unboundedness (checked with the exact rows in exact mode). Otherwise one LP decides
-    Stiemke's alternative — bounded iff ``G^T y = 0`` for some ``y >= 1`` (and ``G`` has rank
-    ``n``). Exact mode certifies the answer: a float ``y`` is made exactly feasible by an exact
-    projection onto ``G^T y = 0`` and checked positive; an infeasible float LP is confirmed by the
-    exact simplex.
+    See :func:`rows_bounded`.
     """
     if problem.domain.bounded:
         return True
-    g = cell.g
+    return rows_bounded(problem, cell.g, lambda: cell.geometry.halfspaces.a, rays)
+
+
+def _away(points: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """Unit directions from ``ref`` and from the origin to the mean of ``points``: an unbounded
+    cell's Chebyshev centre lies far out along its recession cone, so these directions are
+    likely recession directions (tried before the random rays)."""
+    centre = points.mean(axis=0)
+    dirs = np.array([centre - ref, centre])
+    norms = np.linalg.norm(dirs, axis=1)
+    return dirs[norms > 0] / norms[norms > 0, None]
+
+
+def rows_bounded(
+    problem: RegionProblem, g: np.ndarray, exact_rows: Callable[[], np.ndarray], rays: np.ndarray
+) -> bool:
+    """Whether ``{x : G x <= h}`` is bounded, from its float unit rows ``g`` (and, in exact mode,
+    its exact rows ``exact_rows()``, built only when needed); exact in exact mode.
+
+    The set is unbounded iff its recession cone ``{d : G d <= 0}`` is not ``{0}``. First the
+    given ray directions are tried: one with ``G d <= 0`` proves unboundedness (checked with the
+    exact rows in exact mode). Otherwise one LP decides Stiemke's alternative — bounded iff
+    ``G^T y = 0`` for some ``y >= 1`` (and ``G`` has rank ``n``). Exact mode certifies the
+    answer: a float ``y`` is made exactly feasible by an exact projection onto ``G^T y = 0`` and
+    checked positive; an infeasible float LP is confirmed by the exact simplex.
+    """
     rates = g @ rays.T
     hits = np.flatnonzero((rates <= 0).all(axis=0))
     if hits.size:
         if not problem.exact:
             return False
-        rows = cell.geometry.halfspaces.a
+        rows = exact_rows()
         for k in hits[:4]:
             d = np.array([Fraction(float(v)) for v in rays[k]], dtype=object)
             if all(v <= 0 for v in exact_matmul(rows, d)):
                 return False
     if not problem.exact:
         return is_bounded(g)
-    rows = cell.geometry.halfspaces.a
+    rows = exact_rows()
     n = rows.shape[1]
     found = stiemke_multipliers(rows)  # exact rank, float multipliers
     if found is None:
@@ -749,6 +847,49 @@ def cell_bounded(problem: RegionProblem, cell: CellWork, rays: np.ndarray) -> bo
     a = np.concatenate([rows.T, -rows.T, -eye])
     b = [0] * (2 * n) + [-1] * m
     return exact_maximize([0] * m, a, b).status == "optimal"
+
+
+def bounded_cells(problem: RegionProblem, cells: list[CellWork], rays: np.ndarray) -> list[bool]:
+    """Boundedness of every cell (exact in exact mode).
+
+    A cell lies inside the cell of its first ``l`` hidden layers, so when that cell is bounded
+    all the cells sharing the prefix are: each prefix shared by several undecided cells is tested
+    once, layer by layer, and only the cells left undecided are tested on their own.
+    """
+    if problem.domain.bounded:
+        return [True] * len(cells)
+    net = problem.net
+    out: list[bool | None] = [None] * len(cells)
+    if not cells:
+        return []
+    points = np.array([cell.point for cell in cells], dtype=float)
+    ref = points.mean(axis=0)
+    for depth, layer in enumerate(net.hidden_slices[:-1], start=1):
+        by_prefix: dict[bytes, list[int]] = {}
+        for i, cell in enumerate(cells):
+            if out[i] is None:
+                by_prefix.setdefault(cell.pattern[: layer.stop].tobytes(), []).append(i)
+        for members in by_prefix.values():
+            if len(members) < 2:
+                continue
+            prefix = cells[members[0]].pattern
+            rows = cell_halfspaces(net, prefix, domain=problem.domain, depth=depth)
+            unit = rows.to_float(normalize=True)
+            here = np.concatenate([_away(points[members], ref), rays])
+            if rows_bounded(problem, unit.a, lambda rows=rows: rows.a, here):
+                for i in members:
+                    out[i] = True
+    return [
+        bool(known)
+        if known is not None
+        else rows_bounded(
+            problem,
+            cell.g,
+            lambda cell=cell: cell.geometry.halfspaces.a,
+            np.concatenate([_away(points[[i]], ref), rays]),
+        )
+        for i, (known, cell) in enumerate(zip(out, cells, strict=True))
+    ]
 
 
 def ray_directions(problem: RegionProblem, seed: int = 0) -> np.ndarray:

@@ -22,7 +22,7 @@ from neurogeom.nets.geometry import AffineMap, output_size, pattern_string, prob
 from neurogeom.nets.relu import ReLUNet
 from neurogeom.regions.result import Note
 
-__all__ = ["Contacts", "Engine", "EngineRun", "FoundCell", "RegionProblem"]
+__all__ = ["Contacts", "Engine", "EngineRun", "FacetHints", "FoundCell", "RegionProblem"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -66,6 +66,28 @@ class RegionProblem:
         return self.tol.rel * self.scale
 
 
+@dataclass(frozen=True, slots=True)
+class FacetHints:
+    """What the search engine learnt about a cell's facets while finding it.
+
+    Each hyperplane is given by its neurons (global hidden-neuron indices of one layer, the
+    coincident ones together); crossing it flips exactly those bits.
+
+    Attributes
+    ----------
+    certain : tuple of tuple of int
+        Hyperplanes known to carry a facet of the cell: those of the last hidden layer found
+        essential by the walk, and boundary hyperplanes of the parent cell whose facet the walk
+        certified by a point in its relative interior.
+    possible : tuple of tuple of int
+        The other hyperplanes on the parent cell's boundary. A facet of the cell on a hyperplane
+        of an earlier layer lies on the parent's boundary, so no other hyperplane can carry one.
+    """
+
+    certain: tuple[tuple[int, ...], ...]
+    possible: tuple[tuple[int, ...], ...]
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class FoundCell:
     """A full-dimensional activation cell as an engine reports it (before certification).
@@ -87,6 +109,9 @@ class FoundCell:
         exact mode); the pipeline computes it otherwise.
     volume : Fraction or float, optional
         The cell's volume, when the engine knows it.
+    facets : FacetHints, optional
+        The hyperplanes that can carry the cell's facets (search engine), so that adjacency
+        looks at no other.
     """
 
     pattern: np.ndarray
@@ -96,6 +121,7 @@ class FoundCell:
     vertices: np.ndarray | None = None
     output: AffineMap | None = None
     volume: Any = None
+    facets: FacetHints | None = None
 
     @property
     def key(self) -> str:

@@ -30,7 +30,7 @@ from neurogeom.regions._adjacency import (
     Adjacency,
     AdjacencySearch,
     CellWork,
-    cell_bounded,
+    bounded_cells,
     certify_cell,
     contact_regions,
     facet_adjacency,
@@ -127,7 +127,7 @@ def measure(pipe: Pipeline, cells: list[CellWork], volumes: bool) -> Measures:
     problem = pipe.problem
     dim = problem.net.n_inputs
     rays = ray_directions(problem)
-    bounded = [cell_bounded(problem, c, rays) for c in cells]
+    bounded = bounded_cells(problem, cells, rays)
     vols: list[Any] = [None] * len(cells)
     verts: list[Any] = [None] * len(cells)
     complete = True

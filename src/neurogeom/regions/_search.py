@@ -52,7 +52,7 @@ from neurogeom.nets.geometry import (
     pattern_string,
     zero_rows,
 )
-from neurogeom.regions._engine import FoundCell, RegionProblem
+from neurogeom.regions._engine import FacetHints, FoundCell, RegionProblem
 from neurogeom.regions.result import Note
 
 __all__ = ["Node", "NodeOutput", "SearchState", "Searcher", "Task"]
@@ -89,13 +89,15 @@ class NodeRows:
     """The working geometry of a node: unit rows ``g x <= h`` and the map feeding its layer.
 
     ``inner`` maps an input to the post-activation of the layer before the node's (the identity
-    at depth 0). Rows are those of the domain and of the facets found on the way down.
+    at depth 0). Rows are those of the domain and of the facets found on the way down;
+    ``planes[r]`` are the neurons of row ``r``'s hyperplane (empty for a domain row).
     """
 
     g: np.ndarray
     h: np.ndarray
     inner: AffineMap
     exact: ExactRows | None = None
+    planes: tuple[tuple[int, ...], ...] = ()
 
 
 @dataclass(slots=True)
@@ -193,7 +195,8 @@ class Arrangement:
 
     ``reps`` are the representative neurons of the distinct non-zero hyperplanes, with unit
     normals ``u`` and offsets ``v``; ``fixed`` is the side of the node's point, ``cross`` whether
-    the plane passes through the node's interior.
+    the plane passes through the node's interior; ``members[i]`` are the (global) neurons of
+    plane ``i``.
     """
 
     width: int
@@ -208,6 +211,7 @@ class Arrangement:
     pre: AffineMap
     exact_pre: AffineMap | None
     exact: ExactPlanes | None
+    members: tuple[tuple[int, ...], ...]
 
     def layer_bits(self, sigma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The layer's activation bits for signs ``sigma`` of the crossing planes.
@@ -253,6 +257,54 @@ def _first_hits(g: np.ndarray, slack: np.ndarray, dirs: np.ndarray, rel: float) 
     out = np.zeros(len(g), dtype=bool)
     out[first[unique]] = True
     return out
+
+
+def _boundary_feet(
+    g: np.ndarray,
+    h: np.ndarray,
+    slack: np.ndarray,
+    centre: np.ndarray,
+    su: np.ndarray,
+    sv: np.ndarray,
+    thr: float,
+) -> np.ndarray:
+    """Rows of ``g x <= h`` whose foot of the perpendicular from ``centre`` lies, with margin
+    ``thr``, inside every other row and on the positive side of every plane ``su x + sv >= 0``.
+
+    Such a foot is a point in the relative interior of the row's facet. ``g`` has unit rows and
+    ``slack = h - g centre``.
+
+    Examples
+    --------
+    >>> g = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]])
+    >>> h = np.ones(4)
+    >>> _boundary_feet(g, h, h.copy(), np.zeros(2), np.array([[1.0, 1.0]]) / 2**0.5,
+    ...                np.array([0.5]), 1e-9).tolist()
+    [True, False, True, False]
+    """
+    if len(h) == 0:
+        return np.zeros(0, dtype=bool)
+    feet = centre[None, :] + slack[:, None] * g
+    inside = g @ feet.T <= h[:, None] - thr
+    np.fill_diagonal(inside, True)
+    ok = inside.all(axis=0)
+    if len(sv):
+        ok &= (su @ feet.T + sv[:, None] >= thr).all(axis=0)
+    return ok
+
+
+def _facet_hints(
+    certain: list[tuple[int, ...]],
+    planes: tuple[tuple[int, ...], ...],
+    on_boundary: np.ndarray | None,
+) -> FacetHints:
+    """A final cell's :class:`FacetHints` from its essential planes and its node's rows."""
+    sure = dict.fromkeys(certain)
+    maybe: dict[tuple[int, ...], None] = {}
+    for r, plane in enumerate(planes):
+        if plane:
+            (sure if on_boundary is not None and on_boundary[r] else maybe)[plane] = None
+    return FacetHints(tuple(sure), tuple(p for p in maybe if p not in sure))
 
 
 # -- the engine core ----------------------------------------------------------------------------
@@ -336,7 +388,21 @@ class Searcher:
         if self.exact:
             ehs = cell_halfspaces(self.net, node.prefix, domain=self.domain, depth=node.depth)
             exact = ExactRows(ehs.a, ehs.b, self._inner(self.net, node))
-        return NodeRows(g, h, inner, exact)
+        return NodeRows(g, h, inner, exact, self._row_planes(node, hs.neuron))
+
+    def _row_planes(self, node: Node, neurons: np.ndarray) -> tuple[tuple[int, ...], ...]:
+        """The hyperplane (its coincident neurons) of each row of a node built from its prefix."""
+        group_of: dict[int, tuple[int, ...]] = {}
+        if node.depth:
+            net = self.net
+            for l, pre in enumerate(layer_maps(net, node.prefix, depth=node.depth)):
+                start = net.hidden_slices[l].start
+                tol = None if net.exact else self.tol
+                members = group_hyperplanes(pre.matrix, pre.offset, tol=tol).members()
+                for rows in members.values():
+                    plane = tuple(start + j for j in rows)
+                    group_of.update(dict.fromkeys(plane, plane))
+        return tuple(group_of.get(int(k), ()) for k in neurons)
 
     def _inner(self, net: Any, node: Node) -> AffineMap:
         if node.depth == 0:
@@ -387,6 +453,8 @@ class Searcher:
             positive_const = c > 0
             self._note_near_coincident(start, groups, out)
         reps = np.flatnonzero((groups.group == np.arange(len(groups.group))) & ~zero)
+        by_rep = groups.members()
+        members = tuple(tuple(start + j for j in by_rep[int(r)]) for r in reps)
         norms = np.linalg.norm(a[reps], axis=1)
         u = a[reps] / norms[:, None]
         v = c[reps] / norms
@@ -419,6 +487,7 @@ class Searcher:
             pre,
             exact_pre,
             exact,
+            members,
         )
 
     def process(self, task: Task, out: NodeOutput | None = None) -> NodeOutput:
@@ -464,15 +533,21 @@ class Searcher:
         essential: np.ndarray,
         exact_point: np.ndarray | None,
         out: NodeOutput,
+        on_boundary: np.ndarray | None = None,
     ) -> None:
-        """Record a cell of the arrangement: a final cell, or a child node one layer down."""
+        """Record a cell of the arrangement: a final cell, or a child node one layer down.
+
+        ``essential`` marks the crossing planes carrying a facet of the cell; ``on_boundary``
+        (final cells) the node's rows certified to carry one.
+        """
         bits, rep_active = arr.layer_bits(sigma)
         pattern = np.concatenate([node.prefix, bits])
+        sel = np.flatnonzero(arr.cross)[essential]
         if node.depth == self.n_hidden_layers - 1:
             self.n_cells += 1
-            out.cells.append(FoundCell(pattern, point, radius, exact_point))
+            hints = _facet_hints([arr.members[i] for i in sel], rows.planes, on_boundary)
+            out.cells.append(FoundCell(pattern, point, radius, exact_point, facets=hints))
             return
-        sel = np.flatnonzero(arr.cross)[essential]
         s = np.where(rep_active[sel], -1.0, 1.0)
         g = np.concatenate([rows.g, arr.u[sel] * s[:, None]])
         h = np.concatenate([rows.h, -arr.v[sel] * s])
@@ -492,7 +567,8 @@ class Searcher:
                 ),
             )
         child = Node(node.depth + 1, pattern, point, radius, exact_point)
-        out.children.append(Task(child, NodeRows(g, h, inner, exact)))
+        planes = rows.planes + tuple(arr.members[i] for i in sel)
+        out.children.append(Task(child, NodeRows(g, h, inner, exact, planes)))
 
     def _crossing(
         self,
@@ -639,6 +715,7 @@ class Searcher:
         u, v = arr.u[arr.cross], arr.v[arr.cross]
         exact = arr.exact.subset(arr.cross) if arr.exact is not None else None
         walk = _Walk(self, rows, u, v)
+        final = node.depth == self.n_hidden_layers - 1
         start = self._start_signs(node, arr, u, v)
         seen = {start.tobytes()}
         queue: list[tuple[np.ndarray, int, dict[int, int]]] = [(start, -1, {})]
@@ -681,8 +758,10 @@ class Searcher:
                 text = "a cell barely thicker than the tolerance was counted"
                 self._thin_note(out, node, arr, sigma, text, radius)
             certs: dict[int, int] = {}
-            essential = walk.facets(sigma, centre, came_from, exact, inherited, certs, node, out)
-            self._finish(node, rows, arr, sigma, centre, radius, essential, None, out)
+            essential, on_boundary = walk.facets(
+                sigma, centre, came_from, exact, inherited, certs, node, out, final=final
+            )
+            self._finish(node, rows, arr, sigma, centre, radius, essential, None, out, on_boundary)
             push_neighbours(sigma, essential, certs)
 
     # -- the whole search -----------------------------------------------------------------------
@@ -794,12 +873,18 @@ class _Walk:
         certs: dict[int, int],
         node: Node,
         out: NodeOutput,
-    ) -> np.ndarray:
+        *,
+        final: bool = False,
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         """Which planes carry a facet of the cell ``sigma``.
 
         ``inherited`` maps planes to redundancy certificates (bit masks of the arrangement rows
         with nonzero dual) valid for this cell; those planes need no LP. Certificates of the LPs
         solved here are written to ``certs`` for the neighbours.
+
+        With ``final``, also returns which of the node's rows are certified, without an LP, to
+        carry a facet of the cell: the foot of the perpendicular from the centre, or the first
+        point a ray from it hits, lies in the row's relative interior (``None`` otherwise).
         """
         s, u, v, rows = self.s, self.u, self.v, self.node_rows
         thr = s.thr
@@ -816,7 +901,13 @@ class _Walk:
             np.concatenate([rows.g, -sigma[:, None] * u]) if len(rows.h) else -sigma[:, None] * u
         )
         slack = np.concatenate([rows.h - rows.g @ centre, dist]) if len(rows.h) else dist
-        ok |= _first_hits(rows_g, slack, s.dirs, s.tol.rel)[len(rows.h) :]
+        hits = _first_hits(rows_g, slack, s.dirs, s.tol.rel)
+        ok |= hits[len(rows.h) :]
+        on_boundary = None
+        if final:
+            on_boundary = hits[: len(rows.h)] | _boundary_feet(
+                rows.g, rows.h, slack[: len(rows.h)], centre, sigma[:, None] * u, sigma * v, thr
+            )
         essential = ok
         if came_from >= 0:
             essential[came_from] = True
@@ -825,7 +916,7 @@ class _Walk:
                 certs[t] = mask
         todo = [j for j in np.flatnonzero(~essential) if int(j) not in inherited]
         if not todo:
-            return essential
+            return essential, on_boundary
         lp = self.lp
         lp.set_col_bounds([n], [0.0], [0.0])
         cost = np.zeros(n + 1)
@@ -868,4 +959,4 @@ class _Walk:
                 [-v[j] if sigma[j] > 0 else -np.inf],
                 [np.inf if sigma[j] > 0 else -v[j]],
             )
-        return essential
+        return essential, on_boundary
