@@ -119,3 +119,15 @@ def test_bad_architectures_are_named(arch, needle) -> None:
 def test_architecture_strings() -> None:
     assert check_architecture("2,3,1") == check_architecture("2-3-1") == (2, 3, 1)
     assert check_architecture(" 2 3 1 ") == (2, 3, 1)
+
+
+def test_spec_variants_binary_hidden_layers_and_filling_deep_nets() -> None:
+    # spec §3 "Variants" [derived]: binary hidden layers with d0 >= 3 have dimension
+    # 2 (d0 + dL + L - 3) and never fill for L >= 2; (2, 2, d2, 1) fills for every d2
+    for d0, n_layers, d_out in itertools.product(range(3, 7), range(2, 6), range(1, 5)):
+        arch = (d0,) + (2,) * (n_layers - 1) + (d_out,)
+        res = dimension(arch, seed=3, float_check=False)
+        assert res.dimension == 2 * (d0 + d_out + n_layers - 3), arch
+        assert not res.fills, arch
+    for d2 in range(1, 8):
+        assert dimension((2, 2, d2, 1), seed=3, float_check=False).fills, d2

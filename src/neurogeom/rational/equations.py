@@ -190,13 +190,27 @@ class EquationSet:
         return hash((self.architecture, tuple(map(str, self.equations)), self.description))
 
     def degrees(self) -> tuple[int, ...]:
-        """Total degree of each equation."""
+        """Total degree of each equation.
+
+        Examples
+        --------
+        >>> known_equations((3, 2, 1)).degrees()  # det A_Q and three 3x3 minors
+        (3, 3, 3, 3)
+        """
         return tuple(int(e.total_degree()) for e in self.equations)
 
     def vanish_at(
         self, numerators: Sequence[flint.fmpq_mpoly], denominator: flint.fmpq_mpoly
     ) -> bool:
-        """Whether every equation vanishes at the tuple ``(P, Q)`` (exact)."""
+        """Whether every equation vanishes at the tuple ``(P, Q)`` (exact).
+
+        Examples
+        --------
+        >>> from neurogeom.rational.polynomials import parse_polynomial as poly
+        >>> eq = known_equations((3, 2, 1))
+        >>> eq.vanish_at([poly("x2", 3)], poly("x1^2", 3))  # in V (a limit), not in M
+        True
+        """
         point = [
             flint.fmpq(q.numerator, q.denominator)
             for q in _tuple_vector(numerators, denominator, self.architecture)
@@ -204,7 +218,14 @@ class EquationSet:
         return all(e(*point) == 0 for e in self.equations)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (equations as text)."""
+        """JSON-ready form (equations as text).
+
+        Examples
+        --------
+        >>> d = known_equations((3, 2, 1)).to_dict()
+        >>> d["degrees"], d["complete"], len(d["coordinates"])
+        ([3, 3, 3, 3], True, 9)
+        """
         return {
             "architecture": list(self.architecture),
             "coordinates": list(self.coordinates),
@@ -454,7 +475,14 @@ class Implicitization:
         return hash((self.architecture, self.hilbert_function, tuple(map(str, self.equations))))
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
+        """JSON-ready form.
+
+        Examples
+        --------
+        >>> d = implicitize((3, 2, 1), max_degree=3).to_dict()
+        >>> d["dimension"], d["ambient_dimension"], d["equations_per_degree"]
+        (6, 8, [0, 0, 0, 4])
+        """
         return {
             "architecture": list(self.architecture),
             "dimension": self.dimension,
