@@ -51,3 +51,16 @@ def test_docstring_has_a_runnable_example(name) -> None:
     assert "\nExamples\n--------\n" in doc, f"{name}: no numpydoc Examples section"
     examples = doc.split("\nExamples\n--------\n", 1)[1]
     assert ">>> " in examples, f"{name}: the Examples section has no doctest"
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(n for n in package.__all__ if inspect.isfunction(getattr(package, n))),
+)
+def test_package_functions_document_their_parameters(name) -> None:
+    func = getattr(package, name)
+    doc = inspect.getdoc(func)
+    for param in inspect.signature(func).parameters:
+        assert "\nParameters\n----------\n" in doc, f"{name}: no Parameters section"
+        assert param in doc.split("\nParameters\n----------\n", 1)[1], f"{name}: {param}"
+    assert "\nReturns\n-------\n" in doc, f"{name}: no Returns section"

@@ -369,6 +369,24 @@ def fills(arch: Any, *, bias: bool = False, seed: Any = None) -> bool:
     input (always); shallow ``(d0, d1, d2)`` fills iff ``d0 = 2`` or ``d1 = 1``; binary
     ``(2, ..., 2, dL)`` fills iff ``L <= 2`` or ``dL = 1``. Otherwise by :func:`dimension`.
 
+    Parameters
+    ----------
+    arch : sequence of int or str
+        Widths ``(d0, ..., dL)`` (see :func:`~neurogeom.rational.check_architecture`).
+    bias : bool
+        Count biases as parameters (default: the bias-free network).
+    seed : int, Generator or None
+        Randomness for :func:`dimension` where no criterion applies.
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    InvalidInputError
+        For an invalid architecture.
+
     Examples
     --------
     >>> fills((2, 4, 2)), fills((3, 2, 1)), fills((2, 2, 3, 1), seed=0)
@@ -396,6 +414,27 @@ def generic_degrees(
     by gcds. The result never exceeds the generic degrees and equals them with high probability
     (the best of ``trials`` is kept).
 
+    Parameters
+    ----------
+    arch : sequence of int or str
+        Widths ``(d0, ..., dL)`` (see :func:`~neurogeom.rational.check_architecture`).
+    bias : bool
+        Count biases as parameters (default: the bias-free network).
+    seed : int, Generator or None
+        Randomness for the weights, the line and the prime-field samples.
+    trials : int
+        Independent draws; the largest degrees are kept.
+
+    Returns
+    -------
+    tuple of int
+        ``(deg P, deg Q)``.
+
+    Raises
+    ------
+    InvalidInputError
+        For an invalid architecture.
+
     Examples
     --------
     >>> generic_degrees((2, 3, 2, 1), seed=0), generic_degrees((3, 2, 2, 2, 1), bias=True, seed=0)
@@ -419,6 +458,22 @@ def table_architectures(
 ) -> Iterator[tuple[int, ...]]:
     """Every architecture with ``min_depth <= L <= max_depth`` layers and widths in
     ``[min_width, max_width]``, by depth then lexicographically.
+
+    Parameters
+    ----------
+    max_width, max_depth : int
+        Largest width and largest number of layers ``L``.
+    min_depth, min_width : int
+        Smallest number of layers and smallest width.
+
+    Returns
+    -------
+    iterator of tuple of int
+
+    Raises
+    ------
+    InvalidInputError
+        If ``max_width`` or ``max_depth`` is not a positive integer.
 
     Examples
     --------

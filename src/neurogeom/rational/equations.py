@@ -58,6 +58,22 @@ __all__ = [
 def ambient_coordinates(arch: Any) -> tuple[str, ...]:
     """Names of the ambient coordinates: coefficients of ``P_1, ..., P_dL`` then ``Q``.
 
+    Parameters
+    ----------
+    arch : sequence of int or str
+        Widths ``(d0, ..., dL)`` (see :func:`~neurogeom.rational.check_architecture`).
+
+    Returns
+    -------
+    tuple of str
+        ``p{i}_{exponents}`` for the coefficients of ``P_i``, ``q_{exponents}`` for ``Q``, in
+        the order of :func:`~neurogeom.rational.polynomials.forms_basis`.
+
+    Raises
+    ------
+    InvalidInputError
+        For an invalid architecture.
+
     Examples
     --------
     >>> ambient_coordinates((2, 2, 1))
@@ -280,6 +296,15 @@ def _det(m: list[list[Any]]) -> Any:
 
 def known_equations(arch: Any) -> EquationSet:
     """The determinantal equations of ``V`` where the spec gives them.
+
+    Parameters
+    ----------
+    arch : sequence of int or str
+        Widths ``(d0, ..., dL)`` (see :func:`~neurogeom.rational.check_architecture`).
+
+    Returns
+    -------
+    EquationSet
 
     Raises
     ------

@@ -108,6 +108,16 @@ def homogenise(net: Any) -> Any:
     become the weights from it. Architecture ``(d0, d1, ..., dL)`` becomes
     ``(d0 + 1, d1 + 1, ..., d_{L-1} + 1, dL)``.
 
+    Parameters
+    ----------
+    net : RationalNet
+        A network with activation ``1/x`` (exact or float weights; floats are taken exactly).
+
+    Returns
+    -------
+    RationalNet
+        Exact and bias-free.
+
     Examples
     --------
     >>> from neurogeom import RationalNet
@@ -172,6 +182,23 @@ def closed_formula(net: Any) -> tuple[tuple[flint.fmpq_mpoly, ...], flint.fmpq_m
     substituted from the start: every step is a ring operation, so substituting first or last
     gives the same polynomials, and the extra variable never appears.
 
+    Parameters
+    ----------
+    net : RationalNet
+        A network with activation ``1/x`` (exact or float weights; floats are taken exactly).
+
+    Returns
+    -------
+    numerators : tuple of flint.fmpq_mpoly
+    denominator : flint.fmpq_mpoly
+
+    Raises
+    ------
+    InvalidNetworkError
+        If a hidden pre-activation vanishes identically.
+    UnsupportedLayerError
+        If ``net`` is not a RationalNet.
+
     Examples
     --------
     >>> from neurogeom import RationalNet
@@ -199,6 +226,24 @@ def direct_composition(net: Any) -> tuple[tuple[flint.fmpq_mpoly, ...], flint.fm
     Each layer's pre-activations are kept as numerators ``N_i`` over one denominator ``D``;
     ``σ`` turns them into ``D / N_i``, the next affine layer brings them over
     ``Π_s N_s``, and the common gcd is divided out.
+
+    Parameters
+    ----------
+    net : RationalNet
+        A network with activation ``1/x`` (exact or float weights; floats are taken exactly).
+
+    Returns
+    -------
+    numerators : tuple of flint.fmpq_mpoly
+    denominator : flint.fmpq_mpoly
+        In lowest terms, ``lc(Q) = 1``.
+
+    Raises
+    ------
+    InvalidNetworkError
+        If a hidden pre-activation vanishes identically.
+    UnsupportedLayerError
+        If ``net`` is not a RationalNet.
 
     Examples
     --------
