@@ -131,3 +131,16 @@ def test_spec_variants_binary_hidden_layers_and_filling_deep_nets() -> None:
         assert not res.fills, arch
     for d2 in range(1, 8):
         assert dimension((2, 2, d2, 1), seed=3, float_check=False).fills, d2
+
+
+def test_closed_formulas_hold_on_every_shallow_and_binary_architecture_in_a_range() -> None:
+    # every shallow (d0, d1, d2) with 2 <= d0 <= 8, d1 <= 8, d2 <= 5 and every binary
+    # (2, ..., 2, dL) with 2 <= L <= 8, dL <= 6: fresh random draws, one trial each
+    shallow = list(itertools.product(range(2, 9), range(1, 9), range(1, 6)))
+    binary = [(2,) * n + (d,) for n in range(2, 9) for d in range(1, 7)]
+    for arch in shallow + binary:
+        closed = closed_form_dim(arch)
+        assert closed is not None
+        res = dimension(arch, seed=99, trials=1, float_check=False)
+        assert res.dimension == closed[0], (arch, res.dimension, closed)
+    assert len(shallow) + len(binary) == 322
