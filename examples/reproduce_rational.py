@@ -206,6 +206,10 @@ def part_beyond(max_width: int, max_depth: int, csv_path: str | None) -> int:
             f"   e.g. {arch_text(r.architecture)}: dim {r.dimension} < {r.expected_dimension}; a "
             "width-1 layer makes every later layer a Möbius function of one pre-activation"
         )
+    print(
+        "   the committed table examples/rational_dimension_table.csv marks every row match or "
+        "drop (python examples/rational_dimension_table.py --check recomputes it)"
+    )
     if csv_path:
         with open(csv_path, "w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)

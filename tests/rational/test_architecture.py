@@ -119,3 +119,28 @@ def test_bad_architectures_are_named(arch, needle) -> None:
 def test_architecture_strings() -> None:
     assert check_architecture("2,3,1") == check_architecture("2-3-1") == (2, 3, 1)
     assert check_architecture(" 2 3 1 ") == (2, 3, 1)
+
+
+def test_spec_variants_binary_hidden_layers_and_filling_deep_nets() -> None:
+    # spec §3 "Variants" [derived]: binary hidden layers with d0 >= 3 have dimension
+    # 2 (d0 + dL + L - 3) and never fill for L >= 2; (2, 2, d2, 1) fills for every d2
+    for d0, n_layers, d_out in itertools.product(range(3, 7), range(2, 6), range(1, 5)):
+        arch = (d0,) + (2,) * (n_layers - 1) + (d_out,)
+        res = dimension(arch, seed=3, float_check=False)
+        assert res.dimension == 2 * (d0 + d_out + n_layers - 3), arch
+        assert not res.fills, arch
+    for d2 in range(1, 8):
+        assert dimension((2, 2, d2, 1), seed=3, float_check=False).fills, d2
+
+
+def test_closed_formulas_hold_on_every_shallow_and_binary_architecture_in_a_range() -> None:
+    # every shallow (d0, d1, d2) with 2 <= d0 <= 8, d1 <= 8, d2 <= 5 and every binary
+    # (2, ..., 2, dL) with 2 <= L <= 8, dL <= 6: fresh random draws, one trial each
+    shallow = list(itertools.product(range(2, 9), range(1, 9), range(1, 6)))
+    binary = [(2,) * n + (d,) for n in range(2, 9) for d in range(1, 7)]
+    for arch in shallow + binary:
+        closed = closed_form_dim(arch)
+        assert closed is not None
+        res = dimension(arch, seed=99, trials=1, float_check=False)
+        assert res.dimension == closed[0], (arch, res.dimension, closed)
+    assert len(shallow) + len(binary) == 322

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 
 from neurogeom import RationalNet, ReLUNet
@@ -87,3 +88,20 @@ def test_huge_nets_skip_the_dimension() -> None:
     assert "dimension skipped" in res.summary
     for item in res.items:
         assert _at(res.data, item.key) == item.value
+
+
+def test_a_net_with_a_pole_everywhere_says_so_under_the_numbers() -> None:
+    # hidden neuron 0 of layer 1 computes 1/x - 1/x = 0: the expansion fails, the section
+    # still reports the architecture's numbers and says why this net has no P/Q
+    net = RationalNet([[[1], [1]], [[1, -1], [1, 2]], [[1, 1]]], exact=True)
+    res = section.SECTION.compute(_ctx(net, figures=False))
+    assert res.status == "ok" and "network" not in res.data
+    assert "identically zero" in res.data["expansion_failed"]
+    assert any(
+        n.startswith("this network cannot be expanded") and "identically zero" in n
+        for n in res.notes
+    )
+    big = RationalNet([np.ones((40, 40)) + np.eye(40)] * 2 + [np.ones((1, 40))])
+    notes = section.SECTION.compute(_ctx(big, figures=False)).notes
+    assert any(n.startswith("dimension not computed") for n in notes)
+    assert any(n.startswith("this network not expanded") for n in notes)

@@ -86,7 +86,15 @@ def test_torch_backend() -> None:
     x, y = _one_input_target()
     res = fit(x, y, hidden=2, seed=0, backend="torch", restarts=1, iterations=100)
     assert res.backend == "torch"
-    assert sorted(p.location() for p in res.poles) == pytest.approx([-2.0, 1.0], abs=1e-4)
+    found = sorted((p.location(), p.residue[0]) for p in res.poles)
+    assert np.allclose(found, [(-2.0, -2.0), (1.0, 1.0)], atol=1e-4)
+    # the meromorphic target tan: both poles inside the data, residue -1, as with NumPy
+    x = np.linspace(-3, 3, 601)
+    x = x[np.abs(np.abs(x) - np.pi / 2) > 0.02]
+    res = fit(x, np.tan(x), hidden=4, seed=0, backend="torch")
+    inside = sorted((p for p in res.poles if abs(p.location()) < 3), key=lambda p: p.location())
+    assert [p.location() for p in inside] == pytest.approx([-np.pi / 2, np.pi / 2], abs=1e-3)
+    assert [p.residue[0] for p in inside] == pytest.approx([-1, -1], abs=1e-2)
 
 
 def test_extract_poles_merges_coincident_neurons_and_drops_dead_ones() -> None:

@@ -104,6 +104,20 @@ def check_architecture(arch: Any, *, name: str = "architecture") -> tuple[int, .
 def is_shallow(arch: Any) -> bool:
     """One hidden layer: ``(d0, d1, d2)``.
 
+    Parameters
+    ----------
+    arch : sequence of int or str
+        Widths ``(d0, ..., dL)`` (see :func:`check_architecture`).
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    InvalidInputError
+        For an invalid architecture.
+
     Examples
     --------
     >>> is_shallow((3, 2, 1)), is_shallow((2, 2, 2, 1))
@@ -114,6 +128,20 @@ def is_shallow(arch: Any) -> bool:
 
 def is_binary(arch: Any) -> bool:
     """Two inputs and every hidden layer of width 2: ``(2, 2, ..., 2, dL)``, at least one hidden.
+
+    Parameters
+    ----------
+    arch : sequence of int or str
+        Widths ``(d0, ..., dL)`` (see :func:`check_architecture`).
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    InvalidInputError
+        For an invalid architecture.
 
     Examples
     --------
@@ -126,6 +154,22 @@ def is_binary(arch: Any) -> bool:
 
 def parameter_count(arch: Any, *, bias: bool = False) -> int:
     """Number of weights ``Σ d_{i-1} d_i`` (plus ``Σ d_i`` biases with ``bias=True``).
+
+    Parameters
+    ----------
+    arch : sequence of int or str
+        Widths ``(d0, ..., dL)`` (see :func:`check_architecture`).
+    bias : bool
+        Count biases as parameters (default: the bias-free network).
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    InvalidInputError
+        For an invalid architecture.
 
     Examples
     --------
@@ -143,6 +187,21 @@ def symmetry_dim(arch: Any) -> int:
     Scaling row ``j`` of ``W_k`` (and ``b_k``) by ``λ`` and column ``j`` of ``W_{k+1}`` by ``λ``
     leaves the function unchanged because ``σ(λz) = σ(z)/λ``; permutations of hidden neurons add
     only a finite group.
+
+    Parameters
+    ----------
+    arch : sequence of int or str
+        Widths ``(d0, ..., dL)`` (see :func:`check_architecture`).
+
+    Returns
+    -------
+    int
+        The number of hidden neurons.
+
+    Raises
+    ------
+    InvalidInputError
+        For an invalid architecture.
 
     Examples
     --------
@@ -179,6 +238,23 @@ def degrees(arch: Any, *, bias: bool = False) -> tuple[int, int]:
     Both were checked against the reduced expansion of random networks for every architecture
     with widths <= 3 and at most four layers (``tests/rational``).
 
+    Parameters
+    ----------
+    arch : sequence of int or str
+        Widths ``(d0, ..., dL)`` (see :func:`check_architecture`).
+    bias : bool
+        Count biases as parameters (default: the bias-free network).
+
+    Returns
+    -------
+    tuple of int
+        ``(deg P, deg Q)``.
+
+    Raises
+    ------
+    InvalidInputError
+        For an invalid architecture.
+
     Examples
     --------
     >>> degrees((2, 3, 2, 1)), degrees((2, 2, 2, 2, 1)), degrees((3, 1, 2))
@@ -210,6 +286,23 @@ def ambient_dim(arch: Any, *, bias: bool = False) -> int:
     Bias-free: ``dL · N_{deg P} + N_{deg Q} - 1`` with ``N_k = C(d0 + k - 1, k)`` forms of degree
     ``k``. With biases the polynomials are not homogeneous and ``N_k = C(d0 + k, k)``.
 
+    Parameters
+    ----------
+    arch : sequence of int or str
+        Widths ``(d0, ..., dL)`` (see :func:`check_architecture`).
+    bias : bool
+        Count biases as parameters (default: the bias-free network).
+
+    Returns
+    -------
+    int
+        Projective dimension.
+
+    Raises
+    ------
+    InvalidInputError
+        For an invalid architecture.
+
     Examples
     --------
     >>> ambient_dim((3, 2, 1)), ambient_dim((2, 2, 2, 2)), ambient_dim((4, 3, 2), bias=True)
@@ -231,6 +324,23 @@ def expected_dim(arch: Any, *, bias: bool = False) -> int:
     It is an upper bound of the true dimension (the scalings act with orbits of dimension
     ``Σ hidden widths`` on generic weights, and the image lies in the ambient space).
 
+    Parameters
+    ----------
+    arch : sequence of int or str
+        Widths ``(d0, ..., dL)`` (see :func:`check_architecture`).
+    bias : bool
+        Count biases as parameters (default: the bias-free network).
+
+    Returns
+    -------
+    int
+        Projective dimension.
+
+    Raises
+    ------
+    InvalidInputError
+        For an invalid architecture.
+
     Examples
     --------
     >>> expected_dim((3, 2, 1)), expected_dim((2, 2, 1)), expected_dim((4, 3, 2), bias=True)
@@ -251,6 +361,21 @@ def closed_form_dim(arch: Any) -> tuple[int, str] | None:
       the parametrisation is generically finite to one up to the scalings);
     - binary ``(2, 2, ..., 2, dL)``: ``2 (dL + L - 1)`` (spec §3: every binary layer is a Möbius
       map, so the output is ``(ℓ_i N) / D``).
+
+    Parameters
+    ----------
+    arch : sequence of int or str
+        Widths ``(d0, ..., dL)`` (see :func:`check_architecture`).
+
+    Returns
+    -------
+    tuple (int, str) or None
+        The dimension (projective, bias-free) and the formula's name.
+
+    Raises
+    ------
+    InvalidInputError
+        For an invalid architecture.
 
     Examples
     --------

@@ -89,7 +89,13 @@ class FloatCheck:
     unsure: bool
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
+        """JSON-ready form.
+
+        Examples
+        --------
+        >>> sorted(dimension((3, 2, 1), seed=0).float_check.to_dict())
+        ['agrees', 'rank', 'singular_value_gap', 'unsure']
+        """
         return {
             "rank": self.rank,
             "singular_value_gap": self.gap,
@@ -152,16 +158,35 @@ class DimensionResult:
 
     @property
     def fills(self) -> bool:
-        """Whether the neurovariety is the whole ambient space."""
+        """Whether the neurovariety is the whole ambient space.
+
+        Examples
+        --------
+        >>> dimension((2, 3, 1), seed=0).fills, dimension((3, 3, 1), seed=0).fills
+        (True, False)
+        """
         return self.dimension == self.ambient_dimension
 
     @property
     def defect(self) -> int:
-        """``expected - dimension``: how much the dimension drops below the parameter count."""
+        """``expected - dimension``: how much the dimension drops below the parameter count.
+
+        Examples
+        --------
+        >>> dimension((3, 1, 3, 2), seed=0).defect  # a width-1 bottleneck: 4 instead of 6
+        2
+        """
         return self.expected_dimension - self.dimension
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (the keys of ``neurogeom rational dim --json``)."""
+        """JSON-ready form (the keys of ``neurogeom rational dim --json``).
+
+        Examples
+        --------
+        >>> d = dimension((3, 2, 1), seed=0).to_dict()
+        >>> d["dimension"], d["ambient_dimension"], d["closed_form"], d["modular"]["ranks"]
+        (6, 8, 6, [6])
+        """
         return {
             "architecture": list(self.architecture),
             "bias": self.bias,
@@ -344,6 +369,24 @@ def fills(arch: Any, *, bias: bool = False, seed: Any = None) -> bool:
     input (always); shallow ``(d0, d1, d2)`` fills iff ``d0 = 2`` or ``d1 = 1``; binary
     ``(2, ..., 2, dL)`` fills iff ``L <= 2`` or ``dL = 1``. Otherwise by :func:`dimension`.
 
+    Parameters
+    ----------
+    arch : sequence of int or str
+        Widths ``(d0, ..., dL)`` (see :func:`~neurogeom.rational.check_architecture`).
+    bias : bool
+        Count biases as parameters (default: the bias-free network).
+    seed : int, Generator or None
+        Randomness for :func:`dimension` where no criterion applies.
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    InvalidInputError
+        For an invalid architecture.
+
     Examples
     --------
     >>> fills((2, 4, 2)), fills((3, 2, 1)), fills((2, 2, 3, 1), seed=0)
@@ -371,6 +414,27 @@ def generic_degrees(
     by gcds. The result never exceeds the generic degrees and equals them with high probability
     (the best of ``trials`` is kept).
 
+    Parameters
+    ----------
+    arch : sequence of int or str
+        Widths ``(d0, ..., dL)`` (see :func:`~neurogeom.rational.check_architecture`).
+    bias : bool
+        Count biases as parameters (default: the bias-free network).
+    seed : int, Generator or None
+        Randomness for the weights, the line and the prime-field samples.
+    trials : int
+        Independent draws; the largest degrees are kept.
+
+    Returns
+    -------
+    tuple of int
+        ``(deg P, deg Q)``.
+
+    Raises
+    ------
+    InvalidInputError
+        For an invalid architecture.
+
     Examples
     --------
     >>> generic_degrees((2, 3, 2, 1), seed=0), generic_degrees((3, 2, 2, 2, 1), bias=True, seed=0)
@@ -394,6 +458,22 @@ def table_architectures(
 ) -> Iterator[tuple[int, ...]]:
     """Every architecture with ``min_depth <= L <= max_depth`` layers and widths in
     ``[min_width, max_width]``, by depth then lexicographically.
+
+    Parameters
+    ----------
+    max_width, max_depth : int
+        Largest width and largest number of layers ``L``.
+    min_depth, min_width : int
+        Smallest number of layers and smallest width.
+
+    Returns
+    -------
+    iterator of tuple of int
+
+    Raises
+    ------
+    InvalidInputError
+        If ``max_width`` or ``max_depth`` is not a positive integer.
 
     Examples
     --------
@@ -432,11 +512,25 @@ class DimensionTable:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def drops(self) -> tuple[DimensionResult, ...]:
-        """The architectures whose dimension is below the expected dimension."""
+        """The architectures whose dimension is below the expected dimension.
+
+        Examples
+        --------
+        >>> t = dimension_table(max_width=2, max_depth=3)
+        >>> [r.architecture for r in t.drops()]
+        [(2, 1, 2, 2)]
+        """
         return tuple(r for r in self.rows if r.defect > 0)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
+        """JSON-ready form.
+
+        Examples
+        --------
+        >>> d = dimension_table(max_width=2, max_depth=2).to_dict()
+        >>> d["architectures"], d["computed"], d["complete"], d["rows"][0]["architecture"]
+        (8, 8, True, [1, 1, 1])
+        """
         return {
             "max_width": self.max_width,
             "max_depth": self.max_depth,
@@ -464,7 +558,13 @@ class DimensionTable:
         }
 
     def text(self) -> str:
-        """A fixed-width table (``*`` marks a dimension below the expected one)."""
+        """A fixed-width table (``*`` marks a dimension below the expected one).
+
+        Examples
+        --------
+        >>> print(dimension_table(max_width=2, max_depth=2).text().splitlines()[1])
+        1-1-1                   2        1     1            1   yes
+        """
         lines = [
             f"{'architecture':<18} {'params':>6} {'expected':>8} {'dim':>5} {'ambient':>12} "
             f"{'fills':>5}"

@@ -58,6 +58,22 @@ __all__ = [
 def ambient_coordinates(arch: Any) -> tuple[str, ...]:
     """Names of the ambient coordinates: coefficients of ``P_1, ..., P_dL`` then ``Q``.
 
+    Parameters
+    ----------
+    arch : sequence of int or str
+        Widths ``(d0, ..., dL)`` (see :func:`~neurogeom.rational.check_architecture`).
+
+    Returns
+    -------
+    tuple of str
+        ``p{i}_{exponents}`` for the coefficients of ``P_i``, ``q_{exponents}`` for ``Q``, in
+        the order of :func:`~neurogeom.rational.polynomials.forms_basis`.
+
+    Raises
+    ------
+    InvalidInputError
+        For an invalid architecture.
+
     Examples
     --------
     >>> ambient_coordinates((2, 2, 1))
@@ -190,13 +206,27 @@ class EquationSet:
         return hash((self.architecture, tuple(map(str, self.equations)), self.description))
 
     def degrees(self) -> tuple[int, ...]:
-        """Total degree of each equation."""
+        """Total degree of each equation.
+
+        Examples
+        --------
+        >>> known_equations((3, 2, 1)).degrees()  # det A_Q and three 3x3 minors
+        (3, 3, 3, 3)
+        """
         return tuple(int(e.total_degree()) for e in self.equations)
 
     def vanish_at(
         self, numerators: Sequence[flint.fmpq_mpoly], denominator: flint.fmpq_mpoly
     ) -> bool:
-        """Whether every equation vanishes at the tuple ``(P, Q)`` (exact)."""
+        """Whether every equation vanishes at the tuple ``(P, Q)`` (exact).
+
+        Examples
+        --------
+        >>> from neurogeom.rational.polynomials import parse_polynomial as poly
+        >>> eq = known_equations((3, 2, 1))
+        >>> eq.vanish_at([poly("x2", 3)], poly("x1^2", 3))  # in V (a limit), not in M
+        True
+        """
         point = [
             flint.fmpq(q.numerator, q.denominator)
             for q in _tuple_vector(numerators, denominator, self.architecture)
@@ -204,7 +234,14 @@ class EquationSet:
         return all(e(*point) == 0 for e in self.equations)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (equations as text)."""
+        """JSON-ready form (equations as text).
+
+        Examples
+        --------
+        >>> d = known_equations((3, 2, 1)).to_dict()
+        >>> d["degrees"], d["complete"], len(d["coordinates"])
+        ([3, 3, 3, 3], True, 9)
+        """
         return {
             "architecture": list(self.architecture),
             "coordinates": list(self.coordinates),
@@ -259,6 +296,15 @@ def _det(m: list[list[Any]]) -> Any:
 
 def known_equations(arch: Any) -> EquationSet:
     """The determinantal equations of ``V`` where the spec gives them.
+
+    Parameters
+    ----------
+    arch : sequence of int or str
+        Widths ``(d0, ..., dL)`` (see :func:`~neurogeom.rational.check_architecture`).
+
+    Returns
+    -------
+    EquationSet
 
     Raises
     ------
@@ -454,7 +500,14 @@ class Implicitization:
         return hash((self.architecture, self.hilbert_function, tuple(map(str, self.equations))))
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
+        """JSON-ready form.
+
+        Examples
+        --------
+        >>> d = implicitize((3, 2, 1), max_degree=3).to_dict()
+        >>> d["dimension"], d["ambient_dimension"], d["equations_per_degree"]
+        (6, 8, [0, 0, 0, 4])
+        """
         return {
             "architecture": list(self.architecture),
             "dimension": self.dimension,

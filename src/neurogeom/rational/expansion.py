@@ -108,6 +108,16 @@ def homogenise(net: Any) -> Any:
     become the weights from it. Architecture ``(d0, d1, ..., dL)`` becomes
     ``(d0 + 1, d1 + 1, ..., d_{L-1} + 1, dL)``.
 
+    Parameters
+    ----------
+    net : RationalNet
+        A network with activation ``1/x`` (exact or float weights; floats are taken exactly).
+
+    Returns
+    -------
+    RationalNet
+        Exact and bias-free.
+
     Examples
     --------
     >>> from neurogeom import RationalNet
@@ -172,6 +182,23 @@ def closed_formula(net: Any) -> tuple[tuple[flint.fmpq_mpoly, ...], flint.fmpq_m
     substituted from the start: every step is a ring operation, so substituting first or last
     gives the same polynomials, and the extra variable never appears.
 
+    Parameters
+    ----------
+    net : RationalNet
+        A network with activation ``1/x`` (exact or float weights; floats are taken exactly).
+
+    Returns
+    -------
+    numerators : tuple of flint.fmpq_mpoly
+    denominator : flint.fmpq_mpoly
+
+    Raises
+    ------
+    InvalidNetworkError
+        If a hidden pre-activation vanishes identically.
+    UnsupportedLayerError
+        If ``net`` is not a RationalNet.
+
     Examples
     --------
     >>> from neurogeom import RationalNet
@@ -199,6 +226,24 @@ def direct_composition(net: Any) -> tuple[tuple[flint.fmpq_mpoly, ...], flint.fm
     Each layer's pre-activations are kept as numerators ``N_i`` over one denominator ``D``;
     ``σ`` turns them into ``D / N_i``, the next affine layer brings them over
     ``Π_s N_s``, and the common gcd is divided out.
+
+    Parameters
+    ----------
+    net : RationalNet
+        A network with activation ``1/x`` (exact or float weights; floats are taken exactly).
+
+    Returns
+    -------
+    numerators : tuple of flint.fmpq_mpoly
+    denominator : flint.fmpq_mpoly
+        In lowest terms, ``lc(Q) = 1``.
+
+    Raises
+    ------
+    InvalidNetworkError
+        If a hidden pre-activation vanishes identically.
+    UnsupportedLayerError
+        If ``net`` is not a RationalNet.
 
     Examples
     --------
@@ -310,18 +355,41 @@ class Expansion:
 
     @property
     def n_inputs(self) -> int:
-        """Number of variables."""
+        """Number of variables.
+
+        Examples
+        --------
+        >>> from neurogeom import RationalNet
+        >>> expand(RationalNet([[[1, 1, 0], [0, 1, 1]], [[1, 2]]])).n_inputs
+        3
+        """
         return self.architecture[0]
 
     @property
     def degrees(self) -> tuple[int, int]:
-        """``(max_i deg P_i, deg Q)`` (``-1`` for a zero numerator tuple)."""
+        """``(max_i deg P_i, deg Q)`` (``-1`` for a zero numerator tuple).
+
+        Examples
+        --------
+        >>> from neurogeom import RationalNet
+        >>> expand(RationalNet([[[1, 1], [1, -1]], [[1, 2]]])).degrees
+        (1, 2)
+        """
         deg_p = max((int(p.total_degree()) for p in self.numerators if not p.is_zero()), default=-1)
         return deg_p, int(self.denominator.total_degree())
 
     @property
     def homogeneous(self) -> bool:
-        """Whether every ``P_i`` and ``Q`` is a form."""
+        """Whether every ``P_i`` and ``Q`` is a form.
+
+        Examples
+        --------
+        >>> from neurogeom import RationalNet
+        >>> expand(RationalNet([[[1, 1]], [[1]]])).homogeneous
+        True
+        >>> expand(RationalNet([[[1, 1]], [[1]]], [[1], [0]])).homogeneous  # 1 / (x1 + x2 + 1)
+        False
+        """
         return all(is_homogeneous(p) for p in (*self.numerators, self.denominator))
 
     def __call__(self, x: Sequence[Any]) -> tuple[Fraction | None, ...]:
@@ -379,7 +447,15 @@ class Expansion:
         )
 
     def reduce(self) -> Expansion:
-        """The same functions in lowest terms, with ``lc(Q) = 1``."""
+        """The same functions in lowest terms, with ``lc(Q) = 1``.
+
+        Examples
+        --------
+        >>> from neurogeom import RationalNet
+        >>> e = expand(RationalNet([[[1, 0], [0, 1]], [[1, 0]]]), reduce=False)
+        >>> print(e.to_text(), "->", e.reduce().to_text())
+        f1 = (x2) / (x1*x2) -> f1 = (1) / (x1)
+        """
         nums, den = _reduce(self.numerators, self.denominator)
         return Expansion(tuple(nums), den, self.architecture, self.bias, self.method, True)
 
@@ -408,7 +484,14 @@ class Expansion:
         return "\n".join(f"f{i + 1} = ({p}) / ({q})" for i, p in enumerate(self.numerators))
 
     def coefficients(self) -> dict[str, Any]:
-        """Exact coefficients by monomial exponent, for JSON (``"p/q"`` for non-integers)."""
+        """Exact coefficients by monomial exponent, for JSON (``"p/q"`` for non-integers).
+
+        Examples
+        --------
+        >>> from neurogeom import RationalNet
+        >>> expand(RationalNet([[[2, 0], [0, 1]], [[1, 1]]])).coefficients()["numerators"]
+        [[[[1, 0], 1], [[0, 1], '1/2']]]
+        """
 
         def terms(p: flint.fmpq_mpoly) -> list[list[Any]]:
             return [
@@ -421,7 +504,15 @@ class Expansion:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: polynomials as text, degrees, and exact coefficients."""
+        """JSON-ready form: polynomials as text, degrees, and exact coefficients.
+
+        Examples
+        --------
+        >>> from neurogeom import RationalNet
+        >>> d = expand(RationalNet([[[1, 1], [1, -1]], [[1, 2]]])).to_dict()
+        >>> d["numerators"], d["denominator"], d["degrees"], d["terms"]
+        (['3*x1 + x2'], 'x1^2 - x2^2', {'numerator': 1, 'denominator': 2}, 4)
+        """
         deg_p, deg_q = self.degrees
         return {
             "architecture": list(self.architecture),

@@ -98,7 +98,17 @@ class MembershipResult:
 
     @property
     def net(self) -> Any:
-        """The realising :class:`~neurogeom.nets.RationalNet` (``None`` without real weights)."""
+        """The realising :class:`~neurogeom.nets.RationalNet` (``None`` without real weights).
+
+        Examples
+        --------
+        >>> from neurogeom.rational import expand
+        >>> net = member((2, 2, 1), ["3*x1 + x2"], "x1^2 - x2^2", field="Q").net
+        >>> print(expand(net).to_text())
+        f1 = (3*x1 + x2) / (x1^2 - x2^2)
+        >>> member((2, 2, 1), ["x1"], "x1^2 + x2^2", field="C").net is None  # complex weights
+        True
+        """
         from neurogeom.nets import RationalNet
 
         if self.weights is None or any(np.iscomplexobj(w) for w in self.weights):
@@ -106,7 +116,14 @@ class MembershipResult:
         return RationalNet(list(self.weights), exact=self.weights[0].dtype == object)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (the keys of ``neurogeom rational member --json``)."""
+        """JSON-ready form (the keys of ``neurogeom rational member --json``).
+
+        Examples
+        --------
+        >>> d = member((2, 2, 1), ["x2"], "x1^2", field="Q").to_dict()
+        >>> d["in_neuromanifold"], d["in_neurovariety"], d["weights"]
+        (False, True, None)
+        """
 
         def value(v: Any) -> Any:
             if isinstance(v, Fraction):

@@ -66,11 +66,27 @@ class Pole:
     neurons: tuple[int, ...]
 
     def location(self) -> float | None:
-        """For one input: the pole ``x = -offset`` (``None`` otherwise)."""
+        """For one input: the pole ``x = -offset`` (``None`` otherwise).
+
+        Examples
+        --------
+        >>> from neurogeom import RationalNet
+        >>> extract_poles(RationalNet([[[2.0]], [[3.0]]], [[-4.0], [0.0]]))[0].location()
+        2.0
+        >>> extract_poles(RationalNet([[[1.0, 1.0]], [[1.0]]]))[0].location() is None  # 2 inputs
+        True
+        """
         return -self.offset / self.normal[0] if len(self.normal) == 1 else None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
+        """JSON-ready form.
+
+        Examples
+        --------
+        >>> from neurogeom import RationalNet
+        >>> extract_poles(RationalNet([[[2.0]], [[3.0]]], [[-4.0], [0.0]]))[0].to_dict()
+        {'normal': [1.0], 'offset': -2.0, 'residue': [1.5], 'neurons': [0], 'location': 2.0}
+        """
         return {
             "normal": list(self.normal),
             "offset": self.offset,
@@ -190,7 +206,14 @@ class FitResult:
     seconds: float
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (the keys of ``neurogeom rational fit --json``)."""
+        """JSON-ready form (the keys of ``neurogeom rational fit --json``).
+
+        Examples
+        --------
+        >>> d = fit([0.5, 1.0, 2.0, 4.0], [2.0, 1.0, 0.5, 0.25], hidden=1, seed=0).to_dict()
+        >>> d["backend"], d["masked"], d["loss"] < 1e-20, len(d["poles"])
+        ('numpy', 0, True, 1)
+        """
         return {
             "architecture": list(self.net.architecture),
             "loss": self.loss,

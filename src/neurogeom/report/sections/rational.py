@@ -231,6 +231,16 @@ def _compute(ctx: SectionContext) -> SectionResult:
     if net.n_inputs <= 2 and ctx.figures and status == "ok":
         with figures_or_reason(data):
             figures.append(_figure(net, expansion, ctx))
+    # what was left out or failed, shown under the numbers (not only in report.json)
+    notes = [
+        f"{label}: {data[key]}"
+        for key, label in (
+            ("dimension_skipped", "dimension not computed"),
+            ("expansion_skipped", "this network not expanded"),
+            ("expansion_failed", "this network cannot be expanded"),
+        )
+        if key in data
+    ]
     arch_text = "-".join(map(str, arch))
     summary = f"{arch_text}{' with biases' if bias else ''}: degrees ({gen_p}, {gen_q})"
     if dim is not None:
@@ -250,6 +260,7 @@ def _compute(ctx: SectionContext) -> SectionResult:
         tuple(figures),
         seconds=time.monotonic() - started,
         reason=reason,
+        notes=tuple(notes),
     )
 
 
