@@ -34,6 +34,7 @@ __all__ = [
     "is_bounded",
     "lp_counts",
     "new_highs",
+    "recession_direction",
     "stiemke_multipliers",
 ]
 
@@ -630,3 +631,32 @@ def stiemke_multipliers(a: Any) -> np.ndarray | None:
     )
     res = lp.solve()
     return res.x / norms if res.status == "optimal" else None
+
+
+def recession_direction(a: Any) -> np.ndarray | None:
+    """A float direction ``d`` with ``a d <= 0`` and ``d != 0`` (a ray of every non-empty
+    ``{x : a x <= b}``), or ``None`` when the LP finds none.
+
+    It maximises ``-sum_i a_i d / |a_i|`` over ``a d <= 0`` within the unit box: when ``a`` has
+    full column rank every nonzero ``d`` of the cone makes this positive, so the optimum is
+    positive exactly when the polyhedron is unbounded. Exact callers round ``d`` and certify it
+    (the rows tight at ``d`` hold with equality on the rounded direction after a projection).
+
+    Examples
+    --------
+    >>> recession_direction(np.array([[1.0, 0], [0, 1]])).tolist()
+    [-1.0, -1.0]
+    >>> recession_direction(np.array([[1.0, 0], [-1, 0], [0, 1], [0, -1]])) is None
+    True
+    """
+    mat = np.asarray(a, dtype=float)
+    if mat.ndim != 2:
+        raise InvalidInputError(f"recession_direction needs a matrix, got shape {mat.shape}")
+    norms = np.linalg.norm(mat, axis=1)
+    unit = mat / np.where(norms > 0, norms, 1)[:, None]
+    n = mat.shape[1]
+    lp = LPModel(unit, None, np.zeros(len(unit)), col_lower=-np.ones(n), col_upper=np.ones(n))
+    res = lp.solve(unit.sum(axis=0))
+    if not res.optimal or -res.value <= 1e-9 * max(1, len(unit)):
+        return None
+    return res.x

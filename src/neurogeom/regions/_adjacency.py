@@ -30,7 +30,7 @@ import numpy as np
 
 from neurogeom.core.budget import Budget
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
-from neurogeom.core.lp import LPModel, is_bounded, stiemke_multipliers
+from neurogeom.core.lp import LPModel, is_bounded, recession_direction, stiemke_multipliers
 from neurogeom.core.rationals import exact_matmul, exact_rank, exact_solve, floats_to_fractions
 from neurogeom.core.unionfind import UnionFind
 from neurogeom.nets.geometry import (
@@ -813,7 +813,9 @@ def rows_bounded(
     exact rows in exact mode). Otherwise one LP decides Stiemke's alternative — bounded iff
     ``G^T y = 0`` for some ``y >= 1`` (and ``G`` has rank ``n``). Exact mode certifies the
     answer: a float ``y`` is made exactly feasible by an exact projection onto ``G^T y = 0`` and
-    checked positive; an infeasible float LP is confirmed by the exact simplex.
+    checked positive; an infeasible float LP is confirmed by a float recession direction made
+    exact (rounded, then projected onto the rows it is tight at), and failing that by the exact
+    simplex.
     """
     rates = g @ rays.T
     hits = np.flatnonzero((rates <= 0).all(axis=0))
@@ -833,6 +835,14 @@ def rows_bounded(
     if found is None:
         if len(rows) <= n or exact_rank(rows) < n:
             return False
+        # the float LP says unbounded: certify a ray, rounded and projected onto the rows it
+        # is tight at, exactly
+        d = recession_direction(g)
+        if d is not None:
+            tight = np.flatnonzero(np.abs(g @ d) <= problem.tol.loose)
+            dq = _snap(d, rows[tight], np.zeros(len(tight), dtype=int).astype(object))
+            if any(v != 0 for v in dq) and all(v <= 0 for v in exact_matmul(rows, dq)):
+                return False
     else:
         # round the multipliers to rationals and project them onto G^T y = 0 exactly
         y = np.array([Fraction(float(v)) for v in found], dtype=object)
