@@ -151,6 +151,22 @@ def flip_sets(
     have moves of their own). The search is exact by meeting in the middle over the neurons that
     take part in a linear dependency; it is capped at ``limit`` sets.
 
+    Parameters
+    ----------
+    net : ShallowNet or ReLUNet
+    exact : bool, optional
+        Rational arithmetic (default: the net's own storage).
+    tol : float or Tolerances, optional
+        Float mode's tolerance for ``Σ a_i w_iᵀ = 0``.
+    limit : int
+        Most sets listed.
+
+    Returns
+    -------
+    FlipSets
+        The sets, the minimal ones, whether the search was complete and whether a skip term
+        allows every set.
+
     Examples
     --------
     Spec oracle 1: the clipped ramp ``σ(x) - σ(x - 1)`` flips both neurons at once.
@@ -263,6 +279,20 @@ def is_generic(
     net: Any, *, exact: bool | None = None, tol: float | Tolerances | None = None
 ) -> Genericity:
     """Test the conditions of the generic set ``U`` (fibre = ``H_n``-orbit).
+
+    Parameters
+    ----------
+    net : ShallowNet or ReLUNet
+    exact : bool, optional
+        Rational arithmetic (default: the net's own storage).
+    tol : float or Tolerances, optional
+        Float mode's tolerance.
+
+    Returns
+    -------
+    Genericity
+        ``generic`` and the reasons it fails: dead neurons, zero input weights, shared
+        hyperplanes, admissible flip sets.
 
     Examples
     --------
@@ -494,6 +524,18 @@ def has_hidden_symmetries(net: Any, **options: Any) -> bool | None:
     """Whether the net has symmetries beyond permutations and rescalings (see
     :func:`symmetries`).
 
+    Parameters
+    ----------
+    net : ShallowNet or ReLUNet
+    **options
+        ``exact`` and ``tol``, passed to :func:`symmetries`.
+
+    Returns
+    -------
+    bool or None
+        Whether a move family beyond ``H_n`` (T3-T7) applies; ``None`` when the flip-set search
+        was incomplete and nothing else was found.
+
     Examples
     --------
     >>> has_hidden_symmetries(ShallowNet([[1], [1]], [0, -1], [[1, -1]], c=[0], exact=True))
@@ -510,6 +552,15 @@ def orbit_canonical(net: Any) -> ShallowNet:
     ``(w_i, b_i)`` has size 1 (exact) or ``‖(w_i, b_i)‖ = 1`` (float); neurons are then sorted by
     ``(w, b, a)``. Two nets are related by a permutation and positive rescalings exactly when
     their representatives are equal (exact) or close (float).
+
+    Parameters
+    ----------
+    net : ShallowNet or ReLUNet
+
+    Returns
+    -------
+    ShallowNet
+        Same conventions and storage as ``net``.
 
     Examples
     --------
@@ -832,6 +883,19 @@ def _candidates(net: ShallowNet, form: CanonicalForm, flips: FlipSets) -> list[s
 def random_move(net: Any, seed: Any = None, *, tol: float | Tolerances | None = None) -> Move:
     """A random move available at ``net`` (rational values for exact nets).
 
+    Parameters
+    ----------
+    net : ShallowNet or ReLUNet
+    seed : int or numpy.random.Generator, optional
+        Seeds the choice of the move and its values.
+    tol : float or Tolerances, optional
+        Float mode's tolerance (which moves are available).
+
+    Returns
+    -------
+    Move
+        A move that :func:`apply_move` accepts at ``net``.
+
     Examples
     --------
     >>> net = ShallowNet([[1], [1]], [0, -1], [[1, -1]], c=[0], exact=True)
@@ -942,6 +1006,22 @@ def sample_fiber(
 
     Each sample is ``steps`` random moves (:func:`random_move`) away from ``net`` and is checked
     with :func:`~neurogeom.symmetry.are_equivalent` (exactly for exact nets).
+
+    Parameters
+    ----------
+    net : ShallowNet or ReLUNet
+    n_samples : int
+        Number of samples.
+    steps : int
+        Random moves per sample.
+    seed : int or numpy.random.Generator, optional
+    tol : float or Tolerances, optional
+        Float mode's tolerance of the moves and of the checks.
+
+    Returns
+    -------
+    FibreSample
+        The samples, the moves that made each one and each check's verdict.
 
     Examples
     --------
