@@ -68,6 +68,7 @@ MoveKind = Literal[
     "split",
     "merge",
     "translate",
+    "redirect",
 ]
 
 
@@ -441,7 +442,15 @@ def _families(
                     )
                 )
     for group in form.cancelled:
-        if len(group) > 1 and net.c is not None:
+        ways = []
+        if net.c is not None:
+            ways.append("their hyperplane can be translated (the output bias absorbs it)")
+        if len(form.dead) >= 2:
+            ways.append(
+                f"with dead neurons {list(form.dead[:2])} they can become cancelling pairs in "
+                "other directions with the same affine sum"
+            )
+        if len(group) > 1 and ways:
             out.append(
                 MoveFamily(
                     "T7",
@@ -449,8 +458,7 @@ def _families(
                     tuple(group),
                     True,
                     True,
-                    f"neurons {list(group)} cancel to an affine term: their "
-                    "hyperplane can be translated (the output bias absorbs it)",
+                    f"neurons {list(group)} cancel to an affine term: {'; '.join(ways)}",
                 )
             )
     if flips.all_allowed:
@@ -620,6 +628,11 @@ class Move:
       ``i`` and ``j`` becomes dead;
     - ``"translate"``: ``neurons`` a cancelling group, ``values = (δ,)``: move its hyperplane by
       ``δ`` (in units of its normalised form).
+    - ``"redirect"``: ``neurons`` a cancelling group followed by two dead neurons ``p, q``,
+      ``values = (w', b')``. The group computes an affine ``a* (w_0·x + b_0)`` (``w_0, b_0`` its
+      first neuron's); it becomes two cancelling pairs in other directions with the same sum:
+      its first two neurons ``(w', b', a*)``, ``(-w', -b', -a*)``, then ``p, q`` as
+      ``(w_0 - w', b_0 - b', a*)`` and its negative; the group's other neurons become dead.
     """
 
     kind: MoveKind
@@ -797,6 +810,8 @@ def apply_move(net: Any, move: Move, *, tol: float | Tolerances | None = None) -
         p["a"][:, j] = p["a"][:, j] * 0
     elif move.kind == "translate":
         _translate(p, neurons, _value(move.values[0], exact), exact, tolerances, atol)
+    elif move.kind == "redirect":
+        _redirect(p, neurons, move.values, exact, tolerances, atol)
     else:
         raise InvalidInputError(f"unknown move kind {move.kind!r}")
     return ShallowNet._trusted(p["w"], p["b"], p["a"], p["c"], p["v"], exact)
@@ -847,6 +862,56 @@ def _translate(
     p["c"] = p["c"] + negative * delta
 
 
+def _redirect(
+    p: dict[str, Any],
+    neurons: list[int],
+    values: tuple[Any, ...],
+    exact: bool,
+    tol: Tolerances,
+    atol: float,
+) -> None:
+    """Replace a cancelling group by two cancelling pairs in other directions (T7)."""
+    if len(neurons) < 4 or len(set(neurons)) != len(neurons):
+        raise InvalidInputError(
+            "redirect: needs a cancelling group of at least two neurons and two dead neurons, "
+            f"all distinct; got {neurons}"
+        )
+    group, (pp, qq) = neurons[:-2], neurons[-2:]
+    for j in (pp, qq):
+        if not _is_zero(p["a"][:, j], exact, atol):
+            raise InvalidInputError(f"redirect: neuron {j} must be dead (output weight 0)")
+    if len(values) != 2:
+        raise InvalidInputError("redirect: values must be (w', b'), the new direction")
+    w_new = np.array([_value(v, exact) for v in values[0]], dtype=p["w"].dtype)
+    b_new = _value(values[1], exact)
+    if w_new.shape != p["w"][0].shape:
+        raise InvalidInputError(f"redirect: w' must have {p['w'].shape[1]} entries")
+    i0 = group[0]
+    w0, b0 = p["w"][i0].copy(), p["b"][i0]
+    if _is_zero(w0, exact, 0.0):
+        raise InvalidInputError(f"redirect: neuron {i0} has input weight 0 (no hyperplane)")
+    total = 0 * p["a"][:, i0]
+    slope = 0 * p["a"][:, i0]  # Σ λ_i a_i over the neurons with (w_i, b_i) = -λ_i (w_0, b_0)
+    for i in group:
+        pos = _positive_ratio(p["w"][i], p["b"][i], w0, b0, exact, tol)
+        neg = _positive_ratio(-p["w"][i], -p["b"][i], w0, b0, exact, tol)
+        if pos is None and neg is None:
+            raise InvalidInputError(f"redirect: neuron {i} is not on the hyperplane of {i0}")
+        ratio = pos if pos is not None else neg
+        total = total + p["a"][:, i] * ratio
+        if pos is None:  # a σ(-λ z) = a λ σ(z) - a λ z
+            slope = slope + p["a"][:, i] * ratio
+    if not _is_zero(total, exact, atol):
+        raise InvalidInputError(f"redirect: the coefficients of neurons {group} do not cancel")
+    a_star = -slope  # the group computes a* (w_0·x + b_0)
+    for i in group[2:]:
+        p["a"][:, i] = p["a"][:, i] * 0
+    pairs = ((group[0], group[1], w_new, b_new), (pp, qq, w0 - w_new, b0 - b_new))
+    for i, j, w, b in pairs:
+        p["w"][i], p["b"][i], p["a"][:, i] = w, b, a_star
+        p["w"][j], p["b"][j], p["a"][:, j] = -w, -b, -a_star
+
+
 # -- random moves and fibres --------------------------------------------------------------------
 _RATIONAL_SCALES = tuple(Fraction(x) for x in ("1/3", "1/2", "2/3", "3/2", "2", "3", "5/4"))
 
@@ -877,6 +942,8 @@ def _candidates(net: ShallowNet, form: CanonicalForm, flips: FlipSets) -> list[s
         kinds.append("merge")
     if net.c is not None and any(len(g) > 1 for g in form.cancelled):
         kinds.append("translate")
+    if len(form.dead) >= 2 and any(len(g) > 1 for g in form.cancelled):
+        kinds.append("redirect")
     return kinds
 
 
@@ -953,6 +1020,10 @@ def random_move(net: Any, seed: Any = None, *, tol: float | Tolerances | None = 
         return Move("merge", (group[0], group[1]))
     groups = [g for g in form.cancelled if len(g) > 1]
     group = groups[int(rng.integers(len(groups)))]
+    if kind == "redirect":
+        dead = [int(i) for i in rng.permutation(form.dead)[:2]]
+        w_new = tuple(_random_scalar(rng, exact) for _ in range(m))
+        return Move("redirect", (*group, *dead), (w_new, _random_scalar(rng, exact)))
     return Move("translate", tuple(group), (_random_scalar(rng, exact),))
 
 
