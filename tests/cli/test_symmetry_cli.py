@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import inspect
 import json
+import subprocess
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,12 @@ from neurogeom.symmetry import are_equivalent
 SEPARATE_STDERR = (
     {"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner).parameters else {}
 )
+
+
+def cli_subprocess(*args: object) -> subprocess.CompletedProcess:
+    """Run the installed ``neurogeom`` program, as users do."""
+    exe = Path(sysconfig.get_path("scripts")) / "neurogeom"
+    return subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, timeout=120)
 
 
 def run(*args: object):
@@ -128,3 +136,60 @@ def test_help_has_an_example(command: str) -> None:
     result = run("symmetry", command, "--help")
     assert result.exit_code == 0
     assert f"neurogeom symmetry {command}" in result.stdout
+
+
+# -- the issue's bad input, through the installed program (exit 2, one line, no traceback) -------
+@pytest.fixture(scope="module")
+def shapes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("shapes")
+    nets = {
+        "one_out": ReLUNet([[[1.0, 2.0], [-1.0, 1.0]], [[1.0, -2.0]]]),
+        "two_out": ReLUNet([[[1.0, 2.0], [-1.0, 1.0]], [[1.0, -2.0], [1.0, 1.0]]]),
+    }
+    for name, net in nets.items():
+        save(net, folder / f"{name}.json")
+    return {name: folder / f"{name}.json" for name in nets}
+
+
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        (["equivalent", "abs", "max2"], ["1 and 2 inputs"]),
+        (["equivalent", "one_out", "two_out"], ["1 and 2 outputs"]),
+        (["align", "one_out", "two_out"], ["different architectures", "2-2-1", "2-2-2"]),
+        (["canonical", "two_moons"], ["needs a shallow net", "2 hidden layers", "deep nets use"]),
+        (["equivalent", "sectors", "sectors", "--tol", "0"], ["--tol", "0<x<1"]),
+        (["align", "rg1", "rg1", "--tol", "-0.5"], ["--tol", "0<x<1"]),
+        (["extract", "abs", "--max-queries", "0"], ["--max-queries", "x>=1"]),
+    ],
+)
+def test_subprocess_bad_input_exits_2_with_one_line(
+    args: list[str], needles: list[str], shapes: dict[str, Path]
+) -> None:
+    proc = cli_subprocess("symmetry", *(str(shapes.get(a, a)) for a in args), "--json")
+    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+    assert proc.stdout == "" and "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("neurogeom: error:"), proc.stderr
+    for needle in needles:
+        assert needle.lower() in lines[0].lower(), (needle, lines[0])
+
+
+def test_subprocess_float_equivalence_it_cannot_decide_is_undecided(tmp_path: Path) -> None:
+    # a 1e-11 change of one bias: between rel/band and rel of the default tolerance
+    f = ReLUNet([[[1.0, 2.0], [-1.0, 1.0]], [[1.0, -2.0]]], [[0.5, -0.25], [0.0]])
+    g = ReLUNet([[[1.0, 2.0], [-1.0, 1.0]], [[1.0, -2.0]]], [[0.5 + 1e-11, -0.25], [0.0]])
+    save(f, tmp_path / "f.json")
+    save(g, tmp_path / "g.json")
+    proc = cli_subprocess(
+        "symmetry", "equivalent", tmp_path / "f.json", tmp_path / "g.json", "--json"
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["verdict"] == "undecided" and doc["equivalent"] is None and doc["witness"] is None
+    assert doc["evidence"] and "not at rel/band" in doc["evidence"][0]
+    exact = cli_subprocess(
+        "symmetry", "equivalent", tmp_path / "f.json", tmp_path / "g.json", "--exact", "--json"
+    )
+    doc = json.loads(exact.stdout)
+    assert doc["verdict"] == "not equivalent" and doc["witness"] is not None

@@ -65,3 +65,30 @@ def test_applies_only_to_relu_nets() -> None:
     assert "ReLU" in section.SECTION.applies(RationalNet([[[1.0]], [[1.0]]]))
     leaky = ReLUNet([[[1.0]], [[1.0]]], negative_slope=0.5)
     assert "leaky" in section.SECTION.applies(leaky)
+
+
+def test_the_page_names_kinks_redundant_neurons_and_moves() -> None:
+    # built with a known structure: neurons 0 and 1 on x = 0 (same orientation), 2 on y = -1,
+    # 3 dead (a = 0), 4 constant (w = 0)
+    net = ReLUNet(
+        [[[1, 0], [2, 0], [0, 1], [1, 1], [0, 0]], [[1, 2, 1, 0, 3]]],
+        [[0, 0, 1, 2, 1], [0]],
+        exact=True,
+    )
+    res = section.SECTION.compute(SectionContext(net, "built", True, Budget(), False, False))
+    for item in res.items:
+        assert at(res.data, item.key) == item.value, item.key
+    grouped = res.data["canonical"]["grouped"]
+    assert "α=(5) on (1, 0)·x + 0 = 0: neurons [0, 1]" in grouped  # 1·1 + 2·2 on x = 0
+    assert "α=(1) on (0, 1)·x + 1 = 0: neurons [2]" in grouped
+    redundant = res.data["canonical"]["redundant"]
+    assert "dead (output weight 0): [3]" in redundant
+    assert "constant (input weight 0): [4]" in redundant
+    assert "sharing a hyperplane: [[0, 1]]" in redundant
+    moves = res.data["symmetries"]["moves"]
+    for family in ("T1 permutation", "T3 dead neuron [3]", "T4 constant neuron [4]", "T5"):
+        assert family in moves
+    for text in (grouped, redundant, moves):  # shown on the page, under the numbers
+        assert any(text in note for note in res.notes)
+    clean = compute("sectors", figures=False)
+    assert clean.data["canonical"]["redundant"] == "none"

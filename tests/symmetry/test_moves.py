@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from neurogeom import InvalidInputError
@@ -16,6 +16,7 @@ from neurogeom.symmetry import (
     ShallowNet,
     apply_move,
     are_equivalent,
+    canonical_form,
     flip_sets,
     has_hidden_symmetries,
     is_generic,
@@ -86,6 +87,17 @@ def test_generic_nets_have_only_h_n() -> None:
     assert has_hidden_symmetries(net) is False
 
 
+def same_orbit(f: ShallowNet, g: ShallowNet) -> bool:
+    """Equal H_n-orbit representatives (exactly, or to rounding for float nets)."""
+    p, q = orbit_canonical(f), orbit_canonical(g)
+    if f.exact:
+        return p == q
+    return all(
+        np.allclose(np.asarray(x, dtype=float), np.asarray(y, dtype=float), atol=1e-12)
+        for x, y in ((p.w, q.w), (p.b, q.b), (p.a, q.a), (p.c, q.c))
+    )
+
+
 @pytest.mark.parametrize(
     ("net", "labels", "reason"),
     [
@@ -121,7 +133,11 @@ def test_generic_nets_have_only_h_n() -> None:
         ),
     ],
 )
-def test_hidden_symmetries_are_named(net: ShallowNet, labels: set[str], reason: str) -> None:
+@pytest.mark.parametrize("exact", [True, False])
+def test_hidden_symmetries_are_named(
+    net: ShallowNet, labels: set[str], reason: str, exact: bool
+) -> None:
+    net = net if exact else net.to_float()
     sym = symmetries(net)
     assert labels <= {f.label for f in sym.families if f.hidden}
     assert sym.hidden is True
@@ -130,15 +146,19 @@ def test_hidden_symmetries_are_named(net: ShallowNet, labels: set[str], reason: 
     # some sample of the fibre leaves the H_n orbit
     fibre = sample_fiber(net, n_samples=12, steps=4, seed=3)
     assert fibre.verified
-    assert any(orbit_canonical(s) != orbit_canonical(net) for s in fibre.samples)
+    assert any(not same_orbit(s, net) for s in fibre.samples)
 
 
-def test_abs_is_rigid_oracle_4() -> None:
+@pytest.mark.parametrize("exact", [True, False])
+def test_abs_is_rigid_oracle_4(exact: bool) -> None:
     net = ShallowNet([[1], [-1]], [0, 0], [[1, 1]], c=[0], exact=True)
+    net = net if exact else net.to_float()
     sym = symmetries(net)
     assert sym.hidden is False  # the flip of both is a permutation
     assert flip_sets(net).sets == ((0, 1),)
-    assert orbit_canonical(apply_move(net, Move("flip", (0, 1)))) == orbit_canonical(net)
+    assert same_orbit(apply_move(net, Move("flip", (0, 1))), net)
+    fibre = sample_fiber(net, n_samples=8, steps=4, seed=1)
+    assert fibre.verified and all(same_orbit(s, net) for s in fibre.samples)
 
 
 @pytest.mark.parametrize(
@@ -196,6 +216,81 @@ def test_each_move_kind_keeps_the_function() -> None:
         moved = apply_move(net, move)
         assert are_equivalent(net, moved).verdict == "equivalent", move
         assert moved != net, move
+
+
+@st.composite
+def nets_with_a_cancelling_group(draw: st.DrawFn) -> ShallowNet:
+    """A small exact net with a cancelling group on one hyperplane and two dead neurons."""
+    m = draw(st.integers(1, 3))
+    k = draw(st.integers(1, 2))
+    extra = draw(st.integers(0, 3))
+    nonzero = small.filter(bool)
+    w0 = draw(st.lists(small, min_size=m, max_size=m).filter(any))
+    b0 = draw(small)
+    # the group: (w0, b0, a), (-λ w0, -λ b0, -a/λ) and maybe (μ w0, μ b0, t) with a - μ t in
+    # place of a: the coefficients on the hyperplane sum to zero
+    lam = draw(st.sampled_from([Fraction(1), Fraction(2), Fraction(1, 3)]))
+    a0 = draw(st.lists(nonzero, min_size=k, max_size=k))
+    rows = [w0, [-lam * v for v in w0]]
+    biases = [b0, -lam * b0]
+    cols = [a0, [-v / lam for v in a0]]
+    if draw(st.booleans()):  # a third member, same orientation as the first
+        mu = draw(st.sampled_from([Fraction(1, 2), Fraction(3)]))
+        t = draw(st.lists(nonzero, min_size=k, max_size=k))
+        rows.append([mu * v for v in w0])
+        biases.append(mu * b0)
+        cols[0] = [x - mu * y for x, y in zip(cols[0], t, strict=True)]
+        cols.append(t)
+    for index in range(2 + extra):  # two dead neurons, then a few arbitrary ones
+        rows.append(draw(st.lists(small, min_size=m, max_size=m)))
+        biases.append(draw(small))
+        dead = index < 2
+        cols.append([0] * k if dead else draw(st.lists(small, min_size=k, max_size=k)))
+    a = [[col[o] for col in cols] for o in range(k)]
+    c = draw(st.lists(small, min_size=k, max_size=k)) if draw(st.booleans()) else None
+    return ShallowNet(rows, biases, a, c=c, exact=True)
+
+
+@given(nets_with_a_cancelling_group(), st.integers(0, 2**32 - 1))
+def test_redirected_cancelling_groups_keep_the_function(net: ShallowNet, seed: int) -> None:
+    form = canonical_form(net)
+    groups = [g for g in form.cancelled if len(g) > 1]
+    assume(groups)  # an extra neuron may have landed on the group's hyperplane
+    group = groups[0]
+    dead = form.dead[:2]
+    rng = np.random.default_rng(seed)
+    w_new = tuple(Fraction(int(rng.integers(-9, 10)), 4) for _ in range(net.n_inputs))
+    moved = apply_move(net, Move("redirect", (*group, *dead), (w_new, Fraction(1, 3))))
+    # independent check: exact values at rational points, and the same canonical form
+    pts = [[Fraction(int(rng.integers(-40, 41)), 7) for _ in range(net.n_inputs)]]
+    pts += [[Fraction(int(rng.integers(-40, 41)), 3) for _ in range(net.n_inputs)]]
+    assert (net.evaluate(pts) == moved.evaluate(pts)).all()
+    assert canonical_form(moved).equals(form)
+    # the group's first neurons now point along w', the dead ones along w_0 - w'
+    assert tuple(moved.w[group[0]]) == w_new and tuple(moved.w[group[1]]) == tuple(
+        -v for v in w_new
+    )
+    moved_dead = tuple(moved.w[dead[0]])
+    assert moved_dead == tuple(x - y for x, y in zip(net.w[group[0]], w_new, strict=True))
+    # and random walks that use the move stay in the fibre
+    fibre = sample_fiber(net, n_samples=3, steps=3, seed=seed)
+    assert fibre.verified
+
+
+def test_redirect_is_listed_and_refused_when_it_would_change_the_function() -> None:
+    # σ(x + 1) - σ(-x - 1) = x + 1 with two dead neurons and no output bias
+    net = ShallowNet([[1], [-1], [2], [3]], [1, -1, 0, 1], [[1, -1, 0, 0]], exact=True)
+    fams = [f for f in symmetries(net).families if f.label == "T7"]
+    assert len(fams) == 1 and "other directions" in fams[0].description
+    assert "translated" not in fams[0].description  # no output bias to absorb a translation
+    moved = apply_move(net, Move("redirect", (0, 1, 2, 3), ((5,), 2)))
+    assert are_equivalent(net, moved).verdict == "equivalent"
+    with pytest.raises(InvalidInputError, match="must be dead"):
+        apply_move(net, Move("redirect", (2, 3, 0, 1), ((5,), 2)))
+    with pytest.raises(InvalidInputError, match="do not cancel"):
+        apply_move(net.replace(a=[[1, 1, 0, 0]]), Move("redirect", (0, 1, 2, 3), ((5,), 2)))
+    with pytest.raises(InvalidInputError, match="all distinct"):
+        apply_move(net, Move("redirect", (0, 1, 2, 2), ((5,), 2)))
 
 
 def test_orbit_canonical_detects_the_h_n_orbit() -> None:

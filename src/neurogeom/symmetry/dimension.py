@@ -414,6 +414,11 @@ def jacobian(net: Any, points: Any, *, prime: int | None = None) -> np.ndarray:
     prime : int, optional
         Compute exactly modulo this prime (int64 residues) instead of in float64.
 
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(N k, D)``: float64, or int64 residues modulo ``prime``.
+
     Raises
     ------
     InvalidInputError

@@ -46,6 +46,9 @@ Verdict = Literal["equivalent", "not equivalent", "undecided"]
 #: Random points tried in the domain before a deep comparison enumerates regions.
 SAMPLE_POINTS = 64
 
+#: Float witnesses: directions of a kink's hyperplane searched from its foot (both ways).
+MAX_SPREAD_DIRECTIONS = 6
+
 
 @dataclass(frozen=True, slots=True)
 class Equivalence:
@@ -308,10 +311,16 @@ def _refute(
     )
     for j in order[:8]:
         kk = form.kinks[j]
-        for p in _kink_points(form, j, domain, exact, scales):
-            candidates.append((p, f"kink {_describe(kk)} of f - g"))
-    if not candidates:
-        for p in _affine_points(form, domain, exact):
+        # float mode also crosses the kink far from its foot: near-coincident kinks of f - g
+        # (a slightly changed weight) separate only there, so the difference at the foot can
+        # stay inside the tolerance band while it is large a length scale away
+        on, off = ([], []) if exact else _spread_on_hyperplane(kk, domain, scales)
+        for start in [None, *on]:
+            for p in _kink_points(form, j, domain, exact, scales, start=start):
+                candidates.append((p, f"kink {_describe(kk)} of f - g"))
+        candidates += [(p, f"a length scale across kink {_describe(kk)} of f - g") for p in off]
+    if not candidates or not exact:
+        for p in _affine_points(form, domain, exact, scales):
             candidates.append((p, "the affine part of f - g is nonzero"))
     scale = scales.get("value", 1.0) if not exact else 1.0
     return _judge(f, g, candidates, domain, exact, tol, scale, "canonical form", notes, form)
@@ -424,10 +433,50 @@ def _point_on_hyperplane(u: np.ndarray, beta: Any, domain: Domain, exact: bool) 
     return res.x[:m]
 
 
+def _spread_on_hyperplane(
+    kink: Any, domain: Domain, scales: dict[str, float]
+) -> tuple[list[Any], list[Any]]:
+    """Float points about a length scale from a kink's foot, inside the domain: on its
+    hyperplane, and off it.
+
+    From the foot (the deepest point of the hyperplane in the domain) the points step along
+    each direction of an orthonormal basis of the hyperplane, both ways, by the length scale,
+    halved until the point is strictly inside the domain; two more points step off the
+    hyperplane along its normal (beyond a near-coincident kink, where the slopes of ``f - g``
+    differ by the change).
+    """
+    u = np.array(kink.normal, dtype=np.float64)
+    foot = _point_on_hyperplane(u, float(kink.offset), domain, False)
+    if foot is None:
+        return [], []
+    # the last m - 1 right singular vectors of the row u span its orthogonal complement
+    basis = np.linalg.svd(u[None, :])[2][1:][:MAX_SPREAD_DIRECTIONS]
+    length = scales.get("length", 1.0)
+    on: list[Any] = []
+    off: list[Any] = []
+    for direction, out in [*((d, on) for d in basis), (u / np.linalg.norm(u), off)]:
+        for sign in (1.0, -1.0):
+            step = length
+            for _ in range(60):
+                q = foot + sign * step * direction
+                if _strictly_inside(q, domain, False):
+                    out.append(q)
+                    break
+                step /= 2
+    return on, off
+
+
 def _kink_points(
-    form: CanonicalForm, j: int, domain: Domain, exact: bool, scales: dict[str, float]
+    form: CanonicalForm,
+    j: int,
+    domain: Domain,
+    exact: bool,
+    scales: dict[str, float],
+    *,
+    start: Any = None,
 ) -> list[np.ndarray]:
-    """Three points across kink ``j`` with no other kink of the form between them."""
+    """Three points across kink ``j`` with no other kink of the form between them, near
+    ``start`` (a point of the hyperplane inside the domain; default its deepest point)."""
     dt = _dtype(exact)
     kink = form.kinks[j]
     u = np.array(kink.normal, dtype=dt)
@@ -435,7 +484,7 @@ def _kink_points(
     others = [
         (np.array(kk.normal, dtype=dt), kk.offset) for i, kk in enumerate(form.kinks) if i != j
     ]
-    p = _point_on_hyperplane(u, beta, domain, exact)
+    p = _point_on_hyperplane(u, beta, domain, exact) if start is None else start
     if p is None:
         return []
     length = Fraction(1) if exact else scales.get("length", 1.0)
@@ -489,14 +538,22 @@ def _interior_point(domain: Domain, exact: bool) -> np.ndarray:
     return chebyshev_centre(domain.a_float, domain.b_float, radius_cap=1.0)[0]
 
 
-def _affine_points(form: CanonicalForm, domain: Domain, exact: bool) -> list[np.ndarray]:
+def _affine_points(
+    form: CanonicalForm, domain: Domain, exact: bool, scales: dict[str, float]
+) -> list[np.ndarray]:
+    """An interior point and a step from it along a nonzero row of the linear part: a unit step
+    in exact mode (any nonzero difference refutes), about a length scale in float mode (so that a
+    small linear part shows a difference comparable to the value scale)."""
     dt = _dtype(exact)
     p = _interior_point(domain, exact)
     out = [p]
     linear = np.array(form.linear, dtype=dt)
     for row in linear:
         if any(v != 0 for v in row):
-            step = Fraction(1) if exact else 1.0
+            if exact:
+                step: Any = Fraction(1)
+            else:
+                step = scales.get("length", 1.0) / float(np.linalg.norm(row))
             for _ in range(80):
                 q = p + row * step
                 if _strictly_inside(q, domain, exact):

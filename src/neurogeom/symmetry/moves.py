@@ -68,6 +68,7 @@ MoveKind = Literal[
     "split",
     "merge",
     "translate",
+    "redirect",
 ]
 
 
@@ -150,6 +151,22 @@ def flip_sets(
     Only neurons with nonzero input and output weights are considered (dead and constant neurons
     have moves of their own). The search is exact by meeting in the middle over the neurons that
     take part in a linear dependency; it is capped at ``limit`` sets.
+
+    Parameters
+    ----------
+    net : ShallowNet or ReLUNet
+    exact : bool, optional
+        Rational arithmetic (default: the net's own storage).
+    tol : float or Tolerances, optional
+        Float mode's tolerance for ``Σ a_i w_iᵀ = 0``.
+    limit : int
+        Most sets listed.
+
+    Returns
+    -------
+    FlipSets
+        The sets, the minimal ones, whether the search was complete and whether a skip term
+        allows every set.
 
     Examples
     --------
@@ -263,6 +280,20 @@ def is_generic(
     net: Any, *, exact: bool | None = None, tol: float | Tolerances | None = None
 ) -> Genericity:
     """Test the conditions of the generic set ``U`` (fibre = ``H_n``-orbit).
+
+    Parameters
+    ----------
+    net : ShallowNet or ReLUNet
+    exact : bool, optional
+        Rational arithmetic (default: the net's own storage).
+    tol : float or Tolerances, optional
+        Float mode's tolerance.
+
+    Returns
+    -------
+    Genericity
+        ``generic`` and the reasons it fails: dead neurons, zero input weights, shared
+        hyperplanes, admissible flip sets.
 
     Examples
     --------
@@ -411,7 +442,15 @@ def _families(
                     )
                 )
     for group in form.cancelled:
-        if len(group) > 1 and net.c is not None:
+        ways = []
+        if net.c is not None:
+            ways.append("their hyperplane can be translated (the output bias absorbs it)")
+        if len(form.dead) >= 2:
+            ways.append(
+                f"with dead neurons {list(form.dead[:2])} they can become cancelling pairs in "
+                "other directions with the same affine sum"
+            )
+        if len(group) > 1 and ways:
             out.append(
                 MoveFamily(
                     "T7",
@@ -419,8 +458,7 @@ def _families(
                     tuple(group),
                     True,
                     True,
-                    f"neurons {list(group)} cancel to an affine term: their "
-                    "hyperplane can be translated (the output bias absorbs it)",
+                    f"neurons {list(group)} cancel to an affine term: {'; '.join(ways)}",
                 )
             )
     if flips.all_allowed:
@@ -494,6 +532,18 @@ def has_hidden_symmetries(net: Any, **options: Any) -> bool | None:
     """Whether the net has symmetries beyond permutations and rescalings (see
     :func:`symmetries`).
 
+    Parameters
+    ----------
+    net : ShallowNet or ReLUNet
+    **options
+        ``exact`` and ``tol``, passed to :func:`symmetries`.
+
+    Returns
+    -------
+    bool or None
+        Whether a move family beyond ``H_n`` (T3-T7) applies; ``None`` when the flip-set search
+        was incomplete and nothing else was found.
+
     Examples
     --------
     >>> has_hidden_symmetries(ShallowNet([[1], [1]], [0, -1], [[1, -1]], c=[0], exact=True))
@@ -510,6 +560,15 @@ def orbit_canonical(net: Any) -> ShallowNet:
     ``(w_i, b_i)`` has size 1 (exact) or ``‖(w_i, b_i)‖ = 1`` (float); neurons are then sorted by
     ``(w, b, a)``. Two nets are related by a permutation and positive rescalings exactly when
     their representatives are equal (exact) or close (float).
+
+    Parameters
+    ----------
+    net : ShallowNet or ReLUNet
+
+    Returns
+    -------
+    ShallowNet
+        Same conventions and storage as ``net``.
 
     Examples
     --------
@@ -569,6 +628,11 @@ class Move:
       ``i`` and ``j`` becomes dead;
     - ``"translate"``: ``neurons`` a cancelling group, ``values = (δ,)``: move its hyperplane by
       ``δ`` (in units of its normalised form).
+    - ``"redirect"``: ``neurons`` a cancelling group followed by two dead neurons ``p, q``,
+      ``values = (w', b')``. The group computes an affine ``a* (w_0·x + b_0)`` (``w_0, b_0`` its
+      first neuron's); it becomes two cancelling pairs in other directions with the same sum:
+      its first two neurons ``(w', b', a*)``, ``(-w', -b', -a*)``, then ``p, q`` as
+      ``(w_0 - w', b_0 - b', a*)`` and its negative; the group's other neurons become dead.
     """
 
     kind: MoveKind
@@ -746,6 +810,8 @@ def apply_move(net: Any, move: Move, *, tol: float | Tolerances | None = None) -
         p["a"][:, j] = p["a"][:, j] * 0
     elif move.kind == "translate":
         _translate(p, neurons, _value(move.values[0], exact), exact, tolerances, atol)
+    elif move.kind == "redirect":
+        _redirect(p, neurons, move.values, exact, tolerances, atol)
     else:
         raise InvalidInputError(f"unknown move kind {move.kind!r}")
     return ShallowNet._trusted(p["w"], p["b"], p["a"], p["c"], p["v"], exact)
@@ -796,6 +862,56 @@ def _translate(
     p["c"] = p["c"] + negative * delta
 
 
+def _redirect(
+    p: dict[str, Any],
+    neurons: list[int],
+    values: tuple[Any, ...],
+    exact: bool,
+    tol: Tolerances,
+    atol: float,
+) -> None:
+    """Replace a cancelling group by two cancelling pairs in other directions (T7)."""
+    if len(neurons) < 4 or len(set(neurons)) != len(neurons):
+        raise InvalidInputError(
+            "redirect: needs a cancelling group of at least two neurons and two dead neurons, "
+            f"all distinct; got {neurons}"
+        )
+    group, (pp, qq) = neurons[:-2], neurons[-2:]
+    for j in (pp, qq):
+        if not _is_zero(p["a"][:, j], exact, atol):
+            raise InvalidInputError(f"redirect: neuron {j} must be dead (output weight 0)")
+    if len(values) != 2:
+        raise InvalidInputError("redirect: values must be (w', b'), the new direction")
+    w_new = np.array([_value(v, exact) for v in values[0]], dtype=p["w"].dtype)
+    b_new = _value(values[1], exact)
+    if w_new.shape != p["w"][0].shape:
+        raise InvalidInputError(f"redirect: w' must have {p['w'].shape[1]} entries")
+    i0 = group[0]
+    w0, b0 = p["w"][i0].copy(), p["b"][i0]
+    if _is_zero(w0, exact, 0.0):
+        raise InvalidInputError(f"redirect: neuron {i0} has input weight 0 (no hyperplane)")
+    total = 0 * p["a"][:, i0]
+    slope = 0 * p["a"][:, i0]  # Σ λ_i a_i over the neurons with (w_i, b_i) = -λ_i (w_0, b_0)
+    for i in group:
+        pos = _positive_ratio(p["w"][i], p["b"][i], w0, b0, exact, tol)
+        neg = _positive_ratio(-p["w"][i], -p["b"][i], w0, b0, exact, tol)
+        if pos is None and neg is None:
+            raise InvalidInputError(f"redirect: neuron {i} is not on the hyperplane of {i0}")
+        ratio = pos if pos is not None else neg
+        total = total + p["a"][:, i] * ratio
+        if pos is None:  # a σ(-λ z) = a λ σ(z) - a λ z
+            slope = slope + p["a"][:, i] * ratio
+    if not _is_zero(total, exact, atol):
+        raise InvalidInputError(f"redirect: the coefficients of neurons {group} do not cancel")
+    a_star = -slope  # the group computes a* (w_0·x + b_0)
+    for i in group[2:]:
+        p["a"][:, i] = p["a"][:, i] * 0
+    pairs = ((group[0], group[1], w_new, b_new), (pp, qq, w0 - w_new, b0 - b_new))
+    for i, j, w, b in pairs:
+        p["w"][i], p["b"][i], p["a"][:, i] = w, b, a_star
+        p["w"][j], p["b"][j], p["a"][:, j] = -w, -b, -a_star
+
+
 # -- random moves and fibres --------------------------------------------------------------------
 _RATIONAL_SCALES = tuple(Fraction(x) for x in ("1/3", "1/2", "2/3", "3/2", "2", "3", "5/4"))
 
@@ -826,11 +942,26 @@ def _candidates(net: ShallowNet, form: CanonicalForm, flips: FlipSets) -> list[s
         kinds.append("merge")
     if net.c is not None and any(len(g) > 1 for g in form.cancelled):
         kinds.append("translate")
+    if len(form.dead) >= 2 and any(len(g) > 1 for g in form.cancelled):
+        kinds.append("redirect")
     return kinds
 
 
 def random_move(net: Any, seed: Any = None, *, tol: float | Tolerances | None = None) -> Move:
     """A random move available at ``net`` (rational values for exact nets).
+
+    Parameters
+    ----------
+    net : ShallowNet or ReLUNet
+    seed : int or numpy.random.Generator, optional
+        Seeds the choice of the move and its values.
+    tol : float or Tolerances, optional
+        Float mode's tolerance (which moves are available).
+
+    Returns
+    -------
+    Move
+        A move that :func:`apply_move` accepts at ``net``.
 
     Examples
     --------
@@ -889,6 +1020,10 @@ def random_move(net: Any, seed: Any = None, *, tol: float | Tolerances | None = 
         return Move("merge", (group[0], group[1]))
     groups = [g for g in form.cancelled if len(g) > 1]
     group = groups[int(rng.integers(len(groups)))]
+    if kind == "redirect":
+        dead = [int(i) for i in rng.permutation(form.dead)[:2]]
+        w_new = tuple(_random_scalar(rng, exact) for _ in range(m))
+        return Move("redirect", (*group, *dead), (w_new, _random_scalar(rng, exact)))
     return Move("translate", tuple(group), (_random_scalar(rng, exact),))
 
 
@@ -942,6 +1077,22 @@ def sample_fiber(
 
     Each sample is ``steps`` random moves (:func:`random_move`) away from ``net`` and is checked
     with :func:`~neurogeom.symmetry.are_equivalent` (exactly for exact nets).
+
+    Parameters
+    ----------
+    net : ShallowNet or ReLUNet
+    n_samples : int
+        Number of samples.
+    steps : int
+        Random moves per sample.
+    seed : int or numpy.random.Generator, optional
+    tol : float or Tolerances, optional
+        Float mode's tolerance of the moves and of the checks.
+
+    Returns
+    -------
+    FibreSample
+        The samples, the moves that made each one and each check's verdict.
 
     Examples
     --------

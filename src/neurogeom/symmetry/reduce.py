@@ -193,6 +193,21 @@ def realise(
 ) -> Reduction:
     """A narrowest shallow net with the given conventions computing a canonical form.
 
+    Parameters
+    ----------
+    form : CanonicalForm
+    output_bias : bool
+        Whether the architecture has an output bias.
+    skip : bool
+        Whether it has a skip term.
+    tol : float or Tolerances, optional
+        Float mode's tolerance of the flip and offset searches.
+
+    Returns
+    -------
+    Reduction
+        The net, its width, whether it is certified minimal and the construction used.
+
     Examples
     --------
     >>> form = canonical_form(ShallowNet([[1]], [0], [[2]], v=[[-1]], exact=True))  # |x|

@@ -403,6 +403,12 @@ def as_shallow(net: Any, *, what: str = "this analysis", leaky: bool = False) ->
         net with a skip term (right for function-level questions such as canonical forms and
         equivalence, not for parameter moves).
 
+    Returns
+    -------
+    ShallowNet
+        ``net`` itself, or its shallow form (with an output bias, and a skip term for a leaky
+        net).
+
     Raises
     ------
     UnsupportedLayerError
@@ -432,6 +438,16 @@ def difference(f: ShallowNet, g: ShallowNet) -> ShallowNet:
     """The shallow net ``f - g``: both neuron sets side by side, ``g``'s output weights negated.
 
     The result has an output bias (skip term) when either net has one. Exact when both are.
+
+    Parameters
+    ----------
+    f, g : ShallowNet
+        Nets with the same input and output dimensions.
+
+    Returns
+    -------
+    ShallowNet
+        Width ``n_f + n_g``; it computes ``f(x) - g(x)``.
 
     Raises
     ------

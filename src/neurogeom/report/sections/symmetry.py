@@ -87,8 +87,59 @@ def kink_figure(form: Any, *, title: str) -> Any:
     return fig
 
 
+#: Kink hyperplanes listed one by one on the page (the JSON data has all of them).
+MAX_LISTED_KINKS = 8
+
+
 def _item(label: str, value: Any, definition: str, exact: bool, key: str) -> Item:
     return Item(label, value, definition, exact, key)
+
+
+def _num(v: Any) -> str:
+    from neurogeom.core.rationals import json_number
+
+    out = json_number(v)
+    return f"{out:.4g}" if isinstance(out, float) else str(out)
+
+
+def _kinks_text(form: Any) -> str:
+    """The kink hyperplanes with their coefficients and the neurons grouped on each."""
+    parts = []
+    for kk in form.kinks[:MAX_LISTED_KINKS]:
+        normal = ", ".join(_num(v) for v in kk.normal)
+        alpha = ", ".join(_num(v) for v in kk.coefficient)
+        parts.append(
+            f"α=({alpha}) on ({normal})·x + {_num(kk.offset)} = 0: neurons {list(kk.neurons)}"
+        )
+    if len(form.kinks) > MAX_LISTED_KINKS:
+        parts.append(f"and {len(form.kinks) - MAX_LISTED_KINKS} more (see report.json)")
+    return "; ".join(parts) or "none (the function is affine)"
+
+
+def _redundant_text(form: Any) -> str:
+    """The neurons that a narrower net does without, named by role."""
+    parts = []
+    if form.dead:
+        parts.append(f"dead (output weight 0): {list(form.dead)}")
+    if form.constant_neurons:
+        parts.append(f"constant (input weight 0): {list(form.constant_neurons)}")
+    shared = [list(kk.neurons) for kk in form.kinks if len(kk.neurons) > 1]
+    if shared:
+        parts.append(f"sharing a hyperplane: {shared}")
+    if form.cancelled:
+        parts.append(f"cancelling to an affine term: {[list(g) for g in form.cancelled]}")
+    for neurons, term in form.outside:
+        parts.append(f"{list(neurons)} {term}")
+    return "; ".join(parts) or "none"
+
+
+def _moves_text(sym: Any) -> str:
+    """The move families, each with the neurons it acts on when it is not all of them."""
+    parts = []
+    for fam in sym.families:
+        where = "" if fam.kind in ("permutation", "rescaling") else f" {list(fam.neurons)}"
+        parts.append(f"{fam.label} {fam.kind}{where}")
+    return ", ".join(parts) or "none"
 
 
 def _compute(ctx: SectionContext) -> SectionResult:
@@ -105,6 +156,7 @@ def _compute(ctx: SectionContext) -> SectionResult:
     data: dict[str, Any] = {}
     items: list[Item] = []
     figures: list[Figure] = []
+    notes: list[str] = []
     complete = True
     shallow = net.n_layers == 2
     fd = functional_dimension(net)
@@ -163,6 +215,15 @@ def _compute(ctx: SectionContext) -> SectionResult:
             ),
         ]
         data["canonical"]["dead_count"] = len(form.dead)
+        # named lists, shown under the numbers (they wrap; a table cell would not)
+        data["canonical"]["grouped"] = _kinks_text(form)
+        data["canonical"]["redundant"] = _redundant_text(form)
+        data["symmetries"]["moves"] = _moves_text(sym)
+        notes += [
+            f"Kink hyperplanes, grouped: {data['canonical']['grouped']}.",
+            f"Dead and redundant neurons: {data['canonical']['redundant']}.",
+            f"Moves available (T1-T2 the group H_n, T3-T7 hidden): {data['symmetries']['moves']}.",
+        ]
         if not ctx.budget.expired():
             red = reduce_width(sn, exact=ctx.exact)
             data["minimal_width"] = {k: v for k, v in red.to_dict().items() if k != "net"}
@@ -206,6 +267,7 @@ def _compute(ctx: SectionContext) -> SectionResult:
         tuple(figures),
         seconds=time.monotonic() - started,
         reason="" if complete else "the time limit ran out before the canonical form",
+        notes=tuple(notes),
     )
 
 
