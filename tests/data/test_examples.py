@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 
 from neurogeom import InvalidInputError, ReLUNet
+from neurogeom.nets import RationalNet
 from neurogeom.data import DEFAULT_EXAMPLE, example_path, list_examples
 from neurogeom.nets.io import load
 
 Q = Fraction
 EXAMPLES = sorted(list_examples())
-HAND_MADE = ["abs", "max2", "rg1", "rg2", "sectors", "tent3"]
+HAND_MADE = ["abs", "max2", "rational_poles", "rg1", "rg2", "sectors", "tent3"]
 
 
 def relu(t: Fraction) -> Fraction:
@@ -33,6 +34,7 @@ FUNCTIONS: dict[str, Callable[..., Fraction]] = {
     "rg2": lambda x1, x2: relu(relu(x1) - relu(x2)),
     "sectors": lambda x, y: relu(2 * x) + relu(3 * y) - relu(2 * x + 3 * y),
     "tent3": lambda x: tent(tent(tent(x))),
+    "rational_poles": lambda x1, x2: 2 / (x1 + x2 + 1) - 1 / (x1 - x2),
 }
 
 GRID_1D = [Q(k, 16) for k in range(-24, 41)]
@@ -55,7 +57,7 @@ def test_all_documented_examples_are_bundled() -> None:
 def test_example_loads_in_float_and_exact_mode(name: str) -> None:
     exact = load(example_path(name), exact=True)
     flt = load(example_path(name))
-    assert isinstance(exact, ReLUNet)
+    assert isinstance(exact, (ReLUNet, RationalNet))
     assert exact.exact
     assert not flt.exact
     assert exact.architecture == flt.architecture
@@ -63,6 +65,7 @@ def test_example_loads_in_float_and_exact_mode(name: str) -> None:
     x = np.zeros((3, exact.n_inputs))
     x[1] = 1.0
     x[2] = -0.5
+    x[:, 0] += 0.25  # off the rational example's poles
     ev = exact(x)
     fv = flt(x)
     assert np.allclose(np.asarray(ev, dtype=np.float64), fv, rtol=1e-12, atol=1e-12)
@@ -73,6 +76,8 @@ def test_hand_made_example_computes_its_function(name: str) -> None:
     f = FUNCTIONS[name]
     net = load(example_path(name), exact=True)
     points = [(x,) for x in GRID_1D] if net.n_inputs == 1 else GRID_2D
+    if isinstance(net, RationalNet):  # off the pole lines
+        points = [p for p in points if p[0] != p[1] and p[0] + p[1] != -1]
     values = net([list(p) for p in points])
     assert [v[0] for v in values] == [f(*p) for p in points]
     fvalues = load(example_path(name))(np.array(points, dtype=np.float64))
