@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from neurogeom import InvalidInputError, ReLUNet
-from neurogeom.nets import RationalNet
 from neurogeom.data import DEFAULT_EXAMPLE, example_path, list_examples
+from neurogeom.nets import RationalNet
 from neurogeom.nets.io import load
 
 Q = Fraction

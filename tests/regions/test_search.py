@@ -68,3 +68,38 @@ def test_a_capped_search_keeps_the_cells_it_found(cap):
     assert not part.complete
     assert 0 < part.activation_regions <= cap
     assert {c.pattern for c in part.cells} <= {c.pattern for c in full.cells}
+
+
+@pytest.mark.parametrize(
+    ("arch", "exact"),
+    [
+        ([2, 20, 20, 1], False),
+        ([2, 10, 10, 10, 1], False),
+        ([3, 8, 8, 1], False),
+        ([2, 12, 12, 1], True),
+        ([3, 6, 6, 1], True),
+    ],
+)
+def test_bounding_box_pretest_finds_the_same_cells_with_fewer_lps(random_net, arch, exact):
+    """Planes cleared by a node's bounding box are exactly those the per-plane LP finds not to
+    cross it: the same cells and patterns, and in 2-D, where boxes fit cells well, fewer LPs.
+    (Where the box does not pay, the search stops trying it.)"""
+    from neurogeom.regions import _search
+
+    net = random_net(arch, 11)
+    if exact:
+        net = net.to_exact()
+    runs = []
+    for use_box in (True, False):
+        with pytest.MonkeyPatch.context() as mp:
+            if not use_box:
+                mp.setattr(_search.Searcher, "_box_pays", lambda self: False)
+            runs.append(
+                enumerate_regions(net, exact=exact, method="search", progress=False, volumes=False)
+            )
+    with_box, without = runs
+    assert with_box.certified and without.certified
+    assert sorted(c.pattern for c in with_box.cells) == sorted(c.pattern for c in without.cells)
+    assert with_box.counts() == without.counts()
+    if arch[0] == 2:
+        assert with_box.stats.lps.total < without.stats.lps.total

@@ -220,16 +220,13 @@ class Arrangement:
         """
         rep_active = self.fixed.copy()
         rep_active[self.cross] = sigma > 0
-        active_by_rep = dict(zip(self.reps.tolist(), rep_active.tolist(), strict=True))
-        bits = np.empty(self.width, dtype=bool)
-        for j in range(self.width):
-            if self.zero[j]:
-                bits[j] = self.positive_const[j]
-            else:
-                bits[j] = active_by_rep[int(self.groups.group[j])] == (
-                    self.groups.orientation[j] > 0
-                )
-        return bits, rep_active
+        if len(self.reps) == 0:  # every neuron is constant on the node
+            return self.positive_const.copy(), rep_active
+        position = np.zeros(self.width, dtype=np.intp)  # of each representative in ``reps``
+        position[self.reps] = np.arange(len(self.reps))
+        group = np.where(self.zero, self.reps[0], self.groups.group)
+        follows = rep_active[position[group]] == (self.groups.orientation > 0)
+        return np.where(self.zero, self.positive_const, follows), rep_active
 
 
 def _first_hits(g: np.ndarray, slack: np.ndarray, dirs: np.ndarray, rel: float) -> np.ndarray:
@@ -342,6 +339,7 @@ class Searcher:
         self.dirs = dirs / np.linalg.norm(dirs, axis=1, keepdims=True)
         self.n_cells = 0
         self.budget = Budget()
+        self.box_record = (0, 0)  # LPs spent on bounding boxes, crossing LPs they saved
 
     # -- notes ----------------------------------------------------------------------------------
     def _unsure(self, value: float) -> bool:
@@ -612,6 +610,11 @@ class Searcher:
         if len(todo) == 0:
             return hit
         lp = LPModel(rows.g, None, rows.h, backend=self.lp_backend)
+        if len(todo) > 2 * self.n and self._box_pays():
+            # the node's bounding box (2n LPs) can clear many planes that miss it at once
+            cleared = self._box_clears(lp, u[todo], v[todo])
+            self.box_record = (self.box_record[0] + 2 * self.n, self.box_record[1] + cleared.sum())
+            todo = todo[~cleared]
         for j in todo:
             # from the side the centre is on, can the node reach beyond the hyperplane?
             if near[j]:
@@ -641,6 +644,32 @@ class Searcher:
                     "exact=True"
                 )
         return hit
+
+    def _box_pays(self) -> bool:
+        """Whether the bounding-box test has saved more LPs than it cost so far (it does in low
+        dimension, where boxes fit cells well; it is tried on the first few nodes)."""
+        spent, cleared = self.box_record
+        return spent < 16 * self.n or cleared > spent
+
+    def _box_clears(self, lp: LPModel, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """Planes ``u x + v = 0`` that the node's bounding box lies on one side of, beyond the
+        tolerance band (so the plane certainly does not cross the node); ``lp`` holds the
+        node's rows. A side of the box the node does not bound clears nothing along it."""
+        n = self.n
+        lo, hi = np.full(n, -np.inf), np.full(n, np.inf)
+        cost = np.zeros(n)
+        for k in range(n):
+            cost[k] = 1.0
+            for bound, maximize in ((lo, False), (hi, True)):
+                res = lp.solve(cost, maximize=maximize)
+                if res.optimal:
+                    bound[k] = res.value
+            cost[k] = 0.0
+        with np.errstate(invalid="ignore"):
+            low = v + np.where(u > 0, u * lo, np.where(u < 0, u * hi, 0.0)).sum(axis=1)
+            high = v + np.where(u > 0, u * hi, np.where(u < 0, u * lo, 0.0)).sum(axis=1)
+        margin = self.tol.loose * self.problem.scale
+        return (low > margin) | (high < -margin)
 
     def _crossing_note(self, node: Node, j: int, value: float) -> Note:
         return Note(
