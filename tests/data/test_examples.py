@@ -57,7 +57,7 @@ def test_all_documented_examples_are_bundled() -> None:
 def test_example_loads_in_float_and_exact_mode(name: str) -> None:
     exact = load(example_path(name), exact=True)
     flt = load(example_path(name))
-    assert isinstance(exact, (ReLUNet, RationalNet))
+    assert isinstance(exact, ReLUNet | RationalNet)
     assert exact.exact
     assert not flt.exact
     assert exact.architecture == flt.architecture
