@@ -21,7 +21,7 @@ from neurogeom import Domain, InvalidInputError, ReLUNet, save
 from neurogeom.core.tolerances import Tolerances
 from neurogeom.regions import Note, enumerate_regions
 from neurogeom.regions._checkpoint import fingerprint, load_checkpoint, save_checkpoint
-from neurogeom.regions._engine import FoundCell
+from neurogeom.regions._engine import FacetHints, FoundCell
 from neurogeom.regions._search import Node, SearchState, Task
 
 
@@ -35,7 +35,13 @@ def _state() -> SearchState:
         ],
         cells=[
             FoundCell(np.array([True, True, False]), np.array([1 / 3, 2 / 3]), 0.5, third),
-            FoundCell(np.array([False, False, True]), np.array([-0.0, 5e-324]), 0.0, None),
+            FoundCell(
+                np.array([False, False, True]),
+                np.array([-0.0, 5e-324]),
+                0.0,
+                None,
+                facets=FacetHints(((2,),), ((0, 1),)),
+            ),
         ],
         nodes=17,
     )
@@ -65,6 +71,7 @@ def test_a_saved_state_reads_back_exactly(tmp_path):
         assert got.point.tobytes() == want.point.tobytes()
         assert got.radius == want.radius
         assert (got.exact_point is None) == (want.exact_point is None)
+        assert got.facets == want.facets  # what the search learnt of its facets, or None
         if want.exact_point is not None:
             assert all(isinstance(v, Fraction) for v in got.exact_point)
             assert got.exact_point.tolist() == want.exact_point.tolist()

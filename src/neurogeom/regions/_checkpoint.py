@@ -25,7 +25,7 @@ from neurogeom.core.tolerances import Tolerances
 from neurogeom.nets.geometry import pattern_from_string, pattern_string
 from neurogeom.nets.io.json import to_json_dict
 from neurogeom.nets.relu import ReLUNet
-from neurogeom.regions._engine import FoundCell
+from neurogeom.regions._engine import FacetHints, FoundCell
 from neurogeom.regions._search import Node, SearchState, Task
 from neurogeom.regions.result import Note
 
@@ -65,6 +65,24 @@ def _unrationals(x: list[str] | None) -> np.ndarray | None:
     return None if x is None else np.array([Fraction(v) for v in x], dtype=object)
 
 
+def _hints(hints: FacetHints | None) -> dict[str, list[list[int]]] | None:
+    if hints is None:
+        return None
+    return {
+        "certain": [list(p) for p in hints.certain],
+        "possible": [list(p) for p in hints.possible],
+    }
+
+
+def _unhints(doc: dict[str, Any] | None) -> FacetHints | None:
+    if doc is None:
+        return None
+    return FacetHints(
+        tuple(tuple(int(k) for k in p) for p in doc["certain"]),
+        tuple(tuple(int(k) for k in p) for p in doc["possible"]),
+    )
+
+
 def _item(pattern: np.ndarray, point: np.ndarray, radius: float, xpoint: Any) -> dict[str, Any]:
     return {
         "pattern": pattern_string(pattern),
@@ -89,7 +107,10 @@ def save_checkpoint(path: str | os.PathLike[str], state: SearchState, key: str) 
             }
             for t in state.pending
         ],
-        "cells": [_item(c.pattern, c.point, c.radius, c.exact_point) for c in state.cells],
+        "cells": [
+            {**_item(c.pattern, c.point, c.radius, c.exact_point), "facets": _hints(c.facets)}
+            for c in state.cells
+        ],
         "notes": [n.to_dict() for n in state.notes.values()],
     }
     atomic_write_text(path, json.dumps(doc))
@@ -136,6 +157,7 @@ def load_checkpoint(path: str | os.PathLike[str], key: str) -> SearchState | Non
                     _unfloats(c["point"]),
                     float.fromhex(c["radius"]),
                     _unrationals(c.get("xpoint")),
+                    facets=_unhints(c.get("facets")),
                 )
                 for c in doc["cells"]
             ],
