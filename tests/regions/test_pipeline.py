@@ -79,8 +79,8 @@ def test_stats_name_the_phases(random_net):
 @pytest.mark.parametrize("exact", [False, True])
 def test_the_time_limit_bounds_every_phase(monkeypatch, method, exact, random_net):
     """The deadline passes right after the cells are found: every later phase stops at once
-    and says so, instead of running unbounded — except float certification, which solves no
-    LP and keeps the cells found."""
+    and says so, instead of running unbounded — except certification, which keeps the cells
+    found (past the deadline only a cell needing the exact simplex would be left out)."""
     net = random_net([2, 8, 8, 1], 3)
     full = enumerate_regions(net, domain=(-3, 3), method=method, exact=exact, progress=False)
     engines = {"search": enumerate_module.SearchEngine, "split": enumerate_module.PlanarEngine}
@@ -97,15 +97,11 @@ def test_the_time_limit_bounds_every_phase(monkeypatch, method, exact, random_ne
     )
     assert res.complete == (not res.stats.incomplete_phases)
     assert res.to_dict()["complete"] is res.complete
-    if exact:
-        assert not res.complete
-        assert "certify" in res.stats.incomplete_phases
-        assert res.activation_regions < full.activation_regions
-    else:
-        assert "certify" not in res.stats.incomplete_phases
-        assert res.activation_regions == full.activation_regions
-        if method == "search":  # the LP phases stop at once
-            assert "adjacency" in res.stats.incomplete_phases and not res.complete
+    assert "certify" not in res.stats.incomplete_phases
+    assert res.activation_regions == full.activation_regions
+    assert {c.pattern for c in res.cells} == {c.pattern for c in full.cells}
+    if method == "search":  # the LP phases stop at once
+        assert "adjacency" in res.stats.incomplete_phases and not res.complete
 
 
 def test_a_search_stopped_by_the_deadline_keeps_its_cells(random_net):
@@ -189,3 +185,31 @@ def test_a_cell_without_an_exact_interior_point_is_dropped_with_a_note():
     (note,) = res.uncertified
     assert note.kind == "interior point not certified"
     assert note.patterns == ("11",)
+
+
+def test_past_the_deadline_only_cells_needing_the_exact_simplex_are_left_out():
+    """Exact certification after the time limit keeps every cell whose rounded float point is
+    exactly inside; a cell whose float point is off (here: on its boundary) would need the exact
+    simplex, so it is left out with a note and the phase is marked incomplete."""
+    net = ReLUNet([[[1], [-1]], [[1, 1]]], exact=True)
+    problem = RegionProblem.build(net, Domain.whole(1), Tolerances())
+    cells = (
+        FoundCell(np.array([True, False]), np.array([1.0]), 1.0),
+        FoundCell(np.array([False, True]), np.array([0.0]), 0.0),  # x = 0 is not inside x < 0
+    )
+    for budget, counted in ((Budget(), 2), (Budget.start(time_limit=1e-9), 1)):
+        time.sleep(0.001)
+        pipe = Pipeline(problem, budget, progress=False)
+        res = run_pipeline(
+            pipe,
+            "search",
+            EngineRun(cells, True),
+            volumes=False,
+            point_connected=False,
+            lps_before=lp_module.lp_counts(),
+        )
+        assert res.activation_regions == counted
+        assert ("certify" in res.stats.incomplete_phases) == (counted == 1)
+        if counted == 1:
+            assert [n.patterns for n in res.uncertified] == [("01",)]
+            assert not res.complete

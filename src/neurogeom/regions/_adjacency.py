@@ -47,6 +47,7 @@ from neurogeom.regions.result import Note
 __all__ = [
     "Adjacency",
     "CellWork",
+    "SimplexNeeded",
     "bounded_cells",
     "certify_cell",
     "facet_adjacency",
@@ -160,14 +161,22 @@ def _strictly_inside(g: np.ndarray, h: np.ndarray, x: np.ndarray) -> bool:
     return bool(all(v < hi for v, hi in zip(values, h, strict=True)))
 
 
-def certify_cell(problem: RegionProblem, found: FoundCell) -> CellWork | None:
+class SimplexNeeded(Exception):
+    """Raised by :func:`certify_cell` when only the exact simplex could certify the cell and it
+    was not allowed (past the deadline)."""
+
+
+def certify_cell(
+    problem: RegionProblem, found: FoundCell, *, simplex: bool = True
+) -> CellWork | None:
     """The cell's working data and, in exact mode, a certified rational interior point.
 
     An engine that reports the cell's map and (in exact mode) an exact interior point it
     constructed (the vertex centroid of exact vertices) needs nothing more. Otherwise the
     float point is rounded to a rational and checked against the exact inequalities, and as a
-    last resort the exact simplex finds one. ``None`` when no exact interior point exists (the
-    cell is not full-dimensional after all).
+    last resort the exact simplex finds one (unless ``simplex`` is False: then
+    :class:`SimplexNeeded` is raised). ``None`` when no exact interior point exists (the cell
+    is not full-dimensional after all).
     """
     if found.output is not None and (not problem.exact or found.exact_point is not None):
         return CellWork(
@@ -190,6 +199,8 @@ def certify_cell(problem: RegionProblem, found: FoundCell) -> CellWork | None:
         )
         if not _strictly_inside(rows.a, rows.b, exact_point):
             # the rounded centre is not strictly inside (a thin cell): ask the exact solver
+            if not simplex:
+                raise SimplexNeeded
             xp = exact_interior_point(rows.a, rows.b)
             if xp is None:
                 return None

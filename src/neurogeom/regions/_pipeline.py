@@ -30,6 +30,7 @@ from neurogeom.regions._adjacency import (
     Adjacency,
     AdjacencySearch,
     CellWork,
+    SimplexNeeded,
     bounded_cells,
     certify_cell,
     contact_regions,
@@ -80,20 +81,31 @@ def certify(pipe: Pipeline, run: EngineRun) -> list[CellWork]:
     """Geometry of every found cell; in exact mode cells without an exact interior point are
     dropped with a note.
 
-    Float mode finishes this step even past the deadline: it solves no LP and costs one cell
-    geometry per cell found, and stopping it would throw away the cells the search paid for (a
-    time-limited run would report none). Exact mode, which checks every point exactly, stops at
-    the deadline."""
+    The step finishes even past the deadline: it costs one cell geometry per cell found (and in
+    exact mode one exact check of a rounded point), and stopping it would throw away the cells
+    the search paid for (a time-limited run would report none). Only the exact simplex, needed
+    for cells too thin for a rounded point, is skipped past the deadline: such a cell is left out
+    with a note and the phase is marked incomplete."""
     started = time.monotonic()
     out: list[CellWork] = []
     complete = True
-    exact = pipe.problem.exact
     with pipe.bar(len(run.cells), "certify") as bar:
         for found in run.cells:
-            if exact and pipe.budget.expired():
+            try:
+                work = certify_cell(pipe.problem, found, simplex=not pipe.budget.expired())
+            except SimplexNeeded:
                 complete = False
-                break
-            work = certify_cell(pipe.problem, found)
+                pipe.note(
+                    [
+                        Note(
+                            "interior point not certified",
+                            "a cell too thin for a rounded interior point was left out: the "
+                            "time limit passed before the exact simplex could certify it",
+                            (found.key,),
+                        )
+                    ]
+                )
+                continue
             if work is None:
                 pipe.note(
                     [
