@@ -226,8 +226,8 @@ def _adjacency_without_hints(net, **kwargs):
     checkpoint)."""
     from neurogeom.regions import _adjacency, _pipeline
 
-    def certify_without_hints(problem, found):
-        work = _adjacency.certify_cell(problem, found)
+    def certify_without_hints(problem, found, **kwargs):
+        work = _adjacency.certify_cell(problem, found, **kwargs)
         if work is not None:
             work.facets = None
         return work

@@ -90,14 +90,15 @@ class NodeRows:
 
     ``inner`` maps an input to the post-activation of the layer before the node's (the identity
     at depth 0). Rows are those of the domain and of the facets found on the way down;
-    ``planes[r]`` are the neurons of row ``r``'s hyperplane (empty for a domain row).
+    ``planes[r]`` are the neurons of row ``r``'s hyperplane (empty for a domain row); ``None``
+    when unknown (cells below then carry no facet hints).
     """
 
     g: np.ndarray
     h: np.ndarray
     inner: AffineMap
     exact: ExactRows | None = None
-    planes: tuple[tuple[int, ...], ...] = ()
+    planes: tuple[tuple[int, ...], ...] | None = None
 
 
 @dataclass(slots=True)
@@ -543,7 +544,9 @@ class Searcher:
         sel = np.flatnonzero(arr.cross)[essential]
         if node.depth == self.n_hidden_layers - 1:
             self.n_cells += 1
-            hints = _facet_hints([arr.members[i] for i in sel], rows.planes, on_boundary)
+            hints = None
+            if rows.planes is not None:
+                hints = _facet_hints([arr.members[i] for i in sel], rows.planes, on_boundary)
             out.cells.append(FoundCell(pattern, point, radius, exact_point, facets=hints))
             return
         s = np.where(rep_active[sel], -1.0, 1.0)
@@ -565,7 +568,7 @@ class Searcher:
                 ),
             )
         child = Node(node.depth + 1, pattern, point, radius, exact_point)
-        planes = rows.planes + tuple(arr.members[i] for i in sel)
+        planes = None if rows.planes is None else rows.planes + tuple(arr.members[i] for i in sel)
         out.children.append(Task(child, NodeRows(g, h, inner, exact, planes)))
 
     def _crossing(
