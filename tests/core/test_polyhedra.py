@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+import scipy.spatial
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy.spatial import ConvexHull, Delaunay
@@ -383,7 +384,7 @@ def test_inequalities_option_errors():
 def test_exact_mode_never_consults_a_float_hull(poly):
     a, b = poly
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(polyhedra, "ConvexHull", _no_float_hull)
+        mp.setattr(scipy.spatial, "ConvexHull", _no_float_hull)  # polyhedra imports it lazily
         verts = polytope_vertices(a, b, exact=True)
         vol = polytope_volume(verts, exact=True, inequalities=(a, b))
     assert vol == polytope_volume(verts, exact=True)

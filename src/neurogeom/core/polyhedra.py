@@ -24,7 +24,6 @@ from typing import Any
 
 import flint
 import numpy as np
-from scipy.spatial import ConvexHull, HalfspaceIntersection, QhullError
 
 from neurogeom.core.errors import InvalidInputError, NumericalError
 from neurogeom.core.lp import chebyshev_centre, is_bounded
@@ -573,6 +572,8 @@ def _qhull_facet_rows(points: list[_Point]) -> list[_Row]:
     The result may miss facets (when the float hull is wrong) but holds only valid inequalities
     whose tight sets span hyperplanes, i.e. true facets.
     """
+    from scipy.spatial import ConvexHull, QhullError  # Qhull: imported when first needed
+
     d = len(points[0])
     try:
         simplices = ConvexHull(np.array([[float(v) for v in p] for p in points])).simplices
@@ -842,6 +843,8 @@ def polytope_vertices(
             if exact:
                 return _exact_vertex_array(_ExactRows(a_arr, b_arr), None)
             raise InvalidInputError(_empty_message(d))
+    from scipy.spatial import HalfspaceIntersection, QhullError
+
     try:
         with np.errstate(divide="ignore", invalid="ignore"):
             hs = HalfspaceIntersection(np.hstack([an, -bn[:, None]]), center)
@@ -1032,6 +1035,8 @@ def polytope_volume(
         if not total > 0:
             raise InvalidInputError(_not_full_dimensional(k, d))
         return float(total) / 2.0
+    from scipy.spatial import ConvexHull, QhullError
+
     try:
         hull = ConvexHull(pts)
     except (QhullError, ValueError) as exc:
@@ -1100,6 +1105,8 @@ def exact_hull(points: list[_Point]) -> tuple[list[_Point], _ExactPolytope]:
     d = len(points[0])
     chosen = list(range(len(points)))
     if d >= 3 and len(points) > d + 1:
+        from scipy.spatial import ConvexHull, QhullError
+
         try:
             floats = np.array([[float(v) for v in p] for p in points])
             proposal = sorted(int(i) for i in ConvexHull(floats).vertices)
