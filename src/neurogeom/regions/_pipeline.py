@@ -184,10 +184,35 @@ def _vertices_and_volume(problem: RegionProblem, cell: CellWork, dim: int) -> tu
 
 
 def _tup(a: Any) -> tuple[Any, ...]:
+    """A 1-D or 2-D array as (nested) tuples of Python values (exact values stay Fractions).
+
+    Examples
+    --------
+    >>> _tup(np.array([[1.5, 2.0]])), _tup(np.array([Fraction(1, 3)], dtype=object))
+    (((1.5, 2.0),), (Fraction(1, 3),))
+    """
     a = np.asarray(a)
-    if a.ndim == 1:
-        return tuple(a.tolist()) if a.dtype != object else tuple(a)
-    return tuple(_tup(row) for row in a)
+    values = a.tolist()
+    return tuple(values) if a.ndim == 1 else tuple(map(tuple, values))
+
+
+class _RowsOf:
+    """The cells' patterns, points and output maps as nested Python lists (exact values stay
+    Fractions)."""
+
+    def __init__(self, cells: list[CellWork], exact: bool, net: Any) -> None:
+        n = len(cells)
+        kind = object if exact else np.float64
+        self.patterns = (
+            np.array([c.pattern for c in cells], dtype=bool).reshape(n, net.n_hidden).tolist()
+        )
+        points = [c.exact_point if exact else c.point for c in cells]
+        self.points = np.array(points, dtype=kind).reshape(n, net.n_inputs).tolist()
+        shape = (n, net.n_outputs, net.n_inputs)
+        self.matrices = np.array([c.output.matrix for c in cells], dtype=kind).reshape(shape)
+        self.matrices = self.matrices.tolist()
+        offsets = [c.output.offset for c in cells]
+        self.offsets = np.array(offsets, dtype=kind).reshape(n, net.n_outputs).tolist()
 
 
 def build_result(
@@ -214,17 +239,19 @@ def build_result(
         neighbours[adj.second].add(adj.first)
         facets[adj.first].update(adj.neurons)
         facets[adj.second].update(adj.neurons)
+    # per-cell arrays stacked once and turned into Python values in one pass (a loop of small
+    # conversions per cell cost as much as finding the cells in 2-D)
+    rows = _RowsOf(cells, exact, problem.net)
     cells_out = []
     for i, cell in enumerate(cells):
-        out = cell.output
         cells_out.append(
             Cell(
                 index=i,
-                pattern=tuple(bool(b) for b in cell.pattern),
-                point=_tup(cell.exact_point if exact else cell.point),
+                pattern=tuple(rows.patterns[i]),
+                point=tuple(rows.points[i]),
                 radius=float(cell.radius),
-                matrix=_tup(out.matrix),
-                offset=_tup(out.offset),
+                matrix=tuple(map(tuple, rows.matrices[i])),
+                offset=tuple(rows.offsets[i]),
                 facets=tuple(sorted(facets[i])),
                 neighbours=tuple(sorted(neighbours[i])),
                 region=region_of[i],
