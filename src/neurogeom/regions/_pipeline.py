@@ -197,22 +197,36 @@ def _tup(a: Any) -> tuple[Any, ...]:
 
 
 class _RowsOf:
-    """The cells' patterns, points and output maps as nested Python lists (exact values stay
-    Fractions)."""
+    """The cells' patterns, points and output maps stacked in arrays, handed out per cell as
+    tuples of Python values (exact values stay Fractions). Each row is converted in C by
+    ``tolist``; the stacks are arrays, not nested lists, so the peak memory stays low."""
 
     def __init__(self, cells: list[CellWork], exact: bool, net: Any) -> None:
         n = len(cells)
         kind = object if exact else np.float64
-        self.patterns = (
-            np.array([c.pattern for c in cells], dtype=bool).reshape(n, net.n_hidden).tolist()
-        )
+        self.patterns = np.array([c.pattern for c in cells], dtype=bool).reshape(n, net.n_hidden)
         points = [c.exact_point if exact else c.point for c in cells]
-        self.points = np.array(points, dtype=kind).reshape(n, net.n_inputs).tolist()
+        self.points = np.array(points, dtype=kind).reshape(n, net.n_inputs)
         shape = (n, net.n_outputs, net.n_inputs)
         self.matrices = np.array([c.output.matrix for c in cells], dtype=kind).reshape(shape)
-        self.matrices = self.matrices.tolist()
         offsets = [c.output.offset for c in cells]
-        self.offsets = np.array(offsets, dtype=kind).reshape(n, net.n_outputs).tolist()
+        self.offsets = np.array(offsets, dtype=kind).reshape(n, net.n_outputs)
+
+    def pattern(self, i: int) -> tuple[bool, ...]:
+        """Cell ``i``'s pattern."""
+        return tuple(self.patterns[i].tolist())
+
+    def point(self, i: int) -> tuple[Any, ...]:
+        """Cell ``i``'s interior point."""
+        return tuple(self.points[i].tolist())
+
+    def matrix(self, i: int) -> tuple[tuple[Any, ...], ...]:
+        """Cell ``i``'s output matrix."""
+        return tuple(map(tuple, self.matrices[i].tolist()))
+
+    def offset(self, i: int) -> tuple[Any, ...]:
+        """Cell ``i``'s output offset."""
+        return tuple(self.offsets[i].tolist())
 
 
 def build_result(
@@ -239,19 +253,19 @@ def build_result(
         neighbours[adj.second].add(adj.first)
         facets[adj.first].update(adj.neurons)
         facets[adj.second].update(adj.neurons)
-    # per-cell arrays stacked once and turned into Python values in one pass (a loop of small
-    # conversions per cell cost as much as finding the cells in 2-D)
+    # per-cell arrays stacked once, each row turned into Python values in C (a Python loop of
+    # small conversions per cell cost as much as finding the cells in 2-D)
     rows = _RowsOf(cells, exact, problem.net)
     cells_out = []
     for i, cell in enumerate(cells):
         cells_out.append(
             Cell(
                 index=i,
-                pattern=tuple(rows.patterns[i]),
-                point=tuple(rows.points[i]),
+                pattern=rows.pattern(i),
+                point=rows.point(i),
                 radius=float(cell.radius),
-                matrix=tuple(map(tuple, rows.matrices[i])),
-                offset=tuple(rows.offsets[i]),
+                matrix=rows.matrix(i),
+                offset=rows.offset(i),
                 facets=tuple(sorted(facets[i])),
                 neighbours=tuple(sorted(neighbours[i])),
                 region=region_of[i],
