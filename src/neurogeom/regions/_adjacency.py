@@ -21,7 +21,6 @@ margin falls inside the tolerance band is made and reported as a :class:`Note`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -32,6 +31,7 @@ from neurogeom.core.budget import Budget
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
 from neurogeom.core.lp import LPModel, is_bounded, recession_direction, stiemke_multipliers
 from neurogeom.core.rationals import exact_matmul, exact_rank, exact_solve, floats_to_fractions
+from neurogeom.core.tolerances import normalize_rows
 from neurogeom.core.unionfind import UnionFind
 from neurogeom.nets.geometry import (
     AffineMap,
@@ -800,7 +800,7 @@ def cell_bounded(problem: RegionProblem, cell: CellWork, rays: np.ndarray) -> bo
     """
     if problem.domain.bounded:
         return True
-    return rows_bounded(problem, cell.g, lambda: cell.geometry.halfspaces.a, rays)
+    return rows_bounded(problem, cell.g, cell.geometry.halfspaces.a, rays)
 
 
 def _away(points: np.ndarray, ref: np.ndarray) -> np.ndarray:
@@ -813,11 +813,9 @@ def _away(points: np.ndarray, ref: np.ndarray) -> np.ndarray:
     return dirs[norms > 0] / norms[norms > 0, None]
 
 
-def rows_bounded(
-    problem: RegionProblem, g: np.ndarray, exact_rows: Callable[[], np.ndarray], rays: np.ndarray
-) -> bool:
-    """Whether ``{x : G x <= h}`` is bounded, from its float unit rows ``g`` (and, in exact mode,
-    its exact rows ``exact_rows()``, built only when needed); exact in exact mode.
+def rows_bounded(problem: RegionProblem, g: np.ndarray, rows: np.ndarray, rays: np.ndarray) -> bool:
+    """Whether ``{x : G x <= h}`` is bounded, from its float unit rows ``g`` and its rows ``G``
+    as given (exact rationals in exact mode, where the answer is certified).
 
     The set is unbounded iff its recession cone ``{d : G d <= 0}`` is not ``{0}``. First the
     given ray directions are tried: one with ``G d <= 0`` proves unboundedness (checked with the
@@ -833,14 +831,12 @@ def rows_bounded(
     if hits.size:
         if not problem.exact:
             return False
-        rows = exact_rows()
         for k in hits[:4]:
             d = np.array([Fraction(float(v)) for v in rays[k]], dtype=object)
             if all(v <= 0 for v in exact_matmul(rows, d)):
                 return False
     if not problem.exact:
         return is_bounded(g)
-    rows = exact_rows()
     n = rows.shape[1]
     found = stiemke_multipliers(rows)  # exact rank, float multipliers
     if found is None:
@@ -895,9 +891,10 @@ def bounded_cells(problem: RegionProblem, cells: list[CellWork], rays: np.ndarra
                 continue
             prefix = cells[members[0]].pattern
             rows = cell_halfspaces(net, prefix, domain=problem.domain, depth=depth)
-            unit = rows.to_float(normalize=True)
+            flt = rows.to_float()
+            unit, _, _ = normalize_rows(flt.a, flt.b)  # row for row with the exact rows
             here = np.concatenate([_away(points[members], ref), rays])
-            if rows_bounded(problem, unit.a, lambda rows=rows: rows.a, here):
+            if rows_bounded(problem, unit, rows.a, here):
                 for i in members:
                     out[i] = True
     return [
@@ -906,7 +903,7 @@ def bounded_cells(problem: RegionProblem, cells: list[CellWork], rays: np.ndarra
         else rows_bounded(
             problem,
             cell.g,
-            lambda cell=cell: cell.geometry.halfspaces.a,
+            cell.geometry.halfspaces.a,
             np.concatenate([_away(points[[i]], ref), rays]),
         )
         for i, (known, cell) in enumerate(zip(out, cells, strict=True))
