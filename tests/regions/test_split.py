@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from neurogeom.core.errors import InvalidInputError
 from neurogeom.core.polyhedra import polytope_volume
 from neurogeom.nets import ReLUNet
+from neurogeom.regions import _split as split_module
 from neurogeom.regions._split import SplitCell, split_cells
 
 MODES = [pytest.param(False, id="float"), pytest.param(True, id="exact")]
@@ -60,6 +61,16 @@ def check_cells(net, cells, domain_volume, *, exact):
         centroid = SplitCell(cell.pattern, _exact(cell.vertices)).centroid()
         got = enet.activation_patterns(centroid[None, :])[0]
         assert np.array_equal(got, cell.pattern), (cell, got)
+        if cell.output is None:
+            continue
+        # the cell's output map is the network's map there
+        want = enet.local_affine_map(cell.pattern)
+        assert cell.output.exact == exact
+        if exact:
+            assert cell.output.equals(want)
+        else:
+            np.testing.assert_allclose(cell.output.matrix, want.matrix.astype(float), atol=1e-9)
+            np.testing.assert_allclose(cell.output.offset, want.offset.astype(float), atol=1e-9)
 
 
 def _exact(vertices):
@@ -333,3 +344,133 @@ def test_errors():
         split_cells(net, a, b, corners, max_cells=0)
     with pytest.raises(InvalidInputError, match="shape"):
         split_cells(net, a, b[:-1], corners)
+
+
+# -- the batched 3-D engine ---------------------------------------------------------------------
+def _gaussian_net(arch, seed):
+    rng = np.random.default_rng(seed)
+    ws = [rng.standard_normal((o, i)) for i, o in itertools.pairwise(arch)]
+    bs = [rng.standard_normal(o) for o in arch[1:]]
+    return ReLUNet(ws, bs)
+
+
+def _by_pattern(cells):
+    return sorted(cells, key=lambda c: c.pattern_string)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_batched_3d_engine_matches_cell_by_cell(monkeypatch, seed):
+    # Float 3-D cells are cut all at once by default; the depth-first engine cuts them one at a
+    # time with different code (interpolated pre-activations, per-cell cut faces).
+    net = _gaussian_net([3, 7, 6, 5, 1], seed)
+    dom = box(-3, 3, 3)
+    batched, complete = split_cells(net, *dom)
+    assert complete and len(batched) > 50
+
+    def cell_by_cell(verts, edges, xmax, setup, max_cells, bar):
+        return None, [(0, verts, edges, None, None, xmax, [])]
+
+    monkeypatch.setattr(split_module, "_batched_polyhedra", cell_by_cell)
+    one_by_one, _ = split_cells(net, *dom)
+    assert patterns(batched) == patterns(one_by_one)
+    for b, o in zip(_by_pattern(batched), _by_pattern(one_by_one), strict=True):
+        assert polytope_volume(b.vertices) == pytest.approx(polytope_volume(o.vertices), rel=1e-9)
+        assert len(b.vertices) == len(o.vertices)
+        np.testing.assert_allclose(b.output.matrix, o.output.matrix, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(b.output.offset, o.output.offset, rtol=1e-12, atol=1e-12)
+    check_cells(net, batched, box_volume(-3, 3, 3), exact=False)
+
+
+def test_float_matches_exact_on_gaussian_net_3d():
+    net = _gaussian_net([3, 8, 8, 1], 5)
+    f_cells, _ = split_cells(net, *box(-3, 3, 3))
+    e_cells, _ = split_cells(net, *box(-3, 3, 3), exact=True)
+    assert patterns(f_cells) == patterns(e_cells)
+    for fc, ec in zip(_by_pattern(f_cells), _by_pattern(e_cells), strict=True):
+        assert polytope_volume(fc.vertices) == pytest.approx(
+            float(polytope_volume(ec.vertices, exact=True)), rel=1e-9, abs=1e-12
+        )
+
+
+def test_cut_faces_are_ordered_cycles():
+    # Two cut faces in one batch: a shuffled hexagon in the plane z = 1 (normal along z) and a
+    # triangle in x = 0; a third face has two points closer than the merge tolerance.
+    angles = np.arange(6) * np.pi / 3
+    hexagon = np.column_stack([np.cos(angles), np.sin(angles), np.ones(6)])
+    triangle = np.array([[0.0, 0, 0], [0, 1, 0], [0, 0, 1]])
+    close = np.array([[0.0, 0, 0], [1, 0, 0], [1, 1e-12, 0], [0, 1, 0]])
+    shuffle = np.array([3, 0, 5, 1, 4, 2])
+    points = np.concatenate([hexagon[shuffle], triangle, close])
+    owner = np.repeat([0, 1, 2], [6, 3, 4])
+    ids = np.arange(len(points)) + 100
+    normals = np.array([[0.1, 0.2, 1.0], [-2.0, 0.5, 0.5], [0.0, 0.0, 1.0]])
+    cap = split_module._caps(points, ids, owner, normals, merge_eps=1e-9)
+    assert cap.bad.tolist() == [False, False, True]
+    for c, k in ((0, 6), (1, 3)):
+        edges = cap.edges[cap.owner == c]
+        assert len(edges) == k
+        # a single cycle through every point of the face, along the polygon's boundary
+        assert sorted(edges[:, 0]) == sorted(edges[:, 1]) == sorted(ids[owner == c])
+        nxt = dict(edges.tolist())
+        walk = [int(edges[0, 0])]
+        for _ in range(k - 1):
+            walk.append(nxt[walk[-1]])
+        assert sorted(walk) == sorted(ids[owner == c])
+    hexagon_walk = [int(shuffle[i - 100]) for i in cap.ids[cap.owner == 0]]
+    steps = {(b - a) % 6 for a, b in itertools.pairwise([*hexagon_walk, hexagon_walk[0]])}
+    assert steps in ({1}, {5})  # neighbours on the hexagon follow each other
+    assert split_module._caps(triangle[:2], ids[:2], np.zeros(2, int), normals[:1], 1e-9).bad[0]
+
+
+def test_cells_with_close_cut_points_are_cut_one_at_a_time(monkeypatch):
+    # A plane cutting a corner of a cube so close that the three crossing points merge: the
+    # batch hands that cell to the cell-at-a-time cut (which merges them) and keeps the other.
+    corners = np.array(list(itertools.product([0.0, 1.0], repeat=3)))
+    pairs = itertools.combinations(range(8), 2)
+    edges = np.array([(u, v) for u, v in pairs if np.abs(corners[u] - corners[v]).sum() == 1])
+    cells = split_module._Polyhedra.start(
+        np.concatenate([corners, corners + np.array([2.0, 0, 0])]),
+        np.array([8, 8]),
+        np.concatenate([edges, edges + 8]),
+        np.array([12, 12]),
+        np.zeros((2, 1), dtype=bool),
+    )
+    normal = np.ones(3)
+    a_all = np.array([[normal], [normal]])
+    c_all = np.array([[-1e-7], [-3.5]])  # cube 0 loses a corner of size 1e-7; cube 1 is halved
+    eps = np.full((2, 1), 1e-12)
+    setup = split_module._Setup([], [], 0.0, 1.0, False, 1e-12, 1e-6)
+    recut = []
+    original = split_module._recut
+
+    def spy(*args):
+        recut.append(args[1])
+        return original(*args)
+
+    monkeypatch.setattr(split_module, "_recut", spy)
+    assert split_module._cut_batch(cells, np.array([0, 1]), 0, a_all, c_all, eps, setup) == 2
+    assert recut == [0]
+    live = np.flatnonzero(cells.alive.view)
+    assert cells.root.data[live].tolist() == [1, 1, 0, 0]
+    assert cells.bits.data[live, 0].tolist() == [True, False, True, False]
+
+    def piece(c):
+        first, count = cells.vfirst.data[c], cells.vcount.data[c]
+        ef = cells.efirst.data[c]
+        edges = cells.e.data[ef : ef + cells.ecount.data[c]] - first
+        assert edges.min() >= 0 and edges.max() < count
+        return cells.v.data[first : first + count], {tuple(sorted(e)) for e in edges.tolist()}
+
+    # cube 1, cut in the batch: two halves with the edges of a polytope (3 per vertex here)
+    for c in live[:2]:
+        verts, edge_set = piece(c)
+        assert polytope_volume(verts) == pytest.approx(0.5, rel=1e-12)
+        degree = np.bincount(np.array(sorted(edge_set)).ravel(), minlength=len(verts))
+        assert degree.min() >= 3
+    # cube 0: exactly what the cell-at-a-time cut gives
+    z = (corners @ normal - 1e-7)[:, None]
+    want = split_module._cut(corners, z, edges, normal, eps[0], 1e-6, split_module._Snapper(1e3))
+    for c, (w_verts, _, w_edges) in zip(live[2:], want, strict=True):
+        verts, edge_set = piece(c)
+        np.testing.assert_array_equal(verts, w_verts)
+        assert edge_set == {tuple(sorted(e)) for e in w_edges.tolist()}

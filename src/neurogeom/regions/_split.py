@@ -8,6 +8,11 @@ hyperplane crosses the cell's edges. No linear programs are solved, so in low di
 faster than the LP-based search of :mod:`neurogeom.regions`, and its exact mode is exact
 throughout (python-flint rationals, no tolerance).
 
+Three cutters share this: :func:`_batched_polygons` (2-D, every cell of a layer at once, polygons
+in cyclic order), :func:`_batched_polyhedra` (3-D float, every cell at once, cells with edges) and
+:func:`_depth_first` (one cell at a time: 1-D, exact 3-D, and the rest of a layer after
+``max_cells`` or the time limit stopped a batched cutter).
+
 Convention (as in :class:`~neurogeom.nets.ReLUNet`): a neuron is *active* where its pre-activation
 is > 0. A neuron whose pre-activation does not change sign on a cell does not split it; it is
 active there iff it is positive somewhere on the cell (so a pre-activation that vanishes
@@ -479,7 +484,8 @@ def _depth_first(
         for i, (pv, pe, active) in enumerate(pieces):
             if layer == last_layer:
                 dvec = np.where(active, setup.one, setup.slope)
-                emit([*bits, active], pv, (dvec[:, None] * a_l, dvec * c_l))
+                maps = _output_maps((dvec[:, None] * a_l)[None], (dvec * c_l)[None], setup)
+                emit([*bits, active], pv, (maps[0][0], maps[1][0]))
                 n_done += 1
                 if max_cells is not None and n_done >= max_cells:
                     return not stack and i + 1 == len(pieces)
@@ -544,6 +550,36 @@ def _fmpq_matmul(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return out.reshape(x.shape[0], y.shape[1])
 
 
+def _post_maps(a_all: Any, c_all: Any, bits: np.ndarray, setup: _Setup) -> tuple[Any, Any]:
+    """The post-activation maps ``x -> H x + h`` of a layer on cells with activation ``bits``,
+    from the layer's pre-activation maps ``a_all`` (cells, width, d) and ``c_all`` (cells,
+    width) of the cells (modified in place in exact mode)."""
+    if not setup.exact:
+        scale = np.where(bits, 1.0, setup.slope)
+        return a_all * scale[:, :, None], c_all * scale
+    off = ~bits
+    if setup.slope == 0:
+        a_all[off] = flint.fmpq(0)
+        c_all[off] = flint.fmpq(0)
+    else:
+        a_all[off] = a_all[off] * setup.slope
+        c_all[off] = c_all[off] * setup.slope
+    return a_all, c_all
+
+
+def _output_maps(h_mat: Any, h_off: Any, setup: _Setup) -> tuple[Any, Any]:
+    """The network's output maps (cells, n_out, d) and (cells, n_out) on cells whose last hidden
+    layer has post-activation maps ``h_mat``, ``h_off`` (Fractions in exact mode)."""
+    w, bias = setup.ws[-1], setup.bs[-1]
+    if not setup.exact:
+        return np.matmul(w, h_mat), h_off @ w.T + bias
+    n_c, width, d = h_mat.shape
+    stacked = h_mat.transpose(1, 0, 2).reshape(width, n_c * d)
+    mats = _fmpq_matmul(w, stacked).reshape(len(w), n_c, d).transpose(1, 0, 2)
+    offs = _fmpq_matmul(h_off, np.ascontiguousarray(w.T)) + bias
+    return fractions_from_fmpq(mats), fractions_from_fmpq(offs)
+
+
 #: Relative error bound (with ample margin) of a float64 evaluation of ``a x + b y + c`` from
 #: rounded inputs, relative to ``|a x| + |b y| + |c|``; signs beyond it are certified.
 _FILTER = 1e-14
@@ -574,7 +610,7 @@ def _batched_polygons(
     setup: _Setup,
     max_cells: int | None,
     bar: Any,
-) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[_Item] | None]:
+) -> tuple[_Batch | None, list[_Item] | None]:
     """2-D engine that cuts all cells at once, one neuron at a time (vectorised over cells).
 
     Polygons are stored flat and append-only: a vertex buffer with the cell id of each vertex,
@@ -588,9 +624,9 @@ def _batched_polygons(
     taken from the float value when it exceeds a rigorous rounding-error bound and evaluated
     exactly otherwise; crossing points are always computed exactly.
 
-    Returns ``(cells, None)`` with ``(pattern, vertices)`` pairs, or — when the number of cells
-    exceeds ``max_cells`` — ``([], items)``: depth-first work items for the cells at the start of
-    the current layer, so that the caller can stop after exactly ``max_cells`` cells.
+    Returns ``(cells, None)``, or — when the number of cells exceeds ``max_cells`` or time runs
+    out — ``(None, items)``: depth-first work items for the cells at the start of the current
+    layer, so that the caller can stop after exactly ``max_cells`` cells.
     """
     exact = setup.exact
     v_flat = verts
@@ -619,7 +655,8 @@ def _batched_polygons(
             s_l = s_prev @ np.abs(w).T + np.abs(bias)
             eps = setup.tol * s_l
             axf, ayf, cf = ax, ay, c_all
-        start_state = (v_flat, cell_of, h_mat, h_off, s_prev, pattern)
+        counts0 = np.diff(np.append(_starts(cell_of), len(v_flat)))
+        start = _LayerStart(v_flat, counts0, None, None, h_mat, h_off, s_prev, pattern)
         vf = _approx(v_flat) if exact else v_flat
         first0 = _starts(cell_of)
         n_roots = len(first0)
@@ -640,7 +677,6 @@ def _batched_polygons(
         bits0 = np.logical_or.reduceat(pos0, first0, axis=0)
         straddles = bits0 & np.logical_or.reduceat(neg0, first0, axis=0)
         del pos0, neg0
-        counts0 = np.diff(np.append(first0, len(v_flat)))
         _, nxt0, local0 = _block_layout(0, counts0)
         vb, cb, nb, lb = (GrowableArray(a) for a in (v_flat, cell_of, nxt0, local0))
         vfb = GrowableArray(vf) if exact else vb
@@ -727,7 +763,7 @@ def _batched_polygons(
             bits.append(child_bits)
             n_alive += n_split
             if (max_cells is not None and n_alive > max_cells) or setup.out_of_time():
-                return [], _items_from_state(layer, start_state, setup.exact)
+                return None, start.items(layer, setup.exact)
         bar.set_postfix(layer=layer + 1, cells=n_alive)
         # compact: keep the living cells, in order of creation (= order in the buffer)
         live = alive.view
@@ -737,37 +773,359 @@ def _batched_polygons(
         live_root = root.view[live]
         live_bits = bits.view[live]
         pattern = np.concatenate([pattern[live_root], live_bits], axis=1)
-        if layer == setup.n_hidden_layers - 1:
-            break
-        h_mat = a_all[live_root]
-        h_off = c_all[live_root]
-        off = ~live_bits
-        if exact and setup.slope == 0:
-            h_mat[off] = flint.fmpq(0)
-            h_off[off] = flint.fmpq(0)
-        else:
-            h_mat[off] = h_mat[off] * setup.slope
-            h_off[off] = h_off[off] * setup.slope
+        h_mat, h_off = _post_maps(a_all[live_root], c_all[live_root], live_bits, setup)
         if not exact:
             s_prev = s_l[live_root]
-            s_prev[off] = s_prev[off] * abs(setup.slope)
+            s_prev[~live_bits] = s_prev[~live_bits] * abs(setup.slope)
     blocks = np.split(v_flat, _starts(cell_of)[1:])
-    return list(zip(pattern, blocks, strict=True)), None
+    return _Batch(pattern, blocks, *_output_maps(h_mat, h_off, setup)), None
 
 
-def _items_from_state(layer: int, state: tuple[Any, ...], exact: bool) -> list[_Item]:
-    """Depth-first work items for the cells at the start of ``layer`` (batched engine state)."""
-    v_flat, cell_of, h_mat, h_off, s_prev, pattern = state
-    blocks = np.split(v_flat, _starts(cell_of)[1:])
-    items: list[_Item] = []
-    for c, block in enumerate(blocks):
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """The cells a batched engine found: patterns (cells, hidden neurons), vertex blocks and the
+    network's output maps (cells, n_out, d) and (cells, n_out) on them."""
+
+    patterns: np.ndarray
+    vertices: list[np.ndarray]
+    matrices: Any
+    offsets: Any
+
+
+@dataclass(frozen=True, slots=True)
+class _LayerStart:
+    """A batched engine's cells at the start of a layer: flat vertices (``vcount`` per cell),
+    flat edges (``ecount`` per cell, indexing the flat vertices; None for 2-D polygons), the
+    previous layer's post-activation maps and bounds, and the patterns so far."""
+
+    v: np.ndarray
+    vcount: np.ndarray
+    e: np.ndarray | None
+    ecount: np.ndarray | None
+    h_mat: Any
+    h_off: Any
+    s_prev: Any
+    pattern: np.ndarray
+
+    def items(self, layer: int, exact: bool) -> list[_Item]:
+        """Depth-first work items for these cells, in their order."""
+        cuts = np.cumsum(self.vcount)[:-1]
+        blocks = np.split(self.v, cuts)
+        edges: list[Any] = [None] * len(blocks)
+        if self.e is not None and self.ecount is not None:
+            first = np.concatenate([[0], cuts])
+            edges = [
+                e - f
+                for e, f in zip(np.split(self.e, np.cumsum(self.ecount)[:-1]), first, strict=True)
+            ]
+        items: list[_Item] = []
+        for c, (block, e) in enumerate(zip(blocks, edges, strict=True)):
+            if self.h_mat is None:
+                items.append((layer, block, e, None, None, self.s_prev[0], [self.pattern[c]]))
+            else:
+                s_c = None if exact else self.s_prev[c]
+                h = (self.h_mat[c], self.h_off[c])
+                items.append((layer, block, e, *h, s_c, [self.pattern[c]]))
+        items.reverse()  # the depth-first stack pops from the end: keep the cells' order
+        return items
+
+
+# -- the batched 3-D engine ---------------------------------------------------------------------
+def _ranges(first: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Flat indices ``first[i] + k`` for ``0 <= k < count[i]``, block after block."""
+    count = np.asarray(count, dtype=np.intp)
+    at = np.cumsum(count) - count  # where each block starts in the output
+    return np.arange(int(count.sum()), dtype=np.intp) + np.repeat(first - at, count)
+
+
+#: For a plane whose normal is largest in coordinate ``k``, the two coordinates kept to order
+#: points of the plane by angle (an affine bijection of the plane onto that coordinate plane).
+_KEPT = np.array([[1, 2], [0, 2], [0, 1]])
+
+
+@dataclass(slots=True)
+class _Polyhedra:
+    """Cells with edges stored flat and append-only (the batched 3-D engine's state).
+
+    Each cell's vertices are contiguous in ``v`` (from ``vfirst``, ``vcount`` of them) and its
+    edges contiguous in ``e`` (pairs of indices into ``v``). A cut cell is marked dead and its
+    two sides are appended; ``root`` is a cell's ancestor at the start of the layer and ``bits``
+    its activation bits in the layer.
+    """
+
+    v: GrowableArray
+    e: GrowableArray
+    vfirst: GrowableArray
+    vcount: GrowableArray
+    efirst: GrowableArray
+    ecount: GrowableArray
+    root: GrowableArray
+    alive: GrowableArray
+    bits: GrowableArray
+
+    @classmethod
+    def start(
+        cls, v: np.ndarray, vcount: np.ndarray, e: np.ndarray, ecount: np.ndarray, bits: np.ndarray
+    ) -> _Polyhedra:
+        """The cells at the start of a layer (each its own root)."""
+        n = len(vcount)
+        return cls(
+            *(GrowableArray(x) for x in (v, e, np.cumsum(vcount) - vcount, vcount)),
+            *(GrowableArray(x) for x in (np.cumsum(ecount) - ecount, ecount)),
+            GrowableArray(np.arange(n)),
+            GrowableArray(np.ones(n, dtype=bool)),
+            GrowableArray(bits),
+        )
+
+    def append(
+        self,
+        v: np.ndarray,
+        vcount: np.ndarray,
+        e: np.ndarray,
+        ecount: np.ndarray,
+        root: np.ndarray,
+        bits: np.ndarray,
+    ) -> None:
+        """Append cells; ``e`` indexes ``v`` (the new cells' vertices, block after block)."""
+        vbase, ebase = self.v.size, self.e.size
+        self.v.append(v)
+        self.e.append(e + vbase)
+        self.vfirst.append(vbase + np.cumsum(vcount) - vcount)
+        self.vcount.append(vcount)
+        self.efirst.append(ebase + np.cumsum(ecount) - ecount)
+        self.ecount.append(ecount)
+        self.root.append(root)
+        self.alive.append(np.ones(len(vcount), dtype=bool))
+        self.bits.append(bits)
+
+    def live(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The living cells, compacted: ``(cells, v, vcount, e, ecount)`` with ``e`` indexing
+        the compacted ``v``."""
+        cells = np.flatnonzero(self.alive.view)
+        vfirst, vcount = self.vfirst.data[cells], self.vcount.data[cells]
+        efirst, ecount = self.efirst.data[cells], self.ecount.data[cells]
+        shift = np.cumsum(vcount) - vcount - vfirst  # old vertex index -> new
+        e = self.e.data[_ranges(efirst, ecount)] + np.repeat(shift, ecount)[:, None]
+        return cells, self.v.data[_ranges(vfirst, vcount)], vcount, e, ecount
+
+
+@dataclass(frozen=True, slots=True)
+class _Cap:
+    """The cut faces ``P ∩ {z = 0}`` of a batch of cells, as cycles of vertex ids."""
+
+    ids: np.ndarray  # vertex ids, grouped by cell and in cyclic order in each group
+    owner: np.ndarray  # the cell (batch rank) of each entry
+    edges: np.ndarray  # consecutive pairs of each cycle
+    bad: np.ndarray  # per cell: the cycle cannot be trusted (fewer than 3 or merging points)
+
+
+def _caps(
+    points: np.ndarray, ids: np.ndarray, owner: np.ndarray, normals: np.ndarray, merge_eps: float
+) -> _Cap:
+    """Order the cut-face points of every cell of a batch by angle (each face is convex)."""
+    n_cells = len(normals)
+    kept = _KEPT[np.argmax(np.abs(normals), axis=1)][owner]
+    rows = np.arange(len(ids))
+    u, w = points[rows, kept[:, 0]], points[rows, kept[:, 1]]
+    count = np.bincount(owner, minlength=n_cells)
+    mean_u = np.bincount(owner, u, n_cells) / np.maximum(count, 1)
+    mean_w = np.bincount(owner, w, n_cells) / np.maximum(count, 1)
+    order = np.lexsort((np.arctan2(w - mean_w[owner], u - mean_u[owner]), owner))
+    ids, owner, points = ids[order], owner[order], points[order]
+    first = np.cumsum(count) - count
+    pos = rows - first[owner]
+    nxt = rows + 1
+    nxt[first + count - 1] = first  # (every cell of a batch has a cap point)
+    bad = count < 3
+    for step in range(1, int(count.max())):  # any two points of a cycle closer than merge_eps
+        near = np.flatnonzero(pos + step < count[owner])
+        gap = np.abs(points[near] - points[near + step]).max(axis=1)
+        bad[owner[near[gap <= merge_eps]]] = True
+    return _Cap(ids, owner, np.column_stack([ids, ids[nxt]]), bad)
+
+
+def _cut_batch(
+    cells: _Polyhedra, cand: np.ndarray, j: int, a_all: np.ndarray, c_all: np.ndarray,
+    eps: np.ndarray, setup: _Setup,
+) -> int:  # fmt: skip
+    """Cut the candidate cells by neuron ``j`` of the layer (root maps ``a_all``, ``c_all``);
+    set their bit ``j`` where they do not change sign. Returns the number of cells cut."""
+    vfirst, vcount = cells.vfirst.data[cand], cells.vcount.data[cand]
+    owner = np.repeat(np.arange(len(cand)), vcount)
+    roots = cells.root.data[cand]
+    normals, offsets = a_all[roots, j], c_all[roots, j]
+    verts = cells.v.data[_ranges(vfirst, vcount)]
+    z = np.einsum("ij,ij->i", verts, normals[owner]) + offsets[owner]
+    setup.snapper.snap(z, eps[roots, j][owner])
+    pos, neg = z > 0, z < 0
+    at = np.cumsum(vcount) - vcount
+    cpos = np.logical_or.reduceat(pos, at)
+    cells.bits.data[cand, j] = cpos
+    split = cpos & np.logical_or.reduceat(neg, at)
+    n_split = int(np.count_nonzero(split))
+    if n_split == 0:
+        return 0
+    # the split cells' vertices and edges, in local indices (cell after cell)
+    cut = cand[split]
+    keep = split[owner]
+    verts, z, pos, neg = verts[keep], z[keep], pos[keep], neg[keep]
+    rank = np.cumsum(split) - 1
+    owner = rank[owner[keep]]
+    vcount = vcount[split]
+    efirst, ecount = cells.efirst.data[cut], cells.ecount.data[cut]
+    shift = np.cumsum(vcount) - vcount - vfirst[split]
+    edges = cells.e.data[_ranges(efirst, ecount)] + np.repeat(shift, ecount)[:, None]
+    e_owner = np.repeat(np.arange(n_split), ecount)
+    ea, eb = edges[:, 0], edges[:, 1]
+    # new vertices where the hyperplane crosses an edge (shared by both sides)
+    cross = (pos[ea] & neg[eb]) | (neg[ea] & pos[eb])
+    ca, cb = ea[cross], eb[cross]
+    t = (z[ca] / (z[ca] - z[cb]))[:, None]
+    k = len(verts)
+    new = np.arange(k, k + len(ca))
+    verts = np.concatenate([verts, verts[ca] + t * (verts[cb] - verts[ca])])
+    owner_x = np.concatenate([owner, owner[ca]])
+    zero_x = np.concatenate([~(pos | neg), np.ones(len(ca), dtype=bool)])
+    pos_x = np.concatenate([pos, np.zeros(len(ca), dtype=bool)])
+    neg_x = np.concatenate([neg, np.zeros(len(ca), dtype=bool)])
+    on = np.flatnonzero(zero_x)
+    cap = _caps(verts[on], on, owner_x[on], normals[split], setup.merge_eps)
+    # each side: its old vertices, the cut face's, its old edges (not inside the hyperplane),
+    # the halves of the crossed edges and the cut face's edges
+    members = [np.flatnonzero(~neg_x), np.flatnonzero(~pos_x)]
+    old = ~(zero_x[ea] & zero_x[eb])
+    crossed = [np.where(pos[ca], ca, cb), np.where(pos[ca], cb, ca)]
+    child_v, child_e, where = [], [], []
+    for side, away in enumerate((neg, pos)):
+        child_v.append(2 * owner_x[members[side]] + side)
+        index = np.full(len(verts), -1, dtype=np.intp)
+        index[members[side]] = np.arange(len(members[side]))
+        where.append(index)
+        mine = old & ~(away[ea] | away[eb])
+        child_e.append(
+            (
+                np.concatenate([edges[mine], np.column_stack([crossed[side], new]), cap.edges]),
+                2 * np.concatenate([e_owner[mine], owner[ca], cap.owner]) + side,
+            )
+        )
+    # lay the children out block after block (child 2r is the positive side of cut cell r)
+    child_of_v = np.concatenate(child_v)
+    v_order = np.argsort(child_of_v, kind="stable")
+    slot = np.empty(len(v_order), dtype=np.intp)
+    slot[v_order] = np.arange(len(v_order))
+    n_pos = len(members[0])
+    e_all = np.concatenate([slot[where[0][child_e[0][0]]], slot[n_pos + where[1][child_e[1][0]]]])
+    child_of_e = np.concatenate([child_e[0][1], child_e[1][1]])
+    e_order = np.argsort(child_of_e, kind="stable")
+    bits = np.repeat(cells.bits.data[cut], 2, axis=0)
+    bits[0::2, j], bits[1::2, j] = True, False
+    n_before = cells.alive.size
+    cells.append(
+        verts[np.concatenate(members)[v_order]],
+        np.bincount(child_of_v, minlength=2 * n_split),
+        e_all[e_order],
+        np.bincount(child_of_e, minlength=2 * n_split),
+        np.repeat(roots[split], 2),
+        bits,
+    )
+    cells.alive.data[cut] = False
+    if cap.bad.any():  # rare: recut those cells one at a time, merging close points
+        cells.alive.data[n_before + 2 * np.flatnonzero(cap.bad)[:, None] + [0, 1]] = False
+        for r in np.flatnonzero(cap.bad):
+            _recut(cells, int(cut[r]), j, normals[split][r], offsets[split][r], eps, setup)
+    return n_split
+
+
+def _recut(
+    cells: _Polyhedra, c: int, j: int, normal: np.ndarray, offset: float, eps: np.ndarray,
+    setup: _Setup,
+) -> None:  # fmt: skip
+    """Cut cell ``c`` by neuron ``j`` alone (:func:`_cut`, which merges close cut points) and
+    append its two sides."""
+    first, ef = cells.vfirst.data[c], cells.efirst.data[c]
+    verts = cells.v.data[first : first + cells.vcount.data[c]]
+    edges = cells.e.data[ef : ef + cells.ecount.data[c]] - first
+    root = cells.root.data[c]
+    eps_j = eps[root, j : j + 1]
+    zs = (verts @ normal + offset)[:, None]
+    _Snapper(setup.snapper.band).snap(zs, eps_j)  # counted once already, in the batch
+    plus, minus = _cut(verts, zs, edges, normal, eps_j, setup.merge_eps, setup.snapper)
+    bits = np.repeat(cells.bits.data[c : c + 1], 2, axis=0)
+    bits[0, j], bits[1, j] = True, False
+    cells.append(
+        np.concatenate([plus[0], minus[0]]),
+        np.array([len(plus[0]), len(minus[0])]),
+        np.concatenate([plus[2], minus[2] + len(plus[0])]),
+        np.array([len(plus[2]), len(minus[2])]),
+        np.array([root, root]),
+        bits,
+    )
+
+
+def _batched_polyhedra(
+    verts: np.ndarray,
+    edges: np.ndarray,
+    xmax: np.ndarray,
+    setup: _Setup,
+    max_cells: int | None,
+    bar: Any,
+) -> tuple[_Batch | None, list[_Item] | None]:
+    """3-D float engine that cuts all cells at once, one neuron at a time (cells with edges).
+
+    The 3-D counterpart of :func:`_batched_polygons`: cells are stored flat with their edges
+    (:class:`_Polyhedra`); for neuron ``j`` of layer ``l`` the cells whose root the neuron's
+    hyperplane crosses are evaluated together, and the cells it cuts are split in a few array
+    operations. A cut side keeps its vertices and edges on that side, the points where the
+    hyperplane crosses an edge, the halves of the crossed edges and the edges of the cut face,
+    whose points are put in cyclic order by their angle about their mean (the face is convex).
+    Cells whose cut face has points closer than the merge tolerance are cut again one at a time
+    by :func:`_cut`, which merges them.
+
+    Returns like :func:`_batched_polygons`.
+    """
+    v_flat, vcount = verts, np.array([len(verts)])
+    e_flat, ecount = edges, np.array([len(edges)])
+    h_mat: Any = None  # (C, n_prev, 3) post-activation maps of the cells at the layer start
+    h_off: Any = None
+    s_prev: Any = xmax[None, :]
+    pattern = np.zeros((1, 0), dtype=bool)
+    for layer in range(setup.n_hidden_layers):
+        w, bias = setup.ws[layer], setup.bs[layer]
         if h_mat is None:
-            items.append((layer, block, None, None, None, s_prev[0], [pattern[c]]))
+            a_all, c_all = w[None, :, :], bias[None, :]
         else:
-            s_c = None if exact else s_prev[c]
-            items.append((layer, block, None, h_mat[c], h_off[c], s_c, [pattern[c]]))
-    items.reverse()  # the depth-first stack pops from the end: keep the cells' order
-    return items
+            a_all, c_all = np.matmul(w, h_mat), h_off @ w.T + bias
+        s_l = s_prev @ np.abs(w).T + np.abs(bias)
+        eps = setup.tol * s_l
+        start = _LayerStart(v_flat, vcount, e_flat, ecount, h_mat, h_off, s_prev, pattern)
+        # this layer's pre-activations at the vertices of the cells at the layer start: a neuron
+        # that does not change sign on such a cell never cuts its pieces
+        cell_of = np.repeat(np.arange(len(vcount)), vcount)
+        z0 = np.einsum("ik,ijk->ij", v_flat, a_all[cell_of]) + c_all[cell_of]
+        setup.snapper.snap(z0, eps[cell_of])
+        at = np.cumsum(vcount) - vcount
+        bits0 = np.logical_or.reduceat(z0 > 0, at, axis=0)
+        straddles = bits0 & np.logical_or.reduceat(z0 < 0, at, axis=0)
+        del z0, cell_of
+        cells = _Polyhedra.start(v_flat, vcount, e_flat, ecount, bits0)
+        n_alive = len(vcount)
+        for j in range(w.shape[0]):
+            cand = np.flatnonzero(straddles[cells.root.view, j] & cells.alive.view)
+            if cand.size == 0:
+                continue
+            n_alive += _cut_batch(cells, cand, j, a_all, c_all, eps, setup)
+            if (max_cells is not None and n_alive > max_cells) or setup.out_of_time():
+                return None, start.items(layer, setup.exact)
+        bar.set_postfix(layer=layer + 1, cells=n_alive)
+        live, v_flat, vcount, e_flat, ecount = cells.live()
+        live_root = cells.root.data[live]
+        live_bits = cells.bits.data[live]
+        pattern = np.concatenate([pattern[live_root], live_bits], axis=1)
+        h_mat, h_off = _post_maps(a_all[live_root], c_all[live_root], live_bits, setup)
+        s_prev = s_l[live_root]
+        s_prev[~live_bits] = s_prev[~live_bits] * abs(setup.slope)
+    blocks = np.split(v_flat, np.cumsum(vcount)[:-1])
+    return _Batch(pattern, blocks, *_output_maps(h_mat, h_off, setup)), None
 
 
 def split_cells(
@@ -833,10 +1191,12 @@ def split_cells(
     - In 2-D cells are counter-clockwise polygons (the returned vertices are in that order) and
       all cells are cut at once, one neuron at a time, with array operations over the cells
       whose ancestor at the start of the layer the neuron crosses.
-    - In 1-D and 3-D cells are cut one at a time, depth first, keeping their edges: a cut side
-      keeps its old edges, the crossed edges' halves and the edges of the cut face (a polygon
-      ordered by angle in 3-D); pre-activations of new vertices are interpolated along their
-      edge, so signs are never re-evaluated.
+    - In 3-D cells keep their edges: a cut side keeps its old edges, the crossed edges' halves
+      and the edges of the cut face (a convex polygon, ordered by angle). In float mode all cells
+      are cut at once, one neuron at a time, as in 2-D; a cell whose cut face has points closer
+      than the tolerance is cut on its own, merging them.
+    - In 1-D, in exact 3-D mode and when ``max_cells`` stops a layer early, cells are cut one at
+      a time, depth first; pre-activations of new vertices are interpolated along their edge.
 
     Work is about the number of cells times the width times the vertices per cell. With
     ``max_cells`` the cells are finished depth first so the enumeration can stop after exactly
@@ -938,19 +1298,14 @@ def _split(
     out_verts = fractions_from_fmpq if exact else (lambda v: v)
     cells: list[SplitCell] = []
 
-    def emit(bits: list[np.ndarray], v: np.ndarray, post: tuple[Any, Any] | None = None) -> None:
-        """Record a final cell; ``post`` is the last hidden layer's output map on it."""
+    def emit(bits: list[np.ndarray], v: np.ndarray, output: tuple[Any, Any] | None = None) -> None:
+        """Record a final cell; ``output`` is the network's output map on it."""
         pattern = np.concatenate(bits) if bits else np.zeros(0, dtype=bool)
         vv = out_verts(v)
         pattern.flags.writeable = False
         vv.flags.writeable = False
-        output = None
-        if post is not None:
-            matrix, offset = ws[-1] @ post[0], ws[-1] @ post[1] + bs[-1]
-            if exact:
-                matrix, offset = fractions_from_fmpq(matrix), fractions_from_fmpq(offset)
-            output = AffineMap(matrix, offset)
-        cells.append(SplitCell(pattern, vv, output))
+        affine = None if output is None else AffineMap(*output)
+        cells.append(SplitCell(pattern, vv, affine))
         bar.update()
 
     xmax = np.abs(fractions_to_float(verts) if exact else verts).max(axis=0)
@@ -959,18 +1314,28 @@ def _split(
         if setup.n_hidden_layers == 0:
             emit([], verts.copy())
             return cells, True, 0
-        stack: list[_Item]
+        stack: list[_Item] | None = [(0, verts, edges, None, None, xmax, [])]
+        found: _Batch | None = None
         if edges is None:
-            found, fallback = _batched_polygons(verts, xmax, setup, max_cells, bar)
-            for pattern, v in found:
-                emit([pattern], v)
-            if fallback is None:
-                return cells, True, setup.snapper.unsure
-            stack = fallback
-        else:
-            stack = [(0, verts, edges, None, None, xmax, [])]
+            found, stack = _batched_polygons(verts, xmax, setup, max_cells, bar)
+        elif d == 3 and not exact:
+            found, stack = _batched_polyhedra(verts, edges, xmax, setup, max_cells, bar)
+        if found is not None:
+            for c, v in enumerate(found.vertices):
+                emit([found.patterns[c]], v, (found.matrices[c], found.offsets[c]))
+        if stack is None:
+            return cells, True, setup.snapper.unsure
         complete = _depth_first(stack, setup, emit, max_cells)
     return cells, complete, setup.snapper.unsure
+
+
+def _centroids(vertices: list[np.ndarray]) -> np.ndarray:
+    """The vertex centroid of each float vertex block, in one pass."""
+    if not vertices:
+        return np.zeros((0, 0))
+    counts = np.array([len(v) for v in vertices])
+    sums = np.add.reduceat(np.concatenate(vertices), np.cumsum(counts) - counts, axis=0)
+    return sums / counts[:, None]
 
 
 class SplitEngine:
@@ -992,24 +1357,25 @@ class SplitEngine:
             max_cells=budget.max_items,
             deadline=budget.deadline,
         )
-        cells = []
-        for cell in found:
-            v = cell.vertices
-            # the vertex centroid lies strictly inside a full-dimensional polytope; in exact mode
-            # it is the cell's rational interior point (checked like every other one)
-            centre = cell.centroid()
-            exact_centre = centre if cell.exact else None
-            point = centre.astype(float) if cell.exact else centre
-            cells.append(
-                FoundCell(
-                    np.asarray(cell.pattern, dtype=bool),
-                    point,
-                    0.0,
-                    exact_centre,
-                    v,
-                    output=cell.output,
-                )
+        # the vertex centroid lies strictly inside a full-dimensional polytope; in exact mode it
+        # is the cell's rational interior point (checked like every other one)
+        if problem.exact:
+            exact_centres = [cell.centroid() for cell in found]
+            points = [c.astype(float) for c in exact_centres]
+        else:
+            exact_centres = [None] * len(found)
+            points = list(_centroids([cell.vertices for cell in found]))
+        cells = [
+            FoundCell(
+                np.asarray(cell.pattern, dtype=bool),
+                point,
+                0.0,
+                exact_centre,
+                cell.vertices,
+                output=cell.output,
             )
+            for cell, point, exact_centre in zip(found, points, exact_centres, strict=True)
+        ]
         notes = ()
         if unsure:
             notes = (
