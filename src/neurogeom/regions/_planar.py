@@ -35,6 +35,7 @@ from neurogeom.core.progress import progress_bar
 from neurogeom.core.rationals import fmpq_array, fractions_from_fmpq
 from neurogeom.nets.geometry import AffineMap
 from neurogeom.regions._engine import Contacts, EngineRun, FoundCell, RegionProblem
+from neurogeom.regions._split import _compose
 from neurogeom.regions.result import Note
 
 __all__ = ["PlanarEngine", "Subdivision"]
@@ -207,19 +208,14 @@ class _Engine:
         """Pre-activation maps of ``layer`` on every face (each face is its own root now)."""
         hf, of, hq, oq = self._post_maps(layer, prev, roots, bits)
         w, b = self.wf[layer], self.bf[layer]
-        a = np.einsum("jk,fkd->fjd", w, hf)
-        c = of @ w.T + b
+        a, c = _compose(w, b, hf, of)
         scale = None
         if not self.exact:
             # |terms| bound: |W| (|H| |x| + |h|) + |b|, per face and neuron
             inner = np.abs(hf) @ self.extent + np.abs(of)
             scale = inner @ np.abs(w).T + np.abs(b)
             return _Layer(a, c, scale, None, None)
-        wq, bq = self.wq[layer], self.bq[layer]
-        n_f, n_prev = hq.shape[0], hq.shape[1]
-        aq = _fmpq_matmul(wq, hq.transpose(1, 0, 2).reshape(n_prev, 2 * n_f))
-        aq = aq.reshape(len(w), n_f, 2).transpose(1, 0, 2)
-        cq = _fmpq_matmul(oq, np.ascontiguousarray(wq.T)) + bq
+        aq, cq = _compose(self.wq[layer], self.bq[layer], hq, oq)
         return _Layer(_approx(aq), _approx(cq), None, aq, cq)
 
     # -- one neuron -----------------------------------------------------------------------------
@@ -437,14 +433,10 @@ class _Engine:
         hf, of, hq, oq = self._post_maps(layer, last, roots, bits)
         w, b = self.wf[-1], self.bf[-1]
         if self.exact:
-            wq, bq = self.wq[-1], self.bq[-1]
-            n_prev = hq.shape[1]
-            mq = _fmpq_matmul(wq, hq.transpose(1, 0, 2).reshape(n_prev, 2 * n_f))
-            matrix = fractions_from_fmpq(mq.reshape(len(w), n_f, 2).transpose(1, 0, 2))
-            offset = fractions_from_fmpq(_fmpq_matmul(oq, np.ascontiguousarray(wq.T)) + bq)
+            mq, oq = _compose(self.wq[-1], self.bq[-1], hq, oq)
+            matrix, offset = fractions_from_fmpq(mq), fractions_from_fmpq(oq)
         else:
-            matrix = np.einsum("jk,fkd->fjd", w, hf)
-            offset = of @ w.T + b
+            matrix, offset = _compose(w, b, hf, of)
         face = m.face.view
         org = m.origin.view
         tw = m.twin.view
@@ -562,17 +554,6 @@ def _pairs_within_groups(key: np.ndarray, item: np.ndarray) -> np.ndarray:
     pairs = np.sort(np.stack([it[first], it[second]], axis=1), axis=1)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     return np.unique(pairs, axis=0) if len(pairs) else np.zeros((0, 2), dtype=np.int64)
-
-
-def _fmpq_matmul(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Exact product of two 2-D object arrays of ``fmpq``, computed by python-flint."""
-    out = np.empty((x.shape[0], y.shape[1]), dtype=object)
-    if x.shape[0] == 0 or y.shape[1] == 0 or x.shape[1] == 0:
-        out[...] = flint.fmpq(0)
-        return out
-    prod = flint.fmpq_mat(*x.shape, list(x.ravel())) * flint.fmpq_mat(*y.shape, list(y.ravel()))
-    out.ravel()[:] = prod.entries()
-    return out
 
 
 def _approx(values: np.ndarray) -> np.ndarray:

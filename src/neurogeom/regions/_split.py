@@ -567,17 +567,25 @@ def _post_maps(a_all: Any, c_all: Any, bits: np.ndarray, setup: _Setup) -> tuple
     return a_all, c_all
 
 
+def _compose(w: Any, bias: Any, h_mat: Any, h_off: Any) -> tuple[Any, Any]:
+    """The maps ``x -> w (H_c x + h_c) + bias`` for a stack of maps ``h_mat`` (cells, k, d),
+    ``h_off`` (cells, k): ``(cells, len(w), d)`` and ``(cells, len(w))`` arrays, in one matrix
+    product each (python-flint for object arrays of ``fmpq``)."""
+    if h_mat.dtype != object:
+        return np.matmul(w, h_mat), h_off @ w.T + bias
+    n_c, k, d = h_mat.shape
+    stacked = h_mat.transpose(1, 0, 2).reshape(k, n_c * d)
+    mats = _fmpq_matmul(w, stacked).reshape(len(w), n_c, d).transpose(1, 0, 2)
+    return mats, _fmpq_matmul(h_off, np.ascontiguousarray(w.T)) + bias
+
+
 def _output_maps(h_mat: Any, h_off: Any, setup: _Setup) -> tuple[Any, Any]:
     """The network's output maps (cells, n_out, d) and (cells, n_out) on cells whose last hidden
     layer has post-activation maps ``h_mat``, ``h_off`` (Fractions in exact mode)."""
-    w, bias = setup.ws[-1], setup.bs[-1]
-    if not setup.exact:
-        return np.matmul(w, h_mat), h_off @ w.T + bias
-    n_c, width, d = h_mat.shape
-    stacked = h_mat.transpose(1, 0, 2).reshape(width, n_c * d)
-    mats = _fmpq_matmul(w, stacked).reshape(len(w), n_c, d).transpose(1, 0, 2)
-    offs = _fmpq_matmul(h_off, np.ascontiguousarray(w.T)) + bias
-    return fractions_from_fmpq(mats), fractions_from_fmpq(offs)
+    mats, offs = _compose(setup.ws[-1], setup.bs[-1], h_mat, h_off)
+    if setup.exact:
+        return fractions_from_fmpq(mats), fractions_from_fmpq(offs)
+    return mats, offs
 
 
 #: Relative error bound (with ample margin) of a float64 evaluation of ``a x + b y + c`` from
@@ -640,13 +648,8 @@ def _batched_polygons(
         width = w.shape[0]
         if h_mat is None:
             a_all, c_all = w[None, :, :], bias[None, :]
-        elif exact:
-            n_c, n_prev = h_mat.shape[0], h_mat.shape[1]
-            stacked = h_mat.transpose(1, 0, 2).reshape(n_prev, 2 * n_c)
-            a_all = _fmpq_matmul(w, stacked).reshape(width, n_c, 2).transpose(1, 0, 2)
-            c_all = _fmpq_matmul(h_off, np.ascontiguousarray(w.T)) + bias
         else:
-            a_all, c_all = np.matmul(w, h_mat), h_off @ w.T + bias
+            a_all, c_all = _compose(w, bias, h_mat, h_off)
         ax, ay = np.ascontiguousarray(a_all[:, :, 0]), np.ascontiguousarray(a_all[:, :, 1])
         if exact:
             s_l = eps = None
@@ -1094,7 +1097,7 @@ def _batched_polyhedra(
         if h_mat is None:
             a_all, c_all = w[None, :, :], bias[None, :]
         else:
-            a_all, c_all = np.matmul(w, h_mat), h_off @ w.T + bias
+            a_all, c_all = _compose(w, bias, h_mat, h_off)
         s_l = s_prev @ np.abs(w).T + np.abs(bias)
         eps = setup.tol * s_l
         start = _LayerStart(v_flat, vcount, e_flat, ecount, h_mat, h_off, s_prev, pattern)
