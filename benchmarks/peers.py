@@ -211,6 +211,8 @@ def compare(args: argparse.Namespace) -> None:
     print(f"{'net':28} {'tool':18} {'cells':>7} {'linear':>7} {'wall s':>8} {'cpu s':>8} "
           f"{'MB':>6} {'peer/ng cpu':>11} {'LP/cell':>8} {'LP/facet':>8}")  # fmt: skip
     for index, case in enumerate(cases):
+        if args.only and (case.box is None) != (args.only == "rn"):
+            continue
         names = list(tools)
         if case.box is None and peers["relucent"] is None:
             names.append("relucent")
@@ -274,6 +276,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs per tool and net")
     parser.add_argument("--exact", action="store_true", help="also time exact mode")
     parser.add_argument("--scaling", action="store_true", help="add the scaling tables")
+    parser.add_argument("--only", choices=["box", "rn"], help="only the nets on a box, or on R^n")
     parser.add_argument("--time-limit", type=float, default=120.0, help="seconds per run")
     parser.add_argument(
         "--edge-subdivision",

@@ -483,8 +483,7 @@ def _depth_first(
         pieces = _split_cell(v, zs, e, a_l, eps, setup.merge_eps, setup.snapper)
         for i, (pv, pe, active) in enumerate(pieces):
             if layer == last_layer:
-                dvec = np.where(active, setup.one, setup.slope)
-                maps = _output_maps((dvec[:, None] * a_l)[None], (dvec * c_l)[None], setup)
+                maps = _output_maps(a_l[None], c_l[None], np.zeros(1, int), active[None], setup)
                 emit([*bits, active], pv, (maps[0][0], maps[1][0]))
                 n_done += 1
                 if max_cells is not None and n_done >= max_cells:
@@ -550,21 +549,24 @@ def _fmpq_matmul(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return out.reshape(x.shape[0], y.shape[1])
 
 
-def _post_maps(a_all: Any, c_all: Any, bits: np.ndarray, setup: _Setup) -> tuple[Any, Any]:
+def _post_maps(
+    a_all: Any, c_all: Any, roots: np.ndarray, bits: np.ndarray, setup: _Setup
+) -> tuple[Any, Any]:
     """The post-activation maps ``x -> H x + h`` of a layer on cells with activation ``bits``,
-    from the layer's pre-activation maps ``a_all`` (cells, width, d) and ``c_all`` (cells,
-    width) of the cells (modified in place in exact mode)."""
+    from the layer's pre-activation maps ``a_all`` (roots, width, d) and ``c_all`` (roots,
+    width) on the cells' ``roots``."""
     if not setup.exact:
         scale = np.where(bits, 1.0, setup.slope)
-        return a_all * scale[:, :, None], c_all * scale
+        return a_all[roots] * scale[:, :, None], c_all[roots] * scale
+    a_cells, c_cells = a_all[roots], c_all[roots]
     off = ~bits
     if setup.slope == 0:
-        a_all[off] = flint.fmpq(0)
-        c_all[off] = flint.fmpq(0)
+        a_cells[off] = flint.fmpq(0)
+        c_cells[off] = flint.fmpq(0)
     else:
-        a_all[off] = a_all[off] * setup.slope
-        c_all[off] = c_all[off] * setup.slope
-    return a_all, c_all
+        a_cells[off] = a_cells[off] * setup.slope
+        c_cells[off] = c_cells[off] * setup.slope
+    return a_cells, c_cells
 
 
 def _compose(w: Any, bias: Any, h_mat: Any, h_off: Any) -> tuple[Any, Any]:
@@ -579,13 +581,22 @@ def _compose(w: Any, bias: Any, h_mat: Any, h_off: Any) -> tuple[Any, Any]:
     return mats, _fmpq_matmul(h_off, np.ascontiguousarray(w.T)) + bias
 
 
-def _output_maps(h_mat: Any, h_off: Any, setup: _Setup) -> tuple[Any, Any]:
+def _output_maps(
+    a_all: Any, c_all: Any, roots: np.ndarray, bits: np.ndarray, setup: _Setup
+) -> tuple[Any, Any]:
     """The network's output maps (cells, n_out, d) and (cells, n_out) on cells whose last hidden
-    layer has post-activation maps ``h_mat``, ``h_off`` (Fractions in exact mode)."""
-    mats, offs = _compose(setup.ws[-1], setup.bs[-1], h_mat, h_off)
+    layer has activation ``bits`` and pre-activation maps ``a_all``, ``c_all`` on their
+    ``roots`` (Fractions in exact mode). Float mode works one input coordinate at a time and
+    never holds the cells' (cells, width, d) post-activation maps."""
+    w, bias = setup.ws[-1], setup.bs[-1]
     if setup.exact:
+        mats, offs = _compose(w, bias, *_post_maps(a_all, c_all, roots, bits, setup))
         return fractions_from_fmpq(mats), fractions_from_fmpq(offs)
-    return mats, offs
+    scale = np.where(bits, 1.0, setup.slope)
+    mats = np.empty((len(roots), len(w), a_all.shape[2]))
+    for k in range(a_all.shape[2]):
+        mats[:, :, k] = (a_all[roots, :, k] * scale) @ w.T
+    return mats, (c_all[roots] * scale) @ w.T + bias
 
 
 #: Relative error bound (with ample margin) of a float64 evaluation of ``a x + b y + c`` from
@@ -776,12 +787,14 @@ def _batched_polygons(
         live_root = root.view[live]
         live_bits = bits.view[live]
         pattern = np.concatenate([pattern[live_root], live_bits], axis=1)
-        h_mat, h_off = _post_maps(a_all[live_root], c_all[live_root], live_bits, setup)
+        if layer == setup.n_hidden_layers - 1:
+            break
+        h_mat, h_off = _post_maps(a_all, c_all, live_root, live_bits, setup)
         if not exact:
             s_prev = s_l[live_root]
             s_prev[~live_bits] = s_prev[~live_bits] * abs(setup.slope)
     blocks = np.split(v_flat, _starts(cell_of)[1:])
-    return _Batch(pattern, blocks, *_output_maps(h_mat, h_off, setup)), None
+    return _Batch(pattern, blocks, *_output_maps(a_all, c_all, live_root, live_bits, setup)), None
 
 
 @dataclass(frozen=True, slots=True)
@@ -910,6 +923,17 @@ class _Polyhedra:
         shift = np.cumsum(vcount) - vcount - vfirst  # old vertex index -> new
         e = self.e.data[_ranges(efirst, ecount)] + np.repeat(shift, ecount)[:, None]
         return cells, self.v.data[_ranges(vfirst, vcount)], vcount, e, ecount
+
+    def compacted(self) -> _Polyhedra:
+        """The living cells alone (roots and bits kept), when dead ones hold most of the
+        storage; otherwise ``self``."""
+        alive = self.alive.view
+        if 2 * int(self.vcount.view[alive].sum()) >= self.v.size:
+            return self
+        cells, v, vcount, e, ecount = self.live()
+        out = _Polyhedra.start(v, vcount, e, ecount, self.bits.data[cells])
+        out.root = GrowableArray(self.root.data[cells])
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -1104,7 +1128,9 @@ def _batched_polyhedra(
         # this layer's pre-activations at the vertices of the cells at the layer start: a neuron
         # that does not change sign on such a cell never cuts its pieces
         cell_of = np.repeat(np.arange(len(vcount)), vcount)
-        z0 = np.einsum("ik,ijk->ij", v_flat, a_all[cell_of]) + c_all[cell_of]
+        z0 = c_all[cell_of]
+        for k in range(3):
+            z0 += v_flat[:, k : k + 1] * a_all[cell_of, :, k]
         setup.snapper.snap(z0, eps[cell_of])
         at = np.cumsum(vcount) - vcount
         bits0 = np.logical_or.reduceat(z0 > 0, at, axis=0)
@@ -1117,6 +1143,7 @@ def _batched_polyhedra(
             if cand.size == 0:
                 continue
             n_alive += _cut_batch(cells, cand, j, a_all, c_all, eps, setup)
+            cells = cells.compacted()
             if (max_cells is not None and n_alive > max_cells) or setup.out_of_time():
                 return None, start.items(layer, setup.exact)
         bar.set_postfix(layer=layer + 1, cells=n_alive)
@@ -1124,11 +1151,13 @@ def _batched_polyhedra(
         live_root = cells.root.data[live]
         live_bits = cells.bits.data[live]
         pattern = np.concatenate([pattern[live_root], live_bits], axis=1)
-        h_mat, h_off = _post_maps(a_all[live_root], c_all[live_root], live_bits, setup)
+        if layer == setup.n_hidden_layers - 1:
+            break
+        h_mat, h_off = _post_maps(a_all, c_all, live_root, live_bits, setup)
         s_prev = s_l[live_root]
         s_prev[~live_bits] = s_prev[~live_bits] * abs(setup.slope)
     blocks = np.split(v_flat, np.cumsum(vcount)[:-1])
-    return _Batch(pattern, blocks, *_output_maps(h_mat, h_off, setup)), None
+    return _Batch(pattern, blocks, *_output_maps(a_all, c_all, live_root, live_bits, setup)), None
 
 
 def split_cells(
