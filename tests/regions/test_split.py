@@ -474,3 +474,19 @@ def test_cells_with_close_cut_points_are_cut_one_at_a_time(monkeypatch):
         verts, edge_set = piece(c)
         np.testing.assert_array_equal(verts, w_verts)
         assert edge_set == {tuple(sorted(e)) for e in w_edges.tolist()}
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_close_pairs_match_brute_force(d):
+    # copies of vertices perturbed below eps, on a grid (many equal coordinates) and at random
+    rng = np.random.default_rng(d)
+    base = np.concatenate([rng.integers(-3, 4, (60, d)).astype(float), rng.normal(size=(60, d))])
+    base = np.unique(base, axis=0)
+    copies = base[rng.integers(0, len(base), 200)] + rng.uniform(-4e-10, 4e-10, (200, d))
+    points = np.concatenate([base, copies])
+    eps = 1e-9
+    gaps = np.abs(points[:, None, :] - points[None, :, :]).max(axis=2)
+    want = {(i, j) for i, j in zip(*np.nonzero(gaps <= eps), strict=True) if i < j}
+    got = split_module._close_pairs(points, eps)
+    assert len(got) == len(want)
+    assert {(min(i, j), max(i, j)) for i, j in got.tolist()} == want

@@ -1423,6 +1423,41 @@ class SplitEngine:
         return EngineRun(tuple(cells), complete, notes, contacts=contacts)
 
 
+#: A fixed direction (no two coordinates equal) for sorting points in :func:`_close_pairs`.
+_SORT_DIRECTION = np.array([0.5773502691896258, 0.6411, 0.5050, 0.3327])
+
+
+def _close_pairs(points: np.ndarray, eps: float) -> np.ndarray:
+    """All pairs ``(i, j)`` of points (in 1 to 4 dimensions, each pair once, in no particular
+    order) within ``eps`` of each other in the
+    max-norm, for a tolerance far below the typical spacing (copies of one vertex).
+
+    Points are sorted by their projection on a fixed direction ``r``; two points within ``eps``
+    project within ``eps * |r|_1``, so each is compared with the next ``k`` points for ``k =
+    1, 2, ...`` as long as some projection gap is that small (a few steps when copies of a vertex
+    are the only close points: faster than a k-d tree here).
+
+    Examples
+    --------
+    >>> pts = np.array([[0.0, 0.0], [1.0, 0.0], [1e-12, 0.0], [0.0, 1.0]])
+    >>> np.sort(_close_pairs(pts, 1e-9), axis=1).tolist()
+    [[0, 2]]
+    """
+    r = _SORT_DIRECTION[: points.shape[1]]
+    key = points @ r
+    order = np.argsort(key)
+    key, ordered = key[order], points[order]
+    reach = eps * float(np.abs(r).sum())
+    found = [np.zeros((0, 2), dtype=np.intp)]
+    for k in range(1, len(points)):
+        near = np.flatnonzero(key[k:] - key[:-k] <= reach)
+        if near.size == 0:
+            break
+        near = near[np.abs(ordered[near + k] - ordered[near]).max(axis=1) <= eps]
+        found.append(np.column_stack([order[near], order[near + k]]))
+    return np.concatenate(found)
+
+
 def vertex_contacts(vertices: list[np.ndarray], exact: bool, eps: float) -> Contacts | None:
     """Facet and point contacts of cells given by their vertex lists, from shared vertices.
 
@@ -1445,7 +1480,6 @@ def vertex_contacts(vertices: list[np.ndarray], exact: bool, eps: float) -> Cont
     """
     from scipy.sparse import coo_matrix, csr_matrix, triu
     from scipy.sparse.csgraph import connected_components
-    from scipy.spatial import cKDTree
 
     n_cells = len(vertices)
     counts = np.array([len(v) for v in vertices], dtype=np.int64)
@@ -1465,7 +1499,7 @@ def vertex_contacts(vertices: list[np.ndarray], exact: bool, eps: float) -> Cont
         n_ids = len(ids)
     else:
         points = np.concatenate(vertices).astype(float)
-        close = cKDTree(points).query_pairs(eps, p=np.inf, output_type="ndarray")
+        close = _close_pairs(points, eps)
         graph = coo_matrix((np.ones(len(close)), (close[:, 0], close[:, 1])), shape=(total, total))
         n_ids, vid = connected_components(graph, directed=False)
     incidence = csr_matrix((np.ones(total), (owner, vid)), shape=(n_cells, n_ids))
