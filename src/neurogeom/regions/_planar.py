@@ -35,7 +35,7 @@ from neurogeom.core.progress import progress_bar
 from neurogeom.core.rationals import fmpq_array, fractions_from_fmpq
 from neurogeom.nets.geometry import AffineMap
 from neurogeom.regions._engine import Contacts, EngineRun, FoundCell, RegionProblem
-from neurogeom.regions._split import _compose
+from neurogeom.regions._split import _compose, _float_outputs
 from neurogeom.regions.result import Note
 
 __all__ = ["PlanarEngine", "Subdivision"]
@@ -430,13 +430,18 @@ class _Engine:
         roots = st.root.view
         bits = st.bits.view
         layer = len(self.widths)
-        hf, of, hq, oq = self._post_maps(layer, last, roots, bits)
         w, b = self.wf[-1], self.bf[-1]
-        if self.exact:
-            mq, oq = _compose(self.wq[-1], self.bq[-1], hq, oq)
-            matrix, offset = fractions_from_fmpq(mq), fractions_from_fmpq(oq)
+        if last is not None and not self.exact:
+            s = self.starts[layer - 1]
+            scale = np.where(bits[:, s : s + self.widths[layer - 1]], 1.0, self.slope_f)
+            matrix, offset = _float_outputs(w, b, last.a, last.c, roots, scale)
         else:
-            matrix, offset = _compose(w, b, hf, of)
+            hf, of, hq, oq = self._post_maps(layer, last, roots, bits)
+            if self.exact:
+                mq, oq = _compose(self.wq[-1], self.bq[-1], hq, oq)
+                matrix, offset = fractions_from_fmpq(mq), fractions_from_fmpq(oq)
+            else:
+                matrix, offset = _compose(w, b, hf, of)
         face = m.face.view
         org = m.origin.view
         tw = m.twin.view

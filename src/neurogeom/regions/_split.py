@@ -592,7 +592,20 @@ def _output_maps(
     if setup.exact:
         mats, offs = _compose(w, bias, *_post_maps(a_all, c_all, roots, bits, setup))
         return fractions_from_fmpq(mats), fractions_from_fmpq(offs)
-    scale = np.where(bits, 1.0, setup.slope)
+    return _float_outputs(w, bias, a_all, c_all, roots, np.where(bits, 1.0, setup.slope))
+
+
+def _float_outputs(
+    w: np.ndarray,
+    bias: np.ndarray,
+    a_all: np.ndarray,
+    c_all: np.ndarray,
+    roots: np.ndarray,
+    scale: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Float maps ``x -> w (s_c * (A_r x + c_r)) + bias`` for cells ``c`` with roots ``r =
+    roots[c]`` and activation scales ``s_c = scale[c]`` (1 or the slope per neuron), computed
+    one input coordinate at a time: no (cells, width, d) array is ever built."""
     mats = np.empty((len(roots), len(w), a_all.shape[2]))
     for k in range(a_all.shape[2]):
         mats[:, :, k] = (a_all[roots, :, k] * scale) @ w.T
