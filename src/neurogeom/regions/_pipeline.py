@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from neurogeom.core.arrays import distinct
 from neurogeom.core.budget import Budget
 from neurogeom.core.errors import InvalidInputError, NumericalError
 from neurogeom.core.lp import LPCounts
@@ -229,6 +230,21 @@ class _RowsOf:
         return tuple(self.offsets[i].tolist())
 
 
+def _rows_of_pairs(n: int, rows: np.ndarray, cols: np.ndarray) -> list[tuple[int, ...]]:
+    """For each row ``0 <= i < n``, the sorted distinct ``cols`` paired with it in ``rows``.
+
+    Examples
+    --------
+    >>> _rows_of_pairs(3, np.array([2, 0, 2, 2]), np.array([5, 1, 4, 5]))
+    [(1,), (), (4, 5)]
+    """
+    width = int(cols.max()) + 1 if len(cols) else 1
+    keys = distinct(rows * width + cols)
+    values = (keys % width).tolist()
+    bounds = np.searchsorted(keys // width, np.arange(n + 1)).tolist()
+    return [tuple(values[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
 def build_result(
     pipe: Pipeline,
     method: str,
@@ -246,13 +262,18 @@ def build_result(
     dim = problem.net.n_inputs
     region_of = {c: r for r, members in enumerate(regions) for c in members}
     point_of = {r: p for p, members in enumerate(point_groups or ()) for r in members}
-    neighbours: list[set[int]] = [set() for _ in cells]
-    facets: list[set[int]] = [set() for _ in cells]
-    for adj in adjacency:
-        neighbours[adj.first].add(adj.second)
-        neighbours[adj.second].add(adj.first)
-        facets[adj.first].update(adj.neurons)
-        facets[adj.second].update(adj.neurons)
+    first = np.fromiter((a.first for a in adjacency), dtype=np.int64, count=len(adjacency))
+    second = np.fromiter((a.second for a in adjacency), dtype=np.int64, count=len(adjacency))
+    sizes = np.fromiter((len(a.neurons) for a in adjacency), dtype=np.int64, count=len(adjacency))
+    flat = np.fromiter(itertools.chain.from_iterable(a.neurons for a in adjacency), dtype=np.int64)
+    neighbours = _rows_of_pairs(
+        len(cells), np.concatenate([first, second]), np.concatenate([second, first])
+    )
+    facets = _rows_of_pairs(
+        len(cells),
+        np.concatenate([np.repeat(first, sizes), np.repeat(second, sizes)]),
+        np.concatenate([flat, flat]),
+    )
     # per-cell arrays stacked once, each row turned into Python values in C (a Python loop of
     # small conversions per cell cost as much as finding the cells in 2-D)
     rows = _RowsOf(cells, exact, problem.net)
@@ -266,8 +287,8 @@ def build_result(
                 radius=float(cell.radius),
                 matrix=rows.matrix(i),
                 offset=rows.offset(i),
-                facets=tuple(sorted(facets[i])),
-                neighbours=tuple(sorted(neighbours[i])),
+                facets=facets[i],
+                neighbours=neighbours[i],
                 region=region_of[i],
                 bounded=measures.bounded[i],
                 volume=measures.volumes[i],

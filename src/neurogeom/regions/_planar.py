@@ -29,6 +29,7 @@ from typing import Any
 import flint
 import numpy as np
 
+from neurogeom.core.arrays import distinct_pairs
 from neurogeom.core.budget import Budget
 from neurogeom.core.growable import GrowableArray
 from neurogeom.core.progress import progress_bar
@@ -450,7 +451,7 @@ class _Engine:
         f1, f2 = face[h], face[tw[h]]
         pairs = np.stack([np.minimum(f1, f2), np.maximum(f1, f2)], axis=1)
         pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-        uniq = np.unique(pairs, axis=0) if len(pairs) else np.zeros((0, 2), dtype=np.int64)
+        uniq = distinct_pairs(pairs)
         # faces sharing a vertex
         vf = _pairs_within_groups(org, face)
         # polygons (counter-clockwise), areas and centroids
@@ -558,7 +559,7 @@ def _pairs_within_groups(key: np.ndarray, item: np.ndarray) -> np.ndarray:
     second = np.repeat(starts, lengths) + shift
     pairs = np.sort(np.stack([it[first], it[second]], axis=1), axis=1)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return np.unique(pairs, axis=0) if len(pairs) else np.zeros((0, 2), dtype=np.int64)
+    return distinct_pairs(pairs)
 
 
 def _approx(values: np.ndarray) -> np.ndarray:

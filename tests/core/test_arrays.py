@@ -1,0 +1,29 @@
+"""``core/arrays.py``: the sort-based distinct values and pairs agree with ``np.unique``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from neurogeom.core.arrays import distinct, distinct_pairs
+
+
+@given(arrays(np.int64, st.integers(0, 60), elements=st.integers(-50, 50)))
+def test_distinct_is_np_unique(values):
+    np.testing.assert_array_equal(distinct(values), np.unique(values))
+
+
+@given(arrays(np.int64, st.tuples(st.integers(0, 60), st.just(2)), elements=st.integers(0, 9)))
+def test_distinct_pairs_is_np_unique_rows(pairs):
+    want = np.unique(pairs, axis=0) if len(pairs) else np.zeros((0, 2), dtype=np.int64)
+    np.testing.assert_array_equal(distinct_pairs(pairs), want)
+
+
+@pytest.mark.parametrize("big", [2**40, 2**62])
+def test_distinct_pairs_without_room_for_a_key(big):
+    # ids too large to pack a pair into one int64 take NumPy's path, with the same answer
+    pairs = np.array([[big, 3], [1, big], [big, 3], [0, 0]], dtype=np.int64)
+    np.testing.assert_array_equal(distinct_pairs(pairs), np.unique(pairs, axis=0))
