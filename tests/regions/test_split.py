@@ -358,19 +358,20 @@ def _by_pattern(cells):
     return sorted(cells, key=lambda c: c.pattern_string)
 
 
+def _cell_by_cell(verts, edges, xmax, setup, max_cells, bar):
+    """Stands in for the batched 3-D engine: hands the whole box to the depth-first one."""
+    return None, [(0, verts, edges, None, None, xmax, [])]
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_batched_3d_engine_matches_cell_by_cell(monkeypatch, seed):
-    # Float 3-D cells are cut all at once by default; the depth-first engine cuts them one at a
+    # 3-D cells are cut all at once by default; the depth-first engine cuts them one at a
     # time with different code (interpolated pre-activations, per-cell cut faces).
     net = _gaussian_net([3, 7, 6, 5, 1], seed)
     dom = box(-3, 3, 3)
     batched, complete = split_cells(net, *dom)
     assert complete and len(batched) > 50
-
-    def cell_by_cell(verts, edges, xmax, setup, max_cells, bar):
-        return None, [(0, verts, edges, None, None, xmax, [])]
-
-    monkeypatch.setattr(split_module, "_batched_polyhedra", cell_by_cell)
+    monkeypatch.setattr(split_module, "_batched_polyhedra", _cell_by_cell)
     one_by_one, _ = split_cells(net, *dom)
     assert patterns(batched) == patterns(one_by_one)
     for b, o in zip(_by_pattern(batched), _by_pattern(one_by_one), strict=True):
@@ -379,6 +380,26 @@ def test_batched_3d_engine_matches_cell_by_cell(monkeypatch, seed):
         np.testing.assert_allclose(b.output.matrix, o.output.matrix, rtol=1e-12, atol=1e-12)
         np.testing.assert_allclose(b.output.offset, o.output.offset, rtol=1e-12, atol=1e-12)
     check_cells(net, batched, box_volume(-3, 3, 3), exact=False)
+
+
+def test_exact_batched_3d_engine_matches_cell_by_cell(monkeypatch):
+    # exact: the same cells, vertex for vertex, and the same maps (integer weights make
+    # hyperplanes meet in vertices and edges of the box and of each other)
+    rng = np.random.default_rng(3)
+    arch = [3, 6, 5, 4, 1]
+    ws = [rng.integers(-2, 3, (o, i)) for i, o in itertools.pairwise(arch)]
+    bs = [rng.integers(-2, 3, o) for o in arch[1:]]
+    net = ReLUNet(ws, bs, negative_slope=Fraction(1, 4))
+    dom = box(-2, 2, 3)
+    batched, complete = split_cells(net, *dom, exact=True)
+    assert complete and len(batched) > 30
+    monkeypatch.setattr(split_module, "_batched_polyhedra", _cell_by_cell)
+    one_by_one, _ = split_cells(net, *dom, exact=True)
+    assert patterns(batched) == patterns(one_by_one)
+    for b, o in zip(_by_pattern(batched), _by_pattern(one_by_one), strict=True):
+        assert sorted(map(tuple, b.vertices.tolist())) == sorted(map(tuple, o.vertices.tolist()))
+        assert b.output.equals(o.output)
+    check_cells(net, batched, box_volume(-2, 2, 3), exact=True)
 
 
 def test_float_matches_exact_on_gaussian_net_3d():
@@ -428,16 +449,17 @@ def test_cells_with_close_cut_points_are_cut_one_at_a_time(monkeypatch):
     corners = np.array(list(itertools.product([0.0, 1.0], repeat=3)))
     pairs = itertools.combinations(range(8), 2)
     edges = np.array([(u, v) for u, v in pairs if np.abs(corners[u] - corners[v]).sum() == 1])
-    cells = split_module._Polyhedra.start(
+    flat = split_module._Flat(
         np.concatenate([corners, corners + np.array([2.0, 0, 0])]),
+        None,
         np.array([8, 8]),
         np.concatenate([edges, edges + 8]),
         np.array([12, 12]),
-        np.zeros((2, 1), dtype=bool),
     )
+    cells = split_module._Polyhedra.start(flat, np.zeros((2, 1), dtype=bool))
     normal = np.ones(3)
-    a_all = np.array([[normal], [normal]])
-    c_all = np.array([[-1e-7], [-3.5]])  # cube 0 loses a corner of size 1e-7; cube 1 is halved
+    # cube 0 loses a corner of size 1e-7; cube 1 is halved
+    maps = split_module._LayerMaps.of(np.array([[normal], [normal]]), np.array([[-1e-7], [-3.5]]))
     eps = np.full((2, 1), 1e-12)
     setup = split_module._Setup([], [], 0.0, 1.0, False, 1e-12, 1e-6)
     recut = []
@@ -448,7 +470,7 @@ def test_cells_with_close_cut_points_are_cut_one_at_a_time(monkeypatch):
         return original(*args)
 
     monkeypatch.setattr(split_module, "_recut", spy)
-    assert split_module._cut_batch(cells, np.array([0, 1]), 0, a_all, c_all, eps, setup) == 2
+    assert split_module._cut_batch(cells, np.array([0, 1]), 0, maps, eps, setup) == 2
     assert recut == [0]
     live = np.flatnonzero(cells.alive.view)
     assert cells.root.data[live].tolist() == [1, 1, 0, 0]
@@ -490,3 +512,37 @@ def test_close_pairs_match_brute_force(d):
     got = split_module._close_pairs(points, eps)
     assert len(got) == len(want)
     assert {(min(i, j), max(i, j)) for i, j in got.tolist()} == want
+
+
+def test_exact_cut_faces_too_small_for_floats_are_ordered_exactly(monkeypatch):
+    # x + y + z = 3e-12 cuts a corner off the unit cube: its three cut points are distinct
+    # but closer than the float tolerance, so the batch leaves their order to the exact cut.
+    from neurogeom.core.rationals import fmpq_array
+
+    corners = np.array(list(itertools.product([0, 1], repeat=3)))
+    pairs = itertools.combinations(range(8), 2)
+    edges = np.array([(u, v) for u, v in pairs if np.abs(corners[u] - corners[v]).sum() == 1])
+    verts = fmpq_array(corners)
+    flat = split_module._Flat(verts, corners.astype(float), np.array([8]), edges, np.array([12]))
+    cells = split_module._Polyhedra.start(flat, np.zeros((1, 1), dtype=bool))
+    tiny = Fraction(3, 10**12)
+    maps = split_module._LayerMaps.of(fmpq_array([[[1, 1, 1]]]), fmpq_array([[-tiny]]))
+    setup = split_module._Setup([], [], 0, 1, True, 1e-9, 1e-9)
+    recut = []
+    original = split_module._recut
+
+    def spy(*args):
+        recut.append(args[1])
+        return original(*args)
+
+    monkeypatch.setattr(split_module, "_recut", spy)
+    assert split_module._cut_batch(cells, np.array([0]), 0, maps, None, setup) == 1
+    assert recut == [0]
+    live = np.flatnonzero(cells.alive.view)
+    volumes = []
+    for c in live:
+        first, count = cells.vfirst.data[c], cells.vcount.data[c]
+        v = cells.v.data[first : first + count]
+        np.testing.assert_array_equal(cells.vf.data[first : first + count], v.astype(float))
+        volumes.append(polytope_volume(split_module.fractions_from_fmpq(v), exact=True))
+    assert volumes == [1 - tiny**3 / 6, tiny**3 / 6]

@@ -9,9 +9,9 @@ faster than the LP-based search of :mod:`neurogeom.regions`, and its exact mode 
 throughout (python-flint rationals, no tolerance).
 
 Three cutters share this: :func:`_batched_polygons` (2-D, every cell of a layer at once, polygons
-in cyclic order), :func:`_batched_polyhedra` (3-D float, every cell at once, cells with edges) and
-:func:`_depth_first` (one cell at a time: 1-D, exact 3-D, and the rest of a layer after
-``max_cells`` or the time limit stopped a batched cutter).
+in cyclic order), :func:`_batched_polyhedra` (3-D, every cell at once, cells with edges) and
+:func:`_depth_first` (one cell at a time: 1-D, and the rest of a layer after ``max_cells`` or
+the time limit stopped a batched cutter).
 
 Convention (as in :class:`~neurogeom.nets.ReLUNet`): a neuron is *active* where its pre-activation
 is > 0. A neuron whose pre-activation does not change sign on a cell does not split it; it is
@@ -871,6 +871,10 @@ def _ranges(first: np.ndarray, count: np.ndarray) -> np.ndarray:
 #: points of the plane by angle (an affine bijection of the plane onto that coordinate plane).
 _KEPT = np.array([[1, 2], [0, 2], [0, 1]])
 
+#: Smallest angle (radians) between consecutive points of a cut face ordered in float64; a face
+#: with a smaller one is ordered again by the cell-at-a-time cut.
+_ANGLE_GAP = 1e-9
+
 
 @dataclass(slots=True)
 class _Polyhedra:
@@ -879,7 +883,8 @@ class _Polyhedra:
     Each cell's vertices are contiguous in ``v`` (from ``vfirst``, ``vcount`` of them) and its
     edges contiguous in ``e`` (pairs of indices into ``v``). A cut cell is marked dead and its
     two sides are appended; ``root`` is a cell's ancestor at the start of the layer and ``bits``
-    its activation bits in the layer.
+    its activation bits in the layer. In exact mode ``vf`` holds float64 approximations of the
+    vertices, row for row (None in float mode).
     """
 
     v: GrowableArray
@@ -891,20 +896,26 @@ class _Polyhedra:
     root: GrowableArray
     alive: GrowableArray
     bits: GrowableArray
+    vf: GrowableArray | None = None
 
     @classmethod
-    def start(
-        cls, v: np.ndarray, vcount: np.ndarray, e: np.ndarray, ecount: np.ndarray, bits: np.ndarray
-    ) -> _Polyhedra:
-        """The cells at the start of a layer (each its own root)."""
-        n = len(vcount)
+    def start(cls, flat: _Flat, bits: np.ndarray, root: np.ndarray | None = None) -> _Polyhedra:
+        """The cells ``flat`` at the start of a layer (each its own root unless ``root``)."""
+        n = len(flat.vcount)
         return cls(
-            *(GrowableArray(x) for x in (v, e, np.cumsum(vcount) - vcount, vcount)),
-            *(GrowableArray(x) for x in (np.cumsum(ecount) - ecount, ecount)),
-            GrowableArray(np.arange(n)),
+            *(GrowableArray(x) for x in (flat.v, flat.e, np.cumsum(flat.vcount) - flat.vcount)),
+            GrowableArray(flat.vcount),
+            *(GrowableArray(x) for x in (np.cumsum(flat.ecount) - flat.ecount, flat.ecount)),
+            GrowableArray(np.arange(n) if root is None else root),
             GrowableArray(np.ones(n, dtype=bool)),
             GrowableArray(bits),
+            None if flat.vf is None else GrowableArray(flat.vf),
         )
+
+    @property
+    def approx(self) -> np.ndarray:
+        """The float64 vertices (approximations in exact mode), all rows in storage."""
+        return (self.v if self.vf is None else self.vf).data
 
     def append(
         self,
@@ -914,10 +925,14 @@ class _Polyhedra:
         ecount: np.ndarray,
         root: np.ndarray,
         bits: np.ndarray,
+        vf: np.ndarray | None = None,
     ) -> None:
-        """Append cells; ``e`` indexes ``v`` (the new cells' vertices, block after block)."""
+        """Append cells; ``e`` indexes ``v`` (the new cells' vertices, block after block) and
+        ``vf`` approximates ``v`` in exact mode (computed when not given)."""
         vbase, ebase = self.v.size, self.e.size
         self.v.append(v)
+        if self.vf is not None:
+            self.vf.append(_approx(v) if vf is None else vf)
         self.e.append(e + vbase)
         self.vfirst.append(vbase + np.cumsum(vcount) - vcount)
         self.vcount.append(vcount)
@@ -927,15 +942,16 @@ class _Polyhedra:
         self.alive.append(np.ones(len(vcount), dtype=bool))
         self.bits.append(bits)
 
-    def live(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The living cells, compacted: ``(cells, v, vcount, e, ecount)`` with ``e`` indexing
-        the compacted ``v``."""
+    def live(self) -> tuple[np.ndarray, _Flat]:
+        """The living cells' ids and the cells themselves, compacted."""
         cells = np.flatnonzero(self.alive.view)
         vfirst, vcount = self.vfirst.data[cells], self.vcount.data[cells]
         efirst, ecount = self.efirst.data[cells], self.ecount.data[cells]
         shift = np.cumsum(vcount) - vcount - vfirst  # old vertex index -> new
         e = self.e.data[_ranges(efirst, ecount)] + np.repeat(shift, ecount)[:, None]
-        return cells, self.v.data[_ranges(vfirst, vcount)], vcount, e, ecount
+        rows = _ranges(vfirst, vcount)
+        vf = None if self.vf is None else self.vf.data[rows]
+        return cells, _Flat(self.v.data[rows], vf, vcount, e, ecount)
 
     def compacted(self) -> _Polyhedra:
         """The living cells alone (roots and bits kept), when dead ones hold most of the
@@ -943,10 +959,42 @@ class _Polyhedra:
         alive = self.alive.view
         if 2 * int(self.vcount.view[alive].sum()) >= self.v.size:
             return self
-        cells, v, vcount, e, ecount = self.live()
-        out = _Polyhedra.start(v, vcount, e, ecount, self.bits.data[cells])
-        out.root = GrowableArray(self.root.data[cells])
-        return out
+        cells, flat = self.live()
+        return _Polyhedra.start(flat, self.bits.data[cells], self.root.data[cells])
+
+
+@dataclass(frozen=True, slots=True)
+class _Flat:
+    """Cells stored flat: vertices ``v`` (``vcount`` per cell, float approximations ``vf`` in
+    exact mode) and edges ``e`` (``ecount`` per cell) indexing them."""
+
+    v: np.ndarray
+    vf: np.ndarray | None
+    vcount: np.ndarray
+    e: np.ndarray
+    ecount: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class _LayerMaps:
+    """A layer's pre-activation maps ``z = a x + c`` on the cells at its start (cells, width,
+    3) and (cells, width), and their float64 approximations (the same arrays in float mode)."""
+
+    a: Any
+    c: Any
+    af: np.ndarray
+    cf: np.ndarray
+
+    @classmethod
+    def of(cls, a: Any, c: Any) -> _LayerMaps:
+        """The maps, with approximations when they are exact."""
+        if a.dtype == object:
+            return cls(a, c, _approx(a), _approx(c))
+        return cls(a, c, a, c)
+
+    def exact_values(self, verts: np.ndarray, roots: np.ndarray, j: Any) -> np.ndarray:
+        """Exact pre-activations of neurons ``j`` at ``verts`` in cells with roots ``roots``."""
+        return (verts * self.a[roots, j]).sum(axis=1) + self.c[roots, j]
 
 
 @dataclass(frozen=True, slots=True)
@@ -962,7 +1010,13 @@ class _Cap:
 def _caps(
     points: np.ndarray, ids: np.ndarray, owner: np.ndarray, normals: np.ndarray, merge_eps: float
 ) -> _Cap:
-    """Order the cut-face points of every cell of a batch by angle (each face is convex)."""
+    """Order the cut-face points of every cell of a batch by angle about their mean (each face
+    is convex, so this is its boundary's order).
+
+    ``points`` are float64 (approximations in exact mode). A cycle is marked bad — to be cut
+    again by :func:`_cut` — when it has fewer than 3 points, two points within ``merge_eps``
+    (max-norm) or two angles within ``_ANGLE_GAP``: then the float order cannot be trusted.
+    """
     n_cells = len(normals)
     kept = _KEPT[np.argmax(np.abs(normals), axis=1)][owner]
     rows = np.arange(len(ids))
@@ -970,13 +1024,16 @@ def _caps(
     count = np.bincount(owner, minlength=n_cells)
     mean_u = np.bincount(owner, u, n_cells) / np.maximum(count, 1)
     mean_w = np.bincount(owner, w, n_cells) / np.maximum(count, 1)
-    order = np.lexsort((np.arctan2(w - mean_w[owner], u - mean_u[owner]), owner))
-    ids, owner, points = ids[order], owner[order], points[order]
+    angle = np.arctan2(w - mean_w[owner], u - mean_u[owner])
+    order = np.lexsort((angle, owner))
+    ids, owner, points, angle = ids[order], owner[order], points[order], angle[order]
     first = np.cumsum(count) - count
     pos = rows - first[owner]
     nxt = rows + 1
     nxt[first + count - 1] = first  # (every cell of a batch has a cap point)
     bad = count < 3
+    turn = np.where(nxt > rows, angle[nxt] - angle, angle[nxt] - angle + 2 * np.pi)
+    bad[owner[~(turn > _ANGLE_GAP)]] = True  # (also catches NaN)
     for step in range(1, int(count.max())):  # any two points of a cycle closer than merge_eps
         near = np.flatnonzero(pos + step < count[owner])
         gap = np.abs(points[near] - points[near + step]).max(axis=1)
@@ -985,19 +1042,33 @@ def _caps(
 
 
 def _cut_batch(
-    cells: _Polyhedra, cand: np.ndarray, j: int, a_all: np.ndarray, c_all: np.ndarray,
-    eps: np.ndarray, setup: _Setup,
+    cells: _Polyhedra, cand: np.ndarray, j: int, maps: _LayerMaps, eps: np.ndarray | None,
+    setup: _Setup,
 ) -> int:  # fmt: skip
-    """Cut the candidate cells by neuron ``j`` of the layer (root maps ``a_all``, ``c_all``);
-    set their bit ``j`` where they do not change sign. Returns the number of cells cut."""
+    """Cut the candidate cells by neuron ``j`` of the layer (maps ``maps`` on the roots); set
+    their bit ``j`` where they do not change sign. Returns the number of cells cut.
+
+    Exact mode takes each sign from the float approximations when it is beyond a rigorous
+    rounding-error bound and evaluates it exactly otherwise; crossing points are exact.
+    """
+    exact = setup.exact
     vfirst, vcount = cells.vfirst.data[cand], cells.vcount.data[cand]
     owner = np.repeat(np.arange(len(cand)), vcount)
     roots = cells.root.data[cand]
-    normals, offsets = a_all[roots, j], c_all[roots, j]
-    verts = cells.v.data[_ranges(vfirst, vcount)]
-    z = np.einsum("ij,ij->i", verts, normals[owner]) + offsets[owner]
-    setup.snapper.snap(z, eps[roots, j][owner])
-    pos, neg = z > 0, z < 0
+    normals, offsets = maps.af[roots, j], maps.cf[roots, j]
+    rows = _ranges(vfirst, vcount)
+    verts, approx = cells.v.data[rows], cells.approx[rows]
+    terms = approx * normals[owner]
+    z = terms.sum(axis=1) + offsets[owner]
+    if exact:
+        pos, neg, unsure = _filtered_signs(z, np.abs(terms).sum(axis=1) + np.abs(offsets[owner]))
+        if unsure.size:
+            exact_z = maps.exact_values(verts[unsure], roots[owner[unsure]], j)
+            pos[unsure], neg[unsure] = exact_z > 0, exact_z < 0
+    else:
+        setup.snapper.snap(z, eps[roots, j][owner])
+        pos, neg = z > 0, z < 0
+    del terms
     at = np.cumsum(vcount) - vcount
     cpos = np.logical_or.reduceat(pos, at)
     cells.bits.data[cand, j] = cpos
@@ -1008,7 +1079,7 @@ def _cut_batch(
     # the split cells' vertices and edges, in local indices (cell after cell)
     cut = cand[split]
     keep = split[owner]
-    verts, z, pos, neg = verts[keep], z[keep], pos[keep], neg[keep]
+    verts, approx, z, pos, neg = verts[keep], approx[keep], z[keep], pos[keep], neg[keep]
     rank = np.cumsum(split) - 1
     owner = rank[owner[keep]]
     vcount = vcount[split]
@@ -1020,16 +1091,23 @@ def _cut_batch(
     # new vertices where the hyperplane crosses an edge (shared by both sides)
     cross = (pos[ea] & neg[eb]) | (neg[ea] & pos[eb])
     ca, cb = ea[cross], eb[cross]
-    t = (z[ca] / (z[ca] - z[cb]))[:, None]
+    if exact:
+        r_ca = roots[split][owner[ca]]
+        za, zb = maps.exact_values(verts[ca], r_ca, j), maps.exact_values(verts[cb], r_ca, j)
+    else:
+        za, zb = z[ca], z[cb]
+    t = (za / (za - zb))[:, None]
+    new_v = verts[ca] + t * (verts[cb] - verts[ca])
     k = len(verts)
     new = np.arange(k, k + len(ca))
-    verts = np.concatenate([verts, verts[ca] + t * (verts[cb] - verts[ca])])
+    verts = np.concatenate([verts, new_v])
+    approx = np.concatenate([approx, _approx(new_v)]) if exact else verts
     owner_x = np.concatenate([owner, owner[ca]])
     zero_x = np.concatenate([~(pos | neg), np.ones(len(ca), dtype=bool)])
     pos_x = np.concatenate([pos, np.zeros(len(ca), dtype=bool)])
     neg_x = np.concatenate([neg, np.zeros(len(ca), dtype=bool)])
     on = np.flatnonzero(zero_x)
-    cap = _caps(verts[on], on, owner_x[on], normals[split], setup.merge_eps)
+    cap = _caps(approx[on], on, owner_x[on], normals[split], setup.merge_eps)
     # each side: its old vertices, the cut face's, its old edges (not inside the hyperplane),
     # the halves of the crossed edges and the cut face's edges
     members = [np.flatnonzero(~neg_x), np.flatnonzero(~pos_x)]
@@ -1060,35 +1138,39 @@ def _cut_batch(
     bits = np.repeat(cells.bits.data[cut], 2, axis=0)
     bits[0::2, j], bits[1::2, j] = True, False
     n_before = cells.alive.size
+    layout = np.concatenate(members)[v_order]
     cells.append(
-        verts[np.concatenate(members)[v_order]],
+        verts[layout],
         np.bincount(child_of_v, minlength=2 * n_split),
         e_all[e_order],
         np.bincount(child_of_e, minlength=2 * n_split),
         np.repeat(roots[split], 2),
         bits,
+        approx[layout] if exact else None,
     )
     cells.alive.data[cut] = False
-    if cap.bad.any():  # rare: recut those cells one at a time, merging close points
+    if cap.bad.any():  # rare: recut those cells one at a time (merging close points)
         cells.alive.data[n_before + 2 * np.flatnonzero(cap.bad)[:, None] + [0, 1]] = False
         for r in np.flatnonzero(cap.bad):
-            _recut(cells, int(cut[r]), j, normals[split][r], offsets[split][r], eps, setup)
+            _recut(cells, int(cut[r]), j, maps, eps, setup)
     return n_split
 
 
 def _recut(
-    cells: _Polyhedra, c: int, j: int, normal: np.ndarray, offset: float, eps: np.ndarray,
-    setup: _Setup,
-) -> None:  # fmt: skip
-    """Cut cell ``c`` by neuron ``j`` alone (:func:`_cut`, which merges close cut points) and
-    append its two sides."""
+    cells: _Polyhedra, c: int, j: int, maps: _LayerMaps, eps: np.ndarray | None, setup: _Setup
+) -> None:
+    """Cut cell ``c`` by neuron ``j`` alone (:func:`_cut`: it orders the cut face exactly in
+    exact mode and merges close cut points in float mode) and append its two sides."""
     first, ef = cells.vfirst.data[c], cells.efirst.data[c]
     verts = cells.v.data[first : first + cells.vcount.data[c]]
     edges = cells.e.data[ef : ef + cells.ecount.data[c]] - first
     root = cells.root.data[c]
-    eps_j = eps[root, j : j + 1]
-    zs = (verts @ normal + offset)[:, None]
-    _Snapper(setup.snapper.band).snap(zs, eps_j)  # counted once already, in the batch
+    normal = maps.a[root, j]
+    zs = (verts @ normal + maps.c[root, j])[:, None]
+    eps_j = None
+    if eps is not None:
+        eps_j = eps[root, j : j + 1]
+        _Snapper(setup.snapper.band).snap(zs, eps_j)  # counted once already, in the batch
     plus, minus = _cut(verts, zs, edges, normal, eps_j, setup.merge_eps, setup.snapper)
     bits = np.repeat(cells.bits.data[c : c + 1], 2, axis=0)
     bits[0, j], bits[1, j] = True, False
@@ -1110,7 +1192,7 @@ def _batched_polyhedra(
     max_cells: int | None,
     bar: Any,
 ) -> tuple[_Batch | None, list[_Item] | None]:
-    """3-D float engine that cuts all cells at once, one neuron at a time (cells with edges).
+    """3-D engine that cuts all cells at once, one neuron at a time (cells with edges).
 
     The 3-D counterpart of :func:`_batched_polygons`: cells are stored flat with their edges
     (:class:`_Polyhedra`); for neuron ``j`` of layer ``l`` the cells whose root the neuron's
@@ -1118,13 +1200,24 @@ def _batched_polyhedra(
     operations. A cut side keeps its vertices and edges on that side, the points where the
     hyperplane crosses an edge, the halves of the crossed edges and the edges of the cut face,
     whose points are put in cyclic order by their angle about their mean (the face is convex).
-    Cells whose cut face has points closer than the merge tolerance are cut again one at a time
-    by :func:`_cut`, which merges them.
+    Cells whose cut face cannot be ordered safely in float64 (:func:`_caps`) are cut again one
+    at a time by :func:`_cut`, which merges close points in float mode and orders the face
+    exactly in exact mode.
+
+    Exact mode keeps float64 copies of the vertices and maps beside the exact ones, as the 2-D
+    engine does: signs beyond a rigorous rounding-error bound come from the floats, the others
+    and all crossing points are computed exactly.
 
     Returns like :func:`_batched_polygons`.
     """
-    v_flat, vcount = verts, np.array([len(verts)])
-    e_flat, ecount = edges, np.array([len(edges)])
+    exact = setup.exact
+    flat = _Flat(
+        verts,
+        _approx(verts) if exact else None,
+        np.array([len(verts)]),
+        edges,
+        np.array([len(edges)]),
+    )
     h_mat: Any = None  # (C, n_prev, 3) post-activation maps of the cells at the layer start
     h_off: Any = None
     s_prev: Any = xmax[None, :]
@@ -1132,45 +1225,61 @@ def _batched_polyhedra(
     for layer in range(setup.n_hidden_layers):
         w, bias = setup.ws[layer], setup.bs[layer]
         if h_mat is None:
-            a_all, c_all = w[None, :, :], bias[None, :]
+            maps = _LayerMaps.of(w[None, :, :], bias[None, :])
         else:
-            a_all, c_all = _compose(w, bias, h_mat, h_off)
-        s_l = s_prev @ np.abs(w).T + np.abs(bias)
-        eps = setup.tol * s_l
-        start = _LayerStart(v_flat, vcount, e_flat, ecount, h_mat, h_off, s_prev, pattern)
+            maps = _LayerMaps.of(*_compose(w, bias, h_mat, h_off))
+        eps = s_l = None
+        if not exact:
+            s_l = s_prev @ np.abs(w).T + np.abs(bias)
+            eps = setup.tol * s_l
+        start = _LayerStart(flat.v, flat.vcount, flat.e, flat.ecount, h_mat, h_off, s_prev, pattern)
         # this layer's pre-activations at the vertices of the cells at the layer start: a neuron
         # that does not change sign on such a cell never cuts its pieces
-        cell_of = np.repeat(np.arange(len(vcount)), vcount)
-        z0 = c_all[cell_of]
+        cell_of = np.repeat(np.arange(len(flat.vcount)), flat.vcount)
+        approx = flat.v if flat.vf is None else flat.vf
+        z0 = maps.cf[cell_of]
+        size = np.abs(z0)
         for k in range(3):
-            z0 += v_flat[:, k : k + 1] * a_all[cell_of, :, k]
-        setup.snapper.snap(z0, eps[cell_of])
-        at = np.cumsum(vcount) - vcount
-        bits0 = np.logical_or.reduceat(z0 > 0, at, axis=0)
-        straddles = bits0 & np.logical_or.reduceat(z0 < 0, at, axis=0)
-        del z0, cell_of
-        cells = _Polyhedra.start(v_flat, vcount, e_flat, ecount, bits0)
-        n_alive = len(vcount)
+            term = approx[:, k : k + 1] * maps.af[cell_of, :, k]
+            z0 += term
+            size += np.abs(term)
+        if exact:
+            pos0, neg0, unsure = _filtered_signs(z0, size)
+            if unsure.size:
+                i, jj = np.divmod(unsure, w.shape[0])
+                z = maps.exact_values(flat.v[i], cell_of[i], jj)
+                pos0.ravel()[unsure], neg0.ravel()[unsure] = z > 0, z < 0
+        else:
+            setup.snapper.snap(z0, eps[cell_of])
+            pos0, neg0 = z0 > 0, z0 < 0
+        at = np.cumsum(flat.vcount) - flat.vcount
+        bits0 = np.logical_or.reduceat(pos0, at, axis=0)
+        straddles = bits0 & np.logical_or.reduceat(neg0, at, axis=0)
+        del z0, size, pos0, neg0, cell_of
+        cells = _Polyhedra.start(flat, bits0)
+        n_alive = len(flat.vcount)
         for j in range(w.shape[0]):
             cand = np.flatnonzero(straddles[cells.root.view, j] & cells.alive.view)
             if cand.size == 0:
                 continue
-            n_alive += _cut_batch(cells, cand, j, a_all, c_all, eps, setup)
+            n_alive += _cut_batch(cells, cand, j, maps, eps, setup)
             cells = cells.compacted()
             if (max_cells is not None and n_alive > max_cells) or setup.out_of_time():
-                return None, start.items(layer, setup.exact)
+                return None, start.items(layer, exact)
         bar.set_postfix(layer=layer + 1, cells=n_alive)
-        live, v_flat, vcount, e_flat, ecount = cells.live()
+        live, flat = cells.live()
         live_root = cells.root.data[live]
         live_bits = cells.bits.data[live]
         pattern = np.concatenate([pattern[live_root], live_bits], axis=1)
         if layer == setup.n_hidden_layers - 1:
             break
-        h_mat, h_off = _post_maps(a_all, c_all, live_root, live_bits, setup)
-        s_prev = s_l[live_root]
-        s_prev[~live_bits] = s_prev[~live_bits] * abs(setup.slope)
-    blocks = np.split(v_flat, np.cumsum(vcount)[:-1])
-    return _Batch(pattern, blocks, *_output_maps(a_all, c_all, live_root, live_bits, setup)), None
+        h_mat, h_off = _post_maps(maps.a, maps.c, live_root, live_bits, setup)
+        if not exact:
+            s_prev = s_l[live_root]
+            s_prev[~live_bits] = s_prev[~live_bits] * abs(setup.slope)
+    blocks = np.split(flat.v, np.cumsum(flat.vcount)[:-1])
+    outputs = _output_maps(maps.a, maps.c, live_root, live_bits, setup)
+    return _Batch(pattern, blocks, *outputs), None
 
 
 def split_cells(
@@ -1237,11 +1346,11 @@ def split_cells(
       all cells are cut at once, one neuron at a time, with array operations over the cells
       whose ancestor at the start of the layer the neuron crosses.
     - In 3-D cells keep their edges: a cut side keeps its old edges, the crossed edges' halves
-      and the edges of the cut face (a convex polygon, ordered by angle). In float mode all cells
-      are cut at once, one neuron at a time, as in 2-D; a cell whose cut face has points closer
-      than the tolerance is cut on its own, merging them.
-    - In 1-D, in exact 3-D mode and when ``max_cells`` stops a layer early, cells are cut one at
-      a time, depth first; pre-activations of new vertices are interpolated along their edge.
+      and the edges of the cut face (a convex polygon, ordered by angle). All cells are cut at
+      once, one neuron at a time, as in 2-D; a cell whose cut face cannot be ordered safely in
+      float64 (points closer than the tolerance) is cut on its own.
+    - In 1-D and when ``max_cells`` stops a layer early, cells are cut one at a time, depth
+      first; pre-activations of new vertices are interpolated along their edge.
 
     Work is about the number of cells times the width times the vertices per cell. With
     ``max_cells`` the cells are finished depth first so the enumeration can stop after exactly
@@ -1363,7 +1472,7 @@ def _split(
         found: _Batch | None = None
         if edges is None:
             found, stack = _batched_polygons(verts, xmax, setup, max_cells, bar)
-        elif d == 3 and not exact:
+        elif d == 3:
             found, stack = _batched_polyhedra(verts, edges, xmax, setup, max_cells, bar)
         if found is not None:
             for c, v in enumerate(found.vertices):
