@@ -36,7 +36,7 @@ from neurogeom.core.progress import progress_bar
 from neurogeom.core.rationals import fmpq_array, fractions_from_fmpq
 from neurogeom.nets.geometry import AffineMap
 from neurogeom.regions._engine import Contacts, EngineRun, FoundCell, RegionProblem
-from neurogeom.regions._split import _compose, _float_outputs
+from neurogeom.regions._split import _compose, _exact_outputs, _float_outputs
 from neurogeom.regions.result import Note
 
 __all__ = ["PlanarEngine", "Subdivision"]
@@ -432,9 +432,14 @@ class _Engine:
         bits = st.bits.view
         layer = len(self.widths)
         w, b = self.wf[-1], self.bf[-1]
-        if last is not None and not self.exact:
+        if last is not None:
             s = self.starts[layer - 1]
-            scale = np.where(bits[:, s : s + self.widths[layer - 1]], 1.0, self.slope_f)
+            active = bits[:, s : s + self.widths[layer - 1]]
+        if last is not None and self.exact:
+            wq, bq = self.wq[-1], self.bq[-1]
+            matrix, offset = _exact_outputs(wq, bq, last.aq, last.cq, roots, active, self.slope_q)
+        elif last is not None:
+            scale = np.where(active, 1.0, self.slope_f)
             matrix, offset = _float_outputs(w, b, last.a, last.c, roots, scale)
         else:
             hf, of, hq, oq = self._post_maps(layer, last, roots, bits)

@@ -590,9 +590,46 @@ def _output_maps(
     never holds the cells' (cells, width, d) post-activation maps."""
     w, bias = setup.ws[-1], setup.bs[-1]
     if setup.exact:
-        mats, offs = _compose(w, bias, *_post_maps(a_all, c_all, roots, bits, setup))
-        return fractions_from_fmpq(mats), fractions_from_fmpq(offs)
+        return _exact_outputs(w, bias, a_all, c_all, roots, bits, setup.slope)
     return _float_outputs(w, bias, a_all, c_all, roots, np.where(bits, 1.0, setup.slope))
+
+
+def _exact_outputs(
+    w: np.ndarray,
+    bias: np.ndarray,
+    a_all: np.ndarray,
+    c_all: np.ndarray,
+    roots: np.ndarray,
+    bits: np.ndarray,
+    slope: Any,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact maps ``x -> w (s_c * (A_r x + c_r)) + bias`` (as Fractions) for cells ``c`` with
+    roots ``r = roots[c]`` and activation ``bits[c]`` (``s_c`` is 1 where active, ``slope``
+    elsewhere); all arrays hold ``fmpq``.
+
+    The cells of one root share ``G_r = [w_o * (A_r | c_r)]_o`` and differ only in their 0/1
+    activation rows ``B_c``, so the root's maps are one python-flint product: ``s * 1 G_r +
+    (1 - s) * B G_r``.
+    """
+    n_out, width = w.shape
+    d = a_all.shape[2]
+    k = n_out * (d + 1)
+    rows = np.concatenate([a_all, c_all[:, :, None]], axis=2)  # (roots, width, d + 1)
+    g_all = (w.T[None, :, :, None] * rows[:, :, None, :]).reshape(len(rows), width, k)
+    order = np.argsort(roots, kind="stable")
+    ends = np.searchsorted(roots[order], np.arange(len(rows) + 1))
+    ones = np.asarray(bits, dtype=np.int64)
+    out = np.empty((len(roots), k), dtype=object)
+    for r in np.flatnonzero(np.diff(ends)):
+        cells = order[ends[r] : ends[r + 1]]
+        g = flint.fmpq_mat(width, k, list(g_all[r].ravel()))
+        maps = flint.fmpq_mat(len(cells), width, ones[cells].ravel().tolist()) * g
+        if slope != 0:
+            everyone = flint.fmpq_mat(len(cells), width, [1] * (len(cells) * width)) * g
+            maps = maps * (1 - slope) + everyone * slope
+        out[cells] = np.array(maps.entries(), dtype=object).reshape(len(cells), k)
+    out = fractions_from_fmpq(out).reshape(len(roots), n_out, d + 1)
+    return out[:, :, :d], out[:, :, d] + fractions_from_fmpq(np.asarray(bias, dtype=object))
 
 
 def _float_outputs(
