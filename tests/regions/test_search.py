@@ -103,3 +103,47 @@ def test_bounding_box_pretest_finds_the_same_cells_with_fewer_lps(random_net, ar
     assert with_box.counts() == without.counts()
     if arch[0] == 2:
         assert with_box.stats.lps.total < without.stats.lps.total
+
+
+@pytest.mark.parametrize("arch", [[2, 8, 6, 1], [3, 6, 5, 1], [4, 7, 1]])
+def test_chebyshev_duals_prove_boundedness_soundly(random_net, arch):
+    """The walk reads a boundedness certificate off each final cell's Chebyshev duals: every
+    cell it calls bounded is bounded (a SciPy LP bounds every coordinate both ways), it fires
+    on most bounded cells, and the result's boundedness is that of a run without it."""
+    from scipy.optimize import linprog
+
+    from neurogeom.core.budget import Budget
+    from neurogeom.core.tolerances import Tolerances
+    from neurogeom.nets.geometry import cell_halfspaces
+    from neurogeom.regions import _search
+    from neurogeom.regions._engine import RegionProblem
+
+    net = random_net(arch, 3)
+    problem = RegionProblem.build(net, Domain.whole(arch[0]), Tolerances())
+    searcher = _search.Searcher(problem)
+    state = _search.SearchState(pending=[searcher.root()])
+    assert searcher.run(state, Budget())
+
+    def bounded(pattern):
+        rows = cell_halfspaces(net, pattern).to_float()
+        for k in range(arch[0]):
+            for sign in (1.0, -1.0):
+                cost = np.zeros(arch[0])
+                cost[k] = sign
+                lp = linprog(cost, A_ub=rows.a, b_ub=rows.b, bounds=(None, None), method="highs")
+                if lp.status != 0:
+                    return False
+        return True
+
+    truth = [bounded(c.pattern) for c in state.cells]
+    claimed = [c.bounded is True for c in state.cells]
+    assert all(t for t, c in zip(truth, claimed, strict=True) if c)
+    assert sum(claimed) >= 0.8 * sum(truth) > 0
+    results = []
+    for prove in (True, False):
+        with pytest.MonkeyPatch.context() as mp:
+            if not prove:
+                mp.setattr(_search._Walk, "bounded", lambda self, sigma: False)
+            results.append(enumerate_regions(net, method="search", progress=False))
+    assert [c.bounded for c in results[0].cells] == [c.bounded for c in results[1].cells]
+    assert results[0].stats.lps.total < results[1].stats.lps.total

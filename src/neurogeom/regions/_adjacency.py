@@ -69,6 +69,7 @@ class CellWork:
         "_geometry",
         "_problem",
         "_rows",
+        "bounded",
         "exact_point",
         "facets",
         "output",
@@ -92,9 +93,11 @@ class CellWork:
         vertices: np.ndarray | None = None,
         volume: Any = None,
         facets: FacetHints | None = None,
+        bounded: bool | None = None,
     ) -> None:
         self._problem = problem
         self.facets = facets
+        self.bounded = bounded  # True when the engine proved it (float mode)
         self.pattern = pattern
         self.point = point
         self.exact_point = exact_point
@@ -189,6 +192,7 @@ def certify_cell(
             vertices=found.vertices,
             volume=found.volume,
             facets=found.facets,
+            bounded=found.bounded,
         )
     geo = cell_geometry(problem.net, found.pattern, domain=problem.domain)
     rows = geo.halfspaces
@@ -216,6 +220,7 @@ def certify_cell(
         vertices=found.vertices,
         volume=found.volume,
         facets=found.facets,
+        bounded=found.bounded,
     )
 
 
@@ -869,14 +874,17 @@ def rows_bounded(problem: RegionProblem, g: np.ndarray, rows: np.ndarray, rays: 
 def bounded_cells(problem: RegionProblem, cells: list[CellWork], rays: np.ndarray) -> list[bool]:
     """Boundedness of every cell (exact in exact mode).
 
-    A cell lies inside the cell of its first ``l`` hidden layers, so when that cell is bounded
-    all the cells sharing the prefix are: each prefix shared by several undecided cells is tested
-    once, layer by layer, and only the cells left undecided are tested on their own.
+    A cell an engine proved bounded (float mode) is taken as such. A cell lies inside the cell of
+    its first ``l`` hidden layers, so when that cell is bounded all the cells sharing the prefix
+    are: each prefix shared by several undecided cells is tested once, layer by layer, and only
+    the cells left undecided are tested on their own.
     """
     if problem.domain.bounded:
         return [True] * len(cells)
     net = problem.net
-    out: list[bool | None] = [None] * len(cells)
+    out: list[bool | None] = [
+        True if cell.bounded and not problem.exact else None for cell in cells
+    ]
     if not cells:
         return []
     points = np.array([cell.point for cell in cells], dtype=float)

@@ -112,6 +112,9 @@ class FoundCell:
     facets : FacetHints, optional
         The hyperplanes that can carry the cell's facets (search engine), so that adjacency
         looks at no other.
+    bounded : bool, optional
+        ``True`` when the engine proved the cell bounded in float mode (the search engine's
+        Chebyshev duals, see ``_Walk.bounded``); ``None`` when it did not decide.
     """
 
     pattern: np.ndarray
@@ -122,6 +125,7 @@ class FoundCell:
     output: AffineMap | None = None
     volume: Any = None
     facets: FacetHints | None = None
+    bounded: bool | None = None
 
     @property
     def key(self) -> str:

@@ -533,6 +533,7 @@ class Searcher:
         exact_point: np.ndarray | None,
         out: NodeOutput,
         on_boundary: np.ndarray | None = None,
+        bounded: bool | None = None,
     ) -> None:
         """Record a cell of the arrangement: a final cell, or a child node one layer down.
 
@@ -547,7 +548,9 @@ class Searcher:
             hints = None
             if rows.planes is not None:
                 hints = _facet_hints([arr.members[i] for i in sel], rows.planes, on_boundary)
-            out.cells.append(FoundCell(pattern, point, radius, exact_point, facets=hints))
+            out.cells.append(
+                FoundCell(pattern, point, radius, exact_point, facets=hints, bounded=bounded)
+            )
             return
         s = np.where(rep_active[sel], -1.0, 1.0)
         g = np.concatenate([rows.g, arr.u[sel] * s[:, None]])
@@ -748,6 +751,7 @@ class Searcher:
         exact = arr.exact.subset(arr.cross) if arr.exact is not None else None
         walk = _Walk(self, rows, u, v)
         final = node.depth == self.n_hidden_layers - 1
+        prove_bounded = exact is None and not self.problem.exact and not self.domain.bounded
         start = self._start_signs(node, arr, u, v)
         seen = {start.tobytes()}
         queue: list[tuple[np.ndarray, int, dict[int, int]]] = [(start, -1, {})]
@@ -789,11 +793,15 @@ class Searcher:
             if exact is None and self._unsure(radius):
                 text = "a cell barely thicker than the tolerance was counted"
                 self._thin_note(out, node, arr, sigma, text, radius)
+            # read before the facet LPs reuse the model
+            bounded = walk.bounded(sigma) if final and prove_bounded else None
             certs: dict[int, int] = {}
             essential, on_boundary = walk.facets(
                 sigma, centre, came_from, exact, inherited, certs, node, out, final=final
             )
-            self._finish(node, rows, arr, sigma, centre, radius, essential, None, out, on_boundary)
+            self._finish(
+                node, rows, arr, sigma, centre, radius, essential, None, out, on_boundary, bounded
+            )
             push_neighbours(sigma, essential, certs)
 
     # -- the whole search -----------------------------------------------------------------------
@@ -845,6 +853,10 @@ class Searcher:
         return True
 
 
+#: Smallest singular value of unit rows taken to span the space in ``_Walk.bounded``.
+_SPAN = 1e-9
+
+
 class _Walk:
     """The LP model of one arrangement walk: the node's rows, then one row per crossing plane.
 
@@ -894,6 +906,44 @@ class _Walk:
         if not res.optimal:
             return None, 0.0
         return res.x[: self.n], float(res.x[self.n])
+
+    def bounded(self, sigma: np.ndarray) -> bool:
+        """Whether the duals of the last Chebyshev solve prove the current cell bounded.
+
+        Written as ``N x <= h`` with unit normals ``N``, the cell is bounded iff no direction
+        ``d != 0`` has ``N d <= 0``. The solve's row duals give ``y >= 0`` with ``N^T y = rho``
+        (``rho`` ~ 0: the ``x`` columns are free). For such a ``d`` of unit length every used row
+        ``i`` (``y_i > 0``) has ``-|rho| / y_i <= N_i d <= 0``, so ``|d| <= sqrt(k) |rho| /
+        (y_min sigma_min)`` over the ``k`` used rows; when the used rows span the space with
+        ``sigma_min y_min`` well above ``sqrt(k) |rho|`` that bound is below 1: no such ``d``.
+        A float certificate, checked with a margin of 10 over the rounding in ``rho`` and with
+        ``sigma_min > _SPAN`` (float rows of exactly parallel planes can look independent);
+        ``False`` when it does not hold (the boundedness test decides then).
+        """
+        duals = self.lp.row_duals()
+        if duals is None:
+            return False
+        node = self.node_rows
+        kn = len(node.h)
+        # duals of rows held from below (planes with sign +) flip sign in the "<=" form
+        y = duals * np.concatenate([np.ones(kn), np.where(sigma > 0, -1.0, 1.0)])
+        y = -y if y.sum() < 0 else y
+        top = float(np.abs(y).max(initial=0.0))
+        if top == 0.0 or y.min() < -1e-9 * top:
+            return False
+        y = np.maximum(y, 0.0)
+        normals = (
+            np.concatenate([node.g, -sigma[:, None] * self.u]) if kn else -sigma[:, None] * self.u
+        )
+        used = y > 1e-9 * top
+        if used.sum() < self.n:
+            return False
+        # |rho| plus what rounding in the rows and the product can hide
+        rho = float(np.linalg.norm(normals.T @ y)) + 1e-14 * float(y.sum())
+        smallest = float(np.linalg.svd(normals[used], compute_uv=False)[self.n - 1])
+        if smallest <= _SPAN:  # the used rows may not span (parallel rows of a slab)
+            return False
+        return bool(smallest * float(y[used].min()) > 10.0 * np.sqrt(used.sum()) * rho)
 
     def facets(
         self,
