@@ -32,6 +32,7 @@ from neurogeom.nets.geometry import (
     cell_geometry,
     cell_halfspaces,
     compare_maps,
+    exact_layer_homs,
     group_hyperplanes,
     layer_maps,
     output_size,
@@ -130,6 +131,7 @@ def test_layer_maps_give_every_preactivation_on_the_cell(arch, slope, exact):
         for m, (matrix, offset) in zip(maps, compose(net, pattern), strict=True):
             if exact:
                 assert m.matrix.tolist() == matrix and m.offset.tolist() == offset
+                assert all(type(v) is F for v in [*m.matrix.flat, *m.offset])
             else:
                 assert m.matrix == pytest.approx(np.array(matrix, dtype=float), abs=1e-12)
         for m, z in zip(maps, pres, strict=True):
@@ -146,6 +148,30 @@ def test_layer_maps_give_every_preactivation_on_the_cell(arch, slope, exact):
             assert len(part) == depth
             for m, full in zip(part, maps, strict=False):
                 assert m.equals(full)
+
+
+@pytest.mark.parametrize("slope", [0, F(1, 3)], ids=str)
+@pytest.mark.parametrize("arch", [[2, 5, 4, 1], [3, 4, 4, 4, 2]], ids=str)
+def test_exact_layer_homs_of_a_float_net_match_fraction_composition(arch, slope):
+    """Weights from float64 (a few hundred bits after composing): the python-flint composition
+    equals the Fraction one, for every depth, and ``layer_maps`` converts it to Fractions."""
+    rng = np.random.default_rng(sum(arch))
+    ws = [rng.normal(size=(o, i)) for i, o in itertools.pairwise(arch)]
+    bs = [rng.normal(size=o) for o in arch[1:]]
+    net = ReLUNet(ws, bs, negative_slope=slope).to_exact()
+    for _ in range(5):
+        pattern = rng.random(net.n_hidden) < 0.5
+        want = compose(net, pattern.tolist())
+        homs = exact_layer_homs(net, pattern)
+        assert len(homs) == net.n_layers
+        for hom, (matrix, offset) in zip(homs, want, strict=True):
+            rows = [[F(int(v.p), int(v.q)) for v in row] for row in hom.tolist()]
+            assert [r[:-1] for r in rows[:-1]] == matrix
+            assert [r[-1] for r in rows[:-1]] == offset
+            assert rows[-1] == [0] * net.n_inputs + [1]
+        for depth in range(1, net.n_layers + 1):
+            part = exact_layer_homs(net, pattern, depth=depth)
+            assert [m.tolist() for m in part] == [m.tolist() for m in homs[:depth]]
 
 
 @pytest.mark.parametrize("exact", [False, True])

@@ -26,10 +26,17 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+import flint
 import numpy as np
 
 from neurogeom.core.domain import Domain
-from neurogeom.core.rationals import exact_matmul, zeros
+from neurogeom.core.rationals import (
+    affine_fmpq_mat,
+    exact_matmul,
+    from_fmpq_mat,
+    to_fmpq,
+    zeros,
+)
 from neurogeom.core.tolerances import Tolerances, check_tol
 from neurogeom.core.unionfind import UnionFind
 
@@ -46,6 +53,7 @@ __all__ = [
     "cell_geometry",
     "cell_halfspaces",
     "compare_maps",
+    "exact_layer_homs",
     "group_hyperplanes",
     "layer_maps",
     "output_size",
@@ -167,13 +175,14 @@ def apply_pattern(
     """
     act = np.asarray(active, dtype=bool)
     if matrix.dtype == object:
-        # the integer 1 keeps Fractions and python-flint numbers in their own type; the slope
-        # must already be of the matrix's number type (or 0)
-        d = np.empty(act.shape, dtype=object)
-        d[...] = slope
-        d[act] = 1
-    else:
-        d = np.where(act, 1.0, float(slope))
+        # active rows are kept as they are (multiplying big rationals by 1 costs a gcd each);
+        # the slope must already be of the matrix's number type (or 0)
+        off = ~np.broadcast_to(act, offset.shape)
+        a, c = matrix.copy(), offset.copy()
+        a[off] = matrix[off] * slope
+        c[off] = offset[off] * slope
+        return a, c
+    d = np.where(act, 1.0, float(slope))
     return matrix * d[..., :, None], offset * d
 
 
@@ -194,6 +203,8 @@ def layer_maps(net: ReLUNet, pattern: Any, *, depth: int | None = None) -> tuple
     """
     p = np.asarray(pattern, dtype=bool).reshape(-1)
     n_layers = net.n_layers if depth is None else depth
+    if net.exact:
+        return tuple(_affine_of(m) for m in exact_layer_homs(net, p, depth=n_layers))
     current = AffineMap.identity(net.n_inputs, exact=net.exact)
     out: list[AffineMap] = []
     start = 0
@@ -211,6 +222,49 @@ def layer_maps(net: ReLUNet, pattern: Any, *, depth: int | None = None) -> tuple
             )
             start += width
     return tuple(out)
+
+
+def exact_layer_homs(net: ReLUNet, pattern: Any, *, depth: int | None = None) -> list[Any]:
+    """:func:`layer_maps` of an exact network as homogeneous python-flint matrices.
+
+    Entry ``l`` is the ``fmpq_mat`` ``[[A_l, c_l], [0, 1]]``. The maps are composed in C, one
+    product per layer, and never leave python-flint on the way (a composition through Fraction
+    arrays converts every entry in and out at each layer).
+
+    Examples
+    --------
+    >>> from neurogeom import ReLUNet
+    >>> net = ReLUNet([[[1], [-1]], [[1, 1]]], exact=True)  # |x|
+    >>> [str(m.tolist()) for m in exact_layer_homs(net, [False, True])]
+    ['[[1, 0], [-1, 0], [0, 1]]', '[[-1, 0], [0, 1]]']
+    """
+    p = np.asarray(pattern, dtype=bool).reshape(-1)
+    n_layers = net.n_layers if depth is None else depth
+    slope = to_fmpq(net.negative_slope)
+    out: list[Any] = []
+    current = None
+    zero = flint.fmpq(0)
+    start = 0
+    for l in range(n_layers):
+        layer = affine_fmpq_mat(net.weights[l], net.biases[l])
+        pre = layer if current is None else layer * current
+        out.append(pre)
+        if l < net.n_layers - 1 and l + 1 < n_layers:
+            width = net.weights[l].shape[0]
+            current = flint.fmpq_mat(pre)
+            cols = current.ncols()
+            for j in np.flatnonzero(~p[start : start + width]):
+                j = int(j)
+                for k in range(cols):
+                    current[j, k] = current[j, k] * slope if slope else zero
+            start += width
+    return out
+
+
+def _affine_of(hom: Any) -> AffineMap:
+    """The map of a homogeneous ``fmpq_mat`` ``[[A, c], [0, 1]]``, with Fraction arrays."""
+    arr = from_fmpq_mat(hom)
+    return AffineMap(arr[:-1, :-1].copy(), arr[:-1, -1].copy())
 
 
 def zero_rows(a: np.ndarray, *, scale: Any = None, tol: float = 0.0) -> np.ndarray:
@@ -325,9 +379,13 @@ def sign_rows(forms: AffineMap, active: Any, neurons: Any) -> Halfspaces:
     """
     act = np.asarray(active, dtype=bool)
     keep = ~zero_rows(forms.matrix)
-    sign = np.where(act, -1, 1)
     if forms.exact:
-        sign = sign.astype(object)
+        # negate the active rows (a negation is cheap; a product by -1 or 1 costs a gcd)
+        a, b = forms.matrix.copy(), -forms.offset
+        a[act] = -forms.matrix[act]
+        b[act] = forms.offset[act]
+        return Halfspaces(a[keep], b[keep], np.asarray(neurons, dtype=np.int64)[keep])
+    sign = np.where(act, -1, 1)
     return Halfspaces(
         (forms.matrix * sign[:, None])[keep],
         (-forms.offset * sign)[keep],
