@@ -235,6 +235,35 @@ def test_cell_geometry_bundles_rows_forms_and_the_output_map():
         cell_geometry(net, [True, False])
 
 
+@pytest.mark.parametrize("slope", [0, F(1, 4)], ids=str)
+@pytest.mark.parametrize("arch", ARCHS, ids=str)
+def test_exact_cell_rows_in_python_flint_decide_like_the_fraction_rows(arch, slope):
+    """``cell_geometry``'s ``hom`` (python-flint ``[a, -b]``) is the Fraction rows, row for row:
+    ``contains`` gives the same answer with and without it, strict or closed, on all rows or a
+    mask, at points inside, outside and on the hyperplanes (integer nets put many there)."""
+    rng = np.random.default_rng(sum(arch) + 3)
+    net = random_net(rng, arch, exact=True, slope=slope)
+    domain = Domain.box(-2, 3, dim=arch[0])
+    sample = points(rng, 30, arch[0], denominator=2)
+    for x in sample[:10]:
+        pattern = pattern_of(forward(net, x))
+        for dom in (None, domain):
+            rows = cell_geometry(net, pattern, domain=dom).halfspaces
+            assert rows.hom is not None
+            ints = [[F(int(v.p), int(v.q)) for v in row] for row in rows.hom.tolist()]
+            assert [r[:-1] for r in ints] == rows.a.tolist()
+            assert [-r[-1] for r in ints] == rows.b.tolist()
+            plain = Halfspaces(rows.a, rows.b, rows.neuron)
+            mask = rng.random(len(rows.b)) < 0.5
+            for y in sample:
+                for strict in (False, True):
+                    assert rows.contains(y, strict=strict) == plain.contains(y, strict=strict)
+                    assert rows.contains(y, strict=strict, rows=mask) == plain.contains(
+                        y, strict=strict, rows=mask
+                    )
+            assert rows.contains(x) or dom is not None  # x may lie outside the box
+
+
 # -- affine maps, sign rows, zero rows -------------------------------------------------------------
 def test_affine_maps_compose_and_compare():
     m = AffineMap.identity(2, exact=True).then([[1, -1], [2, 0]], [3, "1/2"]).then([[1, 1]], [0])

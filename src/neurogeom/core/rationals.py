@@ -39,6 +39,7 @@ __all__ = [
     "fraction_to_json",
     "fractions_from_fmpq",
     "from_fmpq_mat",
+    "homogeneous_column",
     "is_fraction_array",
     "json_number",
     "modular_rank",
@@ -385,6 +386,30 @@ def affine_fmpq_mat(matrix: np.ndarray, offset: np.ndarray) -> flint.fmpq_mat:
             mat,
         )
     return mat
+
+
+def homogeneous_column(x: Any) -> flint.fmpq_mat:
+    """The point ``x`` as the ``fmpq_mat`` column ``(x, 1)``: a homogeneous matrix ``[A, c]``
+    times it is ``A x + c``, in C.
+
+    Entries may be Fractions, ``fmpq``, integers or floats (taken exactly).
+
+    Examples
+    --------
+    >>> print(homogeneous_column([Fraction(1, 2), 0.25]).transpose())
+    [1/2, 1/4, 1]
+    """
+    entries = []
+    for v in x:
+        if type(v) is Fraction:
+            entries.append(flint.fmpq(v._numerator, v._denominator))
+        elif isinstance(v, float | np.floating):
+            num, den = float(v).as_integer_ratio()
+            entries.append(flint.fmpq(num, den))
+        else:
+            entries.append(_fmpq_of(v))
+    entries.append(flint.fmpq(1))
+    return flint.fmpq_mat(len(entries), 1, entries)
 
 
 def exact_matmul(a: Any, b: Any) -> np.ndarray:

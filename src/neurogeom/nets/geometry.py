@@ -22,7 +22,7 @@ Zhang, Naitzat, Lim, arXiv 1805.07091; Hanin & Rolnick, arXiv 1901.09021 (activa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,7 @@ from neurogeom.core.rationals import (
     affine_fmpq_mat,
     exact_matmul,
     from_fmpq_mat,
+    homogeneous_column,
     to_fmpq,
     zeros,
 )
@@ -294,6 +295,9 @@ class Halfspaces:
     neuron : ndarray of int, shape (m,)
         The hidden neuron (index in the concatenated pattern) of each row, or ``-1 - k`` for the
         ``k``-th row of the domain.
+    hom : flint.fmpq_mat or None
+        Exact rows only, optional: the same rows as python-flint's ``[a, -b]`` (row ``i`` holds
+        at ``x`` iff ``hom[i] . (x, 1) <= 0``), so that :meth:`contains` runs in C.
 
     Examples
     --------
@@ -310,6 +314,7 @@ Fraction(0, 1), Fraction(2, 1), Fraction(1, 1)], [0, 1, -1, -2])
     a: np.ndarray
     b: np.ndarray
     neuron: np.ndarray
+    hom: Any = field(default=None, repr=False)
 
     @property
     def exact(self) -> bool:
@@ -331,8 +336,24 @@ Fraction(0, 1), Fraction(2, 1), Fraction(1, 1)], [0, 1, -1, -2])
             a, b, neuron = a[keep] / norms[keep, None], b[keep] / norms[keep], neuron[keep]
         return Halfspaces(a, b, neuron)
 
-    def contains(self, x: Any, *, strict: bool = False) -> bool:
-        """Whether ``x`` satisfies every row (exactly, for exact rows and rational ``x``)."""
+    def contains(self, x: Any, *, strict: bool = False, rows: Any = None) -> bool:
+        """Whether ``x`` satisfies every row (exactly, for exact rows and rational ``x``).
+
+        ``rows`` (a boolean mask) restricts the test to some of the rows.
+        """
+        if rows is not None:
+            keep = np.asarray(rows, dtype=bool)
+            if self.hom is None:
+                return Halfspaces(self.a[keep], self.b[keep], self.neuron[keep]).contains(
+                    x, strict=strict
+                )
+        if self.hom is not None:
+            if not len(self.b):
+                return True
+            values = (self.hom * homogeneous_column(x)).entries()
+            if rows is not None:
+                values = [v for v, k in zip(values, keep, strict=True) if k]
+            return all(v < 0 for v in values) if strict else all(v <= 0 for v in values)
         if self.exact:
             pt = np.array([v if isinstance(v, Fraction) else Fraction(v) for v in x], object)
         else:
@@ -458,12 +479,41 @@ def cell_geometry(net: ReLUNet, pattern: Any, *, domain: Domain | None = None) -
         raise InvalidInputError(
             f"pattern must have length {net.n_hidden} (one entry per hidden neuron), got {p.size}"
         )
-    maps = layer_maps(net, p)
+    if net.exact:
+        homs = exact_layer_homs(net, p)
+        maps = tuple(_affine_of(m) for m in homs)
+    else:
+        maps = layer_maps(net, p)
     forms = _hidden_forms(maps[:-1], net.n_inputs, net.exact)
     rows = sign_rows(forms, p, np.arange(len(p))).then(
         _domain_rows(domain, net.n_inputs, net.exact)
     )
+    if net.exact:
+        rows = Halfspaces(rows.a, rows.b, rows.neuron, _signed_rows(homs[:-1], p, rows, domain))
     return CellGeometry(p, rows, forms, maps[-1])
+
+
+def _signed_rows(homs: list[Any], p: np.ndarray, rows: Halfspaces, domain: Domain | None) -> Any:
+    """:class:`Halfspaces` ``hom`` of a cell from its hidden layers' homogeneous maps: row
+    ``(A_j, c_j)`` negated where ``p[j]`` is active, the rows of ``rows.neuron`` kept, the
+    domain's ``[a, -b]`` last."""
+    entries: list[Any] = []
+    for hom in homs:
+        cols = hom.ncols()
+        entries += hom.entries()[: (hom.nrows() - 1) * cols]
+    n1 = homs[0].ncols() if homs else 0
+    out: list[Any] = []
+    hidden = rows.neuron[rows.neuron >= 0]
+    for j in hidden:
+        j = int(j)
+        row = entries[j * n1 : (j + 1) * n1]
+        out += [-v for v in row] if p[j] else row
+    n_dom = len(rows.b) - len(hidden)
+    if n_dom:
+        dom = _domain_rows(domain, rows.a.shape[1], True)
+        for a_row, b_val in zip(dom.a, dom.b, strict=True):
+            out += [to_fmpq(v) for v in a_row] + [-to_fmpq(b_val)]
+    return flint.fmpq_mat(len(rows.b), rows.a.shape[1] + 1, out)
 
 
 # -- coincident hyperplanes ---------------------------------------------------------------------

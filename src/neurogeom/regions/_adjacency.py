@@ -154,13 +154,6 @@ class CellWork:
         return keep
 
 
-def _strictly_inside(g: np.ndarray, h: np.ndarray, x: np.ndarray) -> bool:
-    if len(h) == 0:
-        return True
-    values = exact_matmul(g, x) if g.dtype == object else g @ x
-    return bool(all(v < hi for v, hi in zip(values, h, strict=True)))
-
-
 class SimplexNeeded(Exception):
     """Raised by :func:`certify_cell` when only the exact simplex could certify the cell and it
     was not allowed (past the deadline)."""
@@ -197,7 +190,7 @@ def certify_cell(
         exact_point = (
             found.exact_point if found.exact_point is not None else floats_to_fractions(point)
         )
-        if not _strictly_inside(rows.a, rows.b, exact_point):
+        if not rows.contains(exact_point, strict=True):
             # the rounded centre is not strictly inside (a thin cell): ask the exact solver
             if not simplex:
                 raise SimplexNeeded
@@ -435,8 +428,7 @@ def _foot_facet(
         foot = x - (ae @ x + c_h) / (ae @ ae) * ae
         for cell in (c1, c2):
             rows = cell.geometry.halfspaces
-            keep = cell.rows_without(skip)
-            if not _strictly_inside(rows.a[keep], rows.b[keep], foot):
+            if not rows.contains(foot, strict=True, rows=cell.rows_without(skip)):
                 return None
         return foot, True
     af = np.asarray(a_h, dtype=float)
@@ -465,7 +457,7 @@ def _shared_facet(
     af = np.asarray(a_row, dtype=float)
     nrm = np.linalg.norm(af)
     u, v = af / nrm, float(c_val) / nrm
-    gs, hs, ge, he = [], [], [], []
+    gs, hs, ge, he, kept = [], [], [], [], []
     for cell in (c1, c2):
         on_plane = ~cell.rows_without(members)
         # rows of later layers may coincide with the hyperplane on this cell: they hold with
@@ -477,6 +469,7 @@ def _shared_facet(
         keep = ~(on_plane | coinc)
         gs.append(cell.g[keep])
         hs.append(cell.h[keep])
+        kept.append(keep)
         if problem.exact:
             rows = cell.geometry.halfspaces
             ge.append(rows.a[keep])
@@ -507,7 +500,10 @@ def _shared_facet(
         # project the rounded point onto the exact hyperplane and check every other row
         xq = floats_to_fractions(res.x[:n])
         xq = xq - (ae @ xq + c_val) / (ae @ ae) * ae
-        if _strictly_inside(g_all, h_all, xq):
+        if all(
+            cell.geometry.halfspaces.contains(xq, strict=True, rows=keep)
+            for cell, keep in zip((c1, c2), kept, strict=True)
+        ):
             return xq, True
     # too thin for floats (or the rounding failed): decide exactly
     xq = _exact_relative_interior(g_all, h_all, ae, c_val)

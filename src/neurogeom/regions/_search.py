@@ -40,7 +40,7 @@ from neurogeom.core.errors import NumericalError
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
 from neurogeom.core.lp import LPModel, chebyshev_centre
 from neurogeom.core.random import check_rng
-from neurogeom.core.rationals import floats_to_fractions
+from neurogeom.core.rationals import floats_to_fractions, fmpq_mat_of, homogeneous_column
 from neurogeom.core.tolerances import normalize_rows
 from neurogeom.nets.geometry import (
     AffineMap,
@@ -144,10 +144,25 @@ class ExactPlanes:
     rows: ExactRows
     ue: np.ndarray
     ve: np.ndarray
+    _hom: list[Any] = field(default_factory=list, repr=False)
 
     def subset(self, mask: np.ndarray) -> ExactPlanes:
         """The planes selected by ``mask``."""
         return ExactPlanes(self.rows, self.ue[mask], self.ve[mask])
+
+    def hom(self) -> Any:
+        """The node's rows ``[g, -h]`` then the planes ``[ue, ve]``, one ``fmpq_mat`` (built on
+        first use): one product with ``(x, 1)`` gives every row's value at ``x``, in C."""
+        if not self._hom:
+            g, h = self.rows.g, self.rows.h
+            k0, n = len(h), g.shape[1]
+            stacked = np.empty((k0 + len(self.ve), n + 1), dtype=object)
+            stacked[:k0, :n] = g
+            stacked[:k0, n] = -h
+            stacked[k0:, :n] = self.ue
+            stacked[k0:, n] = self.ve
+            self._hom.append(fmpq_mat_of(stacked))
+        return self._hom[0]
 
     def crosses(self, j: int) -> bool:
         """Does plane ``j`` have node points strictly on both sides?"""
@@ -171,9 +186,11 @@ class ExactPlanes:
 
     def inside(self, sigma: np.ndarray, x: np.ndarray) -> bool:
         """Whether the float point ``x`` lies strictly inside the cell ``sigma``, exactly."""
-        g, h = self.cell_rows(sigma)
-        xq = floats_to_fractions(x)
-        return all(row @ xq < bound for row, bound in zip(g, h, strict=True))
+        values = (self.hom() * homogeneous_column(x)).entries()
+        k0 = len(self.rows.h)
+        return all(v < 0 for v in values[:k0]) and all(
+            v > 0 if s > 0 else v < 0 for v, s in zip(values[k0:], sigma, strict=True)
+        )
 
     def facet(self, sigma: np.ndarray, j: int) -> bool:
         """Can the cell ``sigma`` without plane ``j`` reach across plane ``j``?"""
