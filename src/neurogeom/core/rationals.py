@@ -283,12 +283,7 @@ def to_fmpq_mat(matrix: Any) -> flint.fmpq_mat:
         arr = arr.reshape(-1, 1)
     if arr.ndim != 2:
         raise InvalidInputError(f"expected a matrix, got an array of shape {arr.shape}")
-    rows, cols = arr.shape
-    entries = []
-    for v in arr.flat:
-        q = to_fraction(v)
-        entries.append(flint.fmpq(q.numerator, q.denominator))
-    return flint.fmpq_mat(rows, cols, entries)
+    return _fmpq_mat_of(arr)
 
 
 def from_fmpq_mat(mat: flint.fmpq_mat) -> np.ndarray:

@@ -822,6 +822,10 @@ def rows_bounded(problem: RegionProblem, g: np.ndarray, rows: np.ndarray, rays: 
     exact (rounded, then projected onto the rows it is tight at), and failing that by the exact
     simplex.
     """
+    if problem.exact:
+        # a read-only view: every exact product below converts the rows to python-flint once
+        rows = rows.view()
+        rows.flags.writeable = False
     rates = g @ rays.T
     hits = np.flatnonzero((rates <= 0).all(axis=0))
     if hits.size:
@@ -849,8 +853,9 @@ def rows_bounded(problem: RegionProblem, g: np.ndarray, rows: np.ndarray, rays: 
     else:
         # round the multipliers to rationals and project them onto G^T y = 0 exactly
         y = np.array([Fraction(float(v)) for v in found], dtype=object)
-        gram = exact_matmul(rows.T, rows)
-        correction = exact_matmul(rows, exact_solve(gram, exact_matmul(rows.T, y)))
+        rows_t = rows.T
+        gram = exact_matmul(rows_t, rows)
+        correction = exact_matmul(rows, exact_solve(gram, exact_matmul(rows_t, y)))
         y = y - correction
         if all(v > 0 for v in y):
             return True
