@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from neurogeom import Domain, ReLUNet
 from neurogeom.core.errors import InvalidInputError
+from neurogeom.core.rationals import affine_fmpq_mat, to_fraction
 from neurogeom.core.tolerances import Tolerances
 from neurogeom.nets.geometry import (
     AffineMap,
@@ -34,6 +35,8 @@ from neurogeom.nets.geometry import (
     compare_maps,
     exact_layer_homs,
     group_hyperplanes,
+    hom_to_affine,
+    hom_with_pattern,
     layer_maps,
     output_size,
     pattern_from_string,
@@ -330,6 +333,39 @@ def test_apply_pattern_keeps_active_rows_and_scales_the_others(kind, batch):
     zero_m, zero_c = apply_pattern(matrix, offset, active, 0)
     assert all(v == 0 for v in zero_m[~active].flat) and all(v == 0 for v in zero_c[~active])
     assert zero_m[active].tolist() == matrix[active].tolist()
+
+
+@pytest.mark.parametrize("slope", [0, F(1, 4), F(-3, 2)], ids=str)
+def test_hom_with_pattern_and_hom_to_affine_match_apply_pattern(slope):
+    rng = np.random.default_rng(9)
+    to = np.vectorize(lambda v: F(int(v), 7), otypes=[object])
+    matrix, offset = to(rng.integers(-9, 10, size=(5, 3))), to(rng.integers(-9, 10, size=5))
+    active = rng.integers(0, 2, size=5).astype(bool)
+    hom = affine_fmpq_mat(matrix, offset)
+    got = hom_to_affine(hom_with_pattern(hom, active, slope))
+    want_m, want_c = apply_pattern(matrix, offset, active, slope)
+    assert got.matrix.tolist() == want_m.tolist() and got.offset.tolist() == want_c.tolist()
+    assert all(type(v) is F for v in [*got.matrix.flat, *got.offset])
+    back = hom_to_affine(hom)  # the input is left as it was
+    assert back.matrix.tolist() == matrix.tolist() and back.offset.tolist() == offset.tolist()
+
+
+def test_exact_then_composes_like_fractions_with_any_exact_weights():
+    rng = np.random.default_rng(4)
+    base = AffineMap(
+        np.array([[F(float(v)) for v in row] for row in rng.normal(size=(3, 2))], dtype=object),
+        np.array([F(float(v)) for v in rng.normal(size=3)], dtype=object),
+    )
+    w_float, b_float = rng.normal(size=(2, 3)), rng.normal(size=2)
+    for w, b in [(w_float, b_float), ([[1, "1/3", 0], [2, 0, -1]], ["1/2", 0])]:
+        got = base.then(w, b)
+        wq = np.array([[to_fraction(v) for v in row] for row in np.asarray(w, dtype=object)])
+        bq = np.array([to_fraction(v) for v in np.asarray(b, dtype=object)], dtype=object)
+        want_m = [[sum((wq[i, k] * base.matrix[k, j] for k in range(3)), F(0)) for j in range(2)]
+                  for i in range(2)]  # fmt: skip
+        want_c = [sum((wq[i, k] * base.offset[k] for k in range(3)), bq[i]) for i in range(2)]
+        assert got.matrix.tolist() == want_m and got.offset.tolist() == want_c
+        assert all(type(v) is F for v in [*got.matrix.flat, *got.offset])
 
 
 # -- group_hyperplanes -----------------------------------------------------------------------------

@@ -56,6 +56,8 @@ __all__ = [
     "compare_maps",
     "exact_layer_homs",
     "group_hyperplanes",
+    "hom_to_affine",
+    "hom_with_pattern",
     "layer_maps",
     "output_size",
     "pattern_from_string",
@@ -128,10 +130,17 @@ class AffineMap:
         w = np.asarray(weight, dtype=self.matrix.dtype)
         b = np.asarray(bias, dtype=self.matrix.dtype)
         if self.exact:
-            w = np.vectorize(Fraction, otypes=[object])(w) if w.size else w
-            b = np.vectorize(Fraction, otypes=[object])(b) if b.size else b
-            return AffineMap(exact_matmul(w, self.matrix), exact_matmul(w, self.offset) + b)
+            if not w.size or not self.matrix.size:
+                w = np.vectorize(Fraction, otypes=[object])(w) if w.size else w
+                b = np.vectorize(Fraction, otypes=[object])(b) if b.size else b
+                return AffineMap(exact_matmul(w, self.matrix), exact_matmul(w, self.offset) + b)
+            # one product of homogeneous python-flint matrices (entries taken exactly)
+            return hom_to_affine(affine_fmpq_mat(w, b) * self.hom())
         return AffineMap(w @ self.matrix, w @ self.offset + b)
+
+    def hom(self) -> Any:
+        """Exact maps: the homogeneous python-flint matrix ``[[matrix, offset], [0, 1]]``."""
+        return affine_fmpq_mat(self.matrix, self.offset)
 
     def __call__(self, x: Any) -> np.ndarray:
         xs = np.asarray(x, dtype=self.matrix.dtype)
@@ -205,7 +214,7 @@ def layer_maps(net: ReLUNet, pattern: Any, *, depth: int | None = None) -> tuple
     p = np.asarray(pattern, dtype=bool).reshape(-1)
     n_layers = net.n_layers if depth is None else depth
     if net.exact:
-        return tuple(_affine_of(m) for m in exact_layer_homs(net, p, depth=n_layers))
+        return tuple(hom_to_affine(m) for m in exact_layer_homs(net, p, depth=n_layers))
     current = AffineMap.identity(net.n_inputs, exact=net.exact)
     out: list[AffineMap] = []
     start = 0
@@ -244,7 +253,6 @@ def exact_layer_homs(net: ReLUNet, pattern: Any, *, depth: int | None = None) ->
     slope = to_fmpq(net.negative_slope)
     out: list[Any] = []
     current = None
-    zero = flint.fmpq(0)
     start = 0
     for l in range(n_layers):
         layer = affine_fmpq_mat(net.weights[l], net.biases[l])
@@ -252,18 +260,44 @@ def exact_layer_homs(net: ReLUNet, pattern: Any, *, depth: int | None = None) ->
         out.append(pre)
         if l < net.n_layers - 1 and l + 1 < n_layers:
             width = net.weights[l].shape[0]
-            current = flint.fmpq_mat(pre)
-            cols = current.ncols()
-            for j in np.flatnonzero(~p[start : start + width]):
-                j = int(j)
-                for k in range(cols):
-                    current[j, k] = current[j, k] * slope if slope else zero
+            current = hom_with_pattern(pre, p[start : start + width], slope)
             start += width
     return out
 
 
-def _affine_of(hom: Any) -> AffineMap:
-    """The map of a homogeneous ``fmpq_mat`` ``[[A, c], [0, 1]]``, with Fraction arrays."""
+def hom_with_pattern(hom: Any, active: Any, slope: Any) -> Any:
+    """:func:`apply_pattern` on a homogeneous python-flint matrix ``[[A, c], [0, 1]]`` (a copy):
+    the rows of inactive neurons scaled by ``slope``, the others kept.
+
+    Examples
+    --------
+    >>> import flint
+    >>> print(hom_with_pattern(flint.fmpq_mat([[1, 2], [3, 4], [0, 1]]), [True, False], 0))
+    [1, 2]
+    [0, 0]
+    [0, 1]
+    """
+    out = flint.fmpq_mat(hom)
+    q = to_fmpq(slope)
+    cols = out.ncols()
+    zero = flint.fmpq(0)
+    for j in np.flatnonzero(~np.asarray(active, dtype=bool)):
+        j = int(j)
+        for k in range(cols):
+            out[j, k] = out[j, k] * q if q else zero
+    return out
+
+
+def hom_to_affine(hom: Any) -> AffineMap:
+    """The map of a homogeneous ``fmpq_mat`` ``[[A, c], [0, 1]]``, with Fraction arrays.
+
+    Examples
+    --------
+    >>> import flint
+    >>> m = hom_to_affine(flint.fmpq_mat([[1, 2], [0, 1]]))
+    >>> m.matrix.tolist(), m.offset.tolist()
+    ([[Fraction(1, 1)]], [Fraction(2, 1)])
+    """
     arr = from_fmpq_mat(hom)
     return AffineMap(arr[:-1, :-1].copy(), arr[:-1, -1].copy())
 
@@ -481,7 +515,7 @@ def cell_geometry(net: ReLUNet, pattern: Any, *, domain: Domain | None = None) -
         )
     if net.exact:
         homs = exact_layer_homs(net, p)
-        maps = tuple(_affine_of(m) for m in homs)
+        maps = tuple(hom_to_affine(m) for m in homs)
     else:
         maps = layer_maps(net, p)
     forms = _hidden_forms(maps[:-1], net.n_inputs, net.exact)

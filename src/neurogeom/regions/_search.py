@@ -40,7 +40,12 @@ from neurogeom.core.errors import NumericalError
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
 from neurogeom.core.lp import LPModel, chebyshev_centre
 from neurogeom.core.random import check_rng
-from neurogeom.core.rationals import floats_to_fractions, fmpq_mat_of, homogeneous_column
+from neurogeom.core.rationals import (
+    affine_fmpq_mat,
+    floats_to_fractions,
+    fmpq_mat_of,
+    homogeneous_column,
+)
 from neurogeom.core.tolerances import normalize_rows
 from neurogeom.nets.geometry import (
     AffineMap,
@@ -48,6 +53,8 @@ from neurogeom.nets.geometry import (
     apply_pattern,
     cell_halfspaces,
     group_hyperplanes,
+    hom_to_affine,
+    hom_with_pattern,
     layer_maps,
     pattern_string,
     zero_rows,
@@ -81,7 +88,12 @@ class ExactRows:
 
     g: np.ndarray
     h: np.ndarray
-    inner: AffineMap
+    inner: AffineMap | None
+    hom: Any = None  # the inner map as a homogeneous fmpq_mat (when known)
+
+    def inner_hom(self) -> Any:
+        """The map into the layer as a homogeneous python-flint matrix."""
+        return self.hom if self.hom is not None else self.inner.hom()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -230,6 +242,7 @@ class Arrangement:
     exact_pre: AffineMap | None
     exact: ExactPlanes | None
     members: tuple[tuple[int, ...], ...]
+    exact_hom: Any = None  # exact_pre as a homogeneous fmpq_mat
 
     def layer_bits(self, sigma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The layer's activation bits for signs ``sigma`` of the crossing planes.
@@ -442,9 +455,11 @@ class Searcher:
         pre = rows.inner.then(w, self.fnet.biases[l])
         a, c = pre.matrix, pre.offset
         start = sum(self.net.hidden_widths[:l])
-        exact_pre = None
+        exact_pre = exact_hom = None
         if self.exact:
-            exact_pre = rows.exact.inner.then(self.net.weights[l], self.net.biases[l])
+            layer = affine_fmpq_mat(self.net.weights[l], self.net.biases[l])
+            exact_hom = layer * rows.exact.inner_hom()
+            exact_pre = hom_to_affine(exact_hom)
             ae, ce = exact_pre.matrix, exact_pre.offset
             zero = zero_rows(ae)
             groups = group_hyperplanes(ae, ce)
@@ -504,6 +519,7 @@ class Searcher:
             exact_pre,
             exact,
             members,
+            exact_hom,
         )
 
     def process(self, task: Task, out: NodeOutput | None = None) -> NodeOutput:
@@ -574,15 +590,16 @@ class Searcher:
         )
         exact = None
         if self.exact:
-            se = np.array([-1 if r else 1 for r in rep_active[sel]], dtype=object)
+            # rows ue x <= -ve, negated where active (negating is cheaper than multiplying)
+            act = rep_active[sel]
+            new_g, new_h = arr.exact.ue[sel].copy(), -arr.exact.ve[sel]
+            new_g[act] = -new_g[act]
+            new_h[act] = -new_h[act]
             exact = ExactRows(
-                np.concatenate([rows.exact.g, arr.exact.ue[sel] * se[:, None]]),
-                np.concatenate([rows.exact.h, -arr.exact.ve[sel] * se]),
-                AffineMap(
-                    *apply_pattern(
-                        arr.exact_pre.matrix, arr.exact_pre.offset, bits, self.net.negative_slope
-                    )
-                ),
+                np.concatenate([rows.exact.g, new_g]),
+                np.concatenate([rows.exact.h, new_h]),
+                None,
+                hom_with_pattern(arr.exact_hom, bits, self.net.negative_slope),
             )
         child = Node(node.depth + 1, pattern, point, radius, exact_point)
         planes = None if rows.planes is None else rows.planes + tuple(arr.members[i] for i in sel)
