@@ -30,7 +30,14 @@ import numpy as np
 from neurogeom.core.budget import Budget
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
 from neurogeom.core.lp import LPModel, is_bounded, recession_direction, stiemke_multipliers
-from neurogeom.core.rationals import exact_matmul, exact_rank, exact_solve, floats_to_fractions
+from neurogeom.core.rationals import (
+    exact_matmul,
+    exact_rank,
+    exact_solve,
+    floats_to_fractions,
+    fmpq_to_fraction,
+    to_fmpq_mat,
+)
 from neurogeom.core.tolerances import normalize_rows
 from neurogeom.core.unionfind import UnionFind
 from neurogeom.nets.geometry import (
@@ -505,9 +512,80 @@ def _shared_facet(
             for cell, keep in zip((c1, c2), kept, strict=True)
         ):
             return xq, True
-    # too thin for floats (or the rounding failed): decide exactly
+    # too thin for floats (or the rounding failed): decide exactly. First, with the radius
+    # free to go negative, the float LP's duals are a hint of a certificate that no point of
+    # the plane is strictly inside every row (checked exactly); else the exact simplex.
+    if not res.optimal or res.x[n] <= thr:
+        lp.set_col_bounds([n], [-np.inf], [scale])
+        free = lp.solve(cost, maximize=True)
+        duals = lp.row_duals() if free.optimal else None
+        if duals is not None:
+            norms = np.linalg.norm(g_all.astype(float), axis=1)
+            if _no_relative_interior(g_all, h_all, ae, c_val, duals[:-1] / norms, duals[-1]):
+                return None
     xq = _exact_relative_interior(g_all, h_all, ae, c_val)
     return None if xq is None else (xq, True)
+
+
+def _no_relative_interior(
+    g: np.ndarray, h: np.ndarray, a: np.ndarray, c: Any, y_hint: np.ndarray, lam_hint: float
+) -> bool:
+    """True when an exact certificate proves that no ``x`` has ``a x + c = 0`` and ``g x < h``
+    in every row; False when none was found (nothing is decided then).
+
+    The certificate: ``y >= 0`` with ``sum(y) = 1`` and ``l`` with ``g^T y + l a = 0`` and
+    ``y h - l c <= 0``. Then every ``x`` of the plane has
+    ``min_i (h_i - g_i x) <= y (h - g x) = y h - l c <= 0``. The rows are those where the float
+    multipliers ``y_hint`` are positive; ``(y, l)`` is the point nearest to the hint (exactly)
+    that solves the equations, with ``y h - l c = 0`` added when the face only touches.
+    """
+    n = g.shape[1]
+    total = y_hint.sum()
+    if not np.isfinite(total) or total == 0 or not np.isfinite(lam_hint):
+        return False
+    y_hint = y_hint / total
+    support = np.flatnonzero(y_hint > 1e-9 * np.abs(y_hint).max())
+    k = len(support)
+    if k == 0:
+        return False
+    gs, hs = g[support], h[support]
+    mat = np.empty((n + 2, k + 1), dtype=object)
+    mat[:n, :k] = gs.T
+    mat[:n, k] = a
+    mat[n, :k] = 1
+    mat[n, k] = 0
+    mat[n + 1, :k] = hs
+    mat[n + 1, k] = -c
+    rhs = np.zeros(n + 2, dtype=int).astype(object)
+    rhs[n] = 1
+    # the multiplier of the equation: its sign convention is the solver's, so take the one
+    # that fits the float equations better
+    gf, af = gs.astype(float), np.asarray(a, dtype=float)
+    lam = min(
+        (lam_hint / total, -lam_hint / total),
+        key=lambda t: np.linalg.norm(gf.T @ y_hint[support] + t * af),
+    )
+    hint = [Fraction(float(v)) for v in [*y_hint[support], lam]]
+    z0 = to_fmpq_mat(np.array(hint, dtype=object))
+    for rows in (n + 1, n + 2):
+        q = to_fmpq_mat(mat[:rows])
+        if q.rank() != rows:
+            continue
+        qt = q.transpose()
+        z = z0 + qt * (q * qt).solve(to_fmpq_mat(rhs[:rows]) - q * z0)
+        zs = [fmpq_to_fraction(v) for v in z.entries()]
+        y, lam_q = zs[:k], zs[k]
+        # every condition, checked exactly
+        if any(v < 0 for v in y) or sum(y) != 1:
+            continue
+        if any(
+            sum((yi * gs[i, j] for i, yi in enumerate(y)), Fraction(0)) + lam_q * a[j] != 0
+            for j in range(n)
+        ):
+            continue
+        if sum((yi * hs[i] for i, yi in enumerate(y)), Fraction(0)) - lam_q * c <= 0:
+            return True
+    return False
 
 
 def _exact_relative_interior(
