@@ -400,8 +400,17 @@ def test_group_hyperplanes_exact_and_float_match_an_exact_rank_test(seed):
     rows = _scaled_rows(rng, 10, d)
     exact_a = np.array([r[:d] for r in rows], dtype=object)
     exact_c = np.array([r[d] for r in rows], dtype=object)
-    for a, c in [(exact_a, exact_c), (exact_a.astype(float), exact_c.astype(float))]:
-        groups = group_hyperplanes(a, c)
+    hom = affine_fmpq_mat(exact_a, exact_c)  # the rows in python-flint, and one extra row
+    for a, c, rows_q in [
+        (exact_a, exact_c, None),
+        (exact_a, exact_c, hom),
+        (exact_a.astype(float), exact_c.astype(float), None),
+    ]:
+        groups = group_hyperplanes(a, c, hom=rows_q)
+        if rows_q is not None:
+            plain = group_hyperplanes(a, c)
+            assert groups.group.tolist() == plain.group.tolist()
+            assert groups.orientation.tolist() == plain.orientation.tolist()
         members = groups.members()
         for j, row in enumerate(rows):
             if not any(row[:d]):

@@ -485,12 +485,15 @@ class CellGeometry:
         Pre-activation forms of every hidden neuron (layers concatenated, zero rows included).
     output : AffineMap
         The network's local affine map on the cell.
+    forms_hom : flint.fmpq_mat or None
+        Exact networks: ``forms`` as python-flint rows ``[A_j, c_j]``.
     """
 
     pattern: np.ndarray
     halfspaces: Halfspaces
     forms: AffineMap
     output: AffineMap
+    forms_hom: Any = field(default=None, repr=False)
 
 
 def cell_geometry(net: ReLUNet, pattern: Any, *, domain: Domain | None = None) -> CellGeometry:
@@ -522,20 +525,21 @@ def cell_geometry(net: ReLUNet, pattern: Any, *, domain: Domain | None = None) -
     rows = sign_rows(forms, p, np.arange(len(p))).then(
         _domain_rows(domain, net.n_inputs, net.exact)
     )
-    if net.exact:
-        rows = Halfspaces(rows.a, rows.b, rows.neuron, _signed_rows(homs[:-1], p, rows, domain))
-    return CellGeometry(p, rows, forms, maps[-1])
-
-
-def _signed_rows(homs: list[Any], p: np.ndarray, rows: Halfspaces, domain: Domain | None) -> Any:
-    """:class:`Halfspaces` ``hom`` of a cell from its hidden layers' homogeneous maps: row
-    ``(A_j, c_j)`` negated where ``p[j]`` is active, the rows of ``rows.neuron`` kept, the
-    domain's ``[a, -b]`` last."""
+    if not net.exact:
+        return CellGeometry(p, rows, forms, maps[-1])
     entries: list[Any] = []
-    for hom in homs:
-        cols = hom.ncols()
-        entries += hom.entries()[: (hom.nrows() - 1) * cols]
-    n1 = homs[0].ncols() if homs else 0
+    for hom in homs[:-1]:
+        entries += hom.entries()[: (hom.nrows() - 1) * hom.ncols()]
+    forms_hom = flint.fmpq_mat(len(p), net.n_inputs + 1, entries)
+    rows = Halfspaces(rows.a, rows.b, rows.neuron, _signed_rows(entries, p, rows, domain))
+    return CellGeometry(p, rows, forms, maps[-1], forms_hom)
+
+
+def _signed_rows(entries: list[Any], p: np.ndarray, rows: Halfspaces, domain: Domain | None) -> Any:
+    """:class:`Halfspaces` ``hom`` of a cell from the python-flint entries of its hidden forms
+    ``[A_j, c_j]`` (row by row): negated where ``p[j]`` is active, the rows of ``rows.neuron``
+    kept, the domain's ``[a, -b]`` last."""
+    n1 = rows.a.shape[1] + 1
     out: list[Any] = []
     hidden = rows.neuron[rows.neuron >= 0]
     for j in hidden:
@@ -587,12 +591,14 @@ class HyperplaneGroups:
 
 
 def group_hyperplanes(
-    a: np.ndarray, c: np.ndarray, *, tol: float | Tolerances | None = None
+    a: np.ndarray, c: np.ndarray, *, tol: float | Tolerances | None = None, hom: Any = None
 ) -> HyperplaneGroups:
     """Group rows ``a_j x + c_j = 0`` that define the same hyperplane.
 
     Exact for object arrays. Float rows are compared after normalisation ``(a_j, c_j) / |a_j|``:
-    two rows are merged when they differ by at most ``tol.rel * (1 + |c_j| / |a_j|)``.
+    two rows are merged when they differ by at most ``tol.rel * (1 + |c_j| / |a_j|)``. For exact
+    rows, ``hom`` may give the same rows ``[a_j, c_j]`` as a python-flint ``fmpq_mat`` (extra
+    rows below are ignored): the exact arithmetic then runs on it.
 
     Examples
     --------
@@ -607,7 +613,23 @@ def group_hyperplanes(
     gap = np.zeros(m)
     if a.dtype == object:
         seen: dict[tuple, int] = {}
+        if hom is not None:
+            width = a.shape[1] + 1
+            flat = hom.entries()
+            rows = [flat[j * width : (j + 1) * width] for j in range(m)]
         for j in range(m):
+            if hom is not None:
+                row = rows[j]
+                k = next((i for i, v in enumerate(row[:-1]) if v != 0), None)
+                if k is None:
+                    continue
+                lead = row[k]
+                key = tuple(v / lead for v in row)
+                rep = seen.setdefault(key, j)
+                group[j] = rep
+                if rep != j:
+                    orient[j] = (1 if lead > 0 else -1) * (1 if rows[rep][k] > 0 else -1)
+                continue
             row = a[j]
             k = next((i for i, v in enumerate(row) if v != 0), None)
             if k is None:

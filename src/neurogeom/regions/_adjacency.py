@@ -351,7 +351,9 @@ def _candidate_planes(
             form = (forms.matrix[members[0]], forms.offset[members[0]])
             planes.append(CandidatePlane(members, dead[dead >= stop], certain, form))
         return planes
-    groups = group_hyperplanes(forms.matrix, forms.offset, tol=problem.tol).members()
+    groups = group_hyperplanes(
+        forms.matrix, forms.offset, tol=problem.tol, hom=cell.geometry.forms_hom
+    ).members()
     planes = []
     for same_list in groups.values():
         same = np.array(same_list)

@@ -462,7 +462,7 @@ class Searcher:
             exact_pre = hom_to_affine(exact_hom)
             ae, ce = exact_pre.matrix, exact_pre.offset
             zero = zero_rows(ae)
-            groups = group_hyperplanes(ae, ce)
+            groups = group_hyperplanes(ae, ce, hom=exact_hom)
             positive_const = np.array([v > 0 for v in ce], dtype=bool)
         else:
             row_scale = np.linalg.norm(w, axis=1) * max(np.linalg.norm(rows.inner.matrix), 1e-300)
@@ -500,9 +500,8 @@ class Searcher:
                 if node.exact_point is not None
                 else floats_to_fractions(node.point)
             )
-            fixed = np.array(
-                [exact.ue[j] @ xpt + exact.ve[j] > 0 for j in range(len(reps))], dtype=bool
-            )
+            values = (exact_hom * homogeneous_column(xpt)).entries()
+            fixed = np.array([values[int(r)] > 0 for r in reps], dtype=bool)
         else:
             fixed = side0 > 0
         return Arrangement(
