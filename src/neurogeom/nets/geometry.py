@@ -13,7 +13,9 @@ for each inactive neuron (:func:`cell_halfspaces`). A neuron whose form is const
 :func:`group_hyperplanes` finds them.
 
 Everything here works in float64 or, for exact networks, in exact rationals (object arrays of
-:class:`fractions.Fraction`), with the same code.
+:class:`fractions.Fraction`). Exact maps are composed as homogeneous python-flint matrices
+``[[A, c], [0, 1]]`` (:func:`exact_layer_homs`), one product in C per layer, and converted to
+Fractions once; exact cells keep their rows in that form too, for fast exact point tests.
 
 References
 ----------
