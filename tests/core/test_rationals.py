@@ -14,11 +14,15 @@ from hypothesis import strategies as st
 
 from neurogeom.core import InvalidInputError
 from neurogeom.core.rationals import (
+    affine_fmpq_mat,
     as_fraction_array,
     exact_det,
+    exact_matmul,
     exact_nullspace,
     exact_rank,
     exact_solve,
+    fmpq_mat_of,
+    fmpq_to_fraction,
     fraction_to_json,
     fractions_to_float,
     from_fmpq_mat,
@@ -405,3 +409,69 @@ def test_modular_rank_rejects_denominators_divisible_by_the_prime() -> None:
         modular_rank([[1, 0], ["2/5", 1]], 5)
     with pytest.raises(InvalidInputError, match="shape"):
         modular_rank(np.zeros((2, 2, 2)), 5)
+
+
+# -- conversions between python-flint and Fractions (fast paths against Fraction itself) --------
+def _big_rationals(rng: np.random.Generator, size: int) -> list[Fraction]:
+    """Rationals like those of exact nets built from floats: products of float64 values, so
+    numerators and denominators of a few hundred bits, negative ones and zeros among them."""
+    out = []
+    for a, b, c in rng.normal(size=(size, 3)):
+        q = Fraction(float(a)) * Fraction(float(b)) + Fraction(float(c)) / 3
+        out.append(q)
+    out[::7] = [Fraction(0)] * len(out[::7])
+    out[1::11] = [Fraction(-5, 7)] * len(out[1::11])
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fmpq_conversions_give_the_fractions_fraction_itself_gives(seed: int) -> None:
+    qs = _big_rationals(np.random.default_rng(seed), 60)
+    fm = [flint.fmpq(q.numerator, q.denominator) for q in qs]
+    for q, f in zip(qs, fm, strict=True):
+        got = fmpq_to_fraction(f)
+        assert type(got) is Fraction
+        assert got == q and (got.numerator, got.denominator) == (q.numerator, q.denominator)
+        assert hash(got) == hash(q) and repr(got) == repr(q)
+        assert got + 1 == q + 1 and got * q == q * q  # it behaves like any Fraction
+        assert to_fraction(f) == q
+    mat = flint.fmpq_mat(6, 10, fm)
+    back = from_fmpq_mat(mat)
+    assert back.shape == (6, 10)
+    assert back.ravel().tolist() == qs
+    assert all(type(v) is Fraction for v in back.flat)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_exact_matmul_and_fmpq_mat_of_match_fraction_loops(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    a = np.array(_big_rationals(rng, 12), dtype=object).reshape(3, 4)
+    b = np.array(_big_rationals(rng, 8), dtype=object).reshape(4, 2)
+    want = [[sum((a[i, k] * b[k, j] for k in range(4)), Fraction(0)) for j in range(2)]
+            for i in range(3)]  # fmt: skip
+    got = exact_matmul(a, b)
+    assert got.tolist() == want
+    assert all(type(v) is Fraction for v in got.flat)
+    assert from_fmpq_mat(fmpq_mat_of(a)).tolist() == a.tolist()
+    frozen = a.copy()
+    frozen.flags.writeable = False
+    assert fmpq_mat_of(frozen) is fmpq_mat_of(frozen)  # converted once
+    assert from_fmpq_mat(fmpq_mat_of(frozen)).tolist() == a.tolist()
+
+
+def test_affine_fmpq_mat_is_the_homogeneous_matrix_and_composes() -> None:
+    rng = np.random.default_rng(5)
+    a1 = np.array(_big_rationals(rng, 6), dtype=object).reshape(3, 2)
+    c1 = np.array(_big_rationals(rng, 3), dtype=object)
+    a2 = np.array(_big_rationals(rng, 6), dtype=object).reshape(2, 3)
+    c2 = np.array(_big_rationals(rng, 2), dtype=object)
+    h1 = from_fmpq_mat(affine_fmpq_mat(a1, c1))
+    assert h1[:3, :2].tolist() == a1.tolist() and h1[:3, 2].tolist() == c1.tolist()
+    assert h1[3].tolist() == [0, 0, 1]
+    both = from_fmpq_mat(affine_fmpq_mat(a2, c2) * affine_fmpq_mat(a1, c1))
+    assert both[:2, :2].tolist() == exact_matmul(a2, a1).tolist()
+    assert both[:2, 2].tolist() == (exact_matmul(a2, c1) + c2).tolist()
+    for arr in (a1, c1):
+        arr.flags.writeable = False
+    assert affine_fmpq_mat(a1, c1) is affine_fmpq_mat(a1, c1)
+    assert affine_fmpq_mat(a1, c1.copy()) is not affine_fmpq_mat(a1, c1)

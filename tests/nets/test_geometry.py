@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from neurogeom import Domain, ReLUNet
 from neurogeom.core.errors import InvalidInputError
+from neurogeom.core.rationals import affine_fmpq_mat, to_fraction
 from neurogeom.core.tolerances import Tolerances
 from neurogeom.nets.geometry import (
     AffineMap,
@@ -32,7 +33,10 @@ from neurogeom.nets.geometry import (
     cell_geometry,
     cell_halfspaces,
     compare_maps,
+    exact_layer_homs,
     group_hyperplanes,
+    hom_to_affine,
+    hom_with_pattern,
     layer_maps,
     output_size,
     pattern_from_string,
@@ -130,6 +134,7 @@ def test_layer_maps_give_every_preactivation_on_the_cell(arch, slope, exact):
         for m, (matrix, offset) in zip(maps, compose(net, pattern), strict=True):
             if exact:
                 assert m.matrix.tolist() == matrix and m.offset.tolist() == offset
+                assert all(type(v) is F for v in [*m.matrix.flat, *m.offset])
             else:
                 assert m.matrix == pytest.approx(np.array(matrix, dtype=float), abs=1e-12)
         for m, z in zip(maps, pres, strict=True):
@@ -146,6 +151,30 @@ def test_layer_maps_give_every_preactivation_on_the_cell(arch, slope, exact):
             assert len(part) == depth
             for m, full in zip(part, maps, strict=False):
                 assert m.equals(full)
+
+
+@pytest.mark.parametrize("slope", [0, F(1, 3)], ids=str)
+@pytest.mark.parametrize("arch", [[2, 5, 4, 1], [3, 4, 4, 4, 2]], ids=str)
+def test_exact_layer_homs_of_a_float_net_match_fraction_composition(arch, slope):
+    """Weights from float64 (a few hundred bits after composing): the python-flint composition
+    equals the Fraction one, for every depth, and ``layer_maps`` converts it to Fractions."""
+    rng = np.random.default_rng(sum(arch))
+    ws = [rng.normal(size=(o, i)) for i, o in itertools.pairwise(arch)]
+    bs = [rng.normal(size=o) for o in arch[1:]]
+    net = ReLUNet(ws, bs, negative_slope=slope).to_exact()
+    for _ in range(5):
+        pattern = rng.random(net.n_hidden) < 0.5
+        want = compose(net, pattern.tolist())
+        homs = exact_layer_homs(net, pattern)
+        assert len(homs) == net.n_layers
+        for hom, (matrix, offset) in zip(homs, want, strict=True):
+            rows = [[F(int(v.p), int(v.q)) for v in row] for row in hom.tolist()]
+            assert [r[:-1] for r in rows[:-1]] == matrix
+            assert [r[-1] for r in rows[:-1]] == offset
+            assert rows[-1] == [0] * net.n_inputs + [1]
+        for depth in range(1, net.n_layers + 1):
+            part = exact_layer_homs(net, pattern, depth=depth)
+            assert [m.tolist() for m in part] == [m.tolist() for m in homs[:depth]]
 
 
 @pytest.mark.parametrize("exact", [False, True])
@@ -207,6 +236,35 @@ def test_cell_geometry_bundles_rows_forms_and_the_output_map():
         assert len(geo.halfspaces) == 3 + 4
     with pytest.raises(InvalidInputError, match="pattern must have length 3"):
         cell_geometry(net, [True, False])
+
+
+@pytest.mark.parametrize("slope", [0, F(1, 4)], ids=str)
+@pytest.mark.parametrize("arch", ARCHS, ids=str)
+def test_exact_cell_rows_in_python_flint_decide_like_the_fraction_rows(arch, slope):
+    """``cell_geometry``'s ``hom`` (python-flint ``[a, -b]``) is the Fraction rows, row for row:
+    ``contains`` gives the same answer with and without it, strict or closed, on all rows or a
+    mask, at points inside, outside and on the hyperplanes (integer nets put many there)."""
+    rng = np.random.default_rng(sum(arch) + 3)
+    net = random_net(rng, arch, exact=True, slope=slope)
+    domain = Domain.box(-2, 3, dim=arch[0])
+    sample = points(rng, 30, arch[0], denominator=2)
+    for x in sample[:10]:
+        pattern = pattern_of(forward(net, x))
+        for dom in (None, domain):
+            rows = cell_geometry(net, pattern, domain=dom).halfspaces
+            assert rows.hom is not None
+            ints = [[F(int(v.p), int(v.q)) for v in row] for row in rows.hom.tolist()]
+            assert [r[:-1] for r in ints] == rows.a.tolist()
+            assert [-r[-1] for r in ints] == rows.b.tolist()
+            plain = Halfspaces(rows.a, rows.b, rows.neuron)
+            mask = rng.random(len(rows.b)) < 0.5
+            for y in sample:
+                for strict in (False, True):
+                    assert rows.contains(y, strict=strict) == plain.contains(y, strict=strict)
+                    assert rows.contains(y, strict=strict, rows=mask) == plain.contains(
+                        y, strict=strict, rows=mask
+                    )
+            assert rows.contains(x) or dom is not None  # x may lie outside the box
 
 
 # -- affine maps, sign rows, zero rows -------------------------------------------------------------
@@ -277,6 +335,39 @@ def test_apply_pattern_keeps_active_rows_and_scales_the_others(kind, batch):
     assert zero_m[active].tolist() == matrix[active].tolist()
 
 
+@pytest.mark.parametrize("slope", [0, F(1, 4), F(-3, 2)], ids=str)
+def test_hom_with_pattern_and_hom_to_affine_match_apply_pattern(slope):
+    rng = np.random.default_rng(9)
+    to = np.vectorize(lambda v: F(int(v), 7), otypes=[object])
+    matrix, offset = to(rng.integers(-9, 10, size=(5, 3))), to(rng.integers(-9, 10, size=5))
+    active = rng.integers(0, 2, size=5).astype(bool)
+    hom = affine_fmpq_mat(matrix, offset)
+    got = hom_to_affine(hom_with_pattern(hom, active, slope))
+    want_m, want_c = apply_pattern(matrix, offset, active, slope)
+    assert got.matrix.tolist() == want_m.tolist() and got.offset.tolist() == want_c.tolist()
+    assert all(type(v) is F for v in [*got.matrix.flat, *got.offset])
+    back = hom_to_affine(hom)  # the input is left as it was
+    assert back.matrix.tolist() == matrix.tolist() and back.offset.tolist() == offset.tolist()
+
+
+def test_exact_then_composes_like_fractions_with_any_exact_weights():
+    rng = np.random.default_rng(4)
+    base = AffineMap(
+        np.array([[F(float(v)) for v in row] for row in rng.normal(size=(3, 2))], dtype=object),
+        np.array([F(float(v)) for v in rng.normal(size=3)], dtype=object),
+    )
+    w_float, b_float = rng.normal(size=(2, 3)), rng.normal(size=2)
+    for w, b in [(w_float, b_float), ([[1, "1/3", 0], [2, 0, -1]], ["1/2", 0])]:
+        got = base.then(w, b)
+        wq = np.array([[to_fraction(v) for v in row] for row in np.asarray(w, dtype=object)])
+        bq = np.array([to_fraction(v) for v in np.asarray(b, dtype=object)], dtype=object)
+        want_m = [[sum((wq[i, k] * base.matrix[k, j] for k in range(3)), F(0)) for j in range(2)]
+                  for i in range(2)]  # fmt: skip
+        want_c = [sum((wq[i, k] * base.offset[k] for k in range(3)), bq[i]) for i in range(2)]
+        assert got.matrix.tolist() == want_m and got.offset.tolist() == want_c
+        assert all(type(v) is F for v in [*got.matrix.flat, *got.offset])
+
+
 # -- group_hyperplanes -----------------------------------------------------------------------------
 def _same_plane(r1: list[F], r2: list[F]) -> int:
     """Exactly: 0 if the rows (a, c) define different hyperplanes, else the sign of r2 / r1."""
@@ -309,8 +400,17 @@ def test_group_hyperplanes_exact_and_float_match_an_exact_rank_test(seed):
     rows = _scaled_rows(rng, 10, d)
     exact_a = np.array([r[:d] for r in rows], dtype=object)
     exact_c = np.array([r[d] for r in rows], dtype=object)
-    for a, c in [(exact_a, exact_c), (exact_a.astype(float), exact_c.astype(float))]:
-        groups = group_hyperplanes(a, c)
+    hom = affine_fmpq_mat(exact_a, exact_c)  # the rows in python-flint, and one extra row
+    for a, c, rows_q in [
+        (exact_a, exact_c, None),
+        (exact_a, exact_c, hom),
+        (exact_a.astype(float), exact_c.astype(float), None),
+    ]:
+        groups = group_hyperplanes(a, c, hom=rows_q)
+        if rows_q is not None:
+            plain = group_hyperplanes(a, c)
+            assert groups.group.tolist() == plain.group.tolist()
+            assert groups.orientation.tolist() == plain.orientation.tolist()
         members = groups.members()
         for j, row in enumerate(rows):
             if not any(row[:d]):

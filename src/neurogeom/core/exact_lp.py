@@ -34,51 +34,53 @@ class ExactLPResult:
 
 
 class _Tableau:
-    """Rows ``sum_j t[i][j] y_j = rhs[i]`` with basic variable ``basis[i]``, all ``y >= 0``."""
+    """Rows ``sum_j t[i, j] y_j = t[i, -1]`` with basic variable ``basis[i]``, all ``y >= 0``.
 
-    def __init__(self, rows: list[list[flint.fmpq]], rhs: list[flint.fmpq], basis: list[int]):
-        self.t = rows
-        self.rhs = rhs
+    One python-flint ``fmpq_mat`` (right-hand sides in the last column): a pivot is a rank-one
+    update and the reduced costs one row-times-matrix product, both in C.
+    """
+
+    def __init__(self, t: flint.fmpq_mat, basis: list[int]):
+        self.t = t
         self.basis = basis
 
+    def rhs(self, i: int) -> flint.fmpq:
+        return self.t[i, self.t.ncols() - 1]
+
     def pivot(self, r: int, col: int) -> None:
-        t, rhs = self.t, self.rhs
-        piv = t[r][col]
-        row = [v / piv for v in t[r]]
-        t[r] = row
-        rhs[r] = rhs[r] / piv
-        for i in range(len(t)):
-            if i != r:
-                f = t[i][col]
-                if f != 0:
-                    ti = t[i]
-                    t[i] = [a - f * b for a, b in zip(ti, row, strict=True)]
-                    rhs[i] = rhs[i] - f * rhs[r]
+        t = self.t
+        m, width = t.nrows(), t.ncols()
+        piv = t[r, col]
+        row = flint.fmpq_mat(1, width, [t[r, k] / piv for k in range(width)])
+        factors = [t[i, col] for i in range(m)]
+        factors[r] = flint.fmpq(0)
+        if any(factors):
+            t = t - flint.fmpq_mat(m, 1, factors) * row
+        for k in range(width):
+            t[r, k] = row[0, k]
+        self.t = t
         self.basis[r] = col
 
     def solve(self, cost: list[flint.fmpq], allowed: int) -> bool:
         """Maximise ``cost·y`` over the first ``allowed`` columns; False if unbounded."""
-        zero = flint.fmpq(0)
+        m = self.t.nrows()
         while True:
             # reduced costs: c_j - c_B B^-1 A_j (the tableau already holds B^-1 A)
-            cb = [cost[b] for b in self.basis]
+            cb = flint.fmpq_mat(1, m, [cost[b] for b in self.basis])
+            used = cb * self.t
+            basic = set(self.basis)
             enter = -1
             for j in range(allowed):
-                if j in self.basis:
-                    continue
-                red = cost[j] - sum(
-                    (cb[i] * self.t[i][j] for i in range(len(self.t)) if self.t[i][j] != 0), zero
-                )
-                if red > 0:
+                if j not in basic and cost[j] - used[0, j] > 0:
                     enter = j
                     break
             if enter < 0:
                 return True
             best, leave = None, -1
-            for i in range(len(self.t)):
-                a = self.t[i][enter]
+            for i in range(m):
+                a = self.t[i, enter]
                 if a > 0:
-                    ratio = self.rhs[i] / a
+                    ratio = self.rhs(i) / a
                     if (
                         best is None
                         or ratio < best
@@ -127,11 +129,13 @@ def exact_maximize(c: Any, a: Any, b: Any) -> ExactLPResult:
     zero, one = flint.fmpq(0), flint.fmpq(1)
     # columns: x+ (n), x- (n), slacks (m), artificial z (1)
     ncol = 2 * n + m + 1
-    rows = []
+    entries = []
     for i in range(m):
-        row = aq[i] + [-v for v in aq[i]] + [one if k == i else zero for k in range(m)] + [-one]
-        rows.append(row)
-    tab = _Tableau(rows, list(bq), [2 * n + i for i in range(m)])
+        entries += aq[i]
+        entries += [-v for v in aq[i]]
+        entries += [one if k == i else zero for k in range(m)]
+        entries += [-one, bq[i]]
+    tab = _Tableau(flint.fmpq_mat(m, ncol + 1, entries), [2 * n + i for i in range(m)])
     z = ncol - 1
     if m and min(bq) < 0:
         r = min(range(m), key=lambda i: bq[i])
@@ -139,12 +143,12 @@ def exact_maximize(c: Any, a: Any, b: Any) -> ExactLPResult:
         phase1 = [zero] * ncol
         phase1[z] = -one
         tab.solve(phase1, ncol)
-        zval = next((tab.rhs[i] for i, bv in enumerate(tab.basis) if bv == z), zero)
+        zval = next((tab.rhs(i) for i, bv in enumerate(tab.basis) if bv == z), zero)
         if zval > 0:
             return ExactLPResult("infeasible", None, None)
         if z in tab.basis:
             r = tab.basis.index(z)
-            col = next((j for j in range(ncol - 1) if tab.t[r][j] != 0), None)
+            col = next((j for j in range(ncol - 1) if tab.t[r, j] != 0), None)
             if col is not None:
                 tab.pivot(r, col)
     cost = cq + [-v for v in cq] + [zero] * (m + 1)
@@ -152,7 +156,7 @@ def exact_maximize(c: Any, a: Any, b: Any) -> ExactLPResult:
         return ExactLPResult("unbounded", None, None)
     y = [zero] * ncol
     for i, bv in enumerate(tab.basis):
-        y[bv] = tab.rhs[i]
+        y[bv] = tab.rhs(i)
     x = tuple(fmpq_to_fraction(y[j] - y[n + j]) for j in range(n))
     value = sum(
         (Fraction(cv) * xv for cv, xv in zip(map(fmpq_to_fraction, cq), x, strict=True)),

@@ -24,6 +24,7 @@ from neurogeom.core.errors import InvalidInputError
 
 __all__ = [
     "DEFAULT_PRIME",
+    "affine_fmpq_mat",
     "as_fraction_array",
     "as_points",
     "exact_det",
@@ -33,10 +34,12 @@ __all__ = [
     "exact_solve",
     "floats_to_fractions",
     "fmpq_array",
+    "fmpq_mat_of",
     "fmpq_to_fraction",
     "fraction_to_json",
     "fractions_from_fmpq",
     "from_fmpq_mat",
+    "homogeneous_column",
     "is_fraction_array",
     "json_number",
     "modular_rank",
@@ -140,6 +143,22 @@ def to_fmpq(value: Any) -> flint.fmpq:
     return flint.fmpq(q.numerator, q.denominator)
 
 
+_new_object = object.__new__
+
+
+def _fraction_by_slots(p: int, q: int) -> Fraction:
+    f = _new_object(Fraction)
+    f._numerator = p
+    f._denominator = q
+    return f
+
+
+#: The Fraction ``p/q`` for coprime ``p`` and ``q > 0`` (as python-flint keeps them), without the
+#: gcd that ``Fraction(p, q)`` would compute again; equal to ``Fraction(p, q)``. Python >= 3.12
+#: provides it; before, the two slots of ``Fraction`` are filled directly.
+_coprime_fraction = getattr(Fraction, "_from_coprime_ints", _fraction_by_slots)
+
+
 def fmpq_to_fraction(value: flint.fmpq) -> Fraction:
     """A python-flint ``fmpq`` (or ``fmpz``) as a :class:`~fractions.Fraction`.
 
@@ -150,7 +169,7 @@ def fmpq_to_fraction(value: flint.fmpq) -> Fraction:
     """
     if isinstance(value, flint.fmpz):
         return Fraction(int(value))
-    return Fraction(int(value.p), int(value.q))
+    return _coprime_fraction(int(value.p), int(value.q))
 
 
 def fmpq_array(values: Any, *, name: str = "array") -> np.ndarray:
@@ -264,12 +283,7 @@ def to_fmpq_mat(matrix: Any) -> flint.fmpq_mat:
         arr = arr.reshape(-1, 1)
     if arr.ndim != 2:
         raise InvalidInputError(f"expected a matrix, got an array of shape {arr.shape}")
-    rows, cols = arr.shape
-    entries = []
-    for v in arr.flat:
-        q = to_fraction(v)
-        entries.append(flint.fmpq(q.numerator, q.denominator))
-    return flint.fmpq_mat(rows, cols, entries)
+    return _fmpq_mat_of(arr)
 
 
 def from_fmpq_mat(mat: flint.fmpq_mat) -> np.ndarray:
@@ -282,12 +296,13 @@ def from_fmpq_mat(mat: flint.fmpq_mat) -> np.ndarray:
     """
     rows, cols = mat.nrows(), mat.ncols()
     out = np.empty((rows, cols), dtype=object)
-    for k, v in enumerate(mat.entries()):
-        out[k // cols, k % cols] = Fraction(int(v.p), int(v.q))
+    out.flat[:] = [_coprime_fraction(int(v.p), int(v.q)) for v in mat.entries()]
     return out
 
 
 def _fmpq_of(v: Any) -> flint.fmpq:
+    if type(v) is Fraction:
+        return flint.fmpq(v._numerator, v._denominator)
     if isinstance(v, Fraction):
         return flint.fmpq(v.numerator, v.denominator)
     if isinstance(v, flint.fmpq):
@@ -312,6 +327,84 @@ def _fmpq_mat_of(arr: np.ndarray) -> flint.fmpq_mat:
         key = id(arr)
         _MAT_CACHE[key] = (weakref.ref(arr, lambda _ref: _MAT_CACHE.pop(key, None)), mat)
     return mat
+
+
+def fmpq_mat_of(arr: np.ndarray) -> flint.fmpq_mat:
+    """A 2-D array of rationals (Fractions, ``fmpq``, integers) as an ``fmpq_mat``.
+
+    The fast path of :func:`to_fmpq_mat` for arrays that already hold exact numbers; a
+    read-only array (a network's weights) is converted once and remembered.
+
+    Examples
+    --------
+    >>> print(fmpq_mat_of(as_fraction_array([["1/2", 3]])))
+    [1/2, 3]
+    """
+    return _fmpq_mat_of(np.asarray(arr, dtype=object))
+
+
+#: ``affine_fmpq_mat`` of read-only arrays, by the ``id`` of the matrix (see ``_MAT_CACHE``).
+_AFFINE_CACHE: dict[int, tuple[weakref.ref, weakref.ref, flint.fmpq_mat]] = {}
+
+
+def affine_fmpq_mat(matrix: np.ndarray, offset: np.ndarray) -> flint.fmpq_mat:
+    """The map ``x -> matrix @ x + offset`` as the homogeneous ``fmpq_mat``
+    ``[[matrix, offset], [0, 1]]``, so that composing maps is one product in C.
+
+    Remembered for a read-only pair (a network's layer).
+
+    Examples
+    --------
+    >>> print(affine_fmpq_mat(as_fraction_array([[2, 0]]), as_fraction_array(["1/3"])))
+    [2, 0, 1/3]
+    [0, 0,   1]
+    """
+    a = np.asarray(matrix, dtype=object)
+    c = np.asarray(offset, dtype=object)
+    frozen = not a.flags.writeable and not c.flags.writeable
+    if frozen:
+        hit = _AFFINE_CACHE.get(id(a))
+        if hit is not None and hit[0]() is a and hit[1]() is c:
+            return hit[2]
+    m, n = a.shape
+    hom = np.empty((m + 1, n + 1), dtype=object)
+    hom[:m, :n] = a
+    hom[:m, n] = c
+    hom[m, :] = 0
+    hom[m, n] = 1
+    mat = _fmpq_mat_of(hom)
+    if frozen:
+        key = id(a)
+        _AFFINE_CACHE[key] = (
+            weakref.ref(a, lambda _ref: _AFFINE_CACHE.pop(key, None)),
+            weakref.ref(c),
+            mat,
+        )
+    return mat
+
+
+def homogeneous_column(x: Any) -> flint.fmpq_mat:
+    """The point ``x`` as the ``fmpq_mat`` column ``(x, 1)``: a homogeneous matrix ``[A, c]``
+    times it is ``A x + c``, in C.
+
+    Entries may be Fractions, ``fmpq``, integers or floats (taken exactly).
+
+    Examples
+    --------
+    >>> print(homogeneous_column([Fraction(1, 2), 0.25]).transpose())
+    [1/2, 1/4, 1]
+    """
+    entries = []
+    for v in x:
+        if type(v) is Fraction:
+            entries.append(flint.fmpq(v._numerator, v._denominator))
+        elif isinstance(v, float | np.floating):
+            num, den = float(v).as_integer_ratio()
+            entries.append(flint.fmpq(num, den))
+        else:
+            entries.append(_fmpq_of(v))
+    entries.append(flint.fmpq(1))
+    return flint.fmpq_mat(len(entries), 1, entries)
 
 
 def exact_matmul(a: Any, b: Any) -> np.ndarray:
@@ -344,7 +437,7 @@ def exact_matmul(a: Any, b: Any) -> np.ndarray:
             out[...] = Fraction(0)
         else:
             prod = _fmpq_mat_of(x2) * _fmpq_mat_of(y2)
-            out.flat[:] = [Fraction(int(v.p), int(v.q)) for v in prod.entries()]
+            out.flat[:] = [_coprime_fraction(int(v.p), int(v.q)) for v in prod.entries()]
     if x.ndim == 1 and y.ndim == 1:
         return out.reshape(())
     if x.ndim == 1:

@@ -13,7 +13,9 @@ for each inactive neuron (:func:`cell_halfspaces`). A neuron whose form is const
 :func:`group_hyperplanes` finds them.
 
 Everything here works in float64 or, for exact networks, in exact rationals (object arrays of
-:class:`fractions.Fraction`), with the same code.
+:class:`fractions.Fraction`). Exact maps are composed as homogeneous python-flint matrices
+``[[A, c], [0, 1]]`` (:func:`exact_layer_homs`), one product in C per layer, and converted to
+Fractions once; exact cells keep their rows in that form too, for fast exact point tests.
 
 References
 ----------
@@ -22,14 +24,22 @@ Zhang, Naitzat, Lim, arXiv 1805.07091; Hanin & Rolnick, arXiv 1901.09021 (activa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+import flint
 import numpy as np
 
 from neurogeom.core.domain import Domain
-from neurogeom.core.rationals import exact_matmul, zeros
+from neurogeom.core.rationals import (
+    affine_fmpq_mat,
+    exact_matmul,
+    from_fmpq_mat,
+    homogeneous_column,
+    to_fmpq,
+    zeros,
+)
 from neurogeom.core.tolerances import Tolerances, check_tol
 from neurogeom.core.unionfind import UnionFind
 
@@ -46,7 +56,10 @@ __all__ = [
     "cell_geometry",
     "cell_halfspaces",
     "compare_maps",
+    "exact_layer_homs",
     "group_hyperplanes",
+    "hom_to_affine",
+    "hom_with_pattern",
     "layer_maps",
     "output_size",
     "pattern_from_string",
@@ -119,10 +132,17 @@ class AffineMap:
         w = np.asarray(weight, dtype=self.matrix.dtype)
         b = np.asarray(bias, dtype=self.matrix.dtype)
         if self.exact:
-            w = np.vectorize(Fraction, otypes=[object])(w) if w.size else w
-            b = np.vectorize(Fraction, otypes=[object])(b) if b.size else b
-            return AffineMap(exact_matmul(w, self.matrix), exact_matmul(w, self.offset) + b)
+            if not w.size or not self.matrix.size:
+                w = np.vectorize(Fraction, otypes=[object])(w) if w.size else w
+                b = np.vectorize(Fraction, otypes=[object])(b) if b.size else b
+                return AffineMap(exact_matmul(w, self.matrix), exact_matmul(w, self.offset) + b)
+            # one product of homogeneous python-flint matrices (entries taken exactly)
+            return hom_to_affine(affine_fmpq_mat(w, b) * self.hom())
         return AffineMap(w @ self.matrix, w @ self.offset + b)
+
+    def hom(self) -> Any:
+        """Exact maps: the homogeneous python-flint matrix ``[[matrix, offset], [0, 1]]``."""
+        return affine_fmpq_mat(self.matrix, self.offset)
 
     def __call__(self, x: Any) -> np.ndarray:
         xs = np.asarray(x, dtype=self.matrix.dtype)
@@ -167,13 +187,14 @@ def apply_pattern(
     """
     act = np.asarray(active, dtype=bool)
     if matrix.dtype == object:
-        # the integer 1 keeps Fractions and python-flint numbers in their own type; the slope
-        # must already be of the matrix's number type (or 0)
-        d = np.empty(act.shape, dtype=object)
-        d[...] = slope
-        d[act] = 1
-    else:
-        d = np.where(act, 1.0, float(slope))
+        # active rows are kept as they are (multiplying big rationals by 1 costs a gcd each);
+        # the slope must already be of the matrix's number type (or 0)
+        off = ~np.broadcast_to(act, offset.shape)
+        a, c = matrix.copy(), offset.copy()
+        a[off] = matrix[off] * slope
+        c[off] = offset[off] * slope
+        return a, c
+    d = np.where(act, 1.0, float(slope))
     return matrix * d[..., :, None], offset * d
 
 
@@ -194,6 +215,8 @@ def layer_maps(net: ReLUNet, pattern: Any, *, depth: int | None = None) -> tuple
     """
     p = np.asarray(pattern, dtype=bool).reshape(-1)
     n_layers = net.n_layers if depth is None else depth
+    if net.exact:
+        return tuple(hom_to_affine(m) for m in exact_layer_homs(net, p, depth=n_layers))
     current = AffineMap.identity(net.n_inputs, exact=net.exact)
     out: list[AffineMap] = []
     start = 0
@@ -211,6 +234,74 @@ def layer_maps(net: ReLUNet, pattern: Any, *, depth: int | None = None) -> tuple
             )
             start += width
     return tuple(out)
+
+
+def exact_layer_homs(net: ReLUNet, pattern: Any, *, depth: int | None = None) -> list[Any]:
+    """:func:`layer_maps` of an exact network as homogeneous python-flint matrices.
+
+    Entry ``l`` is the ``fmpq_mat`` ``[[A_l, c_l], [0, 1]]``. The maps are composed in C, one
+    product per layer, and never leave python-flint on the way (a composition through Fraction
+    arrays converts every entry in and out at each layer).
+
+    Examples
+    --------
+    >>> from neurogeom import ReLUNet
+    >>> net = ReLUNet([[[1], [-1]], [[1, 1]]], exact=True)  # |x|
+    >>> [str(m.tolist()) for m in exact_layer_homs(net, [False, True])]
+    ['[[1, 0], [-1, 0], [0, 1]]', '[[-1, 0], [0, 1]]']
+    """
+    p = np.asarray(pattern, dtype=bool).reshape(-1)
+    n_layers = net.n_layers if depth is None else depth
+    slope = to_fmpq(net.negative_slope)
+    out: list[Any] = []
+    current = None
+    start = 0
+    for l in range(n_layers):
+        layer = affine_fmpq_mat(net.weights[l], net.biases[l])
+        pre = layer if current is None else layer * current
+        out.append(pre)
+        if l < net.n_layers - 1 and l + 1 < n_layers:
+            width = net.weights[l].shape[0]
+            current = hom_with_pattern(pre, p[start : start + width], slope)
+            start += width
+    return out
+
+
+def hom_with_pattern(hom: Any, active: Any, slope: Any) -> Any:
+    """:func:`apply_pattern` on a homogeneous python-flint matrix ``[[A, c], [0, 1]]`` (a copy):
+    the rows of inactive neurons scaled by ``slope``, the others kept.
+
+    Examples
+    --------
+    >>> import flint
+    >>> print(hom_with_pattern(flint.fmpq_mat([[1, 2], [3, 4], [0, 1]]), [True, False], 0))
+    [1, 2]
+    [0, 0]
+    [0, 1]
+    """
+    out = flint.fmpq_mat(hom)
+    q = to_fmpq(slope)
+    cols = out.ncols()
+    zero = flint.fmpq(0)
+    for j in np.flatnonzero(~np.asarray(active, dtype=bool)):
+        j = int(j)
+        for k in range(cols):
+            out[j, k] = out[j, k] * q if q else zero
+    return out
+
+
+def hom_to_affine(hom: Any) -> AffineMap:
+    """The map of a homogeneous ``fmpq_mat`` ``[[A, c], [0, 1]]``, with Fraction arrays.
+
+    Examples
+    --------
+    >>> import flint
+    >>> m = hom_to_affine(flint.fmpq_mat([[1, 2], [0, 1]]))
+    >>> m.matrix.tolist(), m.offset.tolist()
+    ([[Fraction(1, 1)]], [Fraction(2, 1)])
+    """
+    arr = from_fmpq_mat(hom)
+    return AffineMap(arr[:-1, :-1].copy(), arr[:-1, -1].copy())
 
 
 def zero_rows(a: np.ndarray, *, scale: Any = None, tol: float = 0.0) -> np.ndarray:
@@ -240,6 +331,9 @@ class Halfspaces:
     neuron : ndarray of int, shape (m,)
         The hidden neuron (index in the concatenated pattern) of each row, or ``-1 - k`` for the
         ``k``-th row of the domain.
+    hom : flint.fmpq_mat or None
+        Exact rows only, optional: the same rows as python-flint's ``[a, -b]`` (row ``i`` holds
+        at ``x`` iff ``hom[i] . (x, 1) <= 0``), so that :meth:`contains` runs in C.
 
     Examples
     --------
@@ -256,6 +350,7 @@ Fraction(0, 1), Fraction(2, 1), Fraction(1, 1)], [0, 1, -1, -2])
     a: np.ndarray
     b: np.ndarray
     neuron: np.ndarray
+    hom: Any = field(default=None, repr=False)
 
     @property
     def exact(self) -> bool:
@@ -277,8 +372,24 @@ Fraction(0, 1), Fraction(2, 1), Fraction(1, 1)], [0, 1, -1, -2])
             a, b, neuron = a[keep] / norms[keep, None], b[keep] / norms[keep], neuron[keep]
         return Halfspaces(a, b, neuron)
 
-    def contains(self, x: Any, *, strict: bool = False) -> bool:
-        """Whether ``x`` satisfies every row (exactly, for exact rows and rational ``x``)."""
+    def contains(self, x: Any, *, strict: bool = False, rows: Any = None) -> bool:
+        """Whether ``x`` satisfies every row (exactly, for exact rows and rational ``x``).
+
+        ``rows`` (a boolean mask) restricts the test to some of the rows.
+        """
+        if rows is not None:
+            keep = np.asarray(rows, dtype=bool)
+            if self.hom is None:
+                return Halfspaces(self.a[keep], self.b[keep], self.neuron[keep]).contains(
+                    x, strict=strict
+                )
+        if self.hom is not None:
+            if not len(self.b):
+                return True
+            values = (self.hom * homogeneous_column(x)).entries()
+            if rows is not None:
+                values = [v for v, k in zip(values, keep, strict=True) if k]
+            return all(v < 0 for v in values) if strict else all(v <= 0 for v in values)
         if self.exact:
             pt = np.array([v if isinstance(v, Fraction) else Fraction(v) for v in x], object)
         else:
@@ -325,9 +436,13 @@ def sign_rows(forms: AffineMap, active: Any, neurons: Any) -> Halfspaces:
     """
     act = np.asarray(active, dtype=bool)
     keep = ~zero_rows(forms.matrix)
-    sign = np.where(act, -1, 1)
     if forms.exact:
-        sign = sign.astype(object)
+        # negate the active rows (a negation is cheap; a product by -1 or 1 costs a gcd)
+        a, b = forms.matrix.copy(), -forms.offset
+        a[act] = -forms.matrix[act]
+        b[act] = forms.offset[act]
+        return Halfspaces(a[keep], b[keep], np.asarray(neurons, dtype=np.int64)[keep])
+    sign = np.where(act, -1, 1)
     return Halfspaces(
         (forms.matrix * sign[:, None])[keep],
         (-forms.offset * sign)[keep],
@@ -372,12 +487,15 @@ class CellGeometry:
         Pre-activation forms of every hidden neuron (layers concatenated, zero rows included).
     output : AffineMap
         The network's local affine map on the cell.
+    forms_hom : flint.fmpq_mat or None
+        Exact networks: ``forms`` as python-flint rows ``[A_j, c_j]``.
     """
 
     pattern: np.ndarray
     halfspaces: Halfspaces
     forms: AffineMap
     output: AffineMap
+    forms_hom: Any = field(default=None, repr=False)
 
 
 def cell_geometry(net: ReLUNet, pattern: Any, *, domain: Domain | None = None) -> CellGeometry:
@@ -400,12 +518,42 @@ def cell_geometry(net: ReLUNet, pattern: Any, *, domain: Domain | None = None) -
         raise InvalidInputError(
             f"pattern must have length {net.n_hidden} (one entry per hidden neuron), got {p.size}"
         )
-    maps = layer_maps(net, p)
+    if net.exact:
+        homs = exact_layer_homs(net, p)
+        maps = tuple(hom_to_affine(m) for m in homs)
+    else:
+        maps = layer_maps(net, p)
     forms = _hidden_forms(maps[:-1], net.n_inputs, net.exact)
     rows = sign_rows(forms, p, np.arange(len(p))).then(
         _domain_rows(domain, net.n_inputs, net.exact)
     )
-    return CellGeometry(p, rows, forms, maps[-1])
+    if not net.exact:
+        return CellGeometry(p, rows, forms, maps[-1])
+    entries: list[Any] = []
+    for hom in homs[:-1]:
+        entries += hom.entries()[: (hom.nrows() - 1) * hom.ncols()]
+    forms_hom = flint.fmpq_mat(len(p), net.n_inputs + 1, entries)
+    rows = Halfspaces(rows.a, rows.b, rows.neuron, _signed_rows(entries, p, rows, domain))
+    return CellGeometry(p, rows, forms, maps[-1], forms_hom)
+
+
+def _signed_rows(entries: list[Any], p: np.ndarray, rows: Halfspaces, domain: Domain | None) -> Any:
+    """:class:`Halfspaces` ``hom`` of a cell from the python-flint entries of its hidden forms
+    ``[A_j, c_j]`` (row by row): negated where ``p[j]`` is active, the rows of ``rows.neuron``
+    kept, the domain's ``[a, -b]`` last."""
+    n1 = rows.a.shape[1] + 1
+    out: list[Any] = []
+    hidden = rows.neuron[rows.neuron >= 0]
+    for j in hidden:
+        j = int(j)
+        row = entries[j * n1 : (j + 1) * n1]
+        out += [-v for v in row] if p[j] else row
+    n_dom = len(rows.b) - len(hidden)
+    if n_dom:
+        dom = _domain_rows(domain, rows.a.shape[1], True)
+        for a_row, b_val in zip(dom.a, dom.b, strict=True):
+            out += [to_fmpq(v) for v in a_row] + [-to_fmpq(b_val)]
+    return flint.fmpq_mat(len(rows.b), rows.a.shape[1] + 1, out)
 
 
 # -- coincident hyperplanes ---------------------------------------------------------------------
@@ -445,12 +593,14 @@ class HyperplaneGroups:
 
 
 def group_hyperplanes(
-    a: np.ndarray, c: np.ndarray, *, tol: float | Tolerances | None = None
+    a: np.ndarray, c: np.ndarray, *, tol: float | Tolerances | None = None, hom: Any = None
 ) -> HyperplaneGroups:
     """Group rows ``a_j x + c_j = 0`` that define the same hyperplane.
 
     Exact for object arrays. Float rows are compared after normalisation ``(a_j, c_j) / |a_j|``:
-    two rows are merged when they differ by at most ``tol.rel * (1 + |c_j| / |a_j|)``.
+    two rows are merged when they differ by at most ``tol.rel * (1 + |c_j| / |a_j|)``. For exact
+    rows, ``hom`` may give the same rows ``[a_j, c_j]`` as a python-flint ``fmpq_mat`` (extra
+    rows below are ignored): the exact arithmetic then runs on it.
 
     Examples
     --------
@@ -465,7 +615,23 @@ def group_hyperplanes(
     gap = np.zeros(m)
     if a.dtype == object:
         seen: dict[tuple, int] = {}
+        if hom is not None:
+            width = a.shape[1] + 1
+            flat = hom.entries()
+            rows = [flat[j * width : (j + 1) * width] for j in range(m)]
         for j in range(m):
+            if hom is not None:
+                row = rows[j]
+                k = next((i for i, v in enumerate(row[:-1]) if v != 0), None)
+                if k is None:
+                    continue
+                lead = row[k]
+                key = tuple(v / lead for v in row)
+                rep = seen.setdefault(key, j)
+                group[j] = rep
+                if rep != j:
+                    orient[j] = (1 if lead > 0 else -1) * (1 if rows[rep][k] > 0 else -1)
+                continue
             row = a[j]
             k = next((i for i, v in enumerate(row) if v != 0), None)
             if k is None:

@@ -30,7 +30,14 @@ import numpy as np
 from neurogeom.core.budget import Budget
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
 from neurogeom.core.lp import LPModel, is_bounded, recession_direction, stiemke_multipliers
-from neurogeom.core.rationals import exact_matmul, exact_rank, exact_solve, floats_to_fractions
+from neurogeom.core.rationals import (
+    exact_matmul,
+    exact_rank,
+    exact_solve,
+    floats_to_fractions,
+    fmpq_to_fraction,
+    to_fmpq_mat,
+)
 from neurogeom.core.tolerances import normalize_rows
 from neurogeom.core.unionfind import UnionFind
 from neurogeom.nets.geometry import (
@@ -157,13 +164,6 @@ class CellWork:
         return keep
 
 
-def _strictly_inside(g: np.ndarray, h: np.ndarray, x: np.ndarray) -> bool:
-    if len(h) == 0:
-        return True
-    values = exact_matmul(g, x) if g.dtype == object else g @ x
-    return bool(all(v < hi for v, hi in zip(values, h, strict=True)))
-
-
 class SimplexNeeded(Exception):
     """Raised by :func:`certify_cell` when only the exact simplex could certify the cell and it
     was not allowed (past the deadline)."""
@@ -201,7 +201,7 @@ def certify_cell(
         exact_point = (
             found.exact_point if found.exact_point is not None else floats_to_fractions(point)
         )
-        if not _strictly_inside(rows.a, rows.b, exact_point):
+        if not rows.contains(exact_point, strict=True):
             # the rounded centre is not strictly inside (a thin cell): ask the exact solver
             if not simplex:
                 raise SimplexNeeded
@@ -356,7 +356,9 @@ def _candidate_planes(
             form = (forms.matrix[members[0]], forms.offset[members[0]])
             planes.append(CandidatePlane(members, dead[dead >= stop], certain, form))
         return planes
-    groups = group_hyperplanes(forms.matrix, forms.offset, tol=problem.tol).members()
+    groups = group_hyperplanes(
+        forms.matrix, forms.offset, tol=problem.tol, hom=cell.geometry.forms_hom
+    ).members()
     planes = []
     for same_list in groups.values():
         same = np.array(same_list)
@@ -440,8 +442,7 @@ def _foot_facet(
         foot = x - (ae @ x + c_h) / (ae @ ae) * ae
         for cell in (c1, c2):
             rows = cell.geometry.halfspaces
-            keep = cell.rows_without(skip)
-            if not _strictly_inside(rows.a[keep], rows.b[keep], foot):
+            if not rows.contains(foot, strict=True, rows=cell.rows_without(skip)):
                 return None
         return foot, True
     af = np.asarray(a_h, dtype=float)
@@ -470,7 +471,7 @@ def _shared_facet(
     af = np.asarray(a_row, dtype=float)
     nrm = np.linalg.norm(af)
     u, v = af / nrm, float(c_val) / nrm
-    gs, hs, ge, he = [], [], [], []
+    gs, hs, ge, he, kept = [], [], [], [], []
     for cell in (c1, c2):
         on_plane = ~cell.rows_without(members)
         # rows of later layers may coincide with the hyperplane on this cell: they hold with
@@ -482,6 +483,7 @@ def _shared_facet(
         keep = ~(on_plane | coinc)
         gs.append(cell.g[keep])
         hs.append(cell.h[keep])
+        kept.append(keep)
         if problem.exact:
             rows = cell.geometry.halfspaces
             ge.append(rows.a[keep])
@@ -512,11 +514,85 @@ def _shared_facet(
         # project the rounded point onto the exact hyperplane and check every other row
         xq = floats_to_fractions(res.x[:n])
         xq = xq - (ae @ xq + c_val) / (ae @ ae) * ae
-        if _strictly_inside(g_all, h_all, xq):
+        if all(
+            cell.geometry.halfspaces.contains(xq, strict=True, rows=keep)
+            for cell, keep in zip((c1, c2), kept, strict=True)
+        ):
             return xq, True
-    # too thin for floats (or the rounding failed): decide exactly
+    # too thin for floats (or the rounding failed): decide exactly. First, with the radius
+    # free to go negative, the float LP's duals are a hint of a certificate that no point of
+    # the plane is strictly inside every row (checked exactly); else the exact simplex.
+    if not res.optimal or res.x[n] <= thr:
+        lp.set_col_bounds([n], [-np.inf], [scale])
+        free = lp.solve(cost, maximize=True)
+        duals = lp.row_duals() if free.optimal else None
+        if duals is not None:
+            norms = np.linalg.norm(g_all.astype(float), axis=1)
+            if _no_relative_interior(g_all, h_all, ae, c_val, duals[:-1] / norms, duals[-1]):
+                return None
     xq = _exact_relative_interior(g_all, h_all, ae, c_val)
     return None if xq is None else (xq, True)
+
+
+def _no_relative_interior(
+    g: np.ndarray, h: np.ndarray, a: np.ndarray, c: Any, y_hint: np.ndarray, lam_hint: float
+) -> bool:
+    """True when an exact certificate proves that no ``x`` has ``a x + c = 0`` and ``g x < h``
+    in every row; False when none was found (nothing is decided then).
+
+    The certificate: ``y >= 0`` with ``sum(y) = 1`` and ``l`` with ``g^T y + l a = 0`` and
+    ``y h - l c <= 0``. Then every ``x`` of the plane has
+    ``min_i (h_i - g_i x) <= y (h - g x) = y h - l c <= 0``. The rows are those where the float
+    multipliers ``y_hint`` are positive; ``(y, l)`` is the point nearest to the hint (exactly)
+    that solves the equations, with ``y h - l c = 0`` added when the face only touches.
+    """
+    n = g.shape[1]
+    total = y_hint.sum()
+    if not np.isfinite(total) or total == 0 or not np.isfinite(lam_hint):
+        return False
+    y_hint = y_hint / total
+    support = np.flatnonzero(y_hint > 1e-9 * np.abs(y_hint).max())
+    k = len(support)
+    if k == 0:
+        return False
+    gs, hs = g[support], h[support]
+    mat = np.empty((n + 2, k + 1), dtype=object)
+    mat[:n, :k] = gs.T
+    mat[:n, k] = a
+    mat[n, :k] = 1
+    mat[n, k] = 0
+    mat[n + 1, :k] = hs
+    mat[n + 1, k] = -c
+    rhs = np.zeros(n + 2, dtype=int).astype(object)
+    rhs[n] = 1
+    # the multiplier of the equation: its sign convention is the solver's, so take the one
+    # that fits the float equations better
+    gf, af = gs.astype(float), np.asarray(a, dtype=float)
+    lam = min(
+        (lam_hint / total, -lam_hint / total),
+        key=lambda t: np.linalg.norm(gf.T @ y_hint[support] + t * af),
+    )
+    hint = [Fraction(float(v)) for v in [*y_hint[support], lam]]
+    z0 = to_fmpq_mat(np.array(hint, dtype=object))
+    for rows in (n + 1, n + 2):
+        q = to_fmpq_mat(mat[:rows])
+        if q.rank() != rows:
+            continue
+        qt = q.transpose()
+        z = z0 + qt * (q * qt).solve(to_fmpq_mat(rhs[:rows]) - q * z0)
+        zs = [fmpq_to_fraction(v) for v in z.entries()]
+        y, lam_q = zs[:k], zs[k]
+        # every condition, checked exactly
+        if any(v < 0 for v in y) or sum(y) != 1:
+            continue
+        if any(
+            sum((yi * gs[i, j] for i, yi in enumerate(y)), Fraction(0)) + lam_q * a[j] != 0
+            for j in range(n)
+        ):
+            continue
+        if sum((yi * hs[i] for i, yi in enumerate(y)), Fraction(0)) - lam_q * c <= 0:
+            return True
+    return False
 
 
 def _exact_relative_interior(
@@ -831,6 +907,10 @@ def rows_bounded(problem: RegionProblem, g: np.ndarray, rows: np.ndarray, rays: 
     exact (rounded, then projected onto the rows it is tight at), and failing that by the exact
     simplex.
     """
+    if problem.exact:
+        # a read-only view: every exact product below converts the rows to python-flint once
+        rows = rows.view()
+        rows.flags.writeable = False
     rates = g @ rays.T
     hits = np.flatnonzero((rates <= 0).all(axis=0))
     if hits.size:
@@ -858,8 +938,9 @@ def rows_bounded(problem: RegionProblem, g: np.ndarray, rows: np.ndarray, rays: 
     else:
         # round the multipliers to rationals and project them onto G^T y = 0 exactly
         y = np.array([Fraction(float(v)) for v in found], dtype=object)
-        gram = exact_matmul(rows.T, rows)
-        correction = exact_matmul(rows, exact_solve(gram, exact_matmul(rows.T, y)))
+        rows_t = rows.T
+        gram = exact_matmul(rows_t, rows)
+        correction = exact_matmul(rows, exact_solve(gram, exact_matmul(rows_t, y)))
         y = y - correction
         if all(v > 0 for v in y):
             return True

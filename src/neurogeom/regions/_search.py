@@ -40,7 +40,12 @@ from neurogeom.core.errors import NumericalError
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
 from neurogeom.core.lp import LPModel, chebyshev_centre
 from neurogeom.core.random import check_rng
-from neurogeom.core.rationals import floats_to_fractions
+from neurogeom.core.rationals import (
+    affine_fmpq_mat,
+    floats_to_fractions,
+    fmpq_mat_of,
+    homogeneous_column,
+)
 from neurogeom.core.tolerances import normalize_rows
 from neurogeom.nets.geometry import (
     AffineMap,
@@ -48,6 +53,8 @@ from neurogeom.nets.geometry import (
     apply_pattern,
     cell_halfspaces,
     group_hyperplanes,
+    hom_to_affine,
+    hom_with_pattern,
     layer_maps,
     pattern_string,
     zero_rows,
@@ -81,7 +88,12 @@ class ExactRows:
 
     g: np.ndarray
     h: np.ndarray
-    inner: AffineMap
+    inner: AffineMap | None
+    hom: Any = None  # the inner map as a homogeneous fmpq_mat (when known)
+
+    def inner_hom(self) -> Any:
+        """The map into the layer as a homogeneous python-flint matrix."""
+        return self.hom if self.hom is not None else self.inner.hom()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -144,10 +156,25 @@ class ExactPlanes:
     rows: ExactRows
     ue: np.ndarray
     ve: np.ndarray
+    _hom: list[Any] = field(default_factory=list, repr=False)
 
     def subset(self, mask: np.ndarray) -> ExactPlanes:
         """The planes selected by ``mask``."""
         return ExactPlanes(self.rows, self.ue[mask], self.ve[mask])
+
+    def hom(self) -> Any:
+        """The node's rows ``[g, -h]`` then the planes ``[ue, ve]``, one ``fmpq_mat`` (built on
+        first use): one product with ``(x, 1)`` gives every row's value at ``x``, in C."""
+        if not self._hom:
+            g, h = self.rows.g, self.rows.h
+            k0, n = len(h), g.shape[1]
+            stacked = np.empty((k0 + len(self.ve), n + 1), dtype=object)
+            stacked[:k0, :n] = g
+            stacked[:k0, n] = -h
+            stacked[k0:, :n] = self.ue
+            stacked[k0:, n] = self.ve
+            self._hom.append(fmpq_mat_of(stacked))
+        return self._hom[0]
 
     def crosses(self, j: int) -> bool:
         """Does plane ``j`` have node points strictly on both sides?"""
@@ -171,9 +198,11 @@ class ExactPlanes:
 
     def inside(self, sigma: np.ndarray, x: np.ndarray) -> bool:
         """Whether the float point ``x`` lies strictly inside the cell ``sigma``, exactly."""
-        g, h = self.cell_rows(sigma)
-        xq = floats_to_fractions(x)
-        return all(row @ xq < bound for row, bound in zip(g, h, strict=True))
+        values = (self.hom() * homogeneous_column(x)).entries()
+        k0 = len(self.rows.h)
+        return all(v < 0 for v in values[:k0]) and all(
+            v > 0 if s > 0 else v < 0 for v, s in zip(values[k0:], sigma, strict=True)
+        )
 
     def facet(self, sigma: np.ndarray, j: int) -> bool:
         """Can the cell ``sigma`` without plane ``j`` reach across plane ``j``?"""
@@ -213,6 +242,7 @@ class Arrangement:
     exact_pre: AffineMap | None
     exact: ExactPlanes | None
     members: tuple[tuple[int, ...], ...]
+    exact_hom: Any = None  # exact_pre as a homogeneous fmpq_mat
 
     def layer_bits(self, sigma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The layer's activation bits for signs ``sigma`` of the crossing planes.
@@ -425,12 +455,14 @@ class Searcher:
         pre = rows.inner.then(w, self.fnet.biases[l])
         a, c = pre.matrix, pre.offset
         start = sum(self.net.hidden_widths[:l])
-        exact_pre = None
+        exact_pre = exact_hom = None
         if self.exact:
-            exact_pre = rows.exact.inner.then(self.net.weights[l], self.net.biases[l])
+            layer = affine_fmpq_mat(self.net.weights[l], self.net.biases[l])
+            exact_hom = layer * rows.exact.inner_hom()
+            exact_pre = hom_to_affine(exact_hom)
             ae, ce = exact_pre.matrix, exact_pre.offset
             zero = zero_rows(ae)
-            groups = group_hyperplanes(ae, ce)
+            groups = group_hyperplanes(ae, ce, hom=exact_hom)
             positive_const = np.array([v > 0 for v in ce], dtype=bool)
         else:
             row_scale = np.linalg.norm(w, axis=1) * max(np.linalg.norm(rows.inner.matrix), 1e-300)
@@ -468,9 +500,8 @@ class Searcher:
                 if node.exact_point is not None
                 else floats_to_fractions(node.point)
             )
-            fixed = np.array(
-                [exact.ue[j] @ xpt + exact.ve[j] > 0 for j in range(len(reps))], dtype=bool
-            )
+            values = (exact_hom * homogeneous_column(xpt)).entries()
+            fixed = np.array([values[int(r)] > 0 for r in reps], dtype=bool)
         else:
             fixed = side0 > 0
         return Arrangement(
@@ -487,6 +518,7 @@ class Searcher:
             exact_pre,
             exact,
             members,
+            exact_hom,
         )
 
     def process(self, task: Task, out: NodeOutput | None = None) -> NodeOutput:
@@ -560,15 +592,16 @@ class Searcher:
         )
         exact = None
         if self.exact:
-            se = np.array([-1 if r else 1 for r in rep_active[sel]], dtype=object)
+            # rows ue x <= -ve, negated where active (negating is cheaper than multiplying)
+            act = rep_active[sel]
+            new_g, new_h = arr.exact.ue[sel].copy(), -arr.exact.ve[sel]
+            new_g[act] = -new_g[act]
+            new_h[act] = -new_h[act]
             exact = ExactRows(
-                np.concatenate([rows.exact.g, arr.exact.ue[sel] * se[:, None]]),
-                np.concatenate([rows.exact.h, -arr.exact.ve[sel] * se]),
-                AffineMap(
-                    *apply_pattern(
-                        arr.exact_pre.matrix, arr.exact_pre.offset, bits, self.net.negative_slope
-                    )
-                ),
+                np.concatenate([rows.exact.g, new_g]),
+                np.concatenate([rows.exact.h, new_h]),
+                None,
+                hom_with_pattern(arr.exact_hom, bits, self.net.negative_slope),
             )
         child = Node(node.depth + 1, pattern, point, radius, exact_point)
         planes = None if rows.planes is None else rows.planes + tuple(arr.members[i] for i in sel)
