@@ -443,7 +443,21 @@ def test_cut_faces_are_ordered_cycles():
     assert split_module._caps(triangle[:2], ids[:2], np.zeros(2, int), normals[:1], 1e-9).bad[0]
 
 
-def test_cells_with_close_cut_points_are_cut_one_at_a_time(monkeypatch):
+@pytest.fixture
+def recut(monkeypatch):
+    """The cells handed to the cell-at-a-time cut by the batched 3-D engine, in call order."""
+    calls = []
+    original = split_module._recut
+
+    def spy(cells, c, *args):
+        calls.append(c)
+        return original(cells, c, *args)
+
+    monkeypatch.setattr(split_module, "_recut", spy)
+    return calls
+
+
+def test_cells_with_close_cut_points_are_cut_one_at_a_time(recut):
     # A plane cutting a corner of a cube so close that the three crossing points merge: the
     # batch hands that cell to the cell-at-a-time cut (which merges them) and keeps the other.
     corners = np.array(list(itertools.product([0.0, 1.0], repeat=3)))
@@ -462,14 +476,6 @@ def test_cells_with_close_cut_points_are_cut_one_at_a_time(monkeypatch):
     maps = split_module._LayerMaps.of(np.array([[normal], [normal]]), np.array([[-1e-7], [-3.5]]))
     eps = np.full((2, 1), 1e-12)
     setup = split_module._Setup([], [], 0.0, 1.0, False, 1e-12, 1e-6)
-    recut = []
-    original = split_module._recut
-
-    def spy(*args):
-        recut.append(args[1])
-        return original(*args)
-
-    monkeypatch.setattr(split_module, "_recut", spy)
     assert split_module._cut_batch(cells, np.array([0, 1]), 0, maps, eps, setup) == 2
     assert recut == [0]
     live = np.flatnonzero(cells.alive.view)
@@ -514,7 +520,7 @@ def test_close_pairs_match_brute_force(d):
     assert {(min(i, j), max(i, j)) for i, j in got.tolist()} == want
 
 
-def test_exact_cut_faces_too_small_for_floats_are_ordered_exactly(monkeypatch):
+def test_exact_cut_faces_too_small_for_floats_are_ordered_exactly(recut):
     # x + y + z = 3e-12 cuts a corner off the unit cube: its three cut points are distinct
     # but closer than the float tolerance, so the batch leaves their order to the exact cut.
     from neurogeom.core.rationals import fmpq_array
@@ -528,14 +534,6 @@ def test_exact_cut_faces_too_small_for_floats_are_ordered_exactly(monkeypatch):
     tiny = Fraction(3, 10**12)
     maps = split_module._LayerMaps.of(fmpq_array([[[1, 1, 1]]]), fmpq_array([[-tiny]]))
     setup = split_module._Setup([], [], 0, 1, True, 1e-9, 1e-9)
-    recut = []
-    original = split_module._recut
-
-    def spy(*args):
-        recut.append(args[1])
-        return original(*args)
-
-    monkeypatch.setattr(split_module, "_recut", spy)
     assert split_module._cut_batch(cells, np.array([0]), 0, maps, None, setup) == 1
     assert recut == [0]
     live = np.flatnonzero(cells.alive.view)
