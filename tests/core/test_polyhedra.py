@@ -467,3 +467,55 @@ def test_lattice_polytope_volumes_match_normaliz(points):
     normalized = normaliz.Cone(polytope=[[*p, 1] for p in points]).Volume()
     expected = Fraction(*normalized) if isinstance(normalized, list) else Fraction(normalized)
     assert polytope_volume(points, exact=True) == expected / math.factorial(d)
+
+
+# -- few_row_vertices ---------------------------------------------------------------------------
+def _unit(a, b):
+    norms = np.linalg.norm(a, axis=1)
+    return a / norms[:, None], b / norms
+
+
+@pytest.mark.parametrize("d", [2, 3])
+def test_few_row_vertices_are_the_vertices(d):
+    # random polytopes around the origin (a cube cut by random planes), with a degenerate
+    # apex: the answer is None or exactly the exact enumeration's vertices
+    from neurogeom.core.polyhedra import few_row_vertices
+
+    rng = np.random.default_rng(d)
+    answered = 0
+    for _ in range(40):
+        k = int(rng.integers(0, 5))
+        a = np.vstack([np.eye(d), -np.eye(d), rng.normal(size=(k, d))])
+        b = np.concatenate([np.ones(2 * d), rng.uniform(0.2, 1.5, k)])
+        if rng.random() < 0.3:  # a plane through a corner of the cube: a degenerate vertex
+            a = np.vstack([a, np.ones(d)])
+            b = np.append(b, float(d))
+        ua, ub = _unit(a, b)
+        got = few_row_vertices(ua, ub, 1e-12)
+        want = polytope_vertices(ua, ub)
+        if got is None:
+            continue
+        answered += 1
+        got_set = {tuple(p) for p in np.round(got, 9).tolist()}
+        assert got_set == {tuple(p) for p in np.round(want, 9).tolist()}
+    assert answered >= 30
+
+
+def test_few_row_vertices_refuse_what_they_cannot_vouch_for():
+    from neurogeom.core.polyhedra import few_row_vertices
+
+    square = np.array([[1.0, 0], [0, 1], [-1, 0], [0, -1]])
+    ones = np.ones(4)
+    # unbounded: a wedge, a strip, a half-plane
+    assert few_row_vertices(square[:2], ones[:2], 1e-12) is None
+    assert few_row_vertices(square[[0, 2, 1]], ones[:3], 1e-12) is None
+    # empty
+    assert few_row_vertices(square, np.array([-1.0, 1, -1, 1]), 1e-12) is None
+    # two rows 1e-6 apart in angle: their vertex could be inaccurate
+    tilt = np.array([[np.cos(1e-6), np.sin(1e-6)]])
+    rows = np.vstack([square, tilt])
+    assert few_row_vertices(rows, np.append(ones, 1.0), 1e-12) is None
+    # too many subsets (an 81-gon has 3240 pairs of rows)
+    circle = np.array([[np.cos(t), np.sin(t)] for t in np.linspace(0, 2 * np.pi, 82)[:-1]])
+    assert few_row_vertices(circle, np.ones(81), 1e-12, max_subsets=100) is None
+    assert len(few_row_vertices(circle, np.ones(81), 1e-12)) == 81

@@ -38,6 +38,7 @@ __all__ = [
     "ExactPolytope",
     "exact_hull",
     "exact_row_vertices",
+    "few_row_vertices",
     "hull_ring",
     "order_polygon",
     "polytope_vertices",
@@ -1171,3 +1172,64 @@ def exact_row_vertices(a: Any, b: Any) -> list[_Point]:
     [(0, 0), (0, 1), (1, 0)]
     """
     return _brute_force_vertices(_ExactRows(a, b))
+
+
+#: ``few_row_vertices``: subsets of unit rows with ``|det|`` at least this are solved (the
+#: vertex then carries an error below ``1e-12`` of the data's scale) ...
+_CLEAR_DET = 1e-4
+#: ... and subsets with ``|det|`` at most this are dependent rows; in between, nothing is said.
+_DEPENDENT_DET = 1e-14
+
+
+def few_row_vertices(
+    a: np.ndarray, b: np.ndarray, slack: float, *, max_subsets: int = 4096
+) -> np.ndarray | None:
+    """Float vertices of a bounded ``{x : a x <= b}`` with unit rows ``a``, by solving every
+    ``d``-row subset: for a handful of rows in low dimension this is cheaper than an LP.
+
+    Returns ``None`` — decide another way — when the polytope is unbounded or empty, when
+    there are more than ``max_subsets`` subsets, or when a subset is neither clearly
+    independent nor clearly dependent (its vertex could be inaccurate or missed). A point
+    violating a row by at most ``slack`` counts as feasible, so near-vertices are kept (the
+    list can only be larger than the true one, never miss a vertex).
+
+    Boundedness: a nonzero direction ``t`` with ``a t <= 0`` would exist; when the rows span
+    the space, an extreme one lies on ``d - 1`` independent rows, so each ``(d - 1)``-subset's
+    null direction is tried both ways.
+
+    Examples
+    --------
+    The unit square, and a half-plane (unbounded):
+
+    >>> a = np.array([[1.0, 0], [0, 1], [-1, 0], [0, -1]])
+    >>> few_row_vertices(a, np.array([1.0, 1, 0, 0]), 1e-12).round(12).tolist()
+    [[1.0, 1.0], [1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]
+    >>> few_row_vertices(a[:1], np.array([1.0]), 1e-12) is None
+    True
+    """
+    m, d = a.shape
+    if m < d + 1 or math.comb(m, d) > max_subsets or d == 0:
+        return None
+    # boundedness: no direction of the recession cone {t : a t <= 0} on d - 1 rows
+    if d == 1:
+        heads = np.ones((1, 1))
+    else:
+        pairs = np.array(list(itertools.combinations(range(m), d - 1)), dtype=np.intp)
+        _, sv, vt = np.linalg.svd(a[pairs], full_matrices=True)
+        smallest = sv[:, -1]
+        if np.any((smallest > _DEPENDENT_DET) & (smallest < _CLEAR_DET)):
+            return None
+        heads = vt[smallest >= _CLEAR_DET, -1, :]
+    along = a @ heads.T
+    tiny = 1e-12
+    if np.any((along <= tiny).all(axis=0) | (along >= -tiny).all(axis=0)):
+        return None
+    subsets = np.array(list(itertools.combinations(range(m), d)), dtype=np.intp)
+    mats = a[subsets]
+    dets = np.abs(np.linalg.det(mats))
+    if np.any((dets > _DEPENDENT_DET) & (dets < _CLEAR_DET)):
+        return None
+    clear = dets >= _CLEAR_DET
+    points = np.linalg.solve(mats[clear], b[subsets[clear]][:, :, None])[:, :, 0]
+    points = points[(points @ a.T <= b + slack).all(axis=1)]
+    return points if len(points) else None
