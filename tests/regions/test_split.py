@@ -267,18 +267,24 @@ def test_2d_engine_matches_3d_engine_on_prisms(exact):
 
 
 @pytest.mark.parametrize("d", [2, 3])
-def test_max_cells_stops_in_any_layer(d):
+@pytest.mark.parametrize("exact", MODES)
+def test_max_cells_stops_in_any_layer(d, exact):
+    # a batched engine stopped in any layer hands its cells to the depth-first one
     rng = np.random.default_rng(4)
-    arch = [d, 6, 6, 6, 1]
-    ws = [rng.standard_normal((o, i)) for i, o in itertools.pairwise(arch)]
-    bs = [rng.standard_normal(o) for o in arch[1:]]
+    arch = [d, 6, 6, 6, 1] if not exact else [d, 5, 5, 4, 1]
+    if exact:  # integer weights: hyperplanes through vertices and each other
+        ws = [rng.integers(-3, 4, (o, i)) for i, o in itertools.pairwise(arch)]
+        bs = [rng.integers(-2, 3, o) for o in arch[1:]]
+    else:
+        ws = [rng.standard_normal((o, i)) for i, o in itertools.pairwise(arch)]
+        bs = [rng.standard_normal(o) for o in arch[1:]]
     net = ReLUNet(ws, bs)
     dom = box(-3, 3, d)
-    everything, complete = split_cells(net, *dom)
+    everything, complete = split_cells(net, *dom, exact=exact)
     assert complete
     total = len(everything)
     for budget in (1, 7, total // 2, total - 1, total, total + 5):
-        cells, complete = split_cells(net, *dom, max_cells=budget)
+        cells, complete = split_cells(net, *dom, max_cells=budget, exact=exact)
         assert complete == (budget >= total)
         assert len(cells) == min(budget, total)
         assert set(patterns(cells)) <= set(patterns(everything))
