@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["distinct", "distinct_pairs"]
+__all__ = ["distinct", "distinct_pairs", "ranges"]
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
@@ -45,3 +45,17 @@ def distinct_pairs(pairs: np.ndarray) -> np.ndarray:
         return np.unique(pairs, axis=0)
     keys = distinct(pairs[:, 0] * width + pairs[:, 1])
     return np.column_stack([keys // width, keys % width])
+
+
+def ranges(first: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """The indices ``first[i] + k`` for ``0 <= k < count[i]``, block after block: the rows of
+    items stored in contiguous blocks, gathered in one step.
+
+    Examples
+    --------
+    >>> ranges(np.array([5, 0, 9]), np.array([2, 3, 0])).tolist()
+    [5, 6, 0, 1, 2]
+    """
+    count = np.asarray(count, dtype=np.intp)
+    at = np.cumsum(count) - count  # where each block starts in the output
+    return np.arange(int(count.sum()), dtype=np.intp) + np.repeat(np.asarray(first) - at, count)

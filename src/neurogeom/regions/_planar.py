@@ -29,14 +29,14 @@ from typing import Any
 import flint
 import numpy as np
 
-from neurogeom.core.arrays import distinct_pairs
+from neurogeom.core.arrays import distinct_pairs, ranges
 from neurogeom.core.budget import Budget
 from neurogeom.core.growable import GrowableArray
 from neurogeom.core.progress import progress_bar
 from neurogeom.core.rationals import fmpq_array, fractions_from_fmpq
 from neurogeom.nets.geometry import AffineMap
 from neurogeom.regions._engine import Contacts, EngineRun, FoundCell, RegionProblem
-from neurogeom.regions._split import _compose, _exact_outputs, _float_outputs
+from neurogeom.regions._split import _approx, _compose, _exact_outputs, _float_outputs
 from neurogeom.regions.result import Note
 
 __all__ = ["PlanarEngine", "Subdivision"]
@@ -560,16 +560,10 @@ def _pairs_within_groups(key: np.ndarray, item: np.ndarray) -> np.ndarray:
     starts = np.arange(len(k)) + 1
     lengths = np.maximum(ends - starts, 0)
     first = np.repeat(np.arange(len(k)), lengths)
-    shift = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    second = np.repeat(starts, lengths) + shift
+    second = ranges(starts, lengths)
     pairs = np.sort(np.stack([it[first], it[second]], axis=1), axis=1)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     return distinct_pairs(pairs)
-
-
-def _approx(values: np.ndarray) -> np.ndarray:
-    """Float64 approximations of exact rationals."""
-    return np.vectorize(float, otypes=[np.float64])(values) if values.size else values.astype(float)
 
 
 class PlanarEngine:

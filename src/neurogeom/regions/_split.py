@@ -30,6 +30,7 @@ from typing import Any
 import flint
 import numpy as np
 
+from neurogeom.core.arrays import ranges
 from neurogeom.core.budget import Budget
 from neurogeom.core.errors import InvalidInputError
 from neurogeom.core.growable import GrowableArray
@@ -665,12 +666,26 @@ def _filtered_signs(
     return sure & (z_approx > 0), sure & (z_approx < 0), np.flatnonzero(~sure.ravel())
 
 
-def _exact_pre(
-    verts: np.ndarray, ax: np.ndarray, ay: np.ndarray, c: np.ndarray, i: Any, r: Any, j: Any
-) -> np.ndarray:
-    """Exact pre-activations ``ax x + ay y + c`` of neurons ``j`` (maps of roots ``r``) at
-    vertices ``i``."""
-    return verts[i, 0] * ax[r, j] + verts[i, 1] * ay[r, j] + c[r, j]
+@dataclass(frozen=True, slots=True)
+class _LayerMaps:
+    """A layer's pre-activation maps ``z = a x + c`` on the cells at its start (cells, width,
+    3) and (cells, width), and their float64 approximations (the same arrays in float mode)."""
+
+    a: Any
+    c: Any
+    af: np.ndarray
+    cf: np.ndarray
+
+    @classmethod
+    def of(cls, a: Any, c: Any) -> _LayerMaps:
+        """The maps, with approximations when they are exact."""
+        if a.dtype == object:
+            return cls(a, c, _approx(a), _approx(c))
+        return cls(a, c, a, c)
+
+    def exact_values(self, verts: np.ndarray, roots: np.ndarray, j: Any) -> np.ndarray:
+        """Exact pre-activations of neurons ``j`` at ``verts`` in cells with roots ``roots``."""
+        return (verts * self.a[roots, j]).sum(axis=1) + self.c[roots, j]
 
 
 def _batched_polygons(
@@ -711,14 +726,13 @@ def _batched_polygons(
             a_all, c_all = w[None, :, :], bias[None, :]
         else:
             a_all, c_all = _compose(w, bias, h_mat, h_off)
-        ax, ay = np.ascontiguousarray(a_all[:, :, 0]), np.ascontiguousarray(a_all[:, :, 1])
-        if exact:
-            s_l = eps = None
-            axf, ayf, cf = _approx(ax), _approx(ay), _approx(c_all)
-        else:
+        maps = _LayerMaps.of(a_all, c_all)
+        axf, ayf = (np.ascontiguousarray(maps.af[:, :, k]) for k in (0, 1))
+        cf = maps.cf
+        s_l = eps = None
+        if not exact:
             s_l = s_prev @ np.abs(w).T + np.abs(bias)
             eps = setup.tol * s_l
-            axf, ayf, cf = ax, ay, c_all
         counts0 = np.diff(np.append(_starts(cell_of), len(v_flat)))
         start = _LayerStart(v_flat, counts0, None, None, h_mat, h_off, s_prev, pattern)
         vf = _approx(v_flat) if exact else v_flat
@@ -732,7 +746,7 @@ def _batched_polygons(
             pos0, neg0, unsure = _filtered_signs(z0, np.abs(tx) + np.abs(ty) + np.abs(tc))
             if unsure.size:
                 i, jj = np.divmod(unsure, width)
-                z = _exact_pre(v_flat, ax, ay, c_all, i, cell_of[i], jj)
+                z = maps.exact_values(v_flat[i], cell_of[i], jj)
                 pos0.ravel()[unsure], neg0.ravel()[unsure] = z > 0, z < 0
         else:
             setup.snapper.snap(z0, eps[cell_of])
@@ -762,7 +776,7 @@ def _batched_polygons(
             if exact:
                 p_c, n_c, unsure = _filtered_signs(z_c, np.abs(tx) + np.abs(ty) + np.abs(tc))
                 if unsure.size:
-                    z = _exact_pre(v_all, ax, ay, c_all, idx[unsure], r_c[unsure], j)
+                    z = maps.exact_values(v_all[idx[unsure]], r_c[unsure], j)
                     p_c[unsure], n_c[unsure] = z > 0, z < 0
             else:
                 setup.snapper.snap(z_c, eps[r_c, j])
@@ -787,8 +801,8 @@ def _batched_polygons(
             ci, cj = sidx[cross], nx[cross]
             if exact:
                 r_ci = root.data[c_of[ci]]  # ci and cj lie in the same cell
-                za = _exact_pre(v_all, ax, ay, c_all, ci, r_ci, j)
-                zb = _exact_pre(v_all, ax, ay, c_all, cj, r_ci, j)
+                za = maps.exact_values(v_all[ci], r_ci, j)
+                zb = maps.exact_values(v_all[cj], r_ci, j)
             else:
                 z = np.zeros(len(v_all))
                 z[sidx] = z_c[in_split]
@@ -897,13 +911,6 @@ class _LayerStart:
 
 
 # -- the batched 3-D engine ---------------------------------------------------------------------
-def _ranges(first: np.ndarray, count: np.ndarray) -> np.ndarray:
-    """Flat indices ``first[i] + k`` for ``0 <= k < count[i]``, block after block."""
-    count = np.asarray(count, dtype=np.intp)
-    at = np.cumsum(count) - count  # where each block starts in the output
-    return np.arange(int(count.sum()), dtype=np.intp) + np.repeat(first - at, count)
-
-
 #: For a plane whose normal is largest in coordinate ``k``, the two coordinates kept to order
 #: points of the plane by angle (an affine bijection of the plane onto that coordinate plane).
 _KEPT = np.array([[1, 2], [0, 2], [0, 1]])
@@ -985,8 +992,8 @@ class _Polyhedra:
         vfirst, vcount = self.vfirst.data[cells], self.vcount.data[cells]
         efirst, ecount = self.efirst.data[cells], self.ecount.data[cells]
         shift = np.cumsum(vcount) - vcount - vfirst  # old vertex index -> new
-        e = self.e.data[_ranges(efirst, ecount)] + np.repeat(shift, ecount)[:, None]
-        rows = _ranges(vfirst, vcount)
+        e = self.e.data[ranges(efirst, ecount)] + np.repeat(shift, ecount)[:, None]
+        rows = ranges(vfirst, vcount)
         vf = None if self.vf is None else self.vf.data[rows]
         return cells, _Flat(self.v.data[rows], vf, vcount, e, ecount)
 
@@ -1010,28 +1017,6 @@ class _Flat:
     vcount: np.ndarray
     e: np.ndarray
     ecount: np.ndarray
-
-
-@dataclass(frozen=True, slots=True)
-class _LayerMaps:
-    """A layer's pre-activation maps ``z = a x + c`` on the cells at its start (cells, width,
-    3) and (cells, width), and their float64 approximations (the same arrays in float mode)."""
-
-    a: Any
-    c: Any
-    af: np.ndarray
-    cf: np.ndarray
-
-    @classmethod
-    def of(cls, a: Any, c: Any) -> _LayerMaps:
-        """The maps, with approximations when they are exact."""
-        if a.dtype == object:
-            return cls(a, c, _approx(a), _approx(c))
-        return cls(a, c, a, c)
-
-    def exact_values(self, verts: np.ndarray, roots: np.ndarray, j: Any) -> np.ndarray:
-        """Exact pre-activations of neurons ``j`` at ``verts`` in cells with roots ``roots``."""
-        return (verts * self.a[roots, j]).sum(axis=1) + self.c[roots, j]
 
 
 @dataclass(frozen=True, slots=True)
@@ -1093,7 +1078,7 @@ def _cut_batch(
     owner = np.repeat(np.arange(len(cand)), vcount)
     roots = cells.root.data[cand]
     normals, offsets = maps.af[roots, j], maps.cf[roots, j]
-    rows = _ranges(vfirst, vcount)
+    rows = ranges(vfirst, vcount)
     verts, approx = cells.v.data[rows], cells.approx[rows]
     terms = approx * normals[owner]
     z = terms.sum(axis=1) + offsets[owner]
@@ -1122,7 +1107,7 @@ def _cut_batch(
     vcount = vcount[split]
     efirst, ecount = cells.efirst.data[cut], cells.ecount.data[cut]
     shift = np.cumsum(vcount) - vcount - vfirst[split]
-    edges = cells.e.data[_ranges(efirst, ecount)] + np.repeat(shift, ecount)[:, None]
+    edges = cells.e.data[ranges(efirst, ecount)] + np.repeat(shift, ecount)[:, None]
     e_owner = np.repeat(np.arange(n_split), ecount)
     ea, eb = edges[:, 0], edges[:, 1]
     # new vertices where the hyperplane crosses an edge (shared by both sides)
