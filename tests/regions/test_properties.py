@@ -189,7 +189,7 @@ def test_exact_engines_agree_on_nearly_coincident_planes(net):
     assert whole.certified
     assert {c.pattern for c in search.cells} <= {c.pattern for c in whole.cells}
     for cell in whole.cells:
-        assert whole.locate(list(cell.point)) is cell
+        assert whole.locate(list(cell.point)) == cell
 
 
 # -- float mode is right or flagged --------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from fractions import Fraction as F
 
 import numpy as np
@@ -229,7 +230,7 @@ def test_locate_finds_the_cell_whose_map_the_net_follows(exact, domain):
                 assert cell is None
                 none += 1
                 continue
-            assert cell is by_pattern[pattern]
+            assert cell == by_pattern[pattern]
             found += 1
             value = exact_net([x])[0][0]
             mapped = sum(F(m) * v for m, v in zip(cell.matrix[0], x, strict=True)) + F(
@@ -362,4 +363,34 @@ def test_results_are_frozen_values(sectors_box):
     assert again.cells == sectors_box.cells and again.regions == sectors_box.regions
     assert hash(again.cells[0]) == hash(sectors_box.cells[0])
     assert len({*again.cells, *sectors_box.cells}) == 6
-    assert isinstance(sectors_box.cells, tuple) and isinstance(sectors_box.regions, tuple)
+    # the tables are read-only sequences: no item assignment, no writable column
+    for table in (sectors_box.cells, sectors_box.regions, sectors_box.adjacency):
+        assert isinstance(table, Sequence) and not hasattr(table, "__setitem__")
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            table.pairs = None
+    with pytest.raises(ValueError, match="read-only"):
+        sectors_box.cells.patterns[0, 0] = False
+    with pytest.raises(ValueError, match="read-only"):
+        sectors_box.adjacency.pairs[0, 0] = 5
+    with pytest.raises(ValueError, match="read-only"):
+        sectors_box.regions.members.values[0] = 5
+
+
+def test_tables_read_like_tuples(sectors_box):
+    """Indexing, negative indices, slices, iteration, equality with tuples and out-of-range
+    errors behave as for the tuples they stand for."""
+    for table in (sectors_box.cells, sectors_box.regions, sectors_box.adjacency):
+        items = tuple(table)
+        assert len(items) == len(table) > 0
+        assert table == items and items == tuple(table[i] for i in range(len(table)))
+        assert table[-1] == items[-1] and table[1:3] == items[1:3] and table[::-2] == items[::-2]
+        assert table != items[:-1] and table != "x"
+        with pytest.raises(IndexError):
+            table[len(table)]
+    cells = sectors_box.cells
+    assert [c.index for c in cells] == list(range(len(cells)))
+    for a, b in sectors_box.adjacency:
+        assert b in cells[a].neighbours and a in cells[b].neighbours
+    for region in sectors_box.regions:
+        assert all(cells[c].region == region.index for c in region.cells)
+        assert region.matrix == cells[region.cells[0]].matrix

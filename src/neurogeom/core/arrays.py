@@ -1,4 +1,5 @@
-"""Array kernels NumPy lacks or runs slowly: sorted distinct values and distinct index pairs.
+"""Array kernels NumPy lacks or runs slowly: sorted distinct values and distinct index pairs,
+and :class:`Ragged`, rows of different lengths stored in two flat arrays.
 
 ``np.unique`` is several times slower than a sort on large integer arrays in recent NumPy
 releases; the engines call these on hundreds of thousands of cell or vertex ids.
@@ -6,9 +7,12 @@ releases; the engines call these on hundreds of thousands of cell or vertex ids.
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass
+
 import numpy as np
 
-__all__ = ["distinct", "distinct_pairs", "ranges"]
+__all__ = ["Ragged", "distinct", "distinct_pairs", "ranges"]
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
@@ -59,3 +63,56 @@ def ranges(first: np.ndarray, count: np.ndarray) -> np.ndarray:
     count = np.asarray(count, dtype=np.intp)
     at = np.cumsum(count) - count  # where each block starts in the output
     return np.arange(int(count.sum()), dtype=np.intp) + np.repeat(np.asarray(first) - at, count)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Ragged:
+    """Rows of integers of different lengths, stored flat: row ``i`` is
+    ``values[starts[i]:starts[i + 1]]``.
+
+    A hundred thousand small tuples cost more to build and to keep than the two arrays; a row
+    becomes a tuple only when it is read.
+
+    Examples
+    --------
+    >>> r = Ragged.of_pairs(3, np.array([2, 0, 2, 2]), np.array([5, 1, 4, 5]))
+    >>> len(r), r.row(0), r.row(1), r.row(2), r.lengths.tolist()
+    (3, (1,), (), (4, 5), [1, 0, 2])
+    """
+
+    starts: np.ndarray
+    values: np.ndarray
+
+    @classmethod
+    def of_pairs(cls, n: int, rows: np.ndarray, cols: np.ndarray) -> Ragged:
+        """For each row ``0 <= i < n``, the sorted distinct ``cols`` paired with it in ``rows``."""
+        rows = np.asarray(rows, dtype=np.int64)
+        cols = np.asarray(cols, dtype=np.int64)
+        width = int(cols.max()) + 1 if len(cols) else 1
+        keys = distinct(rows * width + cols)
+        return cls(np.searchsorted(keys // width, np.arange(n + 1)), keys % width)
+
+    @classmethod
+    def of_lengths(cls, lengths: np.ndarray, values: np.ndarray) -> Ragged:
+        """Rows of the given lengths, taken from ``values`` in order."""
+        starts = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=starts[1:])
+        return cls(starts, np.asarray(values, dtype=np.int64))
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """The length of every row."""
+        return np.diff(self.starts)
+
+    def row(self, i: int) -> tuple[int, ...]:
+        """Row ``i`` as a tuple of Python ints."""
+        return tuple(self.values[self.starts[i] : self.starts[i + 1]].tolist())
+
+    def rows(self) -> list[tuple[int, ...]]:
+        """Every row as a tuple of Python ints (one conversion of the flat array)."""
+        values = self.values.tolist()
+        bounds = self.starts.tolist()
+        return [tuple(values[a:b]) for a, b in itertools.pairwise(bounds)]

@@ -21,12 +21,14 @@ margin falls inside the tolerance band is made and reported as a :class:`Note`.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
+from neurogeom.core.arrays import Ragged
 from neurogeom.core.budget import Budget
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
 from neurogeom.core.lp import LPModel, is_bounded, recession_direction, stiemke_multipliers
@@ -52,7 +54,6 @@ from neurogeom.regions._engine import FacetHints, FoundCell, RegionProblem
 from neurogeom.regions.result import Note
 
 __all__ = [
-    "Adjacency",
     "CellWork",
     "SimplexNeeded",
     "bounded_cells",
@@ -225,26 +226,32 @@ def certify_cell(
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class Adjacency:
-    """A facet shared by two cells: the cells, the hyperplane's neurons, a point on the facet.
-
-    ``certain`` is False for a float decision whose margin fell inside the tolerance band.
-    """
-
-    first: int
-    second: int
-    neurons: tuple[int, ...]
-    point: np.ndarray
-    certain: bool
-
-
-@dataclass(frozen=True, slots=True)
 class AdjacencySearch:
-    """Result of :func:`facet_adjacency`."""
+    """Result of :func:`facet_adjacency`: facet-adjacent cell pairs ``(first, second)`` with
+    ``first < second``, and for each pair the neurons of the hyperplane carrying the facet."""
 
-    pairs: tuple[Adjacency, ...]
+    pairs: np.ndarray
+    neurons: Ragged
     complete: bool
     notes: tuple[Note, ...]
+
+    @classmethod
+    def of_lists(
+        cls,
+        pairs: list[tuple[int, int]],
+        neurons: list[tuple[int, ...]],
+        complete: bool,
+        notes: list[Note],
+    ) -> AdjacencySearch:
+        """From a list of pairs and a list of neuron tuples."""
+        flat = np.fromiter(itertools.chain.from_iterable(neurons), dtype=np.int64)
+        lengths = np.fromiter(map(len, neurons), dtype=np.int64, count=len(neurons))
+        return cls(
+            np.array(pairs, dtype=np.int64).reshape(-1, 2),
+            Ragged.of_lengths(lengths, flat),
+            complete,
+            tuple(notes),
+        )
 
 
 def _identically_zero(geo: CellGeometry, problem: RegionProblem) -> np.ndarray:
@@ -274,7 +281,8 @@ def facet_adjacency(
     net = problem.net
     bounds = [(s.start, s.stop) for s in net.hidden_slices]
     index = {cell.pattern.tobytes(): i for i, cell in enumerate(cells)}
-    out: list[Adjacency] = []
+    found: list[tuple[int, int]] = []
+    planes: list[tuple[int, ...]] = []
     notes: list[Note] = []
     decided: set[tuple[int, int]] = set()
     n_hidden = net.n_hidden
@@ -284,7 +292,7 @@ def facet_adjacency(
     )
     for i, cell in enumerate(cells):
         if budget.expired():
-            return AdjacencySearch(tuple(out), False, tuple(notes))
+            return AdjacencySearch.of_lists(found, planes, False, notes)
         progress.update()
         for plane in _candidate_planes(problem, cell, layer_of, bounds):
             base = cell.pattern.copy()
@@ -296,13 +304,14 @@ def facet_adjacency(
                 decided.add(pair)
                 neurons = tuple(int(m) for m in plane.members)
                 if plane.certain and len(plane.free) == 0:
-                    out.append(Adjacency(*pair, neurons, None, True))
+                    found.append(pair)
+                    planes.append(neurons)
                     continue
-                found = _confirm_facet(problem, cells[i], cells[j], plane)
-                if found is not None:
-                    point, certain = found
-                    out.append(Adjacency(*pair, neurons, point, certain))
-                    if not certain:
+                confirmed = _confirm_facet(problem, cells[i], cells[j], plane)
+                if confirmed is not None:
+                    found.append(pair)
+                    planes.append(neurons)
+                    if not confirmed[1]:
                         notes.append(
                             Note(
                                 "unsure facet",
@@ -312,7 +321,7 @@ def facet_adjacency(
                                 neurons,
                             )
                         )
-    return AdjacencySearch(tuple(out), True, tuple(notes))
+    return AdjacencySearch.of_lists(found, planes, True, notes)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -752,11 +761,11 @@ def _pair_notes(cells: list[CellWork], pairs: np.ndarray, cmp: PairComparison) -
 def merge_regions(
     problem: RegionProblem,
     cells: list[CellWork],
-    adjacency: tuple[Adjacency, ...],
+    pairs: np.ndarray,
     maps: tuple[np.ndarray, np.ndarray],
 ) -> Grouping:
-    """Facet-connected linear regions: components of same-map adjacent cells."""
-    pairs = np.array([(a.first, a.second) for a in adjacency], dtype=np.int64).reshape(-1, 2)
+    """Facet-connected linear regions: components of same-map adjacent cells (``pairs``: the
+    facet-adjacent pairs, an ``(m, 2)`` array)."""
     cmp = compare_pairs(problem, maps, pairs)
     groups = components(len(cells), pairs[cmp.equal])
     return Grouping(groups, True, tuple(_pair_notes(cells, pairs, cmp)))

@@ -21,14 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from neurogeom.core.arrays import distinct
+from neurogeom.core.arrays import Ragged
 from neurogeom.core.budget import Budget
 from neurogeom.core.errors import InvalidInputError, NumericalError
 from neurogeom.core.lp import LPCounts
 from neurogeom.core.polyhedra import order_polygon, polytope_vertices, polytope_volume
 from neurogeom.core.progress import progress_bar
 from neurogeom.regions._adjacency import (
-    Adjacency,
     AdjacencySearch,
     CellWork,
     SimplexNeeded,
@@ -42,7 +41,14 @@ from neurogeom.regions._adjacency import (
     ray_directions,
 )
 from neurogeom.regions._engine import EngineRun, RegionProblem
-from neurogeom.regions.result import Cell, LinearRegion, Note, RegionResult, RegionStats
+from neurogeom.regions.result import (
+    CellTable,
+    Note,
+    PairTable,
+    RegionResult,
+    RegionStats,
+    RegionTable,
+)
 
 __all__ = ["Pipeline", "run_pipeline"]
 
@@ -197,137 +203,97 @@ def _tup(a: Any) -> tuple[Any, ...]:
     return tuple(values) if a.ndim == 1 else tuple(map(tuple, values))
 
 
-class _RowsOf:
-    """The cells' patterns, points and output maps stacked in arrays, handed out per cell as
-    tuples of Python values (exact values stay Fractions). Each row is converted in C by
-    ``tolist``; the stacks are arrays, not nested lists, so the peak memory stays low."""
-
-    def __init__(self, cells: list[CellWork], exact: bool, net: Any) -> None:
-        n = len(cells)
-        kind = object if exact else np.float64
-        self.patterns = np.array([c.pattern for c in cells], dtype=bool).reshape(n, net.n_hidden)
-        points = [c.exact_point if exact else c.point for c in cells]
-        self.points = np.array(points, dtype=kind).reshape(n, net.n_inputs)
-        shape = (n, net.n_outputs, net.n_inputs)
-        self.matrices = np.array([c.output.matrix for c in cells], dtype=kind).reshape(shape)
-        offsets = [c.output.offset for c in cells]
-        self.offsets = np.array(offsets, dtype=kind).reshape(n, net.n_outputs)
-
-    def pattern(self, i: int) -> tuple[bool, ...]:
-        """Cell ``i``'s pattern."""
-        return tuple(self.patterns[i].tolist())
-
-    def point(self, i: int) -> tuple[Any, ...]:
-        """Cell ``i``'s interior point."""
-        return tuple(self.points[i].tolist())
-
-    def matrix(self, i: int) -> tuple[tuple[Any, ...], ...]:
-        """Cell ``i``'s output matrix."""
-        return tuple(map(tuple, self.matrices[i].tolist()))
-
-    def offset(self, i: int) -> tuple[Any, ...]:
-        """Cell ``i``'s output offset."""
-        return tuple(self.offsets[i].tolist())
-
-
-def _rows_of_pairs(n: int, rows: np.ndarray, cols: np.ndarray) -> list[tuple[int, ...]]:
-    """For each row ``0 <= i < n``, the sorted distinct ``cols`` paired with it in ``rows``.
-
-    Examples
-    --------
-    >>> _rows_of_pairs(3, np.array([2, 0, 2, 2]), np.array([5, 1, 4, 5]))
-    [(1,), (), (4, 5)]
-    """
-    width = int(cols.max()) + 1 if len(cols) else 1
-    keys = distinct(rows * width + cols)
-    values = (keys % width).tolist()
-    bounds = np.searchsorted(keys // width, np.arange(n + 1)).tolist()
-    return [tuple(values[a:b]) for a, b in itertools.pairwise(bounds)]
-
-
 def build_result(
     pipe: Pipeline,
     method: str,
     run: EngineRun,
     cells: list[CellWork],
-    adjacency: tuple[Any, ...],
+    adjacency: AdjacencySearch,
     regions: tuple[tuple[int, ...], ...],
     point_groups: tuple[tuple[int, ...], ...] | None,
     measures: Measures,
     lps: LPCounts,
 ) -> RegionResult:
-    """Assemble the frozen result."""
+    """Assemble the frozen result: the cells, regions and pairs as column tables (a cell or
+    region becomes an object only when it is read)."""
     problem = pipe.problem
+    net = problem.net
     exact = problem.exact
-    dim = problem.net.n_inputs
-    region_of = {c: r for r, members in enumerate(regions) for c in members}
-    point_of = {r: p for p, members in enumerate(point_groups or ()) for r in members}
-    first = np.fromiter((a.first for a in adjacency), dtype=np.int64, count=len(adjacency))
-    second = np.fromiter((a.second for a in adjacency), dtype=np.int64, count=len(adjacency))
-    sizes = np.fromiter((len(a.neurons) for a in adjacency), dtype=np.int64, count=len(adjacency))
-    flat = np.fromiter(itertools.chain.from_iterable(a.neurons for a in adjacency), dtype=np.int64)
-    neighbours = _rows_of_pairs(
-        len(cells), np.concatenate([first, second]), np.concatenate([second, first])
-    )
-    facets = _rows_of_pairs(
-        len(cells),
+    n = len(cells)
+    kind = object if exact else np.float64
+    first, second = adjacency.pairs[:, 0], adjacency.pairs[:, 1]
+    sizes = adjacency.neurons.lengths
+    flat = adjacency.neurons.values
+    facets = Ragged.of_pairs(
+        n,
         np.concatenate([np.repeat(first, sizes), np.repeat(second, sizes)]),
         np.concatenate([flat, flat]),
     )
-    # per-cell arrays stacked once, each row turned into Python values in C (a Python loop of
-    # small conversions per cell cost as much as finding the cells in 2-D)
-    rows = _RowsOf(cells, exact, problem.net)
-    cells_out = []
-    for i, cell in enumerate(cells):
-        cells_out.append(
-            Cell(
-                index=i,
-                pattern=rows.pattern(i),
-                point=rows.point(i),
-                radius=float(cell.radius),
-                matrix=rows.matrix(i),
-                offset=rows.offset(i),
-                facets=facets[i],
-                neighbours=neighbours[i],
-                region=region_of[i],
-                bounded=measures.bounded[i],
-                volume=measures.volumes[i],
-                vertices=_tup(measures.vertices[i])
-                if (measures.vertices[i] is not None and dim == 2)
-                else None,
-            )
-        )
-    regions_out = []
+    region_of = np.empty(n, dtype=np.int64)
     for r, members in enumerate(regions):
-        rb = all(measures.bounded[c] for c in members)
-        vol = None
-        if rb and all(measures.volumes[c] is not None for c in members):
-            vol = sum((measures.volumes[c] for c in members), Fraction(0) if exact else 0.0)
-        out = cells[members[0]].output
-        regions_out.append(
-            LinearRegion(
-                r, tuple(members), _tup(out.matrix), _tup(out.offset), rb, vol, point_of.get(r)
-            )
-        )
-    notes = {**{n.key(): n for n in run.notes}, **pipe.notes}
+        region_of[list(members)] = r
+    points = [c.exact_point if exact else c.point for c in cells]
+    matrices = np.array([c.output.matrix for c in cells], dtype=kind)
+    offsets = np.array([c.output.offset for c in cells], dtype=kind)
+    matrices = matrices.reshape(n, net.n_outputs, net.n_inputs)
+    offsets = offsets.reshape(n, net.n_outputs)
+    plane = net.n_inputs == 2
+    table = CellTable(
+        patterns=np.array([c.pattern for c in cells], dtype=bool).reshape(n, net.n_hidden),
+        points=np.array(points, dtype=kind).reshape(n, net.n_inputs),
+        radii=np.array([c.radius for c in cells], dtype=np.float64),
+        matrices=matrices,
+        offsets=offsets,
+        facets=facets,
+        neighbours=Ragged.of_pairs(
+            n, np.concatenate([first, second]), np.concatenate([second, first])
+        ),
+        regions=region_of,
+        bounded=np.array(measures.bounded, dtype=bool).reshape(n),
+        volumes=measures.volumes,
+        vertices=tuple(_tup(v) if (v is not None and plane) else None for v in measures.vertices),
+    )
+    region_bounded = [all(measures.bounded[c] for c in members) for members in regions]
+    region_volumes = tuple(
+        sum((measures.volumes[c] for c in members), Fraction(0) if exact else 0.0)
+        if rb and all(measures.volumes[c] is not None for c in members)
+        else None
+        for members, rb in zip(regions, region_bounded, strict=True)
+    )
+    firsts = np.array([members[0] for members in regions], dtype=np.int64)
+    point_of = np.full(len(regions), -1, dtype=np.int64)
+    for p, members in enumerate(point_groups or ()):
+        point_of[list(members)] = p
+    region_table = RegionTable(
+        members=Ragged.of_lengths(
+            np.array([len(m) for m in regions], dtype=np.int64),
+            np.fromiter(itertools.chain.from_iterable(regions), dtype=np.int64),
+        ),
+        matrices=matrices[firsts],
+        offsets=offsets[firsts],
+        bounded=np.array(region_bounded, dtype=bool),
+        volumes=region_volumes,
+        point_regions=point_of,
+    )
+    notes = {**{note.key(): note for note in run.notes}, **pipe.notes}
     stats = RegionStats(
         lps=lps + run.lps,
         nodes=run.nodes,
         phases=tuple(pipe.phases),
         incomplete_phases=tuple(pipe.incomplete),
         seconds=time.monotonic() - pipe._started,
-        cells=len(cells_out),
-        facets=sum(len(c.facets) for c in cells_out),
+        cells=n,
+        facets=len(facets.values),
     )
     return RegionResult(
-        net=problem.net,
+        net=net,
         domain=problem.domain,
         exact=exact,
         method=method,
-        cells=tuple(cells_out),
-        regions=tuple(regions_out),
+        cells=table,
+        regions=region_table,
         point_regions=point_groups,
-        adjacency=tuple((a.first, a.second) for a in adjacency),
+        adjacency=PairTable(adjacency.pairs),
         complete=run.complete and not pipe.incomplete,
         uncertified=tuple(notes.values()),
         stats=stats,
@@ -338,7 +304,7 @@ def build_result(
 _FACET_BLOCK = 16384
 
 
-def _facet_neurons(patterns: np.ndarray, pairs: np.ndarray, slices: Any) -> list[tuple[int, ...]]:
+def _facet_neurons(patterns: np.ndarray, pairs: np.ndarray, slices: Any) -> Ragged:
     """For each pair of facet-adjacent cells, the neurons of the hyperplane they share: those of
     the first hidden layer where their patterns differ, that differ there (coincident neurons
     flip together).
@@ -346,10 +312,11 @@ def _facet_neurons(patterns: np.ndarray, pairs: np.ndarray, slices: Any) -> list
     Examples
     --------
     >>> pats = np.array([[0, 0, 1], [1, 1, 1], [0, 0, 0]], dtype=bool)
-    >>> _facet_neurons(pats, np.array([[0, 1], [0, 2]]), [slice(0, 2), slice(2, 3)])
+    >>> _facet_neurons(pats, np.array([[0, 1], [0, 2]]), [slice(0, 2), slice(2, 3)]).rows()
     [(0, 1), (2,)]
     """
-    out: list[tuple[int, ...]] = []
+    lengths: list[np.ndarray] = []
+    values: list[np.ndarray] = []
     for start in range(0, len(pairs), _FACET_BLOCK):
         block = pairs[start : start + _FACET_BLOCK]
         differ = patterns[block[:, 0]] != patterns[block[:, 1]]
@@ -359,11 +326,12 @@ def _facet_neurons(patterns: np.ndarray, pairs: np.ndarray, slices: Any) -> list
             here = undecided & differ[:, sl].any(axis=1)
             keep[here, sl] = differ[here, sl]
             undecided &= ~here
-        rows, cols = np.nonzero(keep)
-        bounds = np.searchsorted(rows, np.arange(len(block) + 1))
-        cols_list = cols.tolist()
-        out.extend(tuple(cols_list[a:b]) for a, b in itertools.pairwise(bounds.tolist()))
-    return out
+        lengths.append(keep.sum(axis=1))
+        values.append(np.nonzero(keep)[1])
+    return Ragged.of_lengths(
+        np.concatenate([np.zeros(0, dtype=np.int64), *lengths]),
+        np.concatenate([np.zeros(0, dtype=np.int64), *values]),
+    )
 
 
 def run_pipeline(
@@ -388,15 +356,8 @@ def run_pipeline(
         patterns = np.array([c.pattern for c in cells], dtype=bool).reshape(
             len(cells), -1 if cells else problem.net.n_hidden
         )
-        neurons = _facet_neurons(patterns, np.asarray(known.facets).reshape(-1, 2), slices)
-        adjacency = AdjacencySearch(
-            tuple(
-                Adjacency(i, j, hyperplane, None, True)
-                for (i, j), hyperplane in zip(known.facets.tolist(), neurons, strict=True)
-            ),
-            True,
-            (),
-        )
+        pairs = np.asarray(known.facets, dtype=np.int64).reshape(-1, 2)
+        adjacency = AdjacencySearch(pairs, _facet_neurons(patterns, pairs, slices), True, ())
     else:
         with pipe.bar(len(cells), "adjacency") as bar:
             adjacency = facet_adjacency(problem, cells, budget=pipe.budget, progress=bar)
@@ -431,7 +392,7 @@ def run_pipeline(
         method,
         run,
         cells,
-        adjacency.pairs,
+        adjacency,
         merged.groups,
         point_groups,
         measures,

@@ -1,7 +1,10 @@
 """Results of region enumeration: :class:`Cell`, :class:`LinearRegion`, :class:`RegionResult`.
 
 Small frozen values that print briefly and convert to JSON with ``to_dict()``. Rationals are
-written as ``"p/q"`` strings, integers as integers.
+written as ``"p/q"`` strings, integers as integers. An enumeration stores its cells, regions and
+adjacency pairs as columns (:class:`CellTable`, :class:`RegionTable`, :class:`PairTable`):
+read-only sequences that build a :class:`Cell` or :class:`LinearRegion` when it is read, so that
+a count over 10^5 cells does not pay for 10^5 objects it never looks at.
 
 Counting definitions (always reported together, see the regions spec §1):
 
@@ -22,9 +25,14 @@ factor ``band`` of the one used. Decisions that did not are listed as :class:`No
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+import numpy as np
+
+from neurogeom.core.arrays import Ragged, distinct_pairs
 from neurogeom.core.domain import Domain
 from neurogeom.core.lp import LPCounts
 from neurogeom.core.rationals import as_points, json_number
@@ -33,7 +41,17 @@ from neurogeom.nets.geometry import pattern_string
 if TYPE_CHECKING:
     from neurogeom.nets.relu import ReLUNet
 
-__all__ = ["DEFINITIONS", "Cell", "LinearRegion", "Note", "RegionResult", "RegionStats"]
+__all__ = [
+    "DEFINITIONS",
+    "Cell",
+    "CellTable",
+    "LinearRegion",
+    "Note",
+    "PairTable",
+    "RegionResult",
+    "RegionStats",
+    "RegionTable",
+]
 
 #: One-line definition of each count.
 DEFINITIONS = {
@@ -275,6 +293,194 @@ class LinearRegion:
         }
 
 
+T = TypeVar("T")
+
+#: Rows converted to Python values at a time when a table is iterated.
+_BLOCK = 4096
+
+
+class _Table(Sequence[T]):
+    """A read-only sequence of values built from columns when read.
+
+    Subclasses store their columns and implement :meth:`_build` (the items of a range of rows,
+    converting each column's rows to Python values in one call); indexing, slicing, iteration
+    and equality (item by item, with any sequence) follow.
+    """
+
+    __slots__ = ()
+    __hash__ = None  # type: ignore[assignment]
+
+    def _build(self, start: int, stop: int) -> list[T]:
+        raise NotImplementedError
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return tuple(self._build(k, k + 1)[0] for k in range(*index.indices(len(self))))
+        i = operator.index(index)
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(f"index {i} is out of range for {n} items")
+        i %= n
+        return self._build(i, i + 1)[0]
+
+    def __iter__(self) -> Iterator[T]:
+        for start in range(0, len(self), _BLOCK):
+            yield from self._build(start, min(start + _BLOCK, len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self)} items)"
+
+    def __post_init__(self) -> None:
+        # the columns are the value: make every array read-only
+        for value in vars(self).values():
+            for array in (value.starts, value.values) if isinstance(value, Ragged) else (value,):
+                if isinstance(array, np.ndarray):
+                    array.flags.writeable = False
+
+
+def _rows(a: np.ndarray, start: int, stop: int) -> list[Any]:
+    """Rows ``start:stop`` of an array as tuples (nested for 3-D arrays) of Python values."""
+    block = a[start:stop].tolist()
+    if a.ndim == 3:
+        return [tuple(map(tuple, m)) for m in block]
+    return [tuple(r) for r in block] if a.ndim == 2 else block
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class CellTable(_Table[Cell]):
+    """The cells of an enumeration, one row per cell (see :class:`Cell` for each column).
+
+    ``patterns`` is boolean ``(cells, hidden neurons)``; ``points``, ``matrices`` and
+    ``offsets`` hold floats, or Fractions in exact mode; ``facets`` and ``neighbours`` are
+    :class:`~neurogeom.core.arrays.Ragged` rows; ``volumes`` and ``vertices`` hold a value or
+    ``None`` per cell.
+
+    Examples
+    --------
+    >>> from neurogeom import ReLUNet, enumerate_regions
+    >>> res = enumerate_regions(ReLUNet([[[1.0], [-1.0]], [[1.0, 1.0]]]), progress=False)
+    >>> res.cells
+    CellTable(2 items)
+    >>> res.cells[1].pattern, res.cells.patterns.shape
+    ((False, True), (2, 2))
+    """
+
+    patterns: np.ndarray
+    points: np.ndarray
+    radii: np.ndarray
+    matrices: np.ndarray
+    offsets: np.ndarray
+    facets: Ragged
+    neighbours: Ragged
+    regions: np.ndarray
+    bounded: np.ndarray
+    volumes: tuple[Any, ...]
+    vertices: tuple[Any, ...]
+
+    def __len__(self) -> int:
+        return len(self.patterns)
+
+    def _build(self, start: int, stop: int) -> list[Cell]:
+        columns = zip(
+            range(start, stop),
+            _rows(self.patterns, start, stop),
+            _rows(self.points, start, stop),
+            self.radii[start:stop].tolist(),
+            _rows(self.matrices, start, stop),
+            _rows(self.offsets, start, stop),
+            self.regions[start:stop].tolist(),
+            self.bounded[start:stop].tolist(),
+            strict=True,
+        )
+        return [
+            Cell(
+                i,
+                pattern,
+                point,
+                radius,
+                matrix,
+                offset,
+                self.facets.row(i),
+                self.neighbours.row(i),
+                region,
+                bounded,
+                self.volumes[i],
+                self.vertices[i],
+            )
+            for i, pattern, point, radius, matrix, offset, region, bounded in columns
+        ]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class RegionTable(_Table[LinearRegion]):
+    """The facet-connected linear regions of an enumeration, one row per region (see
+    :class:`LinearRegion`); ``point_regions`` is ``-1`` where not computed."""
+
+    members: Ragged
+    matrices: np.ndarray
+    offsets: np.ndarray
+    bounded: np.ndarray
+    volumes: tuple[Any, ...]
+    point_regions: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def _build(self, start: int, stop: int) -> list[LinearRegion]:
+        columns = zip(
+            range(start, stop),
+            _rows(self.matrices, start, stop),
+            _rows(self.offsets, start, stop),
+            self.bounded[start:stop].tolist(),
+            self.point_regions[start:stop].tolist(),
+            strict=True,
+        )
+        return [
+            LinearRegion(
+                r,
+                self.members.row(r),
+                matrix,
+                offset,
+                bounded,
+                self.volumes[r],
+                None if point < 0 else point,
+            )
+            for r, matrix, offset, bounded, point in columns
+        ]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class PairTable(_Table[tuple[int, int]]):
+    """Pairs of indices, stored as an ``(m, 2)`` integer array and read as tuples.
+
+    Examples
+    --------
+    >>> pairs = PairTable(np.array([[0, 1], [1, 2]]))
+    >>> list(pairs), pairs[-1], pairs == ((0, 1), (1, 2))
+    ([(0, 1), (1, 2)], (1, 2), True)
+    """
+
+    pairs: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def _build(self, start: int, stop: int) -> list[tuple[int, int]]:
+        return _rows(self.pairs, start, stop)
+
+
+def _cell_column(cells: Sequence[Cell], name: str, dtype: Any) -> np.ndarray:
+    """One attribute of every cell as an array: a table's stored column, or read off cells."""
+    if isinstance(cells, CellTable):
+        return {"region": cells.regions, "pattern": cells.patterns}[name]
+    return np.array([getattr(c, name) for c in cells], dtype=dtype)
+
+
 @dataclass(frozen=True, slots=True)
 class RegionResult:
     """Everything a region enumeration found.
@@ -287,14 +493,15 @@ class RegionResult:
     exact : bool
     method : str
         The engine used (``"search"`` or ``"split"``).
-    cells : tuple of Cell
-    regions : tuple of LinearRegion
-        Facet-connected linear regions.
+    cells : sequence of Cell
+        A :class:`CellTable` from an enumeration (any sequence of cells otherwise).
+    regions : sequence of LinearRegion
+        Facet-connected linear regions (a :class:`RegionTable` from an enumeration).
     point_regions : tuple of tuple of int, or None
         Point-connected linear regions as tuples of facet-connected region indices (``None``
         when not computed: ``point_connected=False``).
-    adjacency : tuple of (int, int)
-        Facet-adjacent cell pairs (the dual graph).
+    adjacency : sequence of (int, int)
+        Facet-adjacent cell pairs (the dual graph; a :class:`PairTable` from an enumeration).
     complete : bool
         ``False`` when a budget stopped some phase (see ``stats.incomplete_phases``); counts
         of cells are then lower bounds.
@@ -308,10 +515,10 @@ class RegionResult:
     domain: Domain
     exact: bool
     method: str
-    cells: tuple[Cell, ...]
-    regions: tuple[LinearRegion, ...]
+    cells: Sequence[Cell]
+    regions: Sequence[LinearRegion]
     point_regions: tuple[tuple[int, ...], ...] | None
-    adjacency: tuple[tuple[int, int], ...]
+    adjacency: Sequence[tuple[int, int]]
     complete: bool = True
     uncertified: tuple[Note, ...] = ()
     stats: RegionStats = field(default_factory=RegionStats)
@@ -345,6 +552,8 @@ class RegionResult:
     @property
     def bounded_regions(self) -> int:
         """Number of bounded facet-connected linear regions."""
+        if isinstance(self.regions, RegionTable):
+            return int(self.regions.bounded.sum())
         return sum(r.bounded for r in self.regions)
 
     @property
@@ -355,12 +564,16 @@ class RegionResult:
     @property
     def region_adjacency(self) -> tuple[tuple[int, int], ...]:
         """Pairs of facet-connected regions that share a facet (the region dual graph)."""
-        pairs = {
-            tuple(sorted((self.cells[a].region, self.cells[b].region)))
-            for a, b in self.adjacency
-            if self.cells[a].region != self.cells[b].region
-        }
-        return tuple(sorted(pairs))
+        if not len(self.adjacency):
+            return ()
+        pairs = (
+            self.adjacency.pairs
+            if isinstance(self.adjacency, PairTable)
+            else np.array(list(self.adjacency), dtype=np.int64)
+        )
+        regions = _cell_column(self.cells, "region", np.int64)[pairs]
+        regions = np.sort(regions[regions[:, 0] != regions[:, 1]], axis=1)
+        return tuple(map(tuple, distinct_pairs(regions).tolist()))
 
     def locate(self, x: Any) -> Cell | None:
         """The cell whose interior (or inactive-side boundary) contains the point ``x``.
@@ -384,9 +597,13 @@ class RegionResult:
             b = self.domain.b if net.exact else self.domain.b_float
             if not all(row @ point[0] <= bound for row, bound in zip(a, b, strict=True)):
                 return None
-        pattern = tuple(bool(v) for v in net.activation_patterns(point)[0])
-        index = {c.pattern: c for c in self.cells}
-        return index.get(pattern)
+        pattern = np.asarray(net.activation_patterns(point)[0], dtype=bool)
+        n = len(self.cells)
+        if n == 0:
+            return None
+        patterns = _cell_column(self.cells, "pattern", bool).reshape(n, len(pattern))
+        hits = np.flatnonzero((patterns == pattern).all(axis=1))
+        return self.cells[int(hits[0])] if len(hits) else None
 
     def counts(self) -> dict[str, int | None]:
         """The four counts by name."""
