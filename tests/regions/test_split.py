@@ -526,6 +526,33 @@ def test_close_pairs_match_brute_force(d):
     assert {(min(i, j), max(i, j)) for i, j in got.tolist()} == want
 
 
+@pytest.mark.parametrize("kind", ["fraction", "fmpq"])
+def test_exact_vertex_contacts_match_equal_rationals_only(kind):
+    """Exact vertices match by equality: copies of one rational vertex in different cells are
+    one vertex, and distinct rationals whose float images coincide are not."""
+    from neurogeom.core.rationals import fmpq_array
+
+    tiny = Fraction(1, 10**30)  # 1/3 and 1/3 + tiny round to the same float
+
+    def square(x, y):  # counter-clockwise unit square with lower-left corner (x, y)
+        return [[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1]]
+
+    third = Fraction(1, 3)
+    cells = [
+        square(third, 0),
+        square(third + 1, 0),  # shares an edge with the first
+        square(third + 2 + tiny, 1),  # apart from the second by tiny: no contact
+        square(third + 2, -1),  # touches the second only at (1/3 + 2, 0)
+    ]
+    convert = fmpq_array if kind == "fmpq" else (lambda c: np.array(c, dtype=object))
+    got = split_module.vertex_contacts([convert(c) for c in cells], True, 1e-9)
+    assert got.facets.tolist() == [[0, 1]]
+    assert got.points.tolist() == [[0, 1], [1, 3]]
+    # the same squares in floats merge the near-equal corners
+    floats = split_module.vertex_contacts([np.array(c, dtype=float) for c in cells], False, 1e-9)
+    assert [1, 2] in floats.points.tolist()
+
+
 def test_exact_cut_faces_too_small_for_floats_are_ordered_exactly(recut):
     # x + y + z = 3e-12 cuts a corner off the unit cube: its three cut points are distinct
     # but closer than the float tolerance, so the batch leaves their order to the exact cut.

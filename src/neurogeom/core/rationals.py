@@ -188,17 +188,27 @@ def fmpq_array(values: Any, *, name: str = "array") -> np.ndarray:
 
 
 def fractions_from_fmpq(values: np.ndarray) -> np.ndarray:
-    """An object array of ``fmpq`` as Fractions (same shape).
+    """An object array of ``fmpq`` as Fractions (same shape; Fractions pass through).
 
     Examples
     --------
     >>> fractions_from_fmpq(fmpq_array(["1/3"])).tolist()
     [Fraction(1, 3)]
+    >>> fractions_from_fmpq(np.array([Fraction(1, 2)], dtype=object)).tolist()
+    [Fraction(1, 2)]
     """
-    out = np.empty(values.shape, dtype=object)
-    for idx, q in np.ndenumerate(values):
-        out[idx] = fmpq_to_fraction(q)
-    return out
+    values = np.asarray(values, dtype=object)
+    out = np.empty(values.size, dtype=object)
+    # one pass over a flat list (np.ndenumerate costs more than the conversion itself)
+    out[:] = [
+        q
+        if isinstance(q, Fraction)
+        else _coprime_fraction(int(q.p), int(q.q))
+        if isinstance(q, flint.fmpq)
+        else fmpq_to_fraction(q)
+        for q in values.ravel().tolist()
+    ]
+    return out.reshape(values.shape)
 
 
 def fraction_to_json(q: Fraction | int) -> int | str:

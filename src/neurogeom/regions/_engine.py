@@ -102,8 +102,8 @@ class FoundCell:
     exact_point : ndarray of Fraction, optional
         An exact interior point already certified by the engine (exact mode).
     vertices : ndarray, optional
-        The cell's vertices (split and planar engines; exact rationals in exact mode; in
-        counter-clockwise order in 2-D).
+        The cell's vertices (split and planar engines; exact rationals in exact mode, as
+        Fractions or python-flint ``fmpq``; in counter-clockwise order in 2-D).
     output : AffineMap, optional
         The network's local affine map on the cell, when the engine computed it (exact in
         exact mode); the pipeline computes it otherwise.

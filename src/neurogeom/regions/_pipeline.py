@@ -27,6 +27,7 @@ from neurogeom.core.errors import InvalidInputError, NumericalError
 from neurogeom.core.lp import LPCounts
 from neurogeom.core.polyhedra import order_polygon, polytope_vertices, polytope_volume
 from neurogeom.core.progress import progress_bar
+from neurogeom.core.rationals import fractions_from_fmpq
 from neurogeom.regions._adjacency import (
     AdjacencySearch,
     CellWork,
@@ -177,7 +178,8 @@ def _vertices_and_volume(problem: RegionProblem, cell: CellWork, dim: int) -> tu
     if cell.vertices is not None and cell.volume is not None:
         return cell.vertices, cell.volume  # the engine measured it (ordered in 2-D)
     if cell.vertices is not None:
-        verts = cell.vertices
+        # exact vertices may come as python-flint fmpq (the split engine's)
+        verts = fractions_from_fmpq(cell.vertices) if exact else cell.vertices
     else:
         rows = cell.geometry.halfspaces
         g, h = (rows.a, rows.b) if exact else (cell.g, cell.h)

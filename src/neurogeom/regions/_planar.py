@@ -470,23 +470,21 @@ class _Engine:
             / counts[:, None]
         )
         exact_cent = None
+        d = m.dest()
         if self.exact:
-            exact_cent = np.empty((n_f, 2), dtype=object)
-            areas = []
-            for f, poly in enumerate(polygons):
-                exact_cent[f] = [
-                    sum(poly[:, 0], flint.fmpq(0)) / len(poly),
-                    sum(poly[:, 1], flint.fmpq(0)) / len(poly),
-                ]
-                x, y = poly[:, 0], poly[:, 1]
-                xr, yr = np.roll(x, -1), np.roll(y, -1)
-                areas.append(sum(x * yr - xr * y, flint.fmpq(0)) / 2)
-            exact_cent = fractions_from_fmpq(exact_cent)
+            # per face, over its half-edges: vertex sums and the shoelace sum, as object arrays
+            # of fmpq summed face by face (faces hold consecutive half-edges once sorted)
+            xq = m.xq.view
+            order = np.argsort(face, kind="stable")
+            firsts = np.searchsorted(face[order], np.arange(n_f))
+            o, t = xq[org[order]], xq[d[order]]
+            sums = np.add.reduceat(o, firsts, axis=0)
+            cross = np.add.reduceat(o[:, 0] * t[:, 1] - t[:, 0] * o[:, 1], firsts)
+            exact_cent = fractions_from_fmpq(sums / counts.astype(object)[:, None])
             cent = exact_cent.astype(float)
+            areas = list(fractions_from_fmpq(cross / 2))
             polygons = [fractions_from_fmpq(p) for p in polygons]
-            areas = list(fractions_from_fmpq(np.array(areas, dtype=object)))
         else:
-            d = m.dest()
             cross = xy[org, 0] * xy[d, 1] - xy[d, 0] * xy[org, 1]
             areas = (0.5 * np.bincount(face, cross, n_f)).tolist()
         return Subdivision(

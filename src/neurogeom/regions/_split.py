@@ -95,9 +95,8 @@ class SplitCell:
 
     def centroid(self) -> np.ndarray:
         """Mean of the vertices, an interior point of the cell (exact in exact mode)."""
-        if self.exact:
-            k = len(self.vertices)
-            return np.array([sum(col, Fraction(0)) / k for col in self.vertices.T], dtype=object)
+        if self.exact:  # Fractions, or python-flint fmpq inside the engine (same type out)
+            return self.vertices.sum(axis=0) / len(self.vertices)
         return self.vertices.mean(axis=0)
 
     def to_dict(self) -> dict[str, Any]:
@@ -1422,9 +1421,12 @@ def _split(
     progress: bool = False,
     max_cells: int | None = None,
     deadline: float | None = None,
+    fractions: bool = True,
 ) -> tuple[list[SplitCell], bool, int]:
     """:func:`split_cells`, also returning how many float decisions fell inside the tolerance
-    band (0 in exact mode)."""
+    band (0 in exact mode). ``fractions=False`` leaves exact vertices as python-flint ``fmpq``
+    (the region engine's own use: converting every vertex to a Fraction costs more than
+    finding it)."""
     if not isinstance(net, ReLUNet):
         raise InvalidInputError(f"split_cells needs a ReLUNet, got {type(net).__name__}")
     tolerances = check_tol(tol)
@@ -1471,7 +1473,7 @@ def _split(
         edges = None
 
     setup = _Setup(ws, bs, slope, one, exact, tol, 0.0, deadline, _Snapper(tolerances.band))
-    out_verts = fractions_from_fmpq if exact else (lambda v: v)
+    out_verts = fractions_from_fmpq if exact and fractions else (lambda v: v)
     cells: list[SplitCell] = []
 
     def emit(bits: list[np.ndarray], v: np.ndarray, output: tuple[Any, Any] | None = None) -> None:
@@ -1532,11 +1534,12 @@ class SplitEngine:
             progress=progress,
             max_cells=budget.max_items,
             deadline=budget.deadline,
+            fractions=False,
         )
         # the vertex centroid lies strictly inside a full-dimensional polytope; in exact mode it
         # is the cell's rational interior point (checked like every other one)
         if problem.exact:
-            exact_centres = [cell.centroid() for cell in found]
+            exact_centres = [fractions_from_fmpq(cell.centroid()) for cell in found]
             points = [c.astype(float) for c in exact_centres]
         else:
             exact_centres = [None] * len(found)
@@ -1609,9 +1612,10 @@ def vertex_contacts(vertices: list[np.ndarray], exact: bool, eps: float) -> Cont
     cell whose closure it crosses, at the same points, so two cells meet in a common face whose
     vertices are exactly their shared vertices. In dimension ``d`` they share a facet iff they
     share at least ``d`` vertices (a face of dimension ``k < d - 1`` has fewer — a segment two,
-    a point one) and they touch iff they share one. Exact vertices are matched by equality;
-    float ones within ``eps`` (max-norm). ``None`` when the matching is not trustworthy: two
-    vertices of one cell fell together.
+    a point one) and they touch iff they share one. Float vertices are matched within ``eps``
+    (max-norm); exact ones (Fractions or ``fmpq``) by equality, checked on the pairs whose float
+    images are within ``eps`` (equal rationals round alike). ``None`` when the matching is not
+    trustworthy: two vertices of one cell fell together.
 
     Examples
     --------
@@ -1633,19 +1637,12 @@ def vertex_contacts(vertices: list[np.ndarray], exact: bool, eps: float) -> Cont
         return Contacts(none, none)
     dim = vertices[0].shape[1]
     owner = np.repeat(np.arange(n_cells), counts)
-    if exact:
-        ids: dict[tuple[Any, ...], int] = {}
-        vid = np.fromiter(
-            (ids.setdefault(tuple(row), len(ids)) for v in vertices for row in v),
-            dtype=np.int64,
-            count=total,
-        )
-        n_ids = len(ids)
-    else:
-        points = np.concatenate(vertices).astype(float)
-        close = _close_pairs(points, eps)
-        graph = coo_matrix((np.ones(len(close)), (close[:, 0], close[:, 1])), shape=(total, total))
-        n_ids, vid = connected_components(graph, directed=False)
+    stacked = np.concatenate(vertices)
+    close = _close_pairs(stacked.astype(float), eps)
+    if exact:  # equal rationals have equal float images: the close pairs hold every equal pair
+        close = close[(stacked[close[:, 0]] == stacked[close[:, 1]]).all(axis=1)]
+    graph = coo_matrix((np.ones(len(close)), (close[:, 0], close[:, 1])), shape=(total, total))
+    n_ids, vid = connected_components(graph, directed=False)
     incidence = csr_matrix((np.ones(total), (owner, vid)), shape=(n_cells, n_ids))
     incidence.sum_duplicates()
     if incidence.data.size and incidence.data.max() > 1:
