@@ -917,3 +917,82 @@ def test_count_lp_records_what_it_is_told() -> None:
 def test_chebyshev_centre_keeps_rows_with_tiny_coefficients() -> None:
     centre, radius = chebyshev_centre([[1e-200], [-1.0]], [1e-200, 0.0], radius_cap=10)
     assert radius == pytest.approx(0.5) and centre[0] == pytest.approx(0.5)
+
+
+# --- the quick form of the setters (one index, scalar values) --------------------------------
+
+
+def _scalars(*values: Any) -> tuple[Any, ...]:
+    return values
+
+
+def _lists(*values: Any) -> tuple[Any, ...]:
+    return tuple([v] for v in values)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_quick_form_of_the_setters_matches_the_array_form(backend: Backend) -> None:
+    """A walk of single-row flips, radius-coefficient and column-bound changes (as the region
+    search makes them), once with scalars and once with one-element lists: the same models, so
+    the same statuses, points and values, bit for bit."""
+    rng = np.random.default_rng(11)
+    n, m = 3, 12
+    a = rng.standard_normal((m, n))
+    b = rng.standard_normal(m)
+    ext = np.hstack([a, np.ones((m, 1))])
+    signs = np.where(a @ rng.standard_normal(n) > b, 1.0, -1.0)
+    lo, hi = np.where(signs > 0, b, -np.inf), np.where(signs > 0, np.inf, b)
+    models = {
+        form: LPModel(ext, lo, hi, col_lower=[*[-np.inf] * n, 0.0], backend=backend)
+        for form in (_scalars, _lists)
+    }
+    for step in range(80):
+        i = int(rng.integers(m))
+        signs[i] = -signs[i]
+        cost = rng.standard_normal(n + 1)
+        results = []
+        for form, model in models.items():
+            row_lo, row_hi = (b[i], np.inf) if signs[i] > 0 else (-np.inf, b[i])
+            model.set_row_bounds(*form(np.int64(i), row_lo, row_hi))
+            (row,), (coef,) = form(i), form(-signs[i])
+            model.set_coefficients(row, n, coef)
+            model.set_col_bounds(*form(n, 0.0, 0.0 if step % 3 else 1.0))
+            results.append(model.solve(cost, maximize=bool(step % 2)))
+        quick, array = results
+        assert quick.status == array.status
+        assert quick.value == array.value
+        assert (quick.x is None) == (array.x is None)
+        if quick.x is not None:
+            assert np.array_equal(quick.x, array.x)
+    quick_model, array_model = models.values()
+    assert np.array_equal(quick_model.matrix, array_model.matrix)
+    for name in ("_row_lo", "_row_hi", "_col_lo", "_col_hi"):
+        assert np.array_equal(getattr(quick_model, name), getattr(array_model, name))
+
+
+@pytest.mark.parametrize(
+    ("call", "args"),
+    [
+        ("set_row_bounds", (2, 0.0, 1.0)),
+        ("set_row_bounds", (-1, 0.0, 1.0)),
+        ("set_row_bounds", (0, np.nan, 1.0)),
+        ("set_row_bounds", (1, 0.0, np.nan)),
+        ("set_col_bounds", (5, 0.0, 1.0)),
+        ("set_col_bounds", (0, 0.0, np.nan)),
+        ("set_coefficients", (2, 0, 1.0)),
+        ("set_coefficients", (0, 2, 1.0)),
+        ("set_coefficients", (0, 1, np.inf)),
+        ("set_coefficients", (0, 1, np.nan)),
+    ],
+)
+def test_the_quick_form_of_the_setters_raises_what_the_array_form_raises(
+    call: str, args: tuple[Any, ...]
+) -> None:
+    # the array form: every argument in a list, but the column of set_coefficients
+    listed = ([args[0]], args[1], [args[2]]) if call == "set_coefficients" else _lists(*args)
+    messages = []
+    for form in (args, listed):
+        with pytest.raises(InvalidInputError) as info:
+            getattr(LPModel(np.eye(2), [-1, -1], [1, 1]), call)(*form)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]

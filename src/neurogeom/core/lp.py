@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -204,6 +205,12 @@ class LPResult:
         }
 
 
+#: Scalar types that the single-entry path of :class:`LPModel`'s setters takes for an index and
+#: for a bound or coefficient (``bool`` is an ``int``, as it is for the array path).
+_INDEX_TYPES = (int, np.integer)
+_REAL_TYPES = (int, float, np.integer, np.floating)
+
+
 def _as_bounds(values: Any, size: int, default: float, what: str) -> np.ndarray:
     if values is None:
         return np.full(size, default)
@@ -359,50 +366,93 @@ class LPModel:
             raise InvalidInputError(f"{what} index {bad} is out of range 0..{size - 1}")
         return idx.astype(np.int32)
 
-    def _store_bounds(
-        self, idx: np.ndarray, lower: Any, upper: Any, lo_now: np.ndarray, hi_now: np.ndarray
-    ) -> tuple[Any, np.ndarray, np.ndarray] | None:
-        """Record new bounds at ``idx`` in ``lo_now`` and ``hi_now``; return the live HiGHS model
-        and the bounds clipped to its infinity when it must change too (else ``None``)."""
-        lo, hi = self._bounds(idx, lower, upper)
-        lo_now[idx] = lo
-        hi_now[idx] = hi
-        if self._h is None or not idx.size:
-            return None
-        return self._h, np.maximum(lo, -self._inf), np.minimum(hi, self._inf)
+    @staticmethod
+    def _index(value: Any, size: int, what: str) -> int:
+        """One index given as a scalar, checked as :meth:`_indices` checks arrays."""
+        i = int(value)
+        if not 0 <= i < size:
+            raise InvalidInputError(f"{what} index {i} is out of range 0..{size - 1}")
+        return i
 
-    def set_row_bounds(self, rows: Any, lower: Any, upper: Any) -> None:
-        """Change the bounds of some rows (the matrix stays; the basis is kept)."""
-        idx = self._indices(rows, self._a.shape[0], "row")
-        live = self._store_bounds(idx, lower, upper, self._row_lo, self._row_hi)
-        if live is None:
+    def _set_bounds(
+        self, what: Literal["row", "column"], indices: Any, lower: Any, upper: Any
+    ) -> None:
+        """Record new row or column bounds and pass them on to the live HiGHS model.
+
+        One index given as an integer with scalar bounds takes a path without arrays (the
+        setters are called tens of thousands of times per enumeration, mostly for one row); it
+        checks the same things and raises the same errors as the array path.
+        """
+        rows = what == "row"
+        size = self._a.shape[0 if rows else 1]
+        lo_now, hi_now = (self._row_lo, self._row_hi) if rows else (self._col_lo, self._col_hi)
+        h = self._h
+        if (
+            isinstance(indices, _INDEX_TYPES)
+            and isinstance(lower, _REAL_TYPES)
+            and isinstance(upper, _REAL_TYPES)
+        ):
+            i = self._index(indices, size, what)
+            lo, hi = float(lower), float(upper)
+            if math.isnan(lo) or math.isnan(hi):
+                raise InvalidInputError("bounds contain NaN")
+            lo_now[i] = lo
+            hi_now[i] = hi
+            if h is not None:
+                change = h.changeRowBounds if rows else h.changeColBounds
+                change(i, max(lo, -self._inf), min(hi, self._inf))
             return
-        h, lo, hi = live
+        idx = self._indices(indices, size, what)
+        los, his = self._bounds(idx, lower, upper)
+        lo_now[idx] = los
+        hi_now[idx] = his
+        if h is None or not idx.size:
+            return
+        los, his = np.maximum(los, -self._inf), np.minimum(his, self._inf)
         if idx.size == 1:
-            h.changeRowBounds(int(idx[0]), float(lo[0]), float(hi[0]))
+            change = h.changeRowBounds if rows else h.changeColBounds
+            change(int(idx[0]), float(los[0]), float(his[0]))
+        elif not rows:
+            h.changeColsBounds(idx.size, idx, los, his)
         elif hasattr(h, "changeRowsBounds"):
-            h.changeRowsBounds(idx.size, idx, lo, hi)
+            h.changeRowsBounds(idx.size, idx, los, his)
         else:  # highspy < 1.13 has no batch call for row bounds (it has one for columns)
-            for r, row_lo, row_hi in zip(idx.tolist(), lo.tolist(), hi.tolist(), strict=True):
+            for r, row_lo, row_hi in zip(idx.tolist(), los.tolist(), his.tolist(), strict=True):
                 h.changeRowBounds(r, row_lo, row_hi)
 
+    def set_row_bounds(self, rows: Any, lower: Any, upper: Any) -> None:
+        """Change the bounds of some rows (the matrix stays; the basis is kept).
+
+        ``rows`` is an index or an array of them; ``lower`` and ``upper`` match it or are
+        scalars. One row with scalar bounds (``lp.set_row_bounds(3, 0.0, np.inf)``) is the
+        quick form.
+        """
+        self._set_bounds("row", rows, lower, upper)
+
     def set_col_bounds(self, cols: Any, lower: Any, upper: Any) -> None:
-        """Change the bounds of some variables."""
-        idx = self._indices(cols, self._a.shape[1], "column")
-        live = self._store_bounds(idx, lower, upper, self._col_lo, self._col_hi)
-        if live is None:
-            return
-        h, lo, hi = live
-        if idx.size == 1:
-            h.changeColBounds(int(idx[0]), float(lo[0]), float(hi[0]))
-        else:
-            h.changeColsBounds(idx.size, idx, lo, hi)
+        """Change the bounds of some variables (one with scalar bounds is the quick form)."""
+        self._set_bounds("column", cols, lower, upper)
 
     def set_coefficients(self, rows: Any, col: int, values: Any) -> None:
-        """Change the entries ``A[rows, col]`` (e.g. the radius column of a Chebyshev LP)."""
-        idx = self._indices(rows, self._a.shape[0], "row")
-        if not 0 <= col < self._a.shape[1]:
-            raise InvalidInputError(f"column index {col} is out of range 0..{self._a.shape[1] - 1}")
+        """Change the entries ``A[rows, col]`` (e.g. the radius column of a Chebyshev LP).
+
+        One row with a scalar value is the quick form, as for :meth:`set_row_bounds`.
+        """
+        m, n = self._a.shape
+        if isinstance(rows, _INDEX_TYPES) and isinstance(values, _REAL_TYPES):
+            i = self._index(rows, m, "row")
+            if not 0 <= col < n:
+                raise InvalidInputError(f"column index {col} is out of range 0..{n - 1}")
+            value = float(values)
+            if not math.isfinite(value):
+                raise InvalidInputError("coefficients must be finite")
+            self._a[i, col] = value
+            if self._h is not None:
+                self._h.changeCoeff(i, col, value)
+            return
+        idx = self._indices(rows, m, "row")
+        if not 0 <= col < n:
+            raise InvalidInputError(f"column index {col} is out of range 0..{n - 1}")
         vals = np.broadcast_to(np.asarray(values, dtype=np.float64), idx.shape)
         if not np.isfinite(vals).all():
             raise InvalidInputError("coefficients must be finite")
