@@ -800,24 +800,20 @@ class Searcher:
         prove_bounded = exact is None and not self.problem.exact and not self.domain.bounded
         start = self._start_signs(node, arr, u, v)
         seen = {start.tobytes()}
-        queue: list[tuple[np.ndarray, int, dict[int, int]]] = [(start, -1, {})]
+        queue: list[tuple[np.ndarray, int]] = [(start, -1)]
 
-        def push_neighbours(
-            sigma: np.ndarray, essential: np.ndarray, certs: dict[int, int]
-        ) -> None:
+        def push_neighbours(sigma: np.ndarray, essential: np.ndarray) -> None:
             for j in np.flatnonzero(essential):
                 nb = sigma.copy()
                 nb[j] = -nb[j]
                 key = nb.tobytes()
                 if key not in seen:
                     seen.add(key)
-                    # a redundancy certificate that does not use row j holds across the flip
-                    kept = {t: m for t, m in certs.items() if not (m >> int(j)) & 1}
-                    queue.append((nb, int(j), kept))
+                    queue.append((nb, int(j)))
 
         while queue:
             self._check_budget()
-            sigma, came_from, inherited = queue.pop()
+            sigma, came_from = queue.pop()
             walk.set_signs(sigma)
             centre, radius = walk.chebyshev()
             thin = centre is None or radius <= self.thr
@@ -830,7 +826,7 @@ class Searcher:
                     [j == came_from or exact.facet(sigma, j) for j in range(len(u))], dtype=bool
                 )
                 self._finish(node, rows, arr, sigma, xp.astype(float), 0.0, essential, xp, out)
-                push_neighbours(sigma, essential, {})
+                push_neighbours(sigma, essential)
                 continue
             if thin:
                 text = "a cell thinner than the tolerance was left out"
@@ -841,14 +837,13 @@ class Searcher:
                 self._thin_note(out, node, arr, sigma, text, radius)
             # read before the facet LPs reuse the model
             bounded = walk.bounded(sigma) if final and prove_bounded else None
-            certs: dict[int, int] = {}
             essential, on_boundary = walk.facets(
-                sigma, centre, came_from, exact, inherited, certs, node, out, final=final
+                sigma, centre, came_from, exact, node, out, final=final
             )
             self._finish(
                 node, rows, arr, sigma, centre, radius, essential, None, out, on_boundary, bounded
             )
-            push_neighbours(sigma, essential, certs)
+            push_neighbours(sigma, essential)
 
     # -- the whole search -----------------------------------------------------------------------
     def run(
@@ -899,6 +894,61 @@ class Searcher:
         return True
 
 
+class _Certificates:
+    """The redundancy certificates of one walk: which planes provably carry no facet of a cell.
+
+    The LP that finds plane ``t`` to be no facet of cell ``sigma`` (the plane's row dropped,
+    ``t``'s side reached by no point, beyond the tolerance) has duals on some of the walk's
+    planes, ``used``: ``t``'s halfspace on ``sigma``'s side follows from those planes with
+    ``sigma``'s signs and the node's rows, which every cell of the walk shares. So ``t`` carries
+    no facet of any cell of the walk with the same signs on ``used`` and on ``t`` — a neighbour
+    across a plane outside ``used``, or a cell met much later. Certificates are kept per plane
+    as rows of signs (0 where a plane is not used), each distinct one once.
+
+    Examples
+    --------
+    >>> c = _Certificates(4)
+    >>> c.add(3, np.array([0, 1]), np.array([1, -1, 1, -1]))
+    >>> c.unproven(np.array([1, -1, -1, -1]), np.array([2, 3]))  # same on 0, 1, 3
+    [2]
+    >>> c.unproven(np.array([-1, -1, 1, -1]), np.array([3]))  # plane 0 differs
+    [3]
+    """
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+        self.rows: dict[int, list[np.ndarray]] = {}
+        self.stacked: dict[int, np.ndarray] = {}
+        self.known: set[bytes] = set()
+
+    def add(self, t: int, used: np.ndarray, sigma: np.ndarray) -> None:
+        """Record that plane ``t`` is no facet wherever the signs on ``used`` and ``t`` are
+        those of ``sigma``."""
+        signs = np.zeros(self.k, dtype=np.int8)
+        signs[used] = sigma[used]
+        signs[t] = sigma[t]
+        key = signs.tobytes() + t.to_bytes(4, "little")
+        if key in self.known:
+            return
+        self.known.add(key)
+        self.rows.setdefault(t, []).append(signs)
+        self.stacked.pop(t, None)
+
+    def unproven(self, sigma: np.ndarray, planes: np.ndarray) -> list[int]:
+        """The ``planes`` that no certificate covers in the cell ``sigma``."""
+        left = []
+        for t in planes.tolist():
+            rows = self.rows.get(t)
+            if rows is not None:
+                table = self.stacked.get(t)
+                if table is None:
+                    table = self.stacked[t] = np.array(rows)
+                if not ((table != 0) & (table != sigma)).any(axis=1).all():
+                    continue
+            left.append(t)
+        return left
+
+
 #: Smallest singular value of unit rows taken to span the space in ``_Walk.bounded``.
 _SPAN = 1e-9
 
@@ -932,6 +982,7 @@ class _Walk:
         self.n = n
         self.cheb_cost = np.zeros(n + 1)
         self.cheb_cost[n] = 1.0
+        self.certificates = _Certificates(k)
 
     def set_signs(self, sigma: np.ndarray) -> None:
         """Put the model on the cell with signs ``sigma``."""
@@ -1016,8 +1067,6 @@ class _Walk:
         centre: np.ndarray,
         came_from: int,
         exact: ExactPlanes | None,
-        inherited: dict[int, int],
-        certs: dict[int, int],
         node: Node,
         out: NodeOutput,
         *,
@@ -1025,9 +1074,8 @@ class _Walk:
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Which planes carry a facet of the cell ``sigma``.
 
-        ``inherited`` maps planes to redundancy certificates (bit masks of the arrangement rows
-        with nonzero dual) valid for this cell; those planes need no LP. Certificates of the LPs
-        solved here are written to ``certs`` for the neighbours.
+        Planes that a redundancy certificate of an earlier cell of the walk covers (see
+        :class:`_Certificates`) need no LP; the LPs solved here add their own certificates.
 
         With ``final``, also returns which of the node's rows are certified, without an LP, to
         carry a facet of the cell: the foot of the perpendicular from the centre, or the first
@@ -1058,10 +1106,7 @@ class _Walk:
         essential = ok
         if came_from >= 0:
             essential[came_from] = True
-        for t, mask in inherited.items():
-            if not essential[t]:
-                certs[t] = mask
-        todo = [j for j in np.flatnonzero(~essential) if int(j) not in inherited]
+        todo = self.certificates.unproven(sigma, np.flatnonzero(~essential))
         if todo and exact is None and s.by_vertices:
             todo = self._clear_by_vertices(sigma, essential, todo)
         if not todo:
@@ -1097,7 +1142,7 @@ class _Walk:
                     duals = lp.row_duals()
                     if duals is not None:
                         used = np.flatnonzero(np.abs(duals[self.rows]) > s.tol.strict)
-                        certs[int(j)] = sum(1 << int(t) for t in used)
+                        self.certificates.add(int(j), used, sigma)
             elif exact is not None:
                 essential[j] = exact.facet(sigma, j)
             else:
