@@ -799,21 +799,27 @@ class Searcher:
         final = node.depth == self.n_hidden_layers - 1
         prove_bounded = exact is None and not self.problem.exact and not self.domain.bounded
         start = self._start_signs(node, arr, u, v)
-        seen = {start.tobytes()}
-        queue: list[tuple[np.ndarray, int]] = [(start, -1)]
+        # planes known to carry a facet of each cell met so far: a facet of a cell is a facet
+        # of the neighbour across it, so every neighbour already processed names one
+        facets_of: dict[bytes, list[int]] = {start.tobytes(): []}
+        queue: list[np.ndarray] = [start]
 
         def push_neighbours(sigma: np.ndarray, essential: np.ndarray) -> None:
-            for j in np.flatnonzero(essential):
+            for j in np.flatnonzero(essential).tolist():
                 nb = sigma.copy()
                 nb[j] = -nb[j]
                 key = nb.tobytes()
-                if key not in seen:
-                    seen.add(key)
-                    queue.append((nb, int(j)))
+                known = facets_of.get(key)
+                if known is None:
+                    facets_of[key] = [j]
+                    queue.append(nb)
+                else:
+                    known.append(j)
 
         while queue:
             self._check_budget()
-            sigma, came_from = queue.pop()
+            sigma = queue.pop()
+            known = facets_of[sigma.tobytes()]
             walk.set_signs(sigma)
             centre, radius = walk.chebyshev()
             thin = centre is None or radius <= self.thr
@@ -823,7 +829,7 @@ class Searcher:
                 if xp is None:
                     continue  # exactly empty or flat: not a cell
                 essential = np.array(
-                    [j == came_from or exact.facet(sigma, j) for j in range(len(u))], dtype=bool
+                    [j in known or exact.facet(sigma, j) for j in range(len(u))], dtype=bool
                 )
                 self._finish(node, rows, arr, sigma, xp.astype(float), 0.0, essential, xp, out)
                 push_neighbours(sigma, essential)
@@ -838,7 +844,7 @@ class Searcher:
             # read before the facet LPs reuse the model
             bounded = walk.bounded(sigma) if final and prove_bounded else None
             essential, on_boundary = walk.facets(
-                sigma, centre, came_from, exact, node, out, final=final
+                sigma, centre, known, exact, node, out, final=final
             )
             self._finish(
                 node, rows, arr, sigma, centre, radius, essential, None, out, on_boundary, bounded
@@ -1065,7 +1071,7 @@ class _Walk:
         self,
         sigma: np.ndarray,
         centre: np.ndarray,
-        came_from: int,
+        known: list[int],
         exact: ExactPlanes | None,
         node: Node,
         out: NodeOutput,
@@ -1074,8 +1080,10 @@ class _Walk:
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Which planes carry a facet of the cell ``sigma``.
 
-        Planes that a redundancy certificate of an earlier cell of the walk covers (see
-        :class:`_Certificates`) need no LP; the LPs solved here add their own certificates.
+        The planes in ``known`` carry a facet (a neighbour across them, processed before, found
+        the shared facet). Planes that a redundancy certificate of an earlier cell of the walk
+        covers (see :class:`_Certificates`) need no LP; the LPs solved here add their own
+        certificates.
 
         With ``final``, also returns which of the node's rows are certified, without an LP, to
         carry a facet of the cell: the foot of the perpendicular from the centre, or the first
@@ -1104,8 +1112,7 @@ class _Walk:
                 rows.g, rows.h, slack[: len(rows.h)], centre, sigma[:, None] * u, sigma * v, thr
             )
         essential = ok
-        if came_from >= 0:
-            essential[came_from] = True
+        essential[known] = True
         todo = self.certificates.unproven(sigma, np.flatnonzero(~essential))
         if todo and exact is None and s.by_vertices:
             todo = self._clear_by_vertices(sigma, essential, todo)
