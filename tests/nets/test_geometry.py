@@ -43,6 +43,7 @@ from neurogeom.nets.geometry import (
     pattern_string,
     problem_scale,
     sign_rows,
+    stacked_forms,
     zero_rows,
 )
 
@@ -576,3 +577,26 @@ def test_halfspaces_contain_exactly():
     assert not hs.contains(["1/10", "9/10"], strict=True)
     empty = Halfspaces(np.zeros((0, 2)), np.zeros(0), np.zeros(0, dtype=np.int64))
     assert empty.contains([1e300, 0.0], strict=True) and len(empty) == 0
+
+
+@pytest.mark.parametrize(
+    ("arch", "slope"),
+    [([3, 5, 4, 2], 0.0), ([2, 6, 1], 0.25), ([4, 1], 0.0), ([2, 3, 3, 3, 1], 0.1)],
+)
+def test_stacked_forms_are_the_layer_maps_of_each_cell(arch, slope):
+    """The batched forms and output maps of many patterns equal layer_maps cell by cell
+    (leaky slopes and a net without hidden layers included)."""
+    rng = np.random.default_rng(len(arch))
+    weights = [rng.normal(size=(b, a)) for a, b in itertools.pairwise(arch)]
+    biases = [rng.normal(size=b) for b in arch[1:]]
+    net = ReLUNet(weights, biases, negative_slope=slope)
+    patterns = rng.random((40, net.n_hidden)) < 0.5
+    hidden, output = stacked_forms(net, patterns)
+    assert hidden.shape == (40, net.n_hidden, arch[0] + 1)
+    assert output.shape == (40, arch[-1], arch[0] + 1)
+    for k, pattern in enumerate(patterns):
+        maps = layer_maps(net, pattern)
+        rows = [np.column_stack([m.matrix, m.offset]) for m in maps]
+        want = np.concatenate([*rows[:-1], np.zeros((0, arch[0] + 1))])
+        np.testing.assert_allclose(hidden[k], want, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(output[k], rows[-1], rtol=1e-12, atol=1e-12)

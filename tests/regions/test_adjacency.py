@@ -256,14 +256,36 @@ def test_search_hints_give_the_adjacency_of_every_hyperplane(net, domain):
 @pytest.mark.parametrize("arch", [[2, 8, 8, 1], [3, 5, 5, 5, 1], [4, 10, 1]])
 def test_search_hints_save_the_adjacency_lps_on_generic_nets(random_net, arch):
     """On generic float nets most facets are certified during the search: the same pairs come
-    out with fewer LPs."""
+    out with far fewer candidate facets to confirm (by a point on the facet or an LP), and no
+    more LPs."""
+    from neurogeom.regions import _adjacency
+
     net = random_net(arch, 3)
-    hinted = enumerate_regions(net, method="search", progress=False, point_connected=False)
-    plain = _adjacency_without_hints(net, point_connected=False)
+    confirm = _adjacency._confirm_facet
+    calls: list[str] = []
+    runs = []
+    for hints in (True, False):
+        label = "hinted" if hints else "plain"
+
+        def counting(*args, label=label, **kwargs):
+            calls.append(label)
+            return confirm(*args, **kwargs)
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(_adjacency, "_confirm_facet", counting)
+            if hints:
+                runs.append(
+                    enumerate_regions(net, method="search", progress=False, point_connected=False)
+                )
+            else:
+                runs.append(_adjacency_without_hints(net, point_connected=False))
+    hinted, plain = runs
+    confirmed = [calls.count("hinted"), calls.count("plain")]
     assert hinted.certified and plain.certified
     assert _facet_pairs(hinted) == _facet_pairs(plain)
     assert _facets_by_pattern(hinted) == _facets_by_pattern(plain)
-    assert hinted.stats.lps.total < plain.stats.lps.total
+    assert confirmed[0] < 0.5 * confirmed[1]
+    assert hinted.stats.lps.total <= plain.stats.lps.total
 
 
 @pytest.mark.parametrize("exact", [False, True])

@@ -65,6 +65,7 @@ __all__ = [
     "pattern_from_string",
     "pattern_string",
     "problem_scale",
+    "stacked_forms",
     "zero_rows",
 ]
 
@@ -234,6 +235,36 @@ def layer_maps(net: ReLUNet, pattern: Any, *, depth: int | None = None) -> tuple
             )
             start += width
     return tuple(out)
+
+
+def stacked_forms(net: ReLUNet, patterns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`layer_maps` of many cells at once (float networks): the hidden pre-activation
+    forms ``(cells, n_hidden, n + 1)`` and the output maps ``(cells, n_out, n + 1)``, each row
+    ``[A_j | c_j]``, one batched matrix product per layer.
+
+    Examples
+    --------
+    >>> from neurogeom import ReLUNet
+    >>> net = ReLUNet([[[1.0], [-1.0]], [[1.0, 1.0]]])  # |x|
+    >>> hidden, out = stacked_forms(net, np.array([[True, False], [False, True]]))
+    >>> hidden[1].tolist(), out[:, 0].tolist()
+    ([[1.0, 0.0], [-1.0, 0.0]], [[1.0, 0.0], [-1.0, 0.0]])
+    """
+    pats = np.asarray(patterns, dtype=bool)
+    pats = pats.reshape(len(pats), net.n_hidden)
+    n = net.n_inputs
+    current = np.zeros((len(pats), n, n + 1))  # the input as [I | 0], one copy per cell
+    current[:, np.arange(n), np.arange(n)] = 1.0
+    pres = []
+    for l, layer in enumerate((*net.hidden_slices, None)):
+        pre = np.matmul(np.asarray(net.weights[l], dtype=np.float64), current)
+        pre[:, :, n] += np.asarray(net.biases[l], dtype=np.float64)
+        pres.append(pre)
+        if layer is not None:  # a hidden layer: apply its activation
+            scale = np.where(pats[:, layer], 1.0, float(net.negative_slope))
+            current = pre * scale[:, :, None]
+    hidden = np.concatenate([*pres[:-1], np.zeros((len(pats), 0, n + 1))], axis=1)
+    return hidden, pres[-1]
 
 
 def exact_layer_homs(net: ReLUNet, pattern: Any, *, depth: int | None = None) -> list[Any]:

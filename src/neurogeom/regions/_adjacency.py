@@ -49,6 +49,7 @@ from neurogeom.nets.geometry import (
     cell_halfspaces,
     group_hyperplanes,
     pattern_string,
+    stacked_forms,
 )
 from neurogeom.regions._engine import FacetHints, FoundCell, RegionProblem
 from neurogeom.regions.result import Note
@@ -171,25 +172,31 @@ class SimplexNeeded(Exception):
 
 
 def certify_cell(
-    problem: RegionProblem, found: FoundCell, *, simplex: bool = True
+    problem: RegionProblem,
+    found: FoundCell,
+    *,
+    simplex: bool = True,
+    output: AffineMap | None = None,
 ) -> CellWork | None:
     """The cell's working data and, in exact mode, a certified rational interior point.
 
-    An engine that reports the cell's map and (in exact mode) an exact interior point it
-    constructed (the vertex centroid of exact vertices) needs nothing more. Otherwise the
-    float point is rounded to a rational and checked against the exact inequalities, and as a
-    last resort the exact simplex finds one (unless ``simplex`` is False: then
-    :class:`SimplexNeeded` is raised). ``None`` when no exact interior point exists (the cell
-    is not full-dimensional after all).
+    A cell whose map is known (reported by its engine, or given as ``output``) and, in exact
+    mode, that comes with an exact interior point its engine constructed (the vertex centroid
+    of exact vertices) needs nothing more: its geometry is built only if a later step asks.
+    Otherwise the float point is rounded to a rational and checked against the exact
+    inequalities, and as a last resort the exact simplex finds one (unless ``simplex`` is False:
+    then :class:`SimplexNeeded` is raised). ``None`` when no exact interior point exists (the
+    cell is not full-dimensional after all).
     """
-    if found.output is not None and (not problem.exact or found.exact_point is not None):
+    output = found.output if found.output is not None else output
+    if output is not None and (not problem.exact or found.exact_point is not None):
         return CellWork(
             problem,
             found.pattern,
             found.point,
             found.exact_point,
             found.radius,
-            output=found.output,
+            output=output,
             vertices=found.vertices,
             volume=found.volume,
             facets=found.facets,
@@ -290,11 +297,13 @@ def facet_adjacency(
         [np.full(stop - start, l) for l, (start, stop) in enumerate(bounds)]
         + [np.zeros(0, dtype=int)]
     )
+    flags = _cell_flags(problem, cells)
     for i, cell in enumerate(cells):
         if budget.expired():
             return AdjacencySearch.of_lists(found, planes, False, notes)
         progress.update()
-        for plane in _candidate_planes(problem, cell, layer_of, bounds):
+        known = None if flags is None else (np.flatnonzero(flags.dead[i]), flags.parallel[i])
+        for plane in _candidate_planes(problem, cell, layer_of, bounds, known):
             base = cell.pattern.copy()
             base[plane.members] = ~base[plane.members]
             for j in _lookup(index, base, plane.free, cells, n_hidden):
@@ -330,14 +339,48 @@ class CandidatePlane:
 
     ``members`` are its neurons in the first layer where it appears (their bits flip across
     it), ``free`` the later neurons vanishing identically on it (their bits may take either
-    value across it), ``certain`` whether the search engine certified the facet; ``form`` the
-    hyperplane ``a x + c = 0``.
+    value across it), ``certain`` whether the search engine certified the facet.
     """
 
     members: np.ndarray
     free: np.ndarray
     certain: bool
-    form: tuple[Any, Any]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CellFlags:
+    """What :func:`_candidate_planes` asks of every cell, computed for all cells at once:
+    ``dead[i, j]`` when neuron ``j``'s form vanishes identically on cell ``i``, ``parallel[i]``
+    when two of cell ``i``'s neuron rows are parallel (see :func:`_has_parallel_rows`)."""
+
+    dead: np.ndarray
+    parallel: np.ndarray
+
+
+#: Cells handled per batch by :func:`_cell_flags` (bounds its (cells, neurons, neurons) array).
+_FLAG_BLOCK = 1024
+
+
+def _cell_flags(problem: RegionProblem, cells: list[CellWork]) -> CellFlags | None:
+    """:class:`CellFlags` of float cells that all carry the search engine's facet hints, from
+    their stacked forms (no per-cell geometry); ``None`` otherwise (each cell is then looked at
+    on its own)."""
+    if problem.exact or not cells or any(cell.facets is None for cell in cells):
+        return None
+    n = problem.net.n_inputs
+    dead, parallel = [], []
+    for start in range(0, len(cells), _FLAG_BLOCK):
+        block = cells[start : start + _FLAG_BLOCK]
+        forms, _ = stacked_forms(problem.net, np.array([c.pattern for c in block]))
+        a, c = forms[:, :, :n], forms[:, :, n]
+        dead.append(problem.tol.is_zero(np.abs(a).sum(axis=2) * problem.scale + np.abs(c),
+                                         problem.size))  # fmt: skip
+        norms = np.linalg.norm(a, axis=2)
+        unit = a / np.where(norms > 0, norms, 1.0)[:, :, None]  # zero rows stay zero
+        gram = np.abs(np.matmul(unit, unit.transpose(0, 2, 1)))
+        gram[:, np.arange(gram.shape[1]), np.arange(gram.shape[1])] = 0.0
+        parallel.append((gram >= _parallel_cosine(problem)).any(axis=(1, 2)))
+    return CellFlags(np.concatenate(dead), np.concatenate(parallel))
 
 
 def _candidate_planes(
@@ -345,26 +388,31 @@ def _candidate_planes(
     cell: CellWork,
     layer_of: np.ndarray,
     bounds: list[tuple[int, int]],
+    known: tuple[np.ndarray, bool] | None = None,
 ) -> list[CandidatePlane]:
     """The hyperplanes that may carry a facet of the cell.
 
     With the search engine's hints, only the hinted planes — unless two of the cell's
     hyperplanes are (nearly) parallel, where coincidences across layers must be found by
-    grouping. Otherwise every distinct hyperplane of the cell.
+    grouping. Otherwise every distinct hyperplane of the cell. ``known`` gives the cell's dead
+    neurons and parallel flag when :func:`_cell_flags` computed them.
     """
-    forms = cell.geometry.forms
-    dead = np.flatnonzero(_identically_zero(cell.geometry, problem))
     hints = cell.facets
-    if hints is not None and not _has_parallel_rows(cell, problem):
+    if known is not None:
+        dead, parallel = known
+    else:
+        dead = np.flatnonzero(_identically_zero(cell.geometry, problem))
+        parallel = hints is not None and _has_parallel_rows(cell, problem)
+    if hints is not None and not parallel:
         planes: list[CandidatePlane] = []
         for plane, certain in [(p, True) for p in hints.certain] + [
             (p, False) for p in hints.possible
         ]:
             members = np.array(plane, dtype=np.int64)
             stop = bounds[int(layer_of[members[0]])][1]
-            form = (forms.matrix[members[0]], forms.offset[members[0]])
-            planes.append(CandidatePlane(members, dead[dead >= stop], certain, form))
+            planes.append(CandidatePlane(members, dead[dead >= stop], certain))
         return planes
+    forms = cell.geometry.forms
     groups = group_hyperplanes(
         forms.matrix, forms.offset, tol=problem.tol, hom=cell.geometry.forms_hom
     ).members()
@@ -376,8 +424,7 @@ def _candidate_planes(
         stop = bounds[int(layer_of[same[0]])][1]
         members = same[same < stop]
         free = np.concatenate([same[same >= stop], dead[dead >= stop]])
-        form = (forms.matrix[members[0]], forms.offset[members[0]])
-        planes.append(CandidatePlane(members, free, False, form))
+        planes.append(CandidatePlane(members, free, False))
     return planes
 
 
@@ -388,18 +435,24 @@ def _has_parallel_rows(cell: CellWork, problem: RegionProblem) -> bool:
     g = cell.g[rows]
     gram = np.abs(g @ g.T)
     np.fill_diagonal(gram, 0.0)
-    return bool((gram >= 1 - 4 * problem.tol.rel - 1e-12).any())
+    return bool((gram >= _parallel_cosine(problem)).any())
+
+
+def _parallel_cosine(problem: RegionProblem) -> float:
+    """Rows whose unit normals have ``|cos|`` at least this are taken as parallel: a margin
+    safely wider than the grouping tolerance and than float rounding of exact rows."""
+    return 1 - 4 * problem.tol.rel - 1e-12
 
 
 def _confirm_facet(
     problem: RegionProblem, c1: CellWork, c2: CellWork, plane: CandidatePlane
 ) -> tuple[np.ndarray, bool] | None:
     """A point in the relative interior of the face the two cells share on the plane (and
-    whether the float decision is certain), or None when they share no facet there."""
-    a_h, c_h = plane.form
+    whether the float decision is certain), or None when they share no facet there. The plane
+    is one of ``c1``'s candidates."""
+    forms = c1.geometry.forms
+    a_h, c_h = forms.matrix[plane.members[0]], forms.offset[plane.members[0]]
     found = _foot_facet(problem, c1, c2, plane.members, plane.free, a_h, c_h)
-    if found is None:
-        found = _foot_facet(problem, c2, c1, plane.members, plane.free, a_h, c_h)
     if found is None:
         skip = np.concatenate([plane.members, plane.free])
         found = _shared_facet(problem, c1, c2, skip, a_h, c_h)
@@ -440,31 +493,42 @@ def _foot_facet(
     a_h: Any,
     c_h: Any,
 ) -> tuple[np.ndarray, bool] | None:
-    """The foot of the perpendicular from ``c1``'s interior point onto the hyperplane, if it lies
-    strictly inside every other inequality of both cells (then it is a point of the shared
-    facet's relative interior); otherwise None. Float mode asks for a margin beyond the
-    tolerance band, so a foot is only ever a certain answer."""
+    """A point of the hyperplane strictly inside every other inequality of both cells (then it
+    is a point of the shared facet's relative interior), or None: tried are the feet of the
+    perpendiculars from either cell's interior point and the point where the segment between
+    those points crosses the plane. Float mode asks for a margin beyond the tolerance band, so
+    such a point is only ever a certain answer."""
     skip = np.concatenate([members, free])
-    if problem.exact:
-        x = c1.exact_point
-        ae = np.asarray(a_h, dtype=object)
-        foot = x - (ae @ x + c_h) / (ae @ ae) * ae
-        for cell in (c1, c2):
-            rows = cell.geometry.halfspaces
-            if not rows.contains(foot, strict=True, rows=cell.rows_without(skip)):
-                return None
-        return foot, True
-    af = np.asarray(a_h, dtype=float)
-    nrm = np.linalg.norm(af)
-    u, v = af / nrm, float(c_h) / nrm
-    foot = c1.point - (u @ c1.point + v) * u
+    exact = problem.exact
+    if exact:
+        x1, x2 = c1.exact_point, c2.exact_point
+        a = np.asarray(a_h, dtype=object)
+        c, norm2 = c_h, a @ a
+    else:
+        x1, x2 = c1.point, c2.point
+        a = np.asarray(a_h, dtype=float)
+        c, norm2 = float(c_h), float(a @ a)
+    s1, s2 = a @ x1 + c, a @ x2 + c
+    candidates = [x1 - s1 / norm2 * a, x2 - s2 / norm2 * a]
+    if (s1 > 0) != (s2 > 0) and s1 != 0:
+        candidates.append(x1 + s1 / (s1 - s2) * (x2 - x1))
     margin = problem.tol.loose * problem.scale
-    for cell in (c1, c2):
-        slack = cell.h - cell.g @ foot
-        slack[~cell.rows_without(skip)] = np.inf
-        if not (slack >= margin).all():
-            return None
-    return foot, True
+    for point in candidates:
+        if all(_inside_but(problem, cell, point, skip, margin) for cell in (c1, c2)):
+            return point, True
+    return None
+
+
+def _inside_but(
+    problem: RegionProblem, cell: CellWork, point: np.ndarray, skip: np.ndarray, margin: float
+) -> bool:
+    """Whether ``point`` satisfies the cell's inequalities other than those of the ``skip``
+    neurons strictly: exactly in exact mode, by ``margin`` (unit rows) in float mode."""
+    keep = cell.rows_without(skip)
+    if problem.exact:
+        return bool(cell.geometry.halfspaces.contains(point, strict=True, rows=keep))
+    slack = cell.h - cell.g @ point
+    return bool((slack[keep] >= margin).all())
 
 
 def _shared_facet(

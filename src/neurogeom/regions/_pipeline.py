@@ -28,6 +28,7 @@ from neurogeom.core.lp import LPCounts
 from neurogeom.core.polyhedra import order_polygon, polytope_vertices, polytope_volume
 from neurogeom.core.progress import progress_bar
 from neurogeom.core.rationals import fractions_from_fmpq
+from neurogeom.nets.geometry import AffineMap, stacked_forms
 from neurogeom.regions._adjacency import (
     AdjacencySearch,
     CellWork,
@@ -41,7 +42,7 @@ from neurogeom.regions._adjacency import (
     point_contacts,
     ray_directions,
 )
-from neurogeom.regions._engine import EngineRun, RegionProblem
+from neurogeom.regions._engine import EngineRun, FoundCell, RegionProblem
 from neurogeom.regions.result import (
     CellTable,
     Note,
@@ -85,6 +86,26 @@ class Pipeline:
         return progress_bar(self.progress and total > _BAR_FROM, total=total, desc=desc, unit=unit)
 
 
+#: Cells whose maps :func:`_float_outputs` composes in one batch (bounds its work arrays).
+_MAP_BLOCK = 4096
+
+
+def _float_outputs(problem: RegionProblem, cells: tuple[FoundCell, ...]) -> list[Any]:
+    """Float mode: the output map of every cell its engine gave none (``None`` elsewhere, and
+    everywhere in exact mode), composed for many cells at once."""
+    outputs: list[Any] = [None] * len(cells)
+    if problem.exact:
+        return outputs
+    todo = [k for k, found in enumerate(cells) if found.output is None]
+    n = problem.net.n_inputs
+    for start in range(0, len(todo), _MAP_BLOCK):
+        block = todo[start : start + _MAP_BLOCK]
+        _, maps = stacked_forms(problem.net, np.array([cells[k].pattern for k in block]))
+        for k, m in zip(block, maps, strict=True):
+            outputs[k] = AffineMap(m[:, :n], m[:, n])
+    return outputs
+
+
 def certify(pipe: Pipeline, run: EngineRun) -> list[CellWork]:
     """Geometry of every found cell; in exact mode cells without an exact interior point are
     dropped with a note.
@@ -97,10 +118,13 @@ def certify(pipe: Pipeline, run: EngineRun) -> list[CellWork]:
     started = time.monotonic()
     out: list[CellWork] = []
     complete = True
+    outputs = _float_outputs(pipe.problem, run.cells)
     with pipe.bar(len(run.cells), "certify") as bar:
-        for found in run.cells:
+        for found, output in zip(run.cells, outputs, strict=True):
             try:
-                work = certify_cell(pipe.problem, found, simplex=not pipe.budget.expired())
+                work = certify_cell(
+                    pipe.problem, found, simplex=not pipe.budget.expired(), output=output
+                )
             except SimplexNeeded:
                 complete = False
                 pipe.note(
