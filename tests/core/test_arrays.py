@@ -8,7 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from neurogeom.core.arrays import distinct, distinct_pairs
+from neurogeom.core.arrays import (
+    Ragged,
+    component_labels,
+    distinct,
+    distinct_pairs,
+    shared_key_pairs,
+)
+from neurogeom.core.unionfind import UnionFind
 
 
 @given(arrays(np.int64, st.integers(0, 60), elements=st.integers(-50, 50)))
@@ -37,3 +44,46 @@ def test_ranges_are_the_blocks_one_after_the_other(blocks):
     count = np.array([c for _, c in blocks], dtype=np.intp)
     want = [f + k for f, c in blocks for k in range(c)]
     assert ranges(first, count).tolist() == want
+
+
+@given(st.integers(1, 40), st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39)), max_size=60))
+def test_component_labels_match_union_find(n, edges):
+    """Each node is labelled with the smallest node of its component (union-find oracle)."""
+    edges = [(a % n, b % n) for a, b in edges]
+    uf = UnionFind(range(n))
+    for a, b in edges:
+        uf.union(a, b)
+    want = [min(g for g in range(n) if uf.connected(g, i)) for i in range(n)]
+    assert component_labels(n, np.array(edges, dtype=np.int64).reshape(-1, 2)).tolist() == want
+
+
+def test_component_labels_of_long_paths():
+    # a path numbered backwards and a shuffled one: few rounds, one component each
+    n = 50_000
+    back = np.stack([np.arange(1, n), np.arange(n - 1)], axis=1)
+    shuffled = np.random.default_rng(0).permutation(n)
+    path = np.stack([shuffled[:-1], shuffled[1:]], axis=1)
+    for edges in (back, path):
+        assert (component_labels(n, edges) == 0).all()
+
+
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 9)), max_size=40))
+def test_shared_key_pairs_match_brute_force(entries):
+    keys = np.array([k for k, _ in entries], dtype=np.int64)
+    items = np.array([i for _, i in entries], dtype=np.int64)
+    got = shared_key_pairs(keys, items)
+    keys_of = {i: {k for k, j in entries if j == i} for _, i in entries}
+    want = {
+        (a, b): len(keys_of[a] & keys_of[b])
+        for a in keys_of
+        for b in keys_of
+        if a < b and keys_of[a] & keys_of[b]
+    }
+    assert got.pairs.tolist() == sorted(list(p) for p in want)
+    assert got.counts.tolist() == [want[tuple(p)] for p in got.pairs.tolist()]
+
+
+def test_ragged_rows():
+    r = Ragged.of_lengths(np.array([2, 0, 1]), np.array([7, 3, 5]))
+    assert len(r) == 3 and r.rows() == [(7, 3), (), (5,)] and r.row(2) == (5,)
+    assert r.lengths.tolist() == [2, 0, 1]

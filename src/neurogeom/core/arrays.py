@@ -1,5 +1,6 @@
 """Array kernels NumPy lacks or runs slowly: sorted distinct values and distinct index pairs,
-and :class:`Ragged`, rows of different lengths stored in two flat arrays.
+connected components of a graph given by its edges, and :class:`Ragged`, rows of different
+lengths stored in two flat arrays.
 
 ``np.unique`` is several times slower than a sort on large integer arrays in recent NumPy
 releases; the engines call these on hundreds of thousands of cell or vertex ids.
@@ -12,7 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Ragged", "distinct", "distinct_pairs", "ranges"]
+__all__ = [
+    "KeyPairs",
+    "Ragged",
+    "component_labels",
+    "distinct",
+    "distinct_pairs",
+    "ranges",
+    "shared_key_pairs",
+]
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
@@ -116,3 +125,74 @@ class Ragged:
         values = self.values.tolist()
         bounds = self.starts.tolist()
         return [tuple(values[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
+def component_labels(n: int, edges: np.ndarray) -> np.ndarray:
+    """Connected components of the graph on ``0 .. n-1`` with the given ``(m, 2)`` edges: for
+    each node, the smallest node of its component.
+
+    Each round hooks the root of every edge's larger end onto the smaller root, then follows
+    pointers until every node points at its root; a round at least halves the number of
+    components that still have an edge leaving them, so there are few rounds. All array work
+    (importing SciPy's sparse graphs costs more than this on the graphs the engines build).
+
+    Examples
+    --------
+    >>> component_labels(6, np.array([[4, 1], [1, 3], [5, 2]])).tolist()
+    [0, 1, 2, 1, 1, 2]
+    """
+    labels = np.arange(n, dtype=np.int64)
+    edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    while len(edges):
+        a, b = labels[edges[:, 0]], labels[edges[:, 1]]
+        apart = a != b
+        if not apart.any():
+            break
+        a, b = a[apart], b[apart]
+        np.minimum.at(labels, np.maximum(a, b), np.minimum(a, b))
+        while True:  # pointer jumping: every node to its root
+            up = labels[labels]
+            if np.array_equal(up, labels):
+                break
+            labels = up
+        edges = edges[apart]
+    return labels
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class KeyPairs:
+    """Distinct pairs ``(first, second)``, ``first < second``, sorted, with how many keys each
+    pair shares (see :func:`shared_key_pairs`)."""
+
+    pairs: np.ndarray
+    counts: np.ndarray
+
+
+def shared_key_pairs(key: np.ndarray, item: np.ndarray) -> KeyPairs:
+    """Every pair of distinct items that share a key, and how many distinct keys they share
+    (each ``(key, item)`` entry counted once).
+
+    Examples
+    --------
+    Cells 5, 6, 7 meet at vertex 0; cells 6 and 8 at vertices 1 and 2:
+
+    >>> kp = shared_key_pairs(np.array([0, 0, 0, 1, 1, 2, 2]), np.array([5, 6, 7, 6, 8, 6, 8]))
+    >>> kp.pairs.tolist(), kp.counts.tolist()
+    ([[5, 6], [5, 7], [6, 7], [6, 8]], [1, 1, 1, 2])
+    """
+    entries = distinct_pairs(np.stack([np.asarray(key), np.asarray(item)], axis=1))
+    k, it = entries[:, 0], entries[:, 1]  # sorted by key, then item
+    ends = np.searchsorted(k, k, side="right")
+    starts = np.arange(len(k)) + 1
+    lengths = np.maximum(ends - starts, 0)
+    first = np.repeat(np.arange(len(k)), lengths)
+    second = ranges(starts, lengths)
+    pairs = np.stack([it[first], it[second]], axis=1)  # first < second within a key
+    if len(pairs) == 0:
+        return KeyPairs(pairs.reshape(0, 2), np.zeros(0, dtype=np.int64))
+    width = int(pairs[:, 1].max()) + 1
+    codes = np.sort(pairs[:, 0] * width + pairs[:, 1])
+    cuts = np.flatnonzero(np.diff(codes)) + 1
+    uniq = codes[np.concatenate([[0], cuts])]
+    counts = np.diff(np.concatenate([[0], cuts, [len(codes)]]))
+    return KeyPairs(np.stack([uniq // width, uniq % width], axis=1), counts)

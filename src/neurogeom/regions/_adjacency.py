@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from neurogeom.core.arrays import Ragged
+from neurogeom.core.arrays import Ragged, component_labels
 from neurogeom.core.budget import Budget
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
 from neurogeom.core.lp import LPModel, is_bounded, recession_direction, stiemke_multipliers
@@ -792,16 +792,9 @@ def compare_pairs(
 def components(n: int, pairs: np.ndarray) -> tuple[tuple[int, ...], ...]:
     """Connected components of the graph on ``range(n)`` with the given edges, each sorted, in
     order of their smallest member."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     if n == 0:
         return ()
-    graph = coo_matrix(
-        (np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])) if len(pairs) else ([], ([], [])),
-        shape=(n, n),
-    )
-    _, labels = connected_components(graph, directed=False)
+    labels = component_labels(n, pairs)
     order = np.argsort(labels, kind="stable")
     cuts = np.flatnonzero(np.diff(labels[order])) + 1
     groups = [tuple(int(i) for i in g) for g in np.split(order, cuts)]

@@ -29,7 +29,7 @@ from typing import Any
 import flint
 import numpy as np
 
-from neurogeom.core.arrays import distinct_pairs, ranges
+from neurogeom.core.arrays import distinct_pairs, shared_key_pairs
 from neurogeom.core.budget import Budget
 from neurogeom.core.growable import GrowableArray
 from neurogeom.core.progress import progress_bar
@@ -458,7 +458,7 @@ class _Engine:
         pairs = pairs[pairs[:, 0] != pairs[:, 1]]
         uniq = distinct_pairs(pairs)
         # faces sharing a vertex
-        vf = _pairs_within_groups(org, face)
+        vf = shared_key_pairs(org, face).pairs
         # polygons (counter-clockwise), areas and centroids
         polygons = self._polygons()
         counts = np.bincount(face, minlength=n_f)
@@ -542,26 +542,6 @@ def _empty(problem: RegionProblem, unsure: int) -> Subdivision:
         False,
         unsure,
     )
-
-
-def _pairs_within_groups(key: np.ndarray, item: np.ndarray) -> np.ndarray:
-    """Every pair of distinct items that share a key (each pair once, ``first < second``).
-
-    Examples
-    --------
-    >>> _pairs_within_groups(np.array([0, 0, 0, 1, 1]), np.array([5, 6, 7, 6, 8])).tolist()
-    [[5, 6], [5, 7], [6, 7], [6, 8]]
-    """
-    order = np.lexsort((item, key))
-    k, it = key[order], item[order]
-    ends = np.searchsorted(k, k, side="right")
-    starts = np.arange(len(k)) + 1
-    lengths = np.maximum(ends - starts, 0)
-    first = np.repeat(np.arange(len(k)), lengths)
-    second = ranges(starts, lengths)
-    pairs = np.sort(np.stack([it[first], it[second]], axis=1), axis=1)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return distinct_pairs(pairs)
 
 
 class PlanarEngine:

@@ -30,7 +30,7 @@ from typing import Any
 import flint
 import numpy as np
 
-from neurogeom.core.arrays import ranges
+from neurogeom.core.arrays import component_labels, distinct_pairs, ranges, shared_key_pairs
 from neurogeom.core.budget import Budget
 from neurogeom.core.errors import InvalidInputError
 from neurogeom.core.growable import GrowableArray
@@ -1626,9 +1626,6 @@ def vertex_contacts(vertices: list[np.ndarray], exact: bool, eps: float) -> Cont
     >>> c.facets.tolist(), c.points.tolist()
     ([[0, 1]], [[0, 1], [1, 2]])
     """
-    from scipy.sparse import coo_matrix, csr_matrix, triu
-    from scipy.sparse.csgraph import connected_components
-
     n_cells = len(vertices)
     counts = np.array([len(v) for v in vertices], dtype=np.int64)
     total = int(counts.sum())
@@ -1641,14 +1638,8 @@ def vertex_contacts(vertices: list[np.ndarray], exact: bool, eps: float) -> Cont
     close = _close_pairs(stacked.astype(float), eps)
     if exact:  # equal rationals have equal float images: the close pairs hold every equal pair
         close = close[(stacked[close[:, 0]] == stacked[close[:, 1]]).all(axis=1)]
-    graph = coo_matrix((np.ones(len(close)), (close[:, 0], close[:, 1])), shape=(total, total))
-    n_ids, vid = connected_components(graph, directed=False)
-    incidence = csr_matrix((np.ones(total), (owner, vid)), shape=(n_cells, n_ids))
-    incidence.sum_duplicates()
-    if incidence.data.size and incidence.data.max() > 1:
-        return None
-    shared = triu(incidence @ incidence.T, k=1).tocoo()
-    pairs = np.stack([shared.row, shared.col], axis=1).astype(np.int64)
-    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
-    pairs, count = pairs[order], shared.data[order]
-    return Contacts(pairs[count >= dim], pairs)
+    vid = component_labels(total, close)
+    if len(distinct_pairs(np.stack([owner, vid], axis=1))) < total:
+        return None  # two vertices of one cell fell together
+    shared = shared_key_pairs(vid, owner)
+    return Contacts(shared.pairs[shared.counts >= dim], shared.pairs)
