@@ -519,3 +519,34 @@ def test_few_row_vertices_refuse_what_they_cannot_vouch_for():
     circle = np.array([[np.cos(t), np.sin(t)] for t in np.linspace(0, 2 * np.pi, 82)[:-1]])
     assert few_row_vertices(circle, np.ones(81), 1e-12, max_subsets=100) is None
     assert len(few_row_vertices(circle, np.ones(81), 1e-12)) == 81
+
+
+@pytest.mark.parametrize("d", [1, 2, 3, 4])
+def test_subset_kernels_match_numpy_linalg(d):
+    """The closed forms (1-3 dimensions) and the batched fallback of the subset kernels behind
+    few_row_vertices against numpy.linalg: smallest singular values and null directions of
+    (d-1)-row subsets, determinants and solutions of d-row subsets, near-parallel rows included."""
+    from neurogeom.core.polyhedra import _null_directions, _solve_subsets, _subsets
+
+    rng = np.random.default_rng(d)
+    a = rng.normal(size=(7, d))
+    a[1] = a[0] + 1e-9 * rng.normal(size=d)  # nearly parallel rows
+    a[2] = -3 * a[3]  # exactly parallel
+    b = rng.normal(size=7)
+    if d > 1:
+        pairs = _subsets(7, d - 1)
+        smallest, heads = _null_directions(a, pairs)
+        _, sv, vt = np.linalg.svd(a[pairs], full_matrices=True)
+        np.testing.assert_allclose(smallest, sv[:, -1], rtol=1e-6, atol=1e-12)
+        clear = sv[:, -1] > 1e-6
+        np.testing.assert_allclose(np.abs(heads[clear] @ vt[clear, -1].T).diagonal(), 1.0)
+        # null directions where the rows are clearly independent (the only ones used)
+        residual = np.linalg.norm(a[pairs][clear] @ heads[clear][:, :, None], axis=1)
+        np.testing.assert_allclose(residual, 0.0, atol=1e-12 * np.abs(a).max())
+    subsets = _subsets(7, d)
+    dets, x = _solve_subsets(a, b, subsets)
+    np.testing.assert_allclose(dets, np.linalg.det(a[subsets]), rtol=1e-9, atol=1e-12)
+    ok = np.abs(dets) > 1e-6
+    np.testing.assert_allclose(
+        x[ok], np.linalg.solve(a[subsets][ok], b[subsets][ok][:, :, None])[:, :, 0], rtol=1e-8
+    )

@@ -1159,6 +1159,100 @@ def hull_ring(points: Any) -> list[int]:
     return _ring(points)
 
 
+@functools.lru_cache(maxsize=256)
+def _subsets(m: int, k: int) -> np.ndarray:
+    """Every ``k``-subset of ``range(m)``, one per row, in lexicographic order."""
+    out = np.array(list(itertools.combinations(range(m), k)), dtype=np.intp)
+    out = out.reshape(math.comb(m, k), k)
+    out.flags.writeable = False
+    return out
+
+
+def _null_directions(a: np.ndarray, subsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each ``(d - 1)``-subset of the rows of ``a`` (``d`` columns): the smallest singular
+    value of those rows, and a unit direction orthogonal to them.
+
+    Closed forms in 1 to 3 dimensions (a cross product, and the singular values from the
+    trace and determinant of the 2 x 2 Gram matrix); a batched SVD otherwise.
+
+    Examples
+    --------
+    >>> a = np.array([[1.0, 0, 0], [0, 1, 0], [0, 0, 2]])
+    >>> sv, t = _null_directions(a, np.array([[0, 1], [1, 2]]))
+    >>> sv.round(12).tolist(), np.abs(t).round(12).tolist()
+    ([1.0, 1.0], [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
+    """
+    d = a.shape[1]
+    if d == 1:
+        return np.ones(len(subsets)), np.ones((len(subsets), 1))
+    if d == 2:
+        rows = a[subsets[:, 0]]
+        norms = np.linalg.norm(rows, axis=1)
+        return norms, np.stack([-rows[:, 1], rows[:, 0]], axis=1) / np.where(norms > 0, norms, 1)[
+            :, None
+        ]
+    if d == 3:
+        p, q = a[subsets[:, 0]], a[subsets[:, 1]]
+        cross = _cross(p, q)
+        det = np.einsum("ij,ij->i", cross, cross)  # of the Gram matrix: |p|^2 |q|^2 - (p.q)^2
+        trace = np.einsum("ij,ij->i", p, p) + np.einsum("ij,ij->i", q, q)
+        top = (trace + np.sqrt(np.maximum(trace * trace - 4 * det, 0.0))) / 2
+        norms = np.sqrt(det)
+        smallest = norms / np.sqrt(np.where(top > 0, top, 1.0))
+        return smallest, cross / np.where(norms > 0, norms, 1.0)[:, None]
+    _, sv, vt = np.linalg.svd(a[subsets], full_matrices=True)
+    return sv[:, -1], vt[:, -1, :]
+
+
+def _cross(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Row-wise cross products of two ``(k, 3)`` arrays (``np.cross`` costs ten times more on
+    the small arrays here)."""
+    return np.stack(
+        [
+            p[:, 1] * q[:, 2] - p[:, 2] * q[:, 1],
+            p[:, 2] * q[:, 0] - p[:, 0] * q[:, 2],
+            p[:, 0] * q[:, 1] - p[:, 1] * q[:, 0],
+        ],
+        axis=1,
+    )
+
+
+def _solve_subsets(
+    a: np.ndarray, b: np.ndarray, subsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each ``d``-subset of the rows: the determinant of those rows and the solution of
+    ``a[S] x = b[S]`` (meaningless where the determinant vanishes). Cramer's rule in 1 to 3
+    dimensions, batched LU otherwise.
+
+    Examples
+    --------
+    >>> a = np.array([[1.0, 0], [0, 2], [1, 1]])
+    >>> dets, x = _solve_subsets(a, np.array([1.0, 2, 3]), np.array([[0, 1], [1, 2]]))
+    >>> dets.tolist(), x.tolist()
+    ([2.0, -2.0], [[1.0, 1.0], [2.0, 1.0]])
+    """
+    d = a.shape[1]
+    mats, rhs = a[subsets], b[subsets]
+    if d == 1:
+        dets = mats[:, 0, 0]
+        return dets, (rhs / np.where(dets != 0, dets, 1.0)[:, None])
+    if d == 2:
+        dets = mats[:, 0, 0] * mats[:, 1, 1] - mats[:, 0, 1] * mats[:, 1, 0]
+        x = rhs[:, 0] * mats[:, 1, 1] - rhs[:, 1] * mats[:, 0, 1]
+        y = mats[:, 0, 0] * rhs[:, 1] - mats[:, 1, 0] * rhs[:, 0]
+        return dets, np.stack([x, y], axis=1) / np.where(dets != 0, dets, 1.0)[:, None]
+    if d == 3:
+        p, q, r = mats[:, 0], mats[:, 1], mats[:, 2]
+        qr, rp, pq = _cross(q, r), _cross(r, p), _cross(p, q)
+        dets = np.einsum("ij,ij->i", p, qr)
+        sums = rhs[:, :1] * qr + rhs[:, 1:2] * rp + rhs[:, 2:] * pq
+        return dets, sums / np.where(dets != 0, dets, 1.0)[:, None]
+    dets = np.linalg.det(mats)
+    safe = np.where(np.abs(dets) > 0, 1.0, 0.0)[:, None, None]
+    fixed = mats * safe + np.eye(d) * (1 - safe)  # singular subsets replaced by the identity
+    return dets, np.linalg.solve(fixed, rhs[:, :, None])[:, :, 0]
+
+
 def exact_row_vertices(a: Any, b: Any) -> list[_Point]:
     """Every vertex of ``{x : a x <= b}`` (bounded or not, any dimension), exactly, by solving
     every ``d``-subset of rows; :class:`InvalidInputError` if there is none (empty).
@@ -1211,25 +1305,18 @@ def few_row_vertices(
     if m < d + 1 or math.comb(m, d) > max_subsets or d == 0:
         return None
     # boundedness: no direction of the recession cone {t : a t <= 0} on d - 1 rows
-    if d == 1:
-        heads = np.ones((1, 1))
-    else:
-        pairs = np.array(list(itertools.combinations(range(m), d - 1)), dtype=np.intp)
-        _, sv, vt = np.linalg.svd(a[pairs], full_matrices=True)
-        smallest = sv[:, -1]
-        if np.any((smallest > _DEPENDENT_DET) & (smallest < _CLEAR_DET)):
-            return None
-        heads = vt[smallest >= _CLEAR_DET, -1, :]
-    along = a @ heads.T
+    smallest, heads = _null_directions(a, _subsets(m, d - 1))
+    if np.any((smallest > _DEPENDENT_DET) & (smallest < _CLEAR_DET)):
+        return None
+    along = a @ heads[smallest >= _CLEAR_DET].T
     tiny = 1e-12
     if np.any((along <= tiny).all(axis=0) | (along >= -tiny).all(axis=0)):
         return None
-    subsets = np.array(list(itertools.combinations(range(m), d)), dtype=np.intp)
-    mats = a[subsets]
-    dets = np.abs(np.linalg.det(mats))
+    subsets = _subsets(m, d)
+    dets, points = _solve_subsets(a, b, subsets)
+    dets = np.abs(dets)
     if np.any((dets > _DEPENDENT_DET) & (dets < _CLEAR_DET)):
         return None
-    clear = dets >= _CLEAR_DET
-    points = np.linalg.solve(mats[clear], b[subsets[clear]][:, :, None])[:, :, 0]
+    points = points[dets >= _CLEAR_DET]
     points = points[(points @ a.T <= b + slack).all(axis=1)]
     return points if len(points) else None

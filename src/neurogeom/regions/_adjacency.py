@@ -358,7 +358,7 @@ class CellFlags:
 
 
 #: Cells handled per batch by :func:`_cell_flags` (bounds its (cells, neurons, neurons) array).
-_FLAG_BLOCK = 1024
+_FLAG_BLOCK = 256
 
 
 def _cell_flags(problem: RegionProblem, cells: list[CellWork]) -> CellFlags | None:

@@ -1,6 +1,6 @@
 """After the cells are found: the named steps that turn them into a :class:`RegionResult`.
 
-1. :func:`certify` — each cell's geometry and (exact mode) a certified rational interior point;
+1. :func:`certify` — each cell's output map and (exact mode) a certified rational interior point;
 2. adjacency (:func:`~._adjacency.facet_adjacency`) — the facet-adjacency graph;
 3. merging (:func:`~._adjacency.merge_regions`) — facet-connected linear regions;
 4. point contacts (:func:`~._adjacency.point_contacts`) — point-connected linear regions;
@@ -86,11 +86,11 @@ class Pipeline:
         return progress_bar(self.progress and total > _BAR_FROM, total=total, desc=desc, unit=unit)
 
 
-#: Cells whose maps :func:`_float_outputs` composes in one batch (bounds its work arrays).
+#: Cells whose maps :func:`_composed_outputs` composes in one batch (bounds its work arrays).
 _MAP_BLOCK = 4096
 
 
-def _float_outputs(problem: RegionProblem, cells: tuple[FoundCell, ...]) -> list[Any]:
+def _composed_outputs(problem: RegionProblem, cells: tuple[FoundCell, ...]) -> list[Any]:
     """Float mode: the output map of every cell its engine gave none (``None`` elsewhere, and
     everywhere in exact mode), composed for many cells at once."""
     outputs: list[Any] = [None] * len(cells)
@@ -107,18 +107,19 @@ def _float_outputs(problem: RegionProblem, cells: tuple[FoundCell, ...]) -> list
 
 
 def certify(pipe: Pipeline, run: EngineRun) -> list[CellWork]:
-    """Geometry of every found cell; in exact mode cells without an exact interior point are
-    dropped with a note.
+    """The working data of every found cell; in exact mode cells without an exact interior point
+    are dropped with a note. Float maps the engine did not report are composed for many cells
+    at once; a cell's geometry is built only when a later step asks for it.
 
-    The step finishes even past the deadline: it costs one cell geometry per cell found (and in
-    exact mode one exact check of a rounded point), and stopping it would throw away the cells
-    the search paid for (a time-limited run would report none). Only the exact simplex, needed
-    for cells too thin for a rounded point, is skipped past the deadline: such a cell is left out
-    with a note and the phase is marked incomplete."""
+    The step finishes even past the deadline: it costs at most one cell geometry per cell found
+    (and in exact mode one exact check of a rounded point), and stopping it would throw away the
+    cells the search paid for (a time-limited run would report none). Only the exact simplex,
+    needed for cells too thin for a rounded point, is skipped past the deadline: such a cell is
+    left out with a note and the phase is marked incomplete."""
     started = time.monotonic()
     out: list[CellWork] = []
     complete = True
-    outputs = _float_outputs(pipe.problem, run.cells)
+    outputs = _composed_outputs(pipe.problem, run.cells)
     with pipe.bar(len(run.cells), "certify") as bar:
         for found, output in zip(run.cells, outputs, strict=True):
             try:
