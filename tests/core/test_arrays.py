@@ -10,6 +10,7 @@ from hypothesis.extra.numpy import arrays
 
 from neurogeom.core.arrays import (
     Ragged,
+    blocks,
     component_labels,
     distinct,
     distinct_pairs,
@@ -87,3 +88,13 @@ def test_ragged_rows():
     r = Ragged.of_lengths(np.array([2, 0, 1]), np.array([7, 3, 5]))
     assert len(r) == 3 and r.rows() == [(7, 3), (), (5,)] and r.row(2) == (5,)
     assert r.lengths.tolist() == [2, 0, 1]
+
+
+def test_blocks_are_np_split():
+    values = np.arange(12).reshape(6, 2)
+    counts = np.array([0, 2, 1, 0, 3, 0])
+    want = np.split(values, np.cumsum(counts)[:-1])
+    got = blocks(values, counts)
+    assert len(got) == len(want)
+    assert all(np.array_equal(g, w) for g, w in zip(got, want, strict=True))
+    assert blocks(list(range(6)), counts)[4] == [3, 4, 5]

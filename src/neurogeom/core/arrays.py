@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 __all__ = [
     "KeyPairs",
     "Ragged",
+    "blocks",
     "component_labels",
     "distinct",
     "distinct_pairs",
@@ -196,3 +198,17 @@ def shared_key_pairs(key: np.ndarray, item: np.ndarray) -> KeyPairs:
     uniq = codes[np.concatenate([[0], cuts])]
     counts = np.diff(np.concatenate([[0], cuts, [len(codes)]]))
     return KeyPairs(np.stack([uniq // width, uniq % width], axis=1), counts)
+
+
+def blocks(values: Any, counts: np.ndarray) -> list[Any]:
+    """``values`` (an array or a list) cut into consecutive blocks of ``counts`` rows: views of
+    an array (what ``np.split`` at the cumulative counts returns, at a fraction of its cost per
+    block), slices of a list.
+
+    Examples
+    --------
+    >>> [b.tolist() for b in blocks(np.arange(5), np.array([2, 0, 3]))]
+    [[0, 1], [], [2, 3, 4]]
+    """
+    bounds = [0, *np.cumsum(counts).tolist()]
+    return [values[a:b] for a, b in itertools.pairwise(bounds)]

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from neurogeom.core.arrays import Ragged, component_labels
+from neurogeom.core.arrays import Ragged, blocks, component_labels
 from neurogeom.core.budget import Budget
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
 from neurogeom.core.lp import LPModel, is_bounded, recession_direction, stiemke_multipliers
@@ -795,10 +795,11 @@ def components(n: int, pairs: np.ndarray) -> tuple[tuple[int, ...], ...]:
     if n == 0:
         return ()
     labels = component_labels(n, pairs)
+    # each label is its component's smallest node: sorting by label lists the components in
+    # order of their smallest member, each in increasing order
     order = np.argsort(labels, kind="stable")
-    cuts = np.flatnonzero(np.diff(labels[order])) + 1
-    groups = [tuple(int(i) for i in g) for g in np.split(order, cuts)]
-    return tuple(sorted(groups, key=lambda g: g[0]))
+    sizes = np.diff(np.flatnonzero(np.diff(labels[order], prepend=-1, append=n + 1)))
+    return tuple(map(tuple, blocks(order.tolist(), sizes)))
 
 
 def _pair_notes(cells: list[CellWork], pairs: np.ndarray, cmp: PairComparison) -> list[Note]:

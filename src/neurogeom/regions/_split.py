@@ -30,7 +30,13 @@ from typing import Any
 import flint
 import numpy as np
 
-from neurogeom.core.arrays import component_labels, distinct_pairs, ranges, shared_key_pairs
+from neurogeom.core.arrays import (
+    blocks,
+    component_labels,
+    distinct_pairs,
+    ranges,
+    shared_key_pairs,
+)
 from neurogeom.core.budget import Budget
 from neurogeom.core.errors import InvalidInputError
 from neurogeom.core.growable import GrowableArray
@@ -856,8 +862,8 @@ def _batched_polygons(
         if not exact:
             s_prev = s_l[live_root]
             s_prev[~live_bits] = s_prev[~live_bits] * abs(setup.slope)
-    blocks = np.split(v_flat, _starts(cell_of)[1:])
-    return _Batch(pattern, blocks, *_output_maps(a_all, c_all, live_root, live_bits, setup)), None
+    per_cell = blocks(v_flat, np.diff(np.append(_starts(cell_of), len(cell_of))))
+    return _Batch(pattern, per_cell, *_output_maps(a_all, c_all, live_root, live_bits, setup)), None
 
 
 @dataclass(frozen=True, slots=True)
@@ -888,17 +894,13 @@ class _LayerStart:
 
     def items(self, layer: int, exact: bool) -> list[_Item]:
         """Depth-first work items for these cells, in their order."""
-        cuts = np.cumsum(self.vcount)[:-1]
-        blocks = np.split(self.v, cuts)
-        edges: list[Any] = [None] * len(blocks)
+        per_cell = blocks(self.v, self.vcount)
+        edges: list[Any] = [None] * len(per_cell)
         if self.e is not None and self.ecount is not None:
-            first = np.concatenate([[0], cuts])
-            edges = [
-                e - f
-                for e, f in zip(np.split(self.e, np.cumsum(self.ecount)[:-1]), first, strict=True)
-            ]
+            first = np.cumsum(self.vcount) - self.vcount
+            edges = [e - f for e, f in zip(blocks(self.e, self.ecount), first, strict=True)]
         items: list[_Item] = []
-        for c, (block, e) in enumerate(zip(blocks, edges, strict=True)):
+        for c, (block, e) in enumerate(zip(per_cell, edges, strict=True)):
             if self.h_mat is None:
                 items.append((layer, block, e, None, None, self.s_prev[0], [self.pattern[c]]))
             else:
@@ -1298,9 +1300,8 @@ def _batched_polyhedra(
         if not exact:
             s_prev = s_l[live_root]
             s_prev[~live_bits] = s_prev[~live_bits] * abs(setup.slope)
-    blocks = np.split(flat.v, np.cumsum(flat.vcount)[:-1])
     outputs = _output_maps(maps.a, maps.c, live_root, live_bits, setup)
-    return _Batch(pattern, blocks, *outputs), None
+    return _Batch(pattern, blocks(flat.v, flat.vcount), *outputs), None
 
 
 def split_cells(
