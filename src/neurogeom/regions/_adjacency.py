@@ -449,13 +449,22 @@ def _confirm_facet(
 ) -> tuple[np.ndarray, bool] | None:
     """A point in the relative interior of the face the two cells share on the plane (and
     whether the float decision is certain), or None when they share no facet there. The plane
-    is one of ``c1``'s candidates."""
+    is one of ``c1``'s candidates.
+
+    Without free neurons one side settles it: a point of the plane strictly inside every other
+    row of ``c1`` has, just across the plane, the pattern of ``c1`` with the plane's neurons
+    flipped — every later pre-activation is continuous across the plane, so it keeps its
+    (nonzero) value and sign — which is ``c2``'s pattern; so it lies in the relative interior of
+    ``c2``'s facet too, and ``c2``'s rows need not be built or checked. Free neurons (vanishing
+    identically on the plane) may change sign across it: then both cells are checked.
+    """
     forms = c1.geometry.forms
     a_h, c_h = forms.matrix[plane.members[0]], forms.offset[plane.members[0]]
-    found = _foot_facet(problem, c1, c2, plane.members, plane.free, a_h, c_h)
+    sides = (c1,) if len(plane.free) == 0 else (c1, c2)
+    skip = np.concatenate([plane.members, plane.free])
+    found = _foot_facet(problem, c1, c2, sides, skip, a_h, c_h)
     if found is None:
-        skip = np.concatenate([plane.members, plane.free])
-        found = _shared_facet(problem, c1, c2, skip, a_h, c_h)
+        found = _shared_facet(problem, sides, skip, a_h, c_h)
     return found
 
 
@@ -488,17 +497,17 @@ def _foot_facet(
     problem: RegionProblem,
     c1: CellWork,
     c2: CellWork,
-    members: np.ndarray,
-    free: np.ndarray,
+    sides: tuple[CellWork, ...],
+    skip: np.ndarray,
     a_h: Any,
     c_h: Any,
 ) -> tuple[np.ndarray, bool] | None:
-    """A point of the hyperplane strictly inside every other inequality of both cells (then it
-    is a point of the shared facet's relative interior), or None: tried are the feet of the
-    perpendiculars from either cell's interior point and the point where the segment between
-    those points crosses the plane. Float mode asks for a margin beyond the tolerance band, so
-    such a point is only ever a certain answer."""
-    skip = np.concatenate([members, free])
+    """A point of the hyperplane strictly inside every inequality of the ``sides`` cells but
+    those of the ``skip`` neurons (then it is a point of the shared facet's relative interior,
+    see :func:`_confirm_facet`), or None: tried are the feet of the perpendiculars from either
+    cell's interior point and the point where the segment between those points crosses the
+    plane. Float mode asks for a margin beyond the tolerance band, so such a point is only ever
+    a certain answer."""
     exact = problem.exact
     if exact:
         x1, x2 = c1.exact_point, c2.exact_point
@@ -514,7 +523,7 @@ def _foot_facet(
         candidates.append(x1 + s1 / (s1 - s2) * (x2 - x1))
     margin = problem.tol.loose * problem.scale
     for point in candidates:
-        if all(_inside_but(problem, cell, point, skip, margin) for cell in (c1, c2)):
+        if all(_inside_but(problem, cell, point, skip, margin) for cell in sides):
             return point, True
     return None
 
@@ -533,20 +542,20 @@ def _inside_but(
 
 def _shared_facet(
     problem: RegionProblem,
-    c1: CellWork,
-    c2: CellWork,
-    members: np.ndarray,
+    sides: tuple[CellWork, ...],
+    skip: np.ndarray,
     a_row: np.ndarray,
     c_val: Any,
 ) -> tuple[np.ndarray, bool] | None:
-    """A point in the relative interior of the common face on the hyperplane, or None."""
+    """A point of the hyperplane strictly inside every row of the ``sides`` cells but those of
+    the ``skip`` neurons (the relative interior of their common face there), or None."""
     tol, scale, thr = problem.tol, problem.scale, problem.threshold
     af = np.asarray(a_row, dtype=float)
     nrm = np.linalg.norm(af)
     u, v = af / nrm, float(c_val) / nrm
     gs, hs, ge, he, kept = [], [], [], [], []
-    for cell in (c1, c2):
-        on_plane = ~cell.rows_without(members)
+    for cell in sides:
+        on_plane = ~cell.rows_without(skip)
         # rows of later layers may coincide with the hyperplane on this cell: they hold with
         # equality on the face, so they are left out like the hyperplane itself
         along = cell.g @ u
@@ -589,7 +598,7 @@ def _shared_facet(
         xq = xq - (ae @ xq + c_val) / (ae @ ae) * ae
         if all(
             cell.geometry.halfspaces.contains(xq, strict=True, rows=keep)
-            for cell, keep in zip((c1, c2), kept, strict=True)
+            for cell, keep in zip(sides, kept, strict=True)
         ):
             return xq, True
     # too thin for floats (or the rounding failed): decide exactly. First, with the radius
