@@ -12,6 +12,7 @@ values, and the errors of bad vertex lists.
 from __future__ import annotations
 
 import itertools
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -577,3 +578,22 @@ def test_exact_cut_faces_too_small_for_floats_are_ordered_exactly(recut):
         np.testing.assert_array_equal(cells.vf.data[first : first + count], v.astype(float))
         volumes.append(polytope_volume(split_module.fractions_from_fmpq(v), exact=True))
     assert volumes == [1 - tiny**3 / 6, tiny**3 / 6]
+
+
+@pytest.mark.parametrize("d", [2, 3])
+def test_exact_signs_below_float_resolution_split_cells(d):
+    """x_1 + ... + x_d = d - 10^-20 cuts a corner 10^-20 deep off the box: float64 sees the
+    corner on the hyperplane, so only the exact evaluation of signs the floats cannot certify
+    finds the second cell — in the batched engines (split_cells) and through enumerate_regions
+    (the planar engine in 2-D)."""
+    from neurogeom import enumerate_regions
+
+    net = ReLUNet([[[1] * d], [[1]]], [[-(d - Fraction(1, 10**20))], [0]], exact=True)
+    box_a = np.vstack([np.eye(d, dtype=int), -np.eye(d, dtype=int)])
+    corners = [list(c) for c in itertools.product([-1, 1], repeat=d)]
+    cells, complete = split_cells(net, box_a, [1] * (2 * d), corners, exact=True)
+    assert complete and sorted(c.pattern.tolist() for c in cells) == [[False], [True]]
+    tip = next(c for c in cells if c.pattern[0])
+    assert polytope_volume(tip.vertices, exact=True) == Fraction(1, 10**20) ** d / math.factorial(d)
+    res = enumerate_regions(net, domain=(-1, 1), exact=True, method="split", progress=False)
+    assert res.activation_regions == 2 and res.certified

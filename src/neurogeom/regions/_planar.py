@@ -36,14 +36,16 @@ from neurogeom.core.progress import progress_bar
 from neurogeom.core.rationals import fmpq_array, fractions_from_fmpq
 from neurogeom.nets.geometry import AffineMap
 from neurogeom.regions._engine import Contacts, EngineRun, FoundCell, RegionProblem
-from neurogeom.regions._split import _approx, _compose, _exact_outputs, _float_outputs
+from neurogeom.regions._split import (
+    _approx,
+    _compose,
+    _exact_outputs,
+    _filtered_signs,
+    _float_outputs,
+)
 from neurogeom.regions.result import Note
 
 __all__ = ["PlanarEngine", "Subdivision"]
-
-#: Relative error bound (with ample margin) of a float64 evaluation of ``a x + b y + c`` from
-#: rounded inputs, relative to ``|a x| + |b y| + |c|``; signs beyond it are certified.
-_FILTER = 1e-14
 
 
 @dataclass(slots=True)
@@ -235,9 +237,8 @@ class _Engine:
                 np.count_nonzero((mag > eps / self.tol.band) & (mag < eps * self.tol.band))
             )
             return np.where(mag <= eps, 0, np.sign(z)).astype(np.int8), z
-        bound = _FILTER * (np.abs(tx) + np.abs(ty) + np.abs(c)) + 1e-300
-        sign = np.where(np.abs(z) > bound, np.sign(z), 2).astype(np.int8)  # 2: not sure
-        unsure = np.flatnonzero(sign == 2)
+        pos, neg, unsure = _filtered_signs(z, np.abs(tx) + np.abs(ty) + np.abs(c))
+        sign = pos.astype(np.int8) - neg.astype(np.int8)
         if unsure.size:
             zq = self._exact_z(lay, j, vroot[unsure], unsure)
             sign[unsure] = [(q > 0) - (q < 0) for q in zq]

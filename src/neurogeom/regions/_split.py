@@ -692,6 +692,44 @@ class _LayerMaps:
         """Exact pre-activations of neurons ``j`` at ``verts`` in cells with roots ``roots``."""
         return (verts * self.a[roots, j]).sum(axis=1) + self.c[roots, j]
 
+    def signs(
+        self,
+        verts: np.ndarray,
+        approx: np.ndarray,
+        roots: np.ndarray,
+        j: int | None,
+        eps: np.ndarray | None,
+        setup: _Setup,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Pre-activations at vertices (float values) and where they are certainly positive and
+        negative: neuron ``j`` (arrays over the vertices), or every neuron (``j=None``: arrays
+        (vertices, width)), at ``verts`` (float64 ``approx``) in cells with roots ``roots``.
+
+        Float mode zeroes values within ``eps`` (per root and neuron) first. Exact mode takes a
+        sign from the float value when it is beyond a rigorous rounding-error bound and
+        evaluates it exactly otherwise. Sums run one coordinate at a time, so no (vertices,
+        width, d) array is formed.
+        """
+        cols = slice(None) if j is None else j
+        z = self.cf[roots, cols]
+        size = np.abs(z)
+        for k in range(approx.shape[1]):
+            term = (approx[:, k, None] if j is None else approx[:, k]) * self.af[roots, cols, k]
+            z = z + term
+            size += np.abs(term)
+        if not setup.exact:
+            setup.snapper.snap(z, eps[roots, cols])
+            return z, z > 0, z < 0
+        pos, neg, unsure = _filtered_signs(z, size)
+        if unsure.size:
+            if j is None:
+                i, neuron = np.divmod(unsure, z.shape[1])
+            else:
+                i, neuron = unsure, j
+            exact_z = self.exact_values(verts[i], roots[i], neuron)
+            pos.ravel()[unsure], neg.ravel()[unsure] = exact_z > 0, exact_z < 0
+        return z, pos, neg
+
 
 def _batched_polygons(
     verts: np.ndarray,
@@ -732,8 +770,6 @@ def _batched_polygons(
         else:
             a_all, c_all = _compose(w, bias, h_mat, h_off)
         maps = _LayerMaps.of(a_all, c_all)
-        axf, ayf = (np.ascontiguousarray(maps.af[:, :, k]) for k in (0, 1))
-        cf = maps.cf
         s_l = eps = None
         if not exact:
             s_l = s_prev @ np.abs(w).T + np.abs(bias)
@@ -745,18 +781,7 @@ def _batched_polygons(
         n_roots = len(first0)
         # This layer's pre-activations at the vertices of the cells at the layer start: a neuron
         # that does not change sign on such a cell never splits its pieces.
-        tx, ty, tc = vf[:, :1] * axf[cell_of], vf[:, 1:] * ayf[cell_of], cf[cell_of]
-        z0 = tx + ty + tc
-        if exact:
-            pos0, neg0, unsure = _filtered_signs(z0, np.abs(tx) + np.abs(ty) + np.abs(tc))
-            if unsure.size:
-                i, jj = np.divmod(unsure, width)
-                z = maps.exact_values(v_flat[i], cell_of[i], jj)
-                pos0.ravel()[unsure], neg0.ravel()[unsure] = z > 0, z < 0
-        else:
-            setup.snapper.snap(z0, eps[cell_of])
-            pos0, neg0 = z0 > 0, z0 < 0
-        del tx, ty, tc, z0
+        _, pos0, neg0 = maps.signs(v_flat, vf, cell_of, None, eps, setup)
         bits0 = np.logical_or.reduceat(pos0, first0, axis=0)
         straddles = bits0 & np.logical_or.reduceat(neg0, first0, axis=0)
         del pos0, neg0
@@ -776,16 +801,7 @@ def _batched_polygons(
             idx = np.flatnonzero(cand[c_of])
             owner = c_of[idx]
             r_c = root.data[owner]
-            tx, ty, tc = v_app[idx, 0] * axf[r_c, j], v_app[idx, 1] * ayf[r_c, j], cf[r_c, j]
-            z_c = tx + ty + tc
-            if exact:
-                p_c, n_c, unsure = _filtered_signs(z_c, np.abs(tx) + np.abs(ty) + np.abs(tc))
-                if unsure.size:
-                    z = maps.exact_values(v_all[idx[unsure]], r_c[unsure], j)
-                    p_c[unsure], n_c[unsure] = z > 0, z < 0
-            else:
-                setup.snapper.snap(z_c, eps[r_c, j])
-                p_c, n_c = z_c > 0, z_c < 0
+            z_c, p_c, n_c = maps.signs(v_all[idx], v_app[idx], r_c, j, eps, setup)
             c_first = _starts(owner)
             c_cells = owner[c_first]
             cpos = np.logical_or.reduceat(p_c, c_first)
@@ -1078,20 +1094,9 @@ def _cut_batch(
     vfirst, vcount = cells.vfirst.data[cand], cells.vcount.data[cand]
     owner = np.repeat(np.arange(len(cand)), vcount)
     roots = cells.root.data[cand]
-    normals, offsets = maps.af[roots, j], maps.cf[roots, j]
     rows = ranges(vfirst, vcount)
     verts, approx = cells.v.data[rows], cells.approx[rows]
-    terms = approx * normals[owner]
-    z = terms.sum(axis=1) + offsets[owner]
-    if exact:
-        pos, neg, unsure = _filtered_signs(z, np.abs(terms).sum(axis=1) + np.abs(offsets[owner]))
-        if unsure.size:
-            exact_z = maps.exact_values(verts[unsure], roots[owner[unsure]], j)
-            pos[unsure], neg[unsure] = exact_z > 0, exact_z < 0
-    else:
-        setup.snapper.snap(z, eps[roots, j][owner])
-        pos, neg = z > 0, z < 0
-    del terms
+    z, pos, neg = maps.signs(verts, approx, roots[owner], j, eps, setup)
     at = np.cumsum(vcount) - vcount
     cpos = np.logical_or.reduceat(pos, at)
     cells.bits.data[cand, j] = cpos
@@ -1130,7 +1135,7 @@ def _cut_batch(
     pos_x = np.concatenate([pos, np.zeros(len(ca), dtype=bool)])
     neg_x = np.concatenate([neg, np.zeros(len(ca), dtype=bool)])
     on = np.flatnonzero(zero_x)
-    cap = _caps(approx[on], on, owner_x[on], normals[split], setup.merge_eps)
+    cap = _caps(approx[on], on, owner_x[on], maps.af[roots[split], j], setup.merge_eps)
     # each side: its old vertices, the cut face's, its old edges (not inside the hyperplane),
     # the halves of the crossed edges and the cut face's edges
     members = [np.flatnonzero(~neg_x), np.flatnonzero(~pos_x)]
@@ -1260,25 +1265,11 @@ def _batched_polyhedra(
         # that does not change sign on such a cell never cuts its pieces
         cell_of = np.repeat(np.arange(len(flat.vcount)), flat.vcount)
         approx = flat.v if flat.vf is None else flat.vf
-        z0 = maps.cf[cell_of]
-        size = np.abs(z0)
-        for k in range(3):
-            term = approx[:, k : k + 1] * maps.af[cell_of, :, k]
-            z0 += term
-            size += np.abs(term)
-        if exact:
-            pos0, neg0, unsure = _filtered_signs(z0, size)
-            if unsure.size:
-                i, jj = np.divmod(unsure, w.shape[0])
-                z = maps.exact_values(flat.v[i], cell_of[i], jj)
-                pos0.ravel()[unsure], neg0.ravel()[unsure] = z > 0, z < 0
-        else:
-            setup.snapper.snap(z0, eps[cell_of])
-            pos0, neg0 = z0 > 0, z0 < 0
+        _, pos0, neg0 = maps.signs(flat.v, approx, cell_of, None, eps, setup)
         at = np.cumsum(flat.vcount) - flat.vcount
         bits0 = np.logical_or.reduceat(pos0, at, axis=0)
         straddles = bits0 & np.logical_or.reduceat(neg0, at, axis=0)
-        del z0, size, pos0, neg0, cell_of
+        del pos0, neg0, cell_of
         cells = _Polyhedra.start(flat, bits0)
         n_alive = len(flat.vcount)
         for j in range(w.shape[0]):
