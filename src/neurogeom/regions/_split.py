@@ -758,24 +758,12 @@ def _batched_polygons(
     exact = setup.exact
     v_flat = verts
     cell_of = np.zeros(len(verts), dtype=np.intp)
-    h_mat: Any = None  # (C, n_prev, 2) post-activation maps of the cells at the layer start
-    h_off: Any = None
-    s_prev: Any = xmax[None, :]
-    pattern = np.zeros((1, 0), dtype=bool)
+    carry = _Carry.first(xmax)
     for layer in range(setup.n_hidden_layers):
-        w, bias = setup.ws[layer], setup.bs[layer]
-        width = w.shape[0]
-        if h_mat is None:
-            a_all, c_all = w[None, :, :], bias[None, :]
-        else:
-            a_all, c_all = _compose(w, bias, h_mat, h_off)
-        maps = _LayerMaps.of(a_all, c_all)
-        s_l = eps = None
-        if not exact:
-            s_l = s_prev @ np.abs(w).T + np.abs(bias)
-            eps = setup.tol * s_l
+        width = setup.ws[layer].shape[0]
+        maps, s_l, eps = carry.layer(layer, setup)
         counts0 = np.diff(np.append(_starts(cell_of), len(v_flat)))
-        start = _LayerStart(v_flat, counts0, None, None, h_mat, h_off, s_prev, pattern)
+        start = _LayerStart(v_flat, counts0, None, None, carry)
         vf = _approx(v_flat) if exact else v_flat
         first0 = _starts(cell_of)
         n_roots = len(first0)
@@ -871,15 +859,11 @@ def _batched_polygons(
         cell_of = (np.cumsum(live) - 1)[cb.view[keep_v]]
         live_root = root.view[live]
         live_bits = bits.view[live]
-        pattern = np.concatenate([pattern[live_root], live_bits], axis=1)
-        if layer == setup.n_hidden_layers - 1:
-            break
-        h_mat, h_off = _post_maps(a_all, c_all, live_root, live_bits, setup)
-        if not exact:
-            s_prev = s_l[live_root]
-            s_prev[~live_bits] = s_prev[~live_bits] * abs(setup.slope)
+        if layer < setup.n_hidden_layers - 1:
+            carry = carry.next(maps, s_l, live_root, live_bits, setup)
     per_cell = blocks(v_flat, np.diff(np.append(_starts(cell_of), len(cell_of))))
-    return _Batch(pattern, per_cell, *_output_maps(a_all, c_all, live_root, live_bits, setup)), None
+    outputs = _output_maps(maps.a, maps.c, live_root, live_bits, setup)
+    return _Batch(carry.patterns(live_root, live_bits), per_cell, *outputs), None
 
 
 @dataclass(frozen=True, slots=True)
@@ -894,22 +878,68 @@ class _Batch:
 
 
 @dataclass(frozen=True, slots=True)
-class _LayerStart:
-    """A batched engine's cells at the start of a layer: flat vertices (``vcount`` per cell),
-    flat edges (``ecount`` per cell, indexing the flat vertices; None for 2-D polygons), the
-    previous layer's post-activation maps and bounds, and the patterns so far."""
+class _Carry:
+    """What a batched engine carries across a layer boundary for the cells at a layer's start:
+    their post-activation maps ``x -> h_mat x + h_off`` (``None`` before the first layer), the
+    bounds ``s_prev`` of those post-activations' sizes (float mode's scale-aware snapping) and
+    their patterns so far. Both batched engines (2-D polygons, 3-D cells) start and end each
+    layer through it.
+    """
 
-    v: np.ndarray
-    vcount: np.ndarray
-    e: np.ndarray | None
-    ecount: np.ndarray | None
     h_mat: Any
     h_off: Any
     s_prev: Any
     pattern: np.ndarray
 
+    @classmethod
+    def first(cls, xmax: np.ndarray) -> _Carry:
+        """One cell (the domain), before the first layer; ``xmax`` bounds the coordinates."""
+        return cls(None, None, xmax[None, :], np.zeros((1, 0), dtype=bool))
+
+    def layer(self, layer: int, setup: _Setup) -> tuple[_LayerMaps, Any, Any]:
+        """Layer ``layer``'s pre-activation maps on the cells, and in float mode the bounds of
+        the pre-activations' sizes and the snapping tolerances (``None`` in exact mode)."""
+        w, bias = setup.ws[layer], setup.bs[layer]
+        if self.h_mat is None:
+            maps = _LayerMaps.of(w[None, :, :], bias[None, :])
+        else:
+            maps = _LayerMaps.of(*_compose(w, bias, self.h_mat, self.h_off))
+        if setup.exact:
+            return maps, None, None
+        s_l = self.s_prev @ np.abs(w).T + np.abs(bias)
+        return maps, s_l, setup.tol * s_l
+
+    def patterns(self, roots: np.ndarray, bits: np.ndarray) -> np.ndarray:
+        """The patterns of the cells at the layer's end, from their roots and layer bits."""
+        return np.concatenate([self.pattern[roots], bits], axis=1)
+
+    def next(
+        self, maps: _LayerMaps, s_l: Any, roots: np.ndarray, bits: np.ndarray, setup: _Setup
+    ) -> _Carry:
+        """The carry into the next layer for the cells at this layer's end."""
+        h_mat, h_off = _post_maps(maps.a, maps.c, roots, bits, setup)
+        s_prev = None
+        if not setup.exact:
+            s_prev = s_l[roots]
+            s_prev[~bits] = s_prev[~bits] * abs(setup.slope)
+        return _Carry(h_mat, h_off, s_prev, self.patterns(roots, bits))
+
+
+@dataclass(frozen=True, slots=True)
+class _LayerStart:
+    """A batched engine's cells at the start of a layer: flat vertices (``vcount`` per cell),
+    flat edges (``ecount`` per cell, indexing the flat vertices; None for 2-D polygons) and what
+    the layers before carried (:class:`_Carry`)."""
+
+    v: np.ndarray
+    vcount: np.ndarray
+    e: np.ndarray | None
+    ecount: np.ndarray | None
+    carry: _Carry
+
     def items(self, layer: int, exact: bool) -> list[_Item]:
         """Depth-first work items for these cells, in their order."""
+        carry = self.carry
         per_cell = blocks(self.v, self.vcount)
         edges: list[Any] = [None] * len(per_cell)
         if self.e is not None and self.ecount is not None:
@@ -917,12 +947,12 @@ class _LayerStart:
             edges = [e - f for e, f in zip(blocks(self.e, self.ecount), first, strict=True)]
         items: list[_Item] = []
         for c, (block, e) in enumerate(zip(per_cell, edges, strict=True)):
-            if self.h_mat is None:
-                items.append((layer, block, e, None, None, self.s_prev[0], [self.pattern[c]]))
+            if carry.h_mat is None:
+                items.append((layer, block, e, None, None, carry.s_prev[0], [carry.pattern[c]]))
             else:
-                s_c = None if exact else self.s_prev[c]
-                h = (self.h_mat[c], self.h_off[c])
-                items.append((layer, block, e, *h, s_c, [self.pattern[c]]))
+                s_c = None if exact else carry.s_prev[c]
+                h = (carry.h_mat[c], carry.h_off[c])
+                items.append((layer, block, e, *h, s_c, [carry.pattern[c]]))
         items.reverse()  # the depth-first stack pops from the end: keep the cells' order
         return items
 
@@ -1246,21 +1276,10 @@ def _batched_polyhedra(
         edges,
         np.array([len(edges)]),
     )
-    h_mat: Any = None  # (C, n_prev, 3) post-activation maps of the cells at the layer start
-    h_off: Any = None
-    s_prev: Any = xmax[None, :]
-    pattern = np.zeros((1, 0), dtype=bool)
+    carry = _Carry.first(xmax)
     for layer in range(setup.n_hidden_layers):
-        w, bias = setup.ws[layer], setup.bs[layer]
-        if h_mat is None:
-            maps = _LayerMaps.of(w[None, :, :], bias[None, :])
-        else:
-            maps = _LayerMaps.of(*_compose(w, bias, h_mat, h_off))
-        eps = s_l = None
-        if not exact:
-            s_l = s_prev @ np.abs(w).T + np.abs(bias)
-            eps = setup.tol * s_l
-        start = _LayerStart(flat.v, flat.vcount, flat.e, flat.ecount, h_mat, h_off, s_prev, pattern)
+        maps, s_l, eps = carry.layer(layer, setup)
+        start = _LayerStart(flat.v, flat.vcount, flat.e, flat.ecount, carry)
         # this layer's pre-activations at the vertices of the cells at the layer start: a neuron
         # that does not change sign on such a cell never cuts its pieces
         cell_of = np.repeat(np.arange(len(flat.vcount)), flat.vcount)
@@ -1272,7 +1291,7 @@ def _batched_polyhedra(
         del pos0, neg0, cell_of
         cells = _Polyhedra.start(flat, bits0)
         n_alive = len(flat.vcount)
-        for j in range(w.shape[0]):
+        for j in range(setup.ws[layer].shape[0]):
             cand = np.flatnonzero(straddles[cells.root.view, j] & cells.alive.view)
             if cand.size == 0:
                 continue
@@ -1284,15 +1303,10 @@ def _batched_polyhedra(
         live, flat = cells.live()
         live_root = cells.root.data[live]
         live_bits = cells.bits.data[live]
-        pattern = np.concatenate([pattern[live_root], live_bits], axis=1)
-        if layer == setup.n_hidden_layers - 1:
-            break
-        h_mat, h_off = _post_maps(maps.a, maps.c, live_root, live_bits, setup)
-        if not exact:
-            s_prev = s_l[live_root]
-            s_prev[~live_bits] = s_prev[~live_bits] * abs(setup.slope)
+        if layer < setup.n_hidden_layers - 1:
+            carry = carry.next(maps, s_l, live_root, live_bits, setup)
     outputs = _output_maps(maps.a, maps.c, live_root, live_bits, setup)
-    return _Batch(pattern, blocks(flat.v, flat.vcount), *outputs), None
+    return _Batch(carry.patterns(live_root, live_bits), blocks(flat.v, flat.vcount), *outputs), None
 
 
 def split_cells(
