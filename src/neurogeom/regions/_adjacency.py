@@ -298,6 +298,8 @@ def facet_adjacency(
         + [np.zeros(0, dtype=int)]
     )
     flags = _cell_flags(problem, cells)
+    # the planes each cell's walk certified: a facet certified from either side is shared
+    certain_of = [set(c.facets.certain) for c in cells] if flags is not None else None
     for i, cell in enumerate(cells):
         if budget.expired():
             return AdjacencySearch.of_lists(found, planes, False, notes)
@@ -312,7 +314,10 @@ def facet_adjacency(
                     continue
                 decided.add(pair)
                 neurons = tuple(int(m) for m in plane.members)
-                if plane.certain and len(plane.free) == 0:
+                sure = plane.certain or _certified_from(
+                    j, neurons, certain_of, flags, bounds, layer_of
+                )
+                if sure and len(plane.free) == 0:
                     found.append(pair)
                     planes.append(neurons)
                     continue
@@ -331,6 +336,24 @@ def facet_adjacency(
                             )
                         )
     return AdjacencySearch.of_lists(found, planes, True, notes)
+
+
+def _certified_from(
+    j: int,
+    neurons: tuple[int, ...],
+    certain_of: list[set[tuple[int, ...]]] | None,
+    flags: CellFlags | None,
+    bounds: list[tuple[int, int]],
+    layer_of: np.ndarray,
+) -> bool:
+    """Whether cell ``j``'s own walk certified the plane of ``neurons`` as one of its facets,
+    with no neuron of a later layer dead on ``j`` (whose bit could change across the plane):
+    then the cell across that facet has ``j``'s pattern with the plane's bits flipped, and the
+    facet is shared with it (see :func:`_confirm_facet`)."""
+    if certain_of is None or flags is None or neurons not in certain_of[j]:
+        return False
+    stop = bounds[int(layer_of[neurons[0]])][1]
+    return not flags.dead[j, stop:].any()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
