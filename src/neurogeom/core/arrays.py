@@ -23,6 +23,7 @@ __all__ = [
     "distinct_pairs",
     "ranges",
     "shared_key_pairs",
+    "tall_product",
 ]
 
 
@@ -212,3 +213,20 @@ def blocks(values: Any, counts: np.ndarray) -> list[Any]:
     """
     bounds = [0, *np.cumsum(counts).tolist()]
     return [values[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+def tall_product(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``x @ w.T`` for a tall ``x`` (one row per cell or vertex) and a small ``w``, computed by
+    NumPy's own loops rather than BLAS.
+
+    OpenBLAS runs products this size on all its threads, which keep spinning after the product
+    returns: on the region engines that cost a fifth more CPU time for the same wall time
+    (3-32-32-1 on a box, 2 cores).
+
+    Examples
+    --------
+    >>> x, w = np.arange(6.0).reshape(3, 2), np.array([[1.0, 2.0]])
+    >>> tall_product(x, w).tolist(), (x @ w.T).tolist()
+    ([[2.0], [8.0], [14.0]], [[2.0], [8.0], [14.0]])
+    """
+    return np.einsum("ck,jk->cj", x, w)

@@ -29,7 +29,7 @@ from typing import Any
 import flint
 import numpy as np
 
-from neurogeom.core.arrays import distinct_pairs, shared_key_pairs
+from neurogeom.core.arrays import distinct_pairs, shared_key_pairs, tall_product
 from neurogeom.core.budget import Budget
 from neurogeom.core.growable import GrowableArray
 from neurogeom.core.progress import progress_bar
@@ -216,7 +216,7 @@ class _Engine:
         if not self.exact:
             # |terms| bound: |W| (|H| |x| + |h|) + |b|, per face and neuron
             inner = np.abs(hf) @ self.extent + np.abs(of)
-            scale = inner @ np.abs(w).T + np.abs(b)
+            scale = tall_product(inner, np.abs(w)) + np.abs(b)
             return _Layer(a, c, scale, None, None)
         aq, cq = _compose(self.wq[layer], self.bq[layer], hq, oq)
         return _Layer(_approx(aq), _approx(cq), None, aq, cq)

@@ -36,6 +36,7 @@ from neurogeom.core.arrays import (
     distinct_pairs,
     ranges,
     shared_key_pairs,
+    tall_product,
 )
 from neurogeom.core.budget import Budget
 from neurogeom.core.errors import InvalidInputError
@@ -580,7 +581,7 @@ def _compose(w: Any, bias: Any, h_mat: Any, h_off: Any) -> tuple[Any, Any]:
     ``h_off`` (cells, k): ``(cells, len(w), d)`` and ``(cells, len(w))`` arrays, in one matrix
     product each (python-flint for object arrays of ``fmpq``)."""
     if h_mat.dtype != object:
-        return np.matmul(w, h_mat), h_off @ w.T + bias
+        return np.matmul(w, h_mat), tall_product(h_off, w) + bias
     n_c, k, d = h_mat.shape
     stacked = h_mat.transpose(1, 0, 2).reshape(k, n_c * d)
     mats = _fmpq_matmul(w, stacked).reshape(len(w), n_c, d).transpose(1, 0, 2)
@@ -651,8 +652,8 @@ def _float_outputs(
     one input coordinate at a time: no (cells, width, d) array is ever built."""
     mats = np.empty((len(roots), len(w), a_all.shape[2]))
     for k in range(a_all.shape[2]):
-        mats[:, :, k] = (a_all[roots, :, k] * scale) @ w.T
-    return mats, (c_all[roots] * scale) @ w.T + bias
+        mats[:, :, k] = tall_product(a_all[roots, :, k] * scale, w)
+    return mats, tall_product(c_all[roots] * scale, w) + bias
 
 
 #: Relative error bound (with ample margin) of a float64 evaluation of ``a x + b y + c`` from
@@ -906,7 +907,7 @@ class _Carry:
             maps = _LayerMaps.of(*_compose(w, bias, self.h_mat, self.h_off))
         if setup.exact:
             return maps, None, None
-        s_l = self.s_prev @ np.abs(w).T + np.abs(bias)
+        s_l = tall_product(self.s_prev, np.abs(w)) + np.abs(bias)
         return maps, s_l, setup.tol * s_l
 
     def patterns(self, roots: np.ndarray, bits: np.ndarray) -> np.ndarray:
@@ -1597,7 +1598,7 @@ def _close_pairs(points: np.ndarray, eps: float) -> np.ndarray:
     [[0, 2]]
     """
     r = _SORT_DIRECTION[: points.shape[1]]
-    key = points @ r
+    key = tall_product(points, r[None, :])[:, 0]
     order = np.argsort(key)
     key, ordered = key[order], points[order]
     reach = eps * float(np.abs(r).sum())
