@@ -37,6 +37,7 @@ from neurogeom.core.rationals import (
     exact_rank,
     exact_solve,
     floats_to_fractions,
+    fmpq_mat_of,
     fmpq_to_fraction,
     to_fmpq_mat,
 )
@@ -1036,12 +1037,12 @@ def rows_bounded(problem: RegionProblem, g: np.ndarray, rows: np.ndarray, rays: 
                 return False
     else:
         # round the multipliers to rationals and project them onto G^T y = 0 exactly
-        y = np.array([Fraction(float(v)) for v in found], dtype=object)
-        rows_t = rows.T
-        gram = exact_matmul(rows_t, rows)
-        correction = exact_matmul(rows, exact_solve(gram, exact_matmul(rows_t, y)))
-        y = y - correction
-        if all(v > 0 for v in y):
+        # (in python-flint throughout: one conversion in, none out)
+        g_q = fmpq_mat_of(rows)
+        y_q = to_fmpq_mat(np.array([Fraction(float(v)) for v in found], dtype=object)[:, None])
+        g_t = g_q.transpose()
+        y_q = y_q - g_q * (g_t * g_q).solve(g_t * y_q)
+        if all(v > 0 for v in y_q.entries()):
             return True
     # decide exactly: is {G^T y = 0, y >= 1} feasible?
     m = len(rows)
