@@ -43,6 +43,10 @@ DEFAULT_TOL = 1e-9
 DEFAULT_BAND = 1e3
 
 
+#: Python and NumPy scalars (``np.float64`` is a ``float``) that take the scalar path.
+_SCALARS = (int, float, np.integer, np.floating)
+
+
 def _plain(mask: Any) -> Any:
     """A Python bool for a scalar answer, the boolean array otherwise."""
     return bool(mask) if np.ndim(mask) == 0 else mask
@@ -91,6 +95,8 @@ class Tolerances:
 
     def is_zero(self, value: Any, scale: Any) -> Any:
         """Whether ``|value| <= rel * scale`` (elementwise for arrays)."""
+        if isinstance(value, _SCALARS) and isinstance(scale, _SCALARS):
+            return bool(abs(value) <= self.rel * scale)  # one LP's value at a time
         return _plain(np.abs(value) <= self.rel * np.asarray(scale))
 
     def unsure(self, value: Any, scale: Any) -> Any:
@@ -98,6 +104,9 @@ class Tolerances:
 
         Such a decision is made as :meth:`is_zero` says, but it is not certified.
         """
+        if isinstance(value, _SCALARS) and isinstance(scale, _SCALARS):
+            mag = abs(value)
+            return bool(self.strict * scale < mag < self.loose * scale)
         mag = np.abs(value)
         s = np.asarray(scale)
         return _plain((mag > self.strict * s) & (mag < self.loose * s))
