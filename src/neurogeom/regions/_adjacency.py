@@ -282,9 +282,9 @@ def facet_adjacency(
     Candidates: across a group of coincident layer-``l`` hyperplanes, the neighbour's pattern is
     this cell's with the group flipped and, by continuity of every later pre-activation, the same
     later bits — except neurons vanishing identically on the hyperplane, whose bits are free.
-    A pair across a hyperplane the search engine certified as a facet (see
-    :class:`~._engine.FacetHints`) needs nothing more; any other candidate is confirmed by the
-    foot of the perpendicular from either cell's interior point, or else by an LP.
+    A pair across a hyperplane the search engine certified as a facet of either cell (see
+    :class:`~._engine.FacetHints`) needs nothing more; any other candidate is confirmed by a
+    point of the plane (see :func:`_foot_facet`), or else by an LP.
     """
     net = problem.net
     bounds = [(s.start, s.stop) for s in net.hidden_slices]
