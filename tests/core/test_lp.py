@@ -760,6 +760,48 @@ def test_solving_prints_nothing_on_stdout_in_main_process_and_workers(
     assert done.stdout == ""
 
 
+_SCHEDULER_SCRIPT = """
+import sys
+import highspy
+import numpy as np
+from neurogeom.core.lp import LPModel, new_highs
+
+first = int(sys.argv[1])
+if first:  # someone else's model starts HiGHS's process-wide scheduler with its own count
+    other = highspy.Highs()
+    other.setOptionValue("output_flag", False)
+    other.setOptionValue("threads", first)
+    assert other.run() == highspy.HighsStatus.kOk
+h = new_highs()
+named = h.getOptionValue("threads")
+named = named[-1] if isinstance(named, tuple) else named  # (status, value) in some releases
+model = LPModel(np.array([[1.0, 1.0]]), np.array([-np.inf]), np.array([1.0]), col_lower=[0, 0])
+got = model.solve([-1.0, -2.0])
+print(named, got.status, got.value, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("first", [0, 1, 2, 3])
+def test_new_highs_names_the_running_schedulers_thread_count(tmp_path: Any, first: int) -> None:
+    # naming ``threads`` spares a /sys look-up per solve, but a run naming another count than
+    # the process-wide scheduler's fails: the count must be found, not assumed
+    import subprocess
+    import sys
+
+    script = tmp_path / "threads.py"
+    script.write_text(_SCHEDULER_SCRIPT)
+    done = subprocess.run(
+        [sys.executable, str(script), str(first)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    named, status, value = done.stderr.split()[-3:]
+    if first:
+        assert int(named) == first
+    else:
+        assert int(named) >= 1
+    assert (status, float(value)) == ("optimal", -2.0)
+
+
 # --- is_bounded against a brute-force recession cone ------------------------------------------
 
 
