@@ -12,8 +12,10 @@ Peers (each runs only where it is available; the table says when one is missing)
 
 Nets are the ones of the performance issue: He-initialised, ``W ~ N(0, 2/fan_in)``,
 ``b ~ N(0, 0.01)``, ``numpy.random.default_rng(0)`` drawn layer by layer (weights, then biases).
-Every run is a fresh process (so that peak memory is the run's own); the tools alternate per net
-(neurogeom, then each peer, ``--repeat`` times), and the table reports the median wall time,
+Every run is a fresh process (so that peak memory is the run's own), after one untimed import of
+each tool that writes its bytecode caches (as an installed package has them); the tools
+alternate per net (neurogeom, then each peer, ``--repeat`` times), and the table reports the
+median wall time,
 CPU time (user + system of the process and its children, which counts relucent's worker
 processes) and peak resident memory. neurogeom's time is the whole job a user asks for: cells,
 adjacency and linear regions. The ratio column is peer CPU time / neurogeom CPU time.
@@ -178,6 +180,24 @@ def measure(tool: str, index: int, args: argparse.Namespace) -> dict[str, Any] |
     return last[:60]
 
 
+def warm_up(names: list[str]) -> None:
+    """Import each tool once, writing bytecode caches, before anything is timed.
+
+    An installed package has its bytecode compiled at install time; an editable or source
+    checkout compiles it on first import (about 0.1 s for neurogeom), and not at all under
+    ``PYTHONDONTWRITEBYTECODE``. One untimed import with caching allowed puts every tool on the
+    installed footing.
+    """
+    modules = {"neurogeom": "neurogeom, neurogeom.regions", "relucent": "relucent, torch",
+               "edge": "torch"}  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    for name in names:
+        key = name.split("-")[0]
+        if key in modules:
+            subprocess.run([sys.executable, "-c", f"import {modules[key]}"], env=env,
+                           capture_output=True, check=False)  # fmt: skip
+
+
 def available_peers(args: argparse.Namespace) -> dict[str, str | None]:
     """Peer name -> None when it can run, else why not."""
     import importlib.util
@@ -218,6 +238,7 @@ def compare(args: argparse.Namespace) -> None:
             names.append("relucent")
         if case.box is not None and peers["edge subdivision"] is None:
             names.append("edge")
+        warm_up(names)
         runs: dict[str, list[dict[str, Any]]] = {n: [] for n in names}
         failed: dict[str, str] = {}
         for _ in range(args.repeat):  # interleaved: every tool once per round
