@@ -685,6 +685,9 @@ def group_hyperplanes(
     # criterion on the few candidate pairs
     gram = u[:, :-1] @ u[:, :-1].T
     cand_i, cand_j = np.nonzero(np.triu(np.abs(gram) >= 1 - 4 * rel, 1))
+    group[nz] = nz
+    if len(cand_i) == 0:  # no two rows parallel: every row is its own plane
+        return HyperplaneGroups(group, orient, gap)
     uf = UnionFind(range(len(nz)))
     for i, j in zip(cand_i.tolist(), cand_j.tolist(), strict=True):
         if min(np.abs(u[i] - u[j]).max(), np.abs(u[i] + u[j]).max()) <= rel * max(
@@ -692,12 +695,11 @@ def group_hyperplanes(
         ):
             uf.union(i, j)
     rep_of: dict[int, int] = {}
-    for i in range(len(nz)):
-        rep = rep_of.setdefault(uf.find(i), i)
-        group[nz[i]] = nz[rep]
-        o = 1 if np.dot(u[i, :-1], u[rep, :-1]) > 0 else -1
-        orient[nz[i]] = o
-        gap[nz[i]] = np.abs(u[i] * o - u[rep]).max() / max(scale[i], scale[rep])
+    rep = np.array([rep_of.setdefault(uf.find(i), i) for i in range(len(nz))])
+    group[nz] = nz[rep]
+    o = np.where(np.einsum("ij,ij->i", u[:, :-1], u[rep, :-1]) > 0, 1, -1)
+    orient[nz] = o
+    gap[nz] = np.abs(u * o[:, None] - u[rep]).max(axis=1) / np.maximum(scale, scale[rep])
     return HyperplaneGroups(group, orient, gap)
 
 
