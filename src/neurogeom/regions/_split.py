@@ -1403,7 +1403,7 @@ def split_cells(
     >>> sum(polytope_volume(c.vertices, exact=True) for c in cells)
     Fraction(4, 1)
     """
-    cells, complete, _ = _split(
+    run = _split(
         net,
         domain_a,
         domain_b,
@@ -1414,7 +1414,34 @@ def split_cells(
         max_cells=max_cells,
         deadline=deadline,
     )
-    return cells, complete
+    return run.all_cells(), run.complete
+
+
+@dataclass(frozen=True, slots=True)
+class _SplitRun:
+    """What :func:`_split` found: the cells of a batched engine as arrays (``batch``), the cells
+    finished one at a time (``cells``), completeness and the count of float decisions inside
+    the tolerance band (0 in exact mode)."""
+
+    batch: _Batch | None
+    cells: list[SplitCell]
+    complete: bool
+    unsure: int
+    fractions: bool
+
+    def all_cells(self) -> list[SplitCell]:
+        """Every cell as a :class:`SplitCell`, the batch's first."""
+        if self.batch is None:
+            return self.cells
+        found = self.batch
+        out = []
+        for c, v in enumerate(found.vertices):
+            pattern = found.patterns[c].copy()
+            vv = fractions_from_fmpq(v) if self.fractions and v.dtype == object else v
+            pattern.flags.writeable = False
+            vv.flags.writeable = False
+            out.append(SplitCell(pattern, vv, AffineMap(found.matrices[c], found.offsets[c])))
+        return out + self.cells
 
 
 def _split(
@@ -1429,11 +1456,11 @@ def _split(
     max_cells: int | None = None,
     deadline: float | None = None,
     fractions: bool = True,
-) -> tuple[list[SplitCell], bool, int]:
-    """:func:`split_cells`, also returning how many float decisions fell inside the tolerance
-    band (0 in exact mode). ``fractions=False`` leaves exact vertices as python-flint ``fmpq``
-    (the region engine's own use: converting every vertex to a Fraction costs more than
-    finding it)."""
+) -> _SplitRun:
+    """:func:`split_cells`, keeping a batched engine's cells as arrays and counting the float
+    decisions that fell inside the tolerance band. ``fractions=False`` leaves exact vertices
+    as python-flint ``fmpq`` (the region engine's own use: converting every vertex to a
+    Fraction costs more than finding it)."""
     if not isinstance(net, ReLUNet):
         raise InvalidInputError(f"split_cells needs a ReLUNet, got {type(net).__name__}")
     tolerances = check_tol(tol)
@@ -1498,7 +1525,7 @@ def _split(
     with progress_bar(progress, desc="cells", unit="cell") as bar:
         if setup.n_hidden_layers == 0:
             emit([], verts.copy())
-            return cells, True, 0
+            return _SplitRun(None, cells, True, 0, fractions)
         stack: list[_Item] | None = [(0, verts, edges, None, None, xmax, [])]
         found: _Batch | None = None
         if edges is None:
@@ -1506,12 +1533,9 @@ def _split(
         elif d == 3:
             found, stack = _batched_polyhedra(verts, edges, xmax, setup, max_cells, bar)
         if found is not None:
-            for c, v in enumerate(found.vertices):
-                emit([found.patterns[c]], v, (found.matrices[c], found.offsets[c]))
-        if stack is None:
-            return cells, True, setup.snapper.unsure
-        complete = _depth_first(stack, setup, emit, max_cells)
-    return cells, complete, setup.snapper.unsure
+            bar.update(len(found.vertices))
+        complete = True if stack is None else _depth_first(stack, setup, emit, max_cells)
+    return _SplitRun(found, cells, complete, setup.snapper.unsure, fractions)
 
 
 def _centroids(vertices: list[np.ndarray]) -> np.ndarray:
@@ -1531,7 +1555,7 @@ class SplitEngine:
     def find_cells(self, problem: RegionProblem, budget: Budget, progress: bool) -> EngineRun:
         """All cells of the problem's box, with their vertices."""
         domain = problem.domain
-        found, complete, unsure = _split(
+        run = _split(
             problem.net,
             domain.a,
             domain.b,
@@ -1543,25 +1567,33 @@ class SplitEngine:
             deadline=budget.deadline,
             fractions=False,
         )
+        complete, unsure = run.complete, run.unsure
+        batch = run.batch
+        # cells of a batched engine go straight from its arrays (no SplitCell on the way)
+        patterns = list(batch.patterns) if batch is not None else []
+        vertices = list(batch.vertices) if batch is not None else []
+        outputs: list[AffineMap | None] = []
+        if batch is not None:
+            outputs = [AffineMap(m, o) for m, o in zip(batch.matrices, batch.offsets, strict=True)]
+        for cell in run.cells:
+            patterns.append(np.asarray(cell.pattern, dtype=bool))
+            vertices.append(cell.vertices)
+            outputs.append(cell.output)
         # the vertex centroid lies strictly inside a full-dimensional polytope; in exact mode it
         # is the cell's rational interior point (checked like every other one)
         if problem.exact:
-            exact_centres = [fractions_from_fmpq(cell.centroid()) for cell in found]
+            exact_centres = [fractions_from_fmpq(v.sum(axis=0) / len(v)) for v in vertices]
             points = [c.astype(float) for c in exact_centres]
         else:
-            exact_centres = [None] * len(found)
-            points = list(_centroids([cell.vertices for cell in found]))
+            exact_centres = [None] * len(vertices)
+            points = list(_centroids(vertices))
         cells = [
-            FoundCell(
-                np.asarray(cell.pattern, dtype=bool),
-                point,
-                0.0,
-                exact_centre,
-                cell.vertices,
-                output=cell.output,
+            FoundCell(pattern, point, 0.0, exact_centre, v, output=output)
+            for pattern, point, exact_centre, v, output in zip(
+                patterns, points, exact_centres, vertices, outputs, strict=True
             )
-            for cell, point, exact_centre in zip(found, points, exact_centres, strict=True)
         ]
+        found = vertices
         notes = ()
         if unsure:
             notes = (
@@ -1573,7 +1605,7 @@ class SplitEngine:
             )
         # decisions inside the band are reported above; the contacts follow the cells found
         eps = problem.tol.rel * float(np.abs(fractions_to_float(domain.corners())).max())
-        contacts = vertex_contacts([c.vertices for c in found], problem.exact, eps)
+        contacts = vertex_contacts(found, problem.exact, eps)
         return EngineRun(tuple(cells), complete, notes, contacts=contacts)
 
 
