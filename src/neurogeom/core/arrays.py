@@ -190,11 +190,13 @@ def shared_key_pairs(key: np.ndarray, item: np.ndarray) -> KeyPairs:
     lengths = np.maximum(ends - starts, 0)
     first = np.repeat(np.arange(len(k)), lengths)
     second = ranges(starts, lengths)
-    pairs = np.stack([it[first], it[second]], axis=1)  # first < second within a key
-    if len(pairs) == 0:
-        return KeyPairs(pairs.reshape(0, 2), np.zeros(0, dtype=np.int64))
-    width = int(pairs[:, 1].max()) + 1
-    codes = np.sort(pairs[:, 0] * width + pairs[:, 1])
+    low, high = it[first], it[second]  # low < high within a key
+    if len(low) == 0:
+        return KeyPairs(np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64))
+    width = int(high.max()) + 1
+    codes = low * width
+    codes += high
+    codes.sort()
     cuts = np.flatnonzero(np.diff(codes)) + 1
     uniq = codes[np.concatenate([[0], cuts])]
     counts = np.diff(np.concatenate([[0], cuts, [len(codes)]]))

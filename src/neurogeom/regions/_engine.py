@@ -41,6 +41,8 @@ class RegionProblem:
     size : float
         Bound on the network's local affine maps over the scale (see
         :func:`~neurogeom.nets.geometry.output_size`); maps are compared relative to it.
+    exact : bool
+        Exact mode: whether the network is exact.
     """
 
     net: ReLUNet
@@ -48,17 +50,16 @@ class RegionProblem:
     tol: Tolerances
     scale: float
     size: float
+    exact: bool = field(init=False)  # a field, not a property: asked once per cell
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "exact", bool(self.net.exact))
 
     @classmethod
     def build(cls, net: ReLUNet, domain: Domain, tol: Tolerances) -> RegionProblem:
         """Derive the scales from the network and the domain."""
         scale = problem_scale(net, domain)
         return cls(net, domain, tol, scale, output_size(net, scale))
-
-    @property
-    def exact(self) -> bool:
-        """Exact mode."""
-        return self.net.exact
 
     @property
     def threshold(self) -> float:
