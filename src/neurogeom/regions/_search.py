@@ -367,8 +367,9 @@ class Searcher:
         #: decisions read off float vertices need this clearance (the loose tolerance)
         self.margin = self.tol.loose * problem.scale
         #: float decisions by vertices of few rows pay off up to 3 inputs (measured: in 4-D
-        #: they save a fifth of the LPs and cost more time than that)
-        self.by_vertices = not problem.exact and self.n <= 3
+        #: they save a fifth of the LPs and cost more time than that). They clear a plane only
+        #: beyond the loose tolerance, where exact mode trusts a float LP's answer as well.
+        self.by_vertices = self.n <= 3
         self.cap = problem.scale
         rng = check_rng(seed)
         self.rng = rng
@@ -652,7 +653,7 @@ class Searcher:
             t_hit = np.where(speed * side0[:, None] < 0, -side0[:, None] / speed, np.inf)
         hit |= (t_hit < t_exit[None, :] * (1 - self.tol.rel)).any(axis=1) & ~near
         todo = np.flatnonzero(~hit)
-        if len(todo) and exact is None and self.by_vertices:
+        if len(todo) and self.by_vertices:
             verts = few_row_vertices(rows.g, rows.h, thr)
             if verts is not None:  # decided by the node's vertices, beyond the loose tolerance
                 values = u[todo] @ verts.T + v[todo, None]
@@ -1114,7 +1115,7 @@ class _Walk:
         essential = ok
         essential[known] = True
         todo = self.certificates.unproven(sigma, np.flatnonzero(~essential))
-        if todo and exact is None and s.by_vertices:
+        if todo and s.by_vertices:
             todo = self._clear_by_vertices(sigma, essential, todo)
         if not todo:
             return essential, on_boundary
