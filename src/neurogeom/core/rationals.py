@@ -43,6 +43,7 @@ __all__ = [
     "is_fraction_array",
     "json_number",
     "modular_rank",
+    "negated",
     "products_but_one",
     "to_fmpq",
     "to_fmpq_mat",
@@ -157,6 +158,25 @@ def _fraction_by_slots(p: int, q: int) -> Fraction:
 #: gcd that ``Fraction(p, q)`` would compute again; equal to ``Fraction(p, q)``. Python >= 3.12
 #: provides it; before, the two slots of ``Fraction`` are filled directly.
 _coprime_fraction = getattr(Fraction, "_from_coprime_ints", _fraction_by_slots)
+
+
+def negated(values: np.ndarray) -> np.ndarray:
+    """``-values`` for an object array of exact rationals (same shape).
+
+    A Fraction is negated without the gcd that ``Fraction.__neg__`` computes again before
+    Python 3.12 (its terms are coprime already); other values are negated as they are.
+
+    Examples
+    --------
+    >>> negated(np.array([[Fraction(1, 3), Fraction(-2)]], dtype=object)).tolist()
+    [[Fraction(-1, 3), Fraction(2, 1)]]
+    """
+    out = np.empty(values.shape, dtype=object)
+    out.flat[:] = [
+        _coprime_fraction(-q._numerator, q._denominator) if type(q) is Fraction else -q
+        for q in values.ravel().tolist()
+    ]
+    return out
 
 
 def fmpq_to_fraction(value: flint.fmpq) -> Fraction:

@@ -37,6 +37,7 @@ from neurogeom.core.rationals import (
     exact_matmul,
     from_fmpq_mat,
     homogeneous_column,
+    negated,
     to_fmpq,
     zeros,
 )
@@ -469,8 +470,8 @@ def sign_rows(forms: AffineMap, active: Any, neurons: Any) -> Halfspaces:
     keep = ~zero_rows(forms.matrix)
     if forms.exact:
         # negate the active rows (a negation is cheap; a product by -1 or 1 costs a gcd)
-        a, b = forms.matrix.copy(), -forms.offset
-        a[act] = -forms.matrix[act]
+        a, b = forms.matrix.copy(), negated(forms.offset)
+        a[act] = negated(forms.matrix[act])
         b[act] = forms.offset[act]
         return Halfspaces(a[keep], b[keep], np.asarray(neurons, dtype=np.int64)[keep])
     sign = np.where(act, -1, 1)
