@@ -46,6 +46,7 @@ from neurogeom.core.rationals import (
     floats_to_fractions,
     fmpq_mat_of,
     homogeneous_column,
+    negated,
 )
 from neurogeom.core.tolerances import normalize_rows
 from neurogeom.nets.geometry import (
@@ -493,9 +494,14 @@ class Searcher:
         reps = np.flatnonzero((groups.group == np.arange(len(groups.group))) & ~zero)
         by_rep = groups.members()
         members = tuple(tuple(start + j for j in by_rep[int(r)]) for r in reps)
-        norms = np.linalg.norm(a[reps], axis=1)
-        u = a[reps] / norms[:, None]
-        v = c[reps] / norms
+        a_r, c_r = a[reps], c[reps]
+        if self.exact:
+            # the exact planes rounded: a float composition can cancel a nonzero normal to 0
+            a_r = exact_pre.matrix[reps].astype(np.float64)
+            c_r = exact_pre.offset[reps].astype(np.float64)
+        norms = np.linalg.norm(a_r, axis=1)
+        u = a_r / norms[:, None]
+        v = c_r / norms
         exact = None
         if self.exact:
             exact = ExactPlanes(rows.exact, exact_pre.matrix[reps], exact_pre.offset[reps])
@@ -601,9 +607,9 @@ class Searcher:
         if self.exact:
             # rows ue x <= -ve, negated where active (negating is cheaper than multiplying)
             act = rep_active[sel]
-            new_g, new_h = arr.exact.ue[sel].copy(), -arr.exact.ve[sel]
-            new_g[act] = -new_g[act]
-            new_h[act] = -new_h[act]
+            new_g, new_h = arr.exact.ue[sel].copy(), negated(arr.exact.ve[sel])
+            new_g[act] = negated(new_g[act])
+            new_h[act] = negated(new_h[act])
             exact = ExactRows(
                 np.concatenate([rows.exact.g, new_g]),
                 np.concatenate([rows.exact.h, new_h]),
