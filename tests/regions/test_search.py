@@ -217,3 +217,20 @@ def test_vertex_pretests_find_the_same_cells_with_fewer_lps(random_net, arch, bo
     by_pattern = [{c.pattern: set(c.facets) for c in r.cells} for r in runs]
     assert by_pattern[0] == by_pattern[1]
     assert with_vertices.stats.lps.total < 0.9 * without.stats.lps.total
+
+
+@pytest.mark.parametrize("inputs", [1, 2])
+def test_exact_planes_whose_float_composition_cancels(inputs):
+    """Exact mode walks the exact planes even where the float composition of the layer maps
+    cancels a nonzero normal to exactly 0: here ``(1 + 2^-60) relu(x) - relu(x) - 2^-60`` is
+    ``2^-60 (x - 1)`` on ``x > 0`` but a float constant, so only exact mode sees the plane
+    ``x = 1`` (the walk once divided by the zero float norm)."""
+    from fractions import Fraction
+
+    eps = Fraction(1, 2**60)
+    first = [[1] + [0] * (inputs - 1), [1] + [0] * (inputs - 1)]
+    net = ReLUNet([first, [[1 + eps, -1]], [[1]]], [[0, 0], [-eps], [0]], exact=True)
+    exact = enumerate_regions(net, exact=True, progress=False)
+    assert exact.activation_regions == 3 and exact.complete and not exact.uncertified
+    flat = enumerate_regions(net.to_float(), progress=False)
+    assert flat.activation_regions == 2  # in float64 the weights are 1 and -1
