@@ -178,12 +178,13 @@ _THREADS = 0
 def _scheduler_threads(probe: Any) -> int:
     """The worker count of the HiGHS scheduler this process already runs (0: not found).
 
-    Every ``Highs.run`` with ``threads`` at its default 0 looks up the machine's physical cores in
-    ``/sys`` twice (five file reads each, about 35 us of system time per solve on these
-    machines), once with ``threads`` set. The scheduler is process-wide and fixed at its first
-    run, and a run that names a different count fails, so the count named must be the one the
-    scheduler has: the probe, run once already, tries each candidate until a run succeeds (a
-    failing run stops at once). A count not found leaves ``threads`` at 0, HiGHS's default.
+    Every ``Highs.run`` (highspy 1.16) with ``threads`` at its default 0 looks up the machine's
+    physical cores in ``/sys`` twice (five file reads each, about 30 us of system time per read
+    on these machines), once with ``threads`` set. The scheduler is process-wide and fixed at
+    its first run, and a run that names a different count fails, so the count named must be the
+    one the scheduler has: the probe, run once already, tries each candidate until a run
+    succeeds (a failing run stops at once). A count not found leaves ``threads`` at 0, HiGHS's
+    default.
     """
     import highspy
 
