@@ -1593,7 +1593,6 @@ class SplitEngine:
                 patterns, points, exact_centres, vertices, outputs, strict=True
             )
         ]
-        found = vertices
         notes = ()
         if unsure:
             notes = (
@@ -1605,7 +1604,7 @@ class SplitEngine:
             )
         # decisions inside the band are reported above; the contacts follow the cells found
         eps = problem.tol.rel * float(np.abs(fractions_to_float(domain.corners())).max())
-        contacts = vertex_contacts(found, problem.exact, eps)
+        contacts = vertex_contacts(vertices, problem.exact, eps)
         return EngineRun(tuple(cells), complete, notes, contacts=contacts)
 
 
