@@ -35,6 +35,7 @@ from neurogeom.core.domain import Domain
 from neurogeom.core.rationals import (
     affine_fmpq_mat,
     exact_matmul,
+    fmpq_to_fraction,
     from_fmpq_mat,
     homogeneous_column,
     negated,
@@ -58,6 +59,7 @@ __all__ = [
     "cell_halfspaces",
     "compare_maps",
     "exact_layer_homs",
+    "group_exact_rows",
     "group_hyperplanes",
     "hom_to_affine",
     "hom_with_pattern",
@@ -359,7 +361,8 @@ class Halfspaces:
     ----------
     a : ndarray, shape (m, n)
     b : ndarray, shape (m,)
-        Float64 or exact rationals.
+        Float64 or exact rationals (the first two arguments; ``None`` when ``hom`` is given:
+        they are then made from it, as Fractions, when first read).
     neuron : ndarray of int, shape (m,)
         The hidden neuron (index in the concatenated pattern) of each row, or ``-1 - k`` for the
         ``k``-th row of the domain.
@@ -379,24 +382,48 @@ Fraction(0, 1), Fraction(2, 1), Fraction(1, 1)], [0, 1, -1, -2])
     (True, False)
     """
 
-    a: np.ndarray
-    b: np.ndarray
+    _a: np.ndarray | None
+    _b: np.ndarray | None
     neuron: np.ndarray
     hom: Any = field(default=None, repr=False)
 
     @property
+    def a(self) -> np.ndarray:
+        """The rows' normals (from ``hom``, as Fractions, when first read if given as ``None``)."""
+        if self._a is None:
+            self._from_hom()
+        return self._a
+
+    @property
+    def b(self) -> np.ndarray:
+        """The right-hand sides (see :attr:`a`)."""
+        if self._b is None:
+            self._from_hom()
+        return self._b
+
+    def _from_hom(self) -> None:
+        arr = from_fmpq_mat(self.hom)  # rows [a, -b]
+        object.__setattr__(self, "_a", arr[:, :-1].copy())
+        object.__setattr__(self, "_b", negated(arr[:, -1]))
+
+    @property
     def exact(self) -> bool:
         """Whether the rows are exact rationals."""
-        return self.a.dtype == object
+        return self.hom is not None or self.a.dtype == object
 
     def __len__(self) -> int:
-        return len(self.b)
+        return len(self.neuron)
 
     def to_float(self, *, normalize: bool = False) -> Halfspaces:
         """The rows in float64; with ``normalize``, each scaled to a unit normal (zero rows
         dropped)."""
-        a = self.a.astype(np.float64) if self.exact else self.a
-        b = self.b.astype(np.float64) if self.exact else self.b
+        if self.hom is not None and self._a is None:  # straight from python-flint
+            n1 = self.hom.ncols()
+            flat = np.array([float(v) for v in self.hom.entries()]).reshape(-1, n1)
+            a, b = flat[:, :-1], -flat[:, -1]
+        else:
+            a = self.a.astype(np.float64) if self.exact else self.a
+            b = self.b.astype(np.float64) if self.exact else self.b
         neuron = self.neuron
         if normalize:
             norms = np.linalg.norm(a, axis=1)
@@ -416,7 +443,7 @@ Fraction(0, 1), Fraction(2, 1), Fraction(1, 1)], [0, 1, -1, -2])
                     x, strict=strict
                 )
         if self.hom is not None:
-            if not len(self.b):
+            if not len(self):
                 return True
             values = (self.hom * homogeneous_column(x)).entries()
             if rows is not None:
@@ -515,23 +542,56 @@ class CellGeometry:
     pattern : ndarray of bool
     halfspaces : Halfspaces
         The cell's inequalities, domain rows last.
-    forms : AffineMap
-        Pre-activation forms of every hidden neuron (layers concatenated, zero rows included).
     output : AffineMap
         The network's local affine map on the cell.
     forms_hom : flint.fmpq_mat or None
-        Exact networks: ``forms`` as python-flint rows ``[A_j, c_j]``.
+        Exact networks: :attr:`forms` as python-flint rows ``[A_j, c_j]``.
+    forms : AffineMap
+        Pre-activation forms of every hidden neuron (layers concatenated, zero rows included);
+        for exact networks made from ``forms_hom`` when first read.
     """
 
     pattern: np.ndarray
     halfspaces: Halfspaces
-    forms: AffineMap
     output: AffineMap
     forms_hom: Any = field(default=None, repr=False)
+    _forms: AffineMap | None = field(default=None, repr=False)
+
+    @property
+    def forms(self) -> AffineMap:
+        """Pre-activation forms of every hidden neuron (see the class docstring)."""
+        if self._forms is None:
+            arr = from_fmpq_mat(self.forms_hom)
+            object.__setattr__(self, "_forms", AffineMap(arr[:, :-1].copy(), arr[:, -1].copy()))
+        return self._forms
+
+    def form(self, j: int) -> tuple[np.ndarray, Any]:
+        """Neuron ``j``'s form ``(a_j, c_j)`` (Fractions for exact networks, converting that
+        row alone)."""
+        if self._forms is not None or self.forms_hom is None:
+            return self.forms.matrix[j], self.forms.offset[j]
+        width = self.forms_hom.ncols()
+        row = [fmpq_to_fraction(self.forms_hom[j, k]) for k in range(width)]
+        return np.array(row[:-1], dtype=object), row[-1]
+
+    def constant_forms(self) -> np.ndarray | None:
+        """Exact networks: which neurons' forms vanish identically (``a_j = 0``, ``c_j = 0``);
+        ``None`` for float networks (decided with a tolerance by the caller)."""
+        if self.forms_hom is None:
+            return None
+        width = self.forms_hom.ncols()
+        flat = self.forms_hom.entries()
+        return np.array(
+            [not any(flat[j * width : (j + 1) * width]) for j in range(len(self.pattern))],
+            dtype=bool,
+        )
 
 
 def cell_geometry(net: ReLUNet, pattern: Any, *, domain: Domain | None = None) -> CellGeometry:
     """Inequalities, pre-activation forms and output map of the cell of ``pattern``.
+
+    For an exact network the rows and forms are built in python-flint (negated where a neuron is
+    active) and become Fractions only when read.
 
     Examples
     --------
@@ -542,6 +602,8 @@ def cell_geometry(net: ReLUNet, pattern: Any, *, domain: Domain | None = None) -
     >>> geo = cell_geometry(net, [True, True, False])
     >>> [str(v) for v in geo.output.matrix.ravel()], len(geo.halfspaces)
     (['1', '0'], 3)
+    >>> [str(v) for v in geo.halfspaces.b], [str(v) for v in geo.forms.offset]
+    (['0', '0', '0'], ['0', '0', '0'])
     """
     p = np.asarray(pattern, dtype=bool).reshape(-1)
     if p.shape != (net.n_hidden,):
@@ -550,42 +612,43 @@ def cell_geometry(net: ReLUNet, pattern: Any, *, domain: Domain | None = None) -
         raise InvalidInputError(
             f"pattern must have length {net.n_hidden} (one entry per hidden neuron), got {p.size}"
         )
-    if net.exact:
-        homs = exact_layer_homs(net, p)
-        maps = tuple(hom_to_affine(m) for m in homs)
-    else:
-        maps = layer_maps(net, p)
-    forms = _hidden_forms(maps[:-1], net.n_inputs, net.exact)
-    rows = sign_rows(forms, p, np.arange(len(p))).then(
-        _domain_rows(domain, net.n_inputs, net.exact)
-    )
+    n = net.n_inputs
     if not net.exact:
-        return CellGeometry(p, rows, forms, maps[-1])
+        maps = layer_maps(net, p)
+        forms = _hidden_forms(maps[:-1], n, False)
+        rows = sign_rows(forms, p, np.arange(len(p))).then(_domain_rows(domain, n, False))
+        return CellGeometry(p, rows, maps[-1], _forms=forms)
+    homs = exact_layer_homs(net, p)
     entries: list[Any] = []
     for hom in homs[:-1]:
         entries += hom.entries()[: (hom.nrows() - 1) * hom.ncols()]
-    forms_hom = flint.fmpq_mat(len(p), net.n_inputs + 1, entries)
-    rows = Halfspaces(rows.a, rows.b, rows.neuron, _signed_rows(entries, p, rows, domain))
-    return CellGeometry(p, rows, forms, maps[-1], forms_hom)
+    signed, neurons = _signed_rows(entries, p, n, domain)
+    rows = Halfspaces(None, None, neurons, signed)  # Fractions only if a step reads them
+    forms_hom = flint.fmpq_mat(len(p), n + 1, entries)
+    return CellGeometry(p, rows, hom_to_affine(homs[-1]), forms_hom)
 
 
-def _signed_rows(entries: list[Any], p: np.ndarray, rows: Halfspaces, domain: Domain | None) -> Any:
-    """:class:`Halfspaces` ``hom`` of a cell from the python-flint entries of its hidden forms
-    ``[A_j, c_j]`` (row by row): negated where ``p[j]`` is active, the rows of ``rows.neuron``
-    kept, the domain's ``[a, -b]`` last."""
-    n1 = rows.a.shape[1] + 1
+def _signed_rows(
+    entries: list[Any], p: np.ndarray, n: int, domain: Domain | None
+) -> tuple[Any, np.ndarray]:
+    """The rows ``[a, -b]`` of a cell as one ``fmpq_mat``, and the neuron of each row (domain
+    rows ``-1, -2, ...``), from the python-flint entries of its hidden forms ``[A_j, c_j]`` (row
+    by row): negated where ``p[j]`` is active, rows with ``A_j = 0`` dropped, the domain's rows
+    last (the rows of :func:`sign_rows` then the domain's, in order)."""
+    n1 = n + 1
     out: list[Any] = []
-    hidden = rows.neuron[rows.neuron >= 0]
-    for j in hidden:
-        j = int(j)
+    neurons: list[int] = []
+    for j in range(len(p)):
         row = entries[j * n1 : (j + 1) * n1]
+        if not any(row[:n]):
+            continue
+        neurons.append(j)
         out += [-v for v in row] if p[j] else row
-    n_dom = len(rows.b) - len(hidden)
-    if n_dom:
-        dom = _domain_rows(domain, rows.a.shape[1], True)
-        for a_row, b_val in zip(dom.a, dom.b, strict=True):
-            out += [to_fmpq(v) for v in a_row] + [-to_fmpq(b_val)]
-    return flint.fmpq_mat(len(rows.b), rows.a.shape[1] + 1, out)
+    dom = _domain_rows(domain, n, True)
+    for a_row, b_val in zip(dom.a, dom.b, strict=True):
+        out += [to_fmpq(v) for v in a_row] + [-to_fmpq(b_val)]
+    tags = np.concatenate([np.array(neurons, dtype=np.int64), dom.neuron])
+    return flint.fmpq_mat(len(tags), n1, out), tags
 
 
 # -- coincident hyperplanes ---------------------------------------------------------------------
@@ -642,28 +705,14 @@ def group_hyperplanes(
     ([0, 0, 0, -1, 4], [1, 1, -1, 1, 1])
     """
     m = a.shape[0]
+    if a.dtype == object and hom is not None:
+        return group_exact_rows(hom, m)
     group = np.full(m, -1, dtype=np.int64)
     orient = np.ones(m, dtype=np.int64)
     gap = np.zeros(m)
     if a.dtype == object:
         seen: dict[tuple, int] = {}
-        if hom is not None:
-            width = a.shape[1] + 1
-            flat = hom.entries()
-            rows = [flat[j * width : (j + 1) * width] for j in range(m)]
         for j in range(m):
-            if hom is not None:
-                row = rows[j]
-                k = next((i for i, v in enumerate(row[:-1]) if v != 0), None)
-                if k is None:
-                    continue
-                lead = row[k]
-                key = tuple(v / lead for v in row)
-                rep = seen.setdefault(key, j)
-                group[j] = rep
-                if rep != j:
-                    orient[j] = (1 if lead > 0 else -1) * (1 if rows[rep][k] > 0 else -1)
-                continue
             row = a[j]
             k = next((i for i, v in enumerate(row) if v != 0), None)
             if k is None:
@@ -702,6 +751,37 @@ def group_hyperplanes(
     orient[nz] = o
     gap[nz] = np.abs(u * o[:, None] - u[rep]).max(axis=1) / np.maximum(scale, scale[rep])
     return HyperplaneGroups(group, orient, gap)
+
+
+def group_exact_rows(hom: Any, m: int | None = None) -> HyperplaneGroups:
+    """:func:`group_hyperplanes` for exact rows ``[a_j, c_j]`` given as the first ``m`` rows
+    (all by default) of a python-flint ``fmpq_mat``, without turning them into Fractions.
+
+    Examples
+    --------
+    >>> import flint
+    >>> groups = group_exact_rows(flint.fmpq_mat([[1, 1, 1], [2, 2, 2], [-1, -1, -1], [0, 0, 0]]))
+    >>> groups.group.tolist(), groups.orientation.tolist()
+    ([0, 0, 0, -1], [1, 1, -1, 1])
+    """
+    m = hom.nrows() if m is None else m
+    width = hom.ncols()
+    flat = hom.entries()
+    rows = [flat[j * width : (j + 1) * width] for j in range(m)]
+    group = np.full(m, -1, dtype=np.int64)
+    orient = np.ones(m, dtype=np.int64)
+    seen: dict[tuple, int] = {}
+    for j, row in enumerate(rows):
+        k = next((i for i, v in enumerate(row[:-1]) if v != 0), None)
+        if k is None:
+            continue
+        lead = row[k]
+        key = tuple(v / lead for v in row)
+        rep = seen.setdefault(key, j)
+        group[j] = rep
+        if rep != j:
+            orient[j] = (1 if lead > 0 else -1) * (1 if rows[rep][k] > 0 else -1)
+    return HyperplaneGroups(group, orient, np.zeros(m))
 
 
 # -- scales -------------------------------------------------------------------------------------

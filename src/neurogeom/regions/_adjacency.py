@@ -48,6 +48,7 @@ from neurogeom.nets.geometry import (
     CellGeometry,
     cell_geometry,
     cell_halfspaces,
+    group_exact_rows,
     group_hyperplanes,
     pattern_string,
     stacked_forms,
@@ -264,12 +265,10 @@ class AdjacencySearch:
 
 def _identically_zero(geo: CellGeometry, problem: RegionProblem) -> np.ndarray:
     """Neurons whose form ``a x + c`` vanishes everywhere on the cell (``a = 0`` and ``c = 0``)."""
+    exact = geo.constant_forms()
+    if exact is not None:
+        return exact
     a, c = geo.forms.matrix, geo.forms.offset
-    if a.dtype == object:
-        return np.array(
-            [all(v == 0 for v in row) and v0 == 0 for row, v0 in zip(a, c, strict=True)],
-            dtype=bool,
-        )
     size = np.abs(a).sum(axis=1) * problem.scale + np.abs(c)
     return problem.tol.is_zero(size, problem.size)
 
@@ -436,10 +435,11 @@ def _candidate_planes(
             stop = bounds[int(layer_of[members[0]])][1]
             planes.append(CandidatePlane(members, dead[dead >= stop], certain))
         return planes
-    forms = cell.geometry.forms
-    groups = group_hyperplanes(
-        forms.matrix, forms.offset, tol=problem.tol, hom=cell.geometry.forms_hom
-    ).members()
+    geo = cell.geometry
+    if geo.forms_hom is not None:
+        groups = group_exact_rows(geo.forms_hom).members()
+    else:
+        groups = group_hyperplanes(geo.forms.matrix, geo.forms.offset, tol=problem.tol).members()
     planes = []
     for same_list in groups.values():
         same = np.array(same_list)
@@ -482,8 +482,7 @@ def _confirm_facet(
     ``c2``'s facet too, and ``c2``'s rows need not be built or checked. Free neurons (vanishing
     identically on the plane) may change sign across it: then both cells are checked.
     """
-    forms = c1.geometry.forms
-    a_h, c_h = forms.matrix[plane.members[0]], forms.offset[plane.members[0]]
+    a_h, c_h = c1.geometry.form(int(plane.members[0]))
     sides = (c1,) if len(plane.free) == 0 else (c1, c2)
     skip = np.concatenate([plane.members, plane.free])
     found = _foot_facet(problem, c1, c2, sides, skip, a_h, c_h)
