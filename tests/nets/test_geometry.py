@@ -34,6 +34,7 @@ from neurogeom.nets.geometry import (
     cell_halfspaces,
     compare_maps,
     exact_layer_homs,
+    group_exact_rows,
     group_hyperplanes,
     hom_to_affine,
     hom_with_pattern,
@@ -266,6 +267,53 @@ def test_exact_cell_rows_in_python_flint_decide_like_the_fraction_rows(arch, slo
                         y, strict=strict, rows=mask
                     )
             assert rows.contains(x) or dom is not None  # x may lie outside the box
+
+
+@pytest.mark.parametrize("slope", [0, F(1, 4)], ids=str)
+@pytest.mark.parametrize("arch", ARCHS, ids=str)
+def test_lazy_exact_cell_geometry_reads_as_the_fraction_composition(arch, slope):
+    """An exact cell's rows and forms are kept in python-flint until read; every way of reading
+    them (``a``/``b``, ``forms``, one ``form(j)``, ``constant_forms``, ``to_float``, grouping
+    from the flint rows) gives the forms composed here with Fractions, signed by the pattern,
+    zero-normal rows dropped and the domain's rows last, for realised and unrealised patterns."""
+    rng = np.random.default_rng(sum(arch) * 11 + int(slope * 4))
+    net = random_net(rng, arch, exact=True, slope=slope)
+    domain = Domain.box(-2, 3, dim=arch[0])
+    for pattern in (rng.random((6, net.n_hidden)) < 0.5).tolist():
+        hidden = compose(net, pattern)[:-1]
+        forms = [(row, c) for m, cs in hidden for row, c in zip(m, cs, strict=True)]
+        want_a, want_b, want_neuron = [], [], []
+        for j, (row, c) in enumerate(forms):
+            if any(row):
+                sign = -1 if pattern[j] else 1
+                want_a.append([sign * v for v in row])
+                want_b.append(-sign * c)
+                want_neuron.append(j)
+        want_a += domain.a.tolist()
+        want_b += domain.b.tolist()
+        want_neuron += [-1 - k for k in range(len(domain.b))]
+        for order in ("rows first", "forms first"):
+            geo = cell_geometry(net, pattern, domain=domain)
+            if order == "forms first":
+                for j, (row, c) in enumerate(forms):
+                    a_j, c_j = geo.form(j)
+                    assert a_j.tolist() == row and c_j == c
+                assert geo.constant_forms().tolist() == [
+                    not any(row) and c == 0 for row, c in forms
+                ]
+                floats = geo.halfspaces.to_float()  # from the flint rows, before a/b exist
+                assert floats.a.tolist() == [[float(v) for v in r] for r in want_a]
+                assert floats.b.tolist() == [float(v) for v in want_b]
+            assert geo.halfspaces.exact and len(geo.halfspaces) == len(want_b)
+            assert geo.halfspaces.neuron.tolist() == want_neuron
+            assert geo.halfspaces.a.tolist() == want_a
+            assert geo.halfspaces.b.tolist() == want_b
+            assert geo.forms.matrix.tolist() == [row for row, _ in forms]
+            assert geo.forms.offset.tolist() == [c for _, c in forms]
+        fractions = group_hyperplanes(geo.forms.matrix, geo.forms.offset)
+        flint_rows = group_exact_rows(geo.forms_hom)
+        assert flint_rows.group.tolist() == fractions.group.tolist()
+        assert flint_rows.orientation.tolist() == fractions.orientation.tolist()
 
 
 # -- affine maps, sign rows, zero rows -------------------------------------------------------------
