@@ -24,7 +24,15 @@ from scipy.optimize import linprog
 
 from neurogeom.core import lp as lp_module
 from neurogeom.core.errors import InvalidInputError, NeurogeomError
-from neurogeom.core.lp import LPCounts, LPModel, LPResult, chebyshev_centre, is_bounded
+from neurogeom.core.lp import (
+    LPCounts,
+    LPModel,
+    LPResult,
+    chebyshev_centre,
+    exact_stiemke,
+    is_bounded,
+    stiemke_multipliers,
+)
 
 Backend = Literal["highs", "scipy"]
 BACKENDS: tuple[Backend, ...] = ("highs", "scipy")
@@ -894,6 +902,42 @@ def test_is_bounded_matches_a_brute_force_recession_cone(n: int) -> None:
 def test_is_bounded_by_hand(rows: list[list[int]], bounded: bool) -> None:
     assert is_bounded(np.array(rows, dtype=float)) is bounded
     assert unbounded_direction(rows) is None if bounded else unbounded_direction(rows) is not None
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_exact_stiemke_never_proves_an_unbounded_set_bounded(n: int) -> None:
+    """Float multipliers from the LP, from a perturbation of them and from noise: whatever the
+    weights, ``True`` only on sets the brute-force recession cone finds bounded; and the LP's
+    own multipliers prove nearly every bounded set bounded."""
+    rng = np.random.default_rng(10 + n)
+    proved = bounded_sets = 0
+    for _ in range(300 if n == 2 else 200):
+        rows = random_rows(rng, n)
+        bounded = unbounded_direction(rows) is None
+        exact = np.array([[Fraction(v) for v in r] for r in rows], dtype=object)
+        found = stiemke_multipliers(np.array(rows, dtype=float))
+        tries = [rng.random(len(rows)), rng.normal(size=len(rows))]
+        if found is not None:
+            tries += [found, found * (1 + 1e-3 * rng.normal(size=len(rows)))]
+        for weights in tries:
+            assert not exact_stiemke(exact, weights) or bounded, (rows, weights)
+        if bounded:
+            bounded_sets += 1
+            proved += found is not None and exact_stiemke(exact, found)
+    assert bounded_sets > 20 and proved >= 0.9 * bounded_sets
+
+
+def test_exact_stiemke_takes_an_fmpq_mat_and_refuses_bad_weights() -> None:
+    import flint
+
+    triangle = flint.fmpq_mat(3, 2, [1, 0, 0, 1, -1, -1])
+    assert exact_stiemke(triangle, [1.0, 1.0, 1.0])
+    assert not exact_stiemke(triangle, [1.0, 1.0])  # one weight short
+    assert not exact_stiemke(triangle, [1.0, float("nan"), 1.0])
+    assert not exact_stiemke(triangle, [1.0, float("inf"), 1.0])
+    assert not exact_stiemke(flint.fmpq_mat(2, 2, [1, 0, 0, 1]), [1.0, 1.0])  # too few rows
+    # rows that do not span (a doubled strip) are not bounded, whatever the weights
+    assert not exact_stiemke(flint.fmpq_mat(3, 2, [1, 0, -1, 0, 2, 0]), [1.0, 3.0, 1.0])
 
 
 def test_is_bounded_refuses_a_vector() -> None:

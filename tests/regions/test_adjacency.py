@@ -381,3 +381,69 @@ def test_no_relative_interior_certificates_agree_with_the_exact_simplex():
     decided = sum(d for _, d in results)
     assert empty >= 10
     assert decided >= 0.6 * empty
+
+
+def _boundedness(net, exact):
+    res = enumerate_regions(net, exact=exact, progress=False, point_connected=False)
+    return {tuple(cell.pattern): cell.bounded for cell in res.cells}
+
+
+@pytest.mark.parametrize(
+    ("arch", "seed"), [([2, 6, 6, 1], 7), ([3, 6, 6, 1], 7), ([3, 4, 4, 4, 1], 5)]
+)
+def test_exact_mode_checks_the_engines_bounded_witnesses(random_net, monkeypatch, arch, seed):
+    """Exact mode takes the search engine's float multipliers only after checking them exactly:
+    true witnesses spare most boundedness tests, and garbage ones (wrong neurons, wrong weights,
+    rows that are not the cell's) change no answer."""
+    from neurogeom.regions import _adjacency, _search
+    from neurogeom.regions._engine import BoundedWitness
+
+    net = random_net(arch, seed).to_exact()
+    expected = _boundedness(net, exact=False)
+    tests = []
+    original_rows_bounded = _adjacency.rows_bounded
+
+    def counted(*args, **kwargs):
+        tests.append(1)
+        return original_rows_bounded(*args, **kwargs)
+
+    monkeypatch.setattr(_adjacency, "rows_bounded", counted)
+    assert _boundedness(net, exact=True) == expected
+    with_witnesses = len(tests)
+
+    original_walk_bounded = _search._Walk.bounded
+    rng = np.random.default_rng(0)
+
+    def garbage(self, sigma):
+        found = original_walk_bounded(self, sigma)  # kept for its side effects
+        if self.row_neurons is None:
+            return found
+        k = net.n_inputs + 1 if found is None or found.neurons is None else len(found.neurons)
+        neurons = tuple(int(j) for j in rng.integers(0, net.n_hidden + 2, size=k))
+        return BoundedWitness(neurons, rng.random(k) + 0.01)
+
+    tests.clear()
+    monkeypatch.setattr(_search._Walk, "bounded", garbage)
+    assert _boundedness(net, exact=True) == expected
+    with_garbage = len(tests)
+    assert sum(expected.values()) > 3
+    assert with_witnesses < with_garbage, (with_witnesses, with_garbage)
+
+
+def test_a_witness_that_names_no_row_of_the_cell_proves_nothing(random_net):
+    from neurogeom.regions._adjacency import _witness_holds
+    from neurogeom.regions._engine import BoundedWitness
+
+    net = random_net([2, 5, 1], 3).to_exact()
+
+    class Cell:  # the one attribute _witness_holds reads
+        def __init__(self, pattern):
+            from neurogeom.nets.geometry import cell_geometry
+
+            self.geometry = cell_geometry(net, pattern)
+
+    res = enumerate_regions(net, exact=True, progress=False)
+    cell = Cell(next(c.pattern for c in res.cells if c.bounded))
+    rows = cell.geometry.halfspaces.neuron.tolist()
+    assert not _witness_holds(cell, BoundedWitness(None, np.ones(3)))
+    assert not _witness_holds(cell, BoundedWitness((99, rows[0], rows[1]), np.ones(3)))

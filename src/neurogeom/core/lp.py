@@ -32,6 +32,7 @@ __all__ = [
     "LPResult",
     "chebyshev_centre",
     "count_lp",
+    "exact_stiemke",
     "is_bounded",
     "lp_counts",
     "new_highs",
@@ -707,6 +708,41 @@ def stiemke_multipliers(a: Any) -> np.ndarray | None:
     )
     res = lp.solve()
     return res.x / norms if res.status == "optimal" else None
+
+
+def exact_stiemke(rows: Any, weights: Any) -> bool:
+    """Whether float multipliers prove ``{x : rows x <= b}`` bounded, checked exactly.
+
+    ``weights`` (floats, one per row of ``rows`` as given) are rounded to rationals and
+    projected exactly onto ``{y : rows^T y = 0}``. When the projection is strictly positive and
+    ``rows`` has full column rank, no direction ``d != 0`` has ``rows d <= 0`` (Stiemke's
+    alternative): the set is bounded, whatever ``b``. ``False`` means only that these
+    multipliers prove nothing. ``rows`` is an array of exact rationals or a python-flint
+    ``fmpq_mat`` (used as it is: no conversion).
+
+    Examples
+    --------
+    >>> triangle = np.array([[1, 0], [0, 1], [-1, -1]], dtype=object)
+    >>> exact_stiemke(triangle, [1.0, 1.0, 1.0]), exact_stiemke(triangle, [1.0, 1.0, -1.0])
+    (True, False)
+    >>> exact_stiemke(np.array([[1, 0], [-1, 0]], dtype=object), [1.0, 1.0])  # a slab
+    False
+    """
+    import flint
+
+    from neurogeom.core.rationals import fmpq_mat_of
+
+    g = rows if isinstance(rows, flint.fmpq_mat) else fmpq_mat_of(np.asarray(rows, dtype=object))
+    w = [float(v) for v in weights]
+    if g.nrows() != len(w) or g.nrows() <= g.ncols() or not all(map(math.isfinite, w)):
+        return False
+    y = flint.fmpq_mat(len(w), 1, [flint.fmpq(*v.as_integer_ratio()) for v in w])
+    g_t = g.transpose()
+    try:
+        y = y - g * (g_t * g).solve(g_t * y)
+    except ZeroDivisionError:  # the rows do not span: rank below the dimension
+        return False
+    return all(v > 0 for v in y.entries())
 
 
 def recession_direction(a: Any) -> np.ndarray | None:

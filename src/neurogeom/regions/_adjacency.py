@@ -26,18 +26,24 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import flint
 import numpy as np
 
 from neurogeom.core.arrays import Ragged, blocks, component_labels
 from neurogeom.core.budget import Budget
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
-from neurogeom.core.lp import LPModel, is_bounded, recession_direction, stiemke_multipliers
+from neurogeom.core.lp import (
+    LPModel,
+    exact_stiemke,
+    is_bounded,
+    recession_direction,
+    stiemke_multipliers,
+)
 from neurogeom.core.rationals import (
     exact_matmul,
     exact_rank,
     exact_solve,
     floats_to_fractions,
-    fmpq_mat_of,
     fmpq_to_fraction,
     to_fmpq_mat,
 )
@@ -53,7 +59,7 @@ from neurogeom.nets.geometry import (
     pattern_string,
     stacked_forms,
 )
-from neurogeom.regions._engine import FacetHints, FoundCell, RegionProblem
+from neurogeom.regions._engine import BoundedWitness, FacetHints, FoundCell, RegionProblem
 from neurogeom.regions.result import Note
 
 __all__ = [
@@ -104,11 +110,11 @@ class CellWork:
         vertices: np.ndarray | None = None,
         volume: Any = None,
         facets: FacetHints | None = None,
-        bounded: bool | None = None,
+        bounded: BoundedWitness | None = None,
     ) -> None:
         self._problem = problem
         self.facets = facets
-        self.bounded = bounded  # True when the engine proved it (float mode)
+        self.bounded = bounded  # the engine's float proof, checked exactly in exact mode
         self.pattern = pattern
         self.point = point
         self.exact_point = exact_point
@@ -1034,15 +1040,8 @@ def rows_bounded(problem: RegionProblem, g: np.ndarray, rows: np.ndarray, rays: 
             dq = _snap(d, rows[tight], np.zeros(len(tight), dtype=int).astype(object))
             if any(v != 0 for v in dq) and all(v <= 0 for v in exact_matmul(rows, dq)):
                 return False
-    else:
-        # round the multipliers to rationals and project them onto G^T y = 0 exactly
-        # (in python-flint throughout: one conversion in, none out)
-        g_q = fmpq_mat_of(rows)
-        y_q = to_fmpq_mat(np.array([Fraction(float(v)) for v in found], dtype=object)[:, None])
-        g_t = g_q.transpose()
-        y_q = y_q - g_q * (g_t * g_q).solve(g_t * y_q)
-        if all(v > 0 for v in y_q.entries()):
-            return True
+    elif exact_stiemke(rows, found):
+        return True
     # decide exactly: is {G^T y = 0, y >= 1} feasible?
     m = len(rows)
     eye = np.eye(m, dtype=int).astype(object)
@@ -1054,16 +1053,20 @@ def rows_bounded(problem: RegionProblem, g: np.ndarray, rows: np.ndarray, rays: 
 def bounded_cells(problem: RegionProblem, cells: list[CellWork], rays: np.ndarray) -> list[bool]:
     """Boundedness of every cell (exact in exact mode).
 
-    A cell an engine proved bounded (float mode) is taken as such. A cell lies inside the cell of
-    its first ``l`` hidden layers, so when that cell is bounded all the cells sharing the prefix
-    are: each prefix shared by several undecided cells is tested once, layer by layer, and only
-    the cells left undecided are tested on their own.
+    A cell an engine proved bounded is taken as such in float mode; exact mode checks the
+    engine's multipliers on the exact rows they name (:func:`_witness_holds`). A cell lies
+    inside the cell of its first ``l`` hidden layers, so when that cell is bounded all the cells
+    sharing the prefix are: each prefix shared by several undecided cells is tested once, layer
+    by layer, and only the cells left undecided are tested on their own.
     """
     if problem.domain.bounded:
         return [True] * len(cells)
     net = problem.net
     out: list[bool | None] = [
-        True if cell.bounded and not problem.exact else None for cell in cells
+        True
+        if cell.bounded is not None and (not problem.exact or _witness_holds(cell, cell.bounded))
+        else None
+        for cell in cells
     ]
     if not cells:
         return []
@@ -1096,6 +1099,26 @@ def bounded_cells(problem: RegionProblem, cells: list[CellWork], rays: np.ndarra
         )
         for i, (known, cell) in enumerate(zip(out, cells, strict=True))
     ]
+
+
+def _witness_holds(cell: CellWork, witness: BoundedWitness) -> bool:
+    """Whether an engine's float multipliers prove an exact cell bounded: rescaled to the exact
+    rows of the neurons they name (the cell's ``hom``, read in python-flint) and checked with
+    :func:`~neurogeom.core.lp.exact_stiemke`. ``False`` when a row is unnamed or missing."""
+    rows = cell.geometry.halfspaces
+    if witness.neurons is None or rows.hom is None:
+        return False
+    where = {int(j): r for r, j in enumerate(rows.neuron.tolist()) if j >= 0}
+    if any(j not in where for j in witness.neurons):
+        return False
+    n1 = rows.hom.ncols()
+    flat = rows.hom.entries()
+    entries = [v for j in witness.neurons for v in flat[where[j] * n1 : where[j] * n1 + n1 - 1]]
+    sub = flint.fmpq_mat(len(witness.neurons), n1 - 1, entries)
+    norms = np.linalg.norm(
+        np.array([float(v) for v in entries]).reshape(len(witness.neurons), -1), axis=1
+    )
+    return exact_stiemke(sub, witness.weights / norms)
 
 
 def ray_directions(problem: RegionProblem, seed: int = 0) -> np.ndarray:

@@ -22,7 +22,15 @@ from neurogeom.nets.geometry import AffineMap, output_size, pattern_string, prob
 from neurogeom.nets.relu import ReLUNet
 from neurogeom.regions.result import Note
 
-__all__ = ["Contacts", "Engine", "EngineRun", "FacetHints", "FoundCell", "RegionProblem"]
+__all__ = [
+    "BoundedWitness",
+    "Contacts",
+    "Engine",
+    "EngineRun",
+    "FacetHints",
+    "FoundCell",
+    "RegionProblem",
+]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -90,6 +98,29 @@ class FacetHints:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class BoundedWitness:
+    """Float multipliers that prove a cell bounded (Stiemke's alternative), found by an engine.
+
+    With ``u_i`` the unit normal of the cell's row of neuron ``neurons[i]`` (signed as the cell
+    has it, ``u_i x <= c_i``), ``weights > 0`` and ``sum_i weights[i] u_i`` is zero up to
+    rounding, while the ``u_i`` span the space: no direction ``d != 0`` has every ``u_i d <= 0``,
+    so the cell, which lies in these rows, is bounded. Float mode takes the engine's check of
+    this (with a margin over rounding) as the proof; exact mode certifies it on the exact rows
+    of these neurons alone (:func:`~neurogeom.core.lp.exact_stiemke`).
+
+    Attributes
+    ----------
+    neurons : tuple of int
+        One hidden neuron per row used, or ``None`` when a row is not a neuron's (a domain row).
+    weights : ndarray of float
+        The multiplier of each row (for unit normals).
+    """
+
+    neurons: tuple[int, ...] | None
+    weights: np.ndarray
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class FoundCell:
     """A full-dimensional activation cell as an engine reports it (before certification).
 
@@ -113,9 +144,9 @@ class FoundCell:
     facets : FacetHints, optional
         The hyperplanes that can carry the cell's facets (search engine), so that adjacency
         looks at no other.
-    bounded : bool, optional
-        ``True`` when the engine proved the cell bounded in float mode (the search engine's
-        Chebyshev duals, see ``_Walk.bounded``); ``None`` when it did not decide.
+    bounded : BoundedWitness, optional
+        The engine's float proof that the cell is bounded (the search engine's Chebyshev duals,
+        see ``_Walk.bounded``); ``None`` when it has none.
     """
 
     pattern: np.ndarray
@@ -126,7 +157,7 @@ class FoundCell:
     output: AffineMap | None = None
     volume: Any = None
     facets: FacetHints | None = None
-    bounded: bool | None = None
+    bounded: BoundedWitness | None = None
 
     @property
     def key(self) -> str:

@@ -61,7 +61,7 @@ from neurogeom.nets.geometry import (
     pattern_string,
     zero_rows,
 )
-from neurogeom.regions._engine import FacetHints, FoundCell, RegionProblem
+from neurogeom.regions._engine import BoundedWitness, FacetHints, FoundCell, RegionProblem
 from neurogeom.regions.result import Note
 
 __all__ = ["Node", "NodeOutput", "SearchState", "Searcher", "Task"]
@@ -578,7 +578,7 @@ class Searcher:
         exact_point: np.ndarray | None,
         out: NodeOutput,
         on_boundary: np.ndarray | None = None,
-        bounded: bool | None = None,
+        bounded: BoundedWitness | None = None,
     ) -> None:
         """Record a cell of the arrangement: a final cell, or a child node one layer down.
 
@@ -802,9 +802,13 @@ class Searcher:
         """Enumerate the cells of the crossing planes inside ``node`` by flips."""
         u, v = arr.u[arr.cross], arr.v[arr.cross]
         exact = arr.exact.subset(arr.cross) if arr.exact is not None else None
-        walk = _Walk(self, rows, u, v)
+        crossing = [arr.members[i] for i in np.flatnonzero(arr.cross)]
+        walk = _Walk(self, rows, u, v, crossing)
         final = node.depth == self.n_hidden_layers - 1
-        prove_bounded = exact is None and not self.problem.exact and not self.domain.bounded
+        # exact mode checks the witness on the exact rows later (see bounded_cells)
+        prove_bounded = (not self.problem.exact or rows.planes is not None) and (
+            not self.domain.bounded
+        )
         start = self._start_signs(node, arr, u, v)
         # planes known to carry a facet of each cell met so far: a facet of a cell is a facet
         # of the neighbour across it, so every neighbour already processed names one
@@ -973,10 +977,19 @@ class _Walk:
     their radius coefficients, so every solve warm-starts from the last basis.
     """
 
-    def __init__(self, searcher: Searcher, rows: NodeRows, u: np.ndarray, v: np.ndarray) -> None:
+    def __init__(
+        self,
+        searcher: Searcher,
+        rows: NodeRows,
+        u: np.ndarray,
+        v: np.ndarray,
+        crossing: list[tuple[int, ...]],
+    ) -> None:
         self.s = searcher
         self.u, self.v = u, v
         self.node_rows = rows
+        # the neurons of each row of the model (node rows, then the crossing planes)
+        self.row_neurons = None if rows.planes is None else (*rows.planes, *crossing)
         k, n, kn = len(u), searcher.n, len(rows.h)
         mat = np.zeros((kn + k, n + 1))
         mat[:kn, :n] = rows.g
@@ -1015,8 +1028,8 @@ class _Walk:
             return None, 0.0
         return res.x[: self.n], float(res.x[self.n])
 
-    def bounded(self, sigma: np.ndarray) -> bool:
-        """Whether the duals of the last Chebyshev solve prove the current cell bounded.
+    def bounded(self, sigma: np.ndarray) -> BoundedWitness | None:
+        """The duals of the last Chebyshev solve as a proof that the current cell is bounded.
 
         Written as ``N x <= h`` with unit normals ``N``, the cell is bounded iff no direction
         ``d != 0`` has ``N d <= 0``. The solve's row duals give ``y >= 0`` with ``N^T y = rho``
@@ -1026,11 +1039,13 @@ class _Walk:
         ``sigma_min y_min`` well above ``sqrt(k) |rho|`` that bound is below 1: no such ``d``.
         A float certificate, checked with a margin of 10 over the rounding in ``rho`` and with
         ``sigma_min > _SPAN`` (float rows of exactly parallel planes can look independent);
-        ``False`` when it does not hold (the boundedness test decides then).
+        ``None`` when it does not hold (the boundedness test decides then). The witness names a
+        neuron of each used row (none for a domain row, or when the node's rows are untagged), so
+        that exact mode can check it on the exact rows.
         """
         duals = self.lp.row_duals()
         if duals is None:
-            return False
+            return None
         node = self.node_rows
         kn = len(node.h)
         # duals of rows held from below (planes with sign +) flip sign in the "<=" form
@@ -1038,20 +1053,26 @@ class _Walk:
         y = -y if y.sum() < 0 else y
         top = float(np.abs(y).max(initial=0.0))
         if top == 0.0 or y.min() < -1e-9 * top:
-            return False
+            return None
         y = np.maximum(y, 0.0)
         normals = (
             np.concatenate([node.g, -sigma[:, None] * self.u]) if kn else -sigma[:, None] * self.u
         )
         used = y > 1e-9 * top
         if used.sum() < self.n:
-            return False
+            return None
         # |rho| plus what rounding in the rows and the product can hide
         rho = float(np.linalg.norm(normals.T @ y)) + 1e-14 * float(y.sum())
         smallest = float(np.linalg.svd(normals[used], compute_uv=False)[self.n - 1])
         if smallest <= _SPAN:  # the used rows may not span (parallel rows of a slab)
-            return False
-        return bool(smallest * float(y[used].min()) > 10.0 * np.sqrt(used.sum()) * rho)
+            return None
+        if not smallest * float(y[used].min()) > 10.0 * np.sqrt(used.sum()) * rho:
+            return None
+        rows = np.flatnonzero(used).tolist()
+        neurons = None
+        if self.row_neurons is not None and all(self.row_neurons[r] for r in rows):
+            neurons = tuple(self.row_neurons[r][0] for r in rows)
+        return BoundedWitness(neurons, y[used])
 
     def _clear_by_vertices(
         self, sigma: np.ndarray, essential: np.ndarray, todo: list[int]
