@@ -12,7 +12,7 @@ import os
 import time
 import warnings
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -150,6 +150,9 @@ def _executor(engine: SearchEngine) -> Iterator[Executor]:
     """Where subtrees run: local processes, or a Dask cluster through its ``concurrent.futures``
     executor (a task whose worker is lost is re-run there by the scheduler)."""
     if engine.client is None:
+        # imported here: multiprocessing costs every single-process run (and CLI call) ~13 ms
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=engine.workers) as pool:
             yield pool
         return
