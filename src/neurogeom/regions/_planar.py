@@ -484,7 +484,6 @@ class _Engine:
             exact_cent = fractions_from_fmpq(sums / counts.astype(object)[:, None])
             cent = exact_cent.astype(float)
             areas = list(fractions_from_fmpq(cross / 2))
-            polygons = [fractions_from_fmpq(p) for p in polygons]
         else:
             cross = xy[org, 0] * xy[d, 1] - xy[d, 0] * xy[org, 1]
             areas = (0.5 * np.bincount(face, cross, n_f)).tolist()
@@ -521,7 +520,8 @@ class _Engine:
             cur = np.where(active, nxt[cur], cur)
             active &= cur != start
         table = np.stack(rows, axis=1)
-        coords = m.xq.view if self.exact else m.xy.view
+        # exact mode: every vertex converted to Fractions once (not once per face around it)
+        coords = fractions_from_fmpq(m.xq.view) if self.exact else m.xy.view
         return [coords[table[f, : length[f]]] for f in range(n_f)]
 
 
