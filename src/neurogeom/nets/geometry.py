@@ -776,8 +776,10 @@ def group_exact_rows(hom: Any, m: int | None = None) -> HyperplaneGroups:
         if k is None:
             continue
         lead = row[k]
-        key = tuple(v / lead for v in row)
-        rep = seen.setdefault(key, j)
+        # keyed by numerators and denominators (coprime, q > 0: one key per rational): hashing
+        # an fmpq builds a Fraction and cost ten times more
+        quot = [v / lead for v in row]
+        rep = seen.setdefault((*[q.p for q in quot], *[q.q for q in quot]), j)
         group[j] = rep
         if rep != j:
             orient[j] = (1 if lead > 0 else -1) * (1 if rows[rep][k] > 0 else -1)
