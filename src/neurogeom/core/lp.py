@@ -723,7 +723,7 @@ def exact_stiemke(rows: Any, weights: Any) -> bool:
     Examples
     --------
     >>> triangle = np.array([[1, 0], [0, 1], [-1, -1]], dtype=object)
-    >>> exact_stiemke(triangle, [1.0, 1.0, 1.0]), exact_stiemke(triangle, [1.0, 1.0, -1.0])
+    >>> exact_stiemke(triangle, [1.0, 1.0, 1.0]), exact_stiemke(triangle, [1.0, 1.0, -5.0])
     (True, False)
     >>> exact_stiemke(np.array([[1, 0], [-1, 0]], dtype=object), [1.0, 1.0])  # a slab
     False
