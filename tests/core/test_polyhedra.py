@@ -521,6 +521,70 @@ def test_few_row_vertices_refuse_what_they_cannot_vouch_for():
     assert len(few_row_vertices(circle, np.ones(81), 1e-12)) == 81
 
 
+@pytest.mark.parametrize("d", [2, 3, 4])
+def test_few_row_skeleton_reach_brackets_the_lp_optimum(d):
+    """Random polyhedra, bounded or not (a few random rows, some cut by a box side, some
+    cones): what the skeleton says each function surely reaches, and surely stays within,
+    brackets the LP's minimum and maximum (unbounded LPs included), and on these generic
+    polyhedra the two agree for almost every function."""
+    from scipy.optimize import linprog
+
+    from neurogeom.core.polyhedra import few_row_skeleton
+
+    rng = np.random.default_rng(20 + d)
+    answered = unbounded = decided = total = 0
+    for _ in range(60):
+        k = int(rng.integers(d, d + 6))
+        a = rng.normal(size=(k, d))
+        b = rng.uniform(0.1, 1.0, k)
+        if rng.random() < 0.3:  # a pointed cone (apex at the origin)
+            a = -np.abs(a)
+            b = np.zeros(k)
+        ua, ub = _unit(a, b)
+        sk = few_row_skeleton(ua, ub, 1e-12)
+        if sk is None:
+            continue
+        answered += 1
+        unbounded += not sk.bounded
+        u = rng.normal(size=(5, d))
+        v = rng.normal(size=5)
+        reach = sk.reach(u, v)
+        for j in range(5):
+            for sign, reached, bound in ((1, reach.low, reach.lower_bound),
+                                         (-1, -reach.high, -reach.upper_bound)):  # fmt: skip
+                lp = linprog(sign * u[j], A_ub=ua, b_ub=ub, bounds=(None, None), method="highs")
+                assert lp.status in (0, 3)
+                best = -np.inf if lp.status == 3 else lp.fun + sign * v[j]
+                assert best <= reached[j] + 1e-9
+                assert best >= bound[j] - 1e-9
+                total += 1
+                decided += reached[j] == bound[j]
+    assert answered >= 30 and unbounded >= 10
+    assert decided >= 0.95 * total
+
+
+def test_few_row_skeleton_refuses_what_it_cannot_vouch_for():
+    from neurogeom.core.polyhedra import few_row_skeleton
+
+    square = np.array([[1.0, 0], [0, 1], [-1, 0], [0, -1]])
+    # no vertex: a strip, a half-plane
+    assert few_row_skeleton(square[[0, 2]], np.ones(2), 1e-12) is None
+    assert few_row_skeleton(square[:1], np.ones(1), 1e-12) is None
+    # empty
+    assert few_row_skeleton(square, np.array([-1.0, 1, -1, 1]), 1e-12) is None
+    # a wedge: one vertex, two rays
+    wedge = few_row_skeleton(square[:2], np.ones(2), 1e-12)
+    assert wedge.vertices.tolist() == [[1.0, 1.0]]
+    assert sorted(wedge.rays.round(12).tolist()) == [[-1.0, 0.0], [0.0, -1.0]]
+    # a slope along a ray too small to sign leaves the bound open on that side
+    reach = wedge.reach(np.array([[1e-9, 1.0]]), np.zeros(1))
+    assert reach.low[0] == -np.inf and reach.high[0] == 1.0 + 1e-9
+    assert reach.upper_bound[0] == np.inf
+    reach = wedge.reach(np.array([[1e-9, -1.0]]), np.zeros(1))
+    assert reach.low[0] == 1e-9 - 1.0 and reach.lower_bound[0] == -np.inf
+    assert reach.high[0] == reach.upper_bound[0] == np.inf
+
+
 @pytest.mark.parametrize("d", [1, 2, 3, 4])
 def test_subset_kernels_match_numpy_linalg(d):
     """The closed forms (1-3 dimensions) and the batched fallback of the subset kernels behind

@@ -39,7 +39,7 @@ from neurogeom.core.budget import Budget, OutOfBudget
 from neurogeom.core.errors import NumericalError
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
 from neurogeom.core.lp import LPModel, chebyshev_centre
-from neurogeom.core.polyhedra import few_row_vertices
+from neurogeom.core.polyhedra import few_row_skeleton
 from neurogeom.core.random import check_rng
 from neurogeom.core.rationals import (
     affine_fmpq_mat,
@@ -660,12 +660,13 @@ class Searcher:
         hit |= (t_hit < t_exit[None, :] * (1 - self.tol.rel)).any(axis=1) & ~near
         todo = np.flatnonzero(~hit)
         if len(todo) and self.by_vertices:
-            verts = few_row_vertices(rows.g, rows.h, thr)
-            if verts is not None:  # decided by the node's vertices, beyond the loose tolerance
-                values = u[todo] @ verts.T + v[todo, None]
-                low, high = values.min(axis=1), values.max(axis=1)
-                hit[todo] = (low < -self.margin) & (high > self.margin)
-                todo = todo[~((low > self.margin) | (high < -self.margin) | hit[todo])]
+            skeleton = few_row_skeleton(rows.g, rows.h, thr)
+            if skeleton is not None:
+                # decided by the node's vertices and rays, beyond the loose tolerance
+                reach = skeleton.reach(u[todo], v[todo])
+                hit[todo] = (reach.low < -self.margin) & (reach.high > self.margin)
+                gone = (reach.lower_bound > self.margin) | (reach.upper_bound < -self.margin)
+                todo = todo[~(gone | hit[todo])]
         if len(todo) == 0:
             return hit
         lp = LPModel(rows.g, None, rows.h, backend=self.lp_backend)
@@ -1077,23 +1078,24 @@ class _Walk:
     def _clear_by_vertices(
         self, sigma: np.ndarray, essential: np.ndarray, todo: list[int]
     ) -> list[int]:
-        """The planes of ``todo`` still to be decided by an LP: those that the vertices of the
-        polytope cut by the node's rows and the cell's known facets do not clear.
+        """The planes of ``todo`` still to be decided by an LP: those that the vertices and
+        rays of the polyhedron cut by the node's rows and the cell's known facets do not clear.
 
-        That polytope contains the cell with any one plane's row dropped, so a plane it lies
+        That polyhedron contains the cell with any one plane's row dropped, so a plane it lies
         beyond (on the cell's side, by more than the loose tolerance) carries no facet. Only in
-        low dimension with few rows (:func:`~neurogeom.core.polyhedra.few_row_vertices`).
+        low dimension with few rows (:func:`~neurogeom.core.polyhedra.few_row_skeleton`).
         """
         rows = self.node_rows
         ess = np.flatnonzero(essential)
         g = np.concatenate([rows.g, -sigma[ess, None] * self.u[ess]])
         h = np.concatenate([rows.h, sigma[ess] * self.v[ess]])
-        verts = few_row_vertices(g, h, self.s.thr)
-        if verts is None:
+        skeleton = few_row_skeleton(g, h, self.s.thr)
+        if skeleton is None:
             return todo
         left = np.asarray(todo)
-        side = sigma[left, None] * (self.u[left] @ verts.T + self.v[left, None])
-        return [int(j) for j in left[~(side.min(axis=1) > self.s.margin)]]
+        side = sigma[left]
+        reach = skeleton.reach(side[:, None] * self.u[left], side * self.v[left])
+        return [int(j) for j in left[~(reach.lower_bound > self.s.margin)]]
 
     def facets(
         self,
