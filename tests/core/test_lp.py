@@ -341,8 +341,36 @@ def test_row_flips_with_a_highspy_that_has_no_batch_row_bounds(monkeypatch: Any)
     # rows at once must still work there, and give linprog's answers
     new_highs = lp_module.new_highs
     monkeypatch.setattr(lp_module, "new_highs", lambda: _HighsBefore113(new_highs()))
+    # fresh instances only, and none of these wrapped ones kept for later models
+    monkeypatch.setattr(lp_module, "_reused_highs", lambda: None)
+    monkeypatch.setattr(lp_module, "_release_highs", lambda h: None)
     assert not hasattr(LPModel([[1.0]])._h, "changeRowsBounds")
     test_random_walk_of_row_flips_without_undo("highs")
+
+
+def test_a_collected_models_highs_instance_serves_the_next_model_fresh() -> None:
+    """The HiGHS object of a model that is gone is emptied and reused: the next model, of
+    another shape and sense, gets none of its rows, bounds, basis or objective."""
+    rng = np.random.default_rng(5)
+    first = LPModel(rng.normal(size=(12, 3)), None, np.ones(12), col_lower=-5.0, col_upper=5.0)
+    assert first.solve(rng.normal(size=3), maximize=True).optimal
+    h = first._h
+    del first
+    a = rng.normal(size=(7, 2))
+    b = rng.uniform(0.5, 1.0, 7)
+    second = LPModel(a, None, b, col_lower=-3.0, col_upper=3.0)
+    assert second._h is h
+    for _ in range(5):
+        cost = rng.normal(size=2)
+        got = second.solve(cost)
+        want = linprog(cost, A_ub=a, b_ub=b, bounds=[(-3.0, 3.0)] * 2, method="highs")
+        assert got.optimal
+        assert got.value == pytest.approx(want.fun, abs=1e-9)
+    # an infeasible model afterwards is still infeasible, on a reused object or a new one
+    del second
+    third = LPModel([[1.0], [-1.0]], None, [-1.0, -1.0])
+    assert third._h is h
+    assert third.solve([1.0]).status == "infeasible"
 
 
 # --- the other updates -----------------------------------------------------------------------
