@@ -108,6 +108,55 @@ def test_bounding_box_pretest_finds_the_same_cells_with_fewer_lps(random_net, ar
         assert with_box.stats.lps.total < without.stats.lps.total
 
 
+@pytest.mark.parametrize("arch", [[2, 8, 6, 1], [3, 6, 5, 1], [4, 7, 1], [3, 4, 4, 4, 1]])
+def test_escaping_rays_prove_unboundedness_soundly(random_net, arch):
+    """A ray of the walk that leaves a final cell through no row is a recession direction: the
+    cell's own rows (built afresh) do not rise along it, it is found for many unbounded cells,
+    and the result's boundedness is that of a run that ignores it, in float and exact mode (where
+    a wrong direction, here a random one, must change nothing)."""
+    from neurogeom.core.budget import Budget
+    from neurogeom.core.tolerances import Tolerances
+    from neurogeom.nets.geometry import cell_halfspaces
+    from neurogeom.regions import _search
+    from neurogeom.regions._engine import RegionProblem
+
+    net = random_net(arch, 3)
+    problem = RegionProblem.build(net, Domain.whole(arch[0]), Tolerances())
+    searcher = _search.Searcher(problem)
+    state = _search.SearchState(pending=[searcher.root()])
+    assert searcher.run(state, Budget())
+    escaping = [c for c in state.cells if c.recession is not None]
+    for cell in escaping:
+        assert cell.bounded is None
+        rows = cell_halfspaces(net, cell.pattern).to_float()
+        norms = np.linalg.norm(rows.a, axis=1)
+        assert (rows.a @ cell.recession <= 1e-12 * norms).all(), cell.pattern
+    truth = enumerate_regions(net, method="search", progress=False)
+    unbounded = sum(not c.bounded for c in truth.cells)
+    assert len(escaping) >= 0.25 * unbounded > 0
+
+    rng = np.random.default_rng(0)
+    original = _search._Walk.facets
+
+    def ignored(self, *args, **kwargs):
+        found = original(self, *args, **kwargs)
+        return _search._CellFacets(found.essential, found.on_boundary, None)
+
+    def random_ray(self, *args, **kwargs):
+        found = original(self, *args, **kwargs)
+        d = rng.normal(size=self.n)
+        return _search._CellFacets(found.essential, found.on_boundary, d / np.linalg.norm(d))
+
+    for exact, patch in [(False, ignored), (True, ignored), (True, random_ray)]:
+        subject = net.to_exact() if exact else net
+        with pytest.MonkeyPatch.context() as mp:
+            reference = enumerate_regions(subject, method="search", exact=exact, progress=False)
+            mp.setattr(_search._Walk, "facets", patch)
+            other = enumerate_regions(subject, method="search", exact=exact, progress=False)
+        assert [c.bounded for c in reference.cells] == [c.bounded for c in other.cells], exact
+        assert [c.bounded for c in truth.cells] == [c.bounded for c in reference.cells]
+
+
 @pytest.mark.parametrize("arch", [[2, 8, 6, 1], [3, 6, 5, 1], [4, 7, 1]])
 def test_chebyshev_duals_prove_boundedness_soundly(random_net, arch):
     """The walk reads a boundedness certificate off each final cell's Chebyshev duals: every

@@ -93,6 +93,7 @@ class CellWork:
         "pattern",
         "point",
         "radius",
+        "recession",
         "vertices",
         "volume",
     )
@@ -111,10 +112,13 @@ class CellWork:
         volume: Any = None,
         facets: FacetHints | None = None,
         bounded: BoundedWitness | None = None,
+        recession: np.ndarray | None = None,
     ) -> None:
         self._problem = problem
         self.facets = facets
-        self.bounded = bounded  # the engine's float proof, checked exactly in exact mode
+        # the engine's float evidence of boundedness or unboundedness, checked in exact mode
+        self.bounded = bounded
+        self.recession = recession
         self.pattern = pattern
         self.point = point
         self.exact_point = exact_point
@@ -209,6 +213,7 @@ def certify_cell(
             volume=found.volume,
             facets=found.facets,
             bounded=found.bounded,
+            recession=found.recession,
         )
     geo = cell_geometry(problem.net, found.pattern, domain=problem.domain)
     rows = geo.halfspaces
@@ -237,6 +242,7 @@ def certify_cell(
         volume=found.volume,
         facets=found.facets,
         bounded=found.bounded,
+        recession=found.recession,
     )
 
 
@@ -1053,21 +1059,18 @@ def rows_bounded(problem: RegionProblem, g: np.ndarray, rows: np.ndarray, rays: 
 def bounded_cells(problem: RegionProblem, cells: list[CellWork], rays: np.ndarray) -> list[bool]:
     """Boundedness of every cell (exact in exact mode).
 
-    A cell an engine proved bounded is taken as such in float mode; exact mode checks the
-    engine's multipliers on the exact rows they name (:func:`_witness_holds`). A cell lies
-    inside the cell of its first ``l`` hidden layers, so when that cell is bounded all the cells
-    sharing the prefix are: each prefix shared by several undecided cells is tested once, layer
-    by layer, and only the cells left undecided are tested on their own.
+    Float mode takes an engine's evidence (see :class:`~._engine.FoundCell`): a cell it proved
+    bounded is bounded, one it found a recession direction of is not. Exact mode checks the
+    engine's multipliers on the exact rows they name (:func:`_witness_holds`) and tries its
+    recession direction first on the exact rows. A cell lies inside the cell of its first ``l``
+    hidden layers, so when that cell is bounded all the cells sharing the prefix are: each
+    prefix shared by several undecided cells is tested once, layer by layer, and only the cells
+    left undecided are tested on their own.
     """
     if problem.domain.bounded:
         return [True] * len(cells)
     net = problem.net
-    out: list[bool | None] = [
-        True
-        if cell.bounded is not None and (not problem.exact or _witness_holds(cell, cell.bounded))
-        else None
-        for cell in cells
-    ]
+    out: list[bool | None] = [_engine_says(problem, cell) for cell in cells]
     if not cells:
         return []
     points = np.array([cell.point for cell in cells], dtype=float)
@@ -1095,10 +1098,27 @@ def bounded_cells(problem: RegionProblem, cells: list[CellWork], rays: np.ndarra
             problem,
             cell.g,
             cell.geometry.halfspaces.a,
-            np.concatenate([_away(points[[i]], ref), rays]),
+            np.concatenate([_engine_rays(cell), _away(points[[i]], ref), rays]),
         )
         for i, (known, cell) in enumerate(zip(out, cells, strict=True))
     ]
+
+
+def _engine_says(problem: RegionProblem, cell: CellWork) -> bool | None:
+    """Boundedness from the engine's evidence alone: the witness (checked exactly in exact
+    mode), or in float mode the recession direction; ``None`` when undecided."""
+    if cell.bounded is not None and (not problem.exact or _witness_holds(cell, cell.bounded)):
+        return True
+    if cell.recession is not None and not problem.exact:
+        return False
+    return None
+
+
+def _engine_rays(cell: CellWork) -> np.ndarray:
+    """The engine's recession direction as a one-row array (none: no row)."""
+    if cell.recession is None:
+        return np.zeros((0, len(cell.point)))
+    return cell.recession[None, :]
 
 
 def _witness_holds(cell: CellWork, witness: BoundedWitness) -> bool:

@@ -147,6 +147,10 @@ class FoundCell:
     bounded : BoundedWitness, optional
         The engine's float proof that the cell is bounded (the search engine's Chebyshev duals,
         see ``_Walk.bounded``); ``None`` when it has none.
+    recession : ndarray of float, optional
+        A unit direction along which, in float arithmetic, no inequality of the cell rises: the
+        engine's evidence that the cell is unbounded (float mode takes it; exact mode checks it
+        on the exact rows). ``None`` when the engine has none.
     """
 
     pattern: np.ndarray
@@ -158,6 +162,7 @@ class FoundCell:
     volume: Any = None
     facets: FacetHints | None = None
     bounded: BoundedWitness | None = None
+    recession: np.ndarray | None = None
 
     @property
     def key(self) -> str:

@@ -262,14 +262,37 @@ class Arrangement:
         return np.where(self.zero, self.positive_const, follows), rep_active
 
 
-def _first_hits(g: np.ndarray, slack: np.ndarray, dirs: np.ndarray, rel: float) -> np.ndarray:
-    """Rows hit first (and alone) by rays from an interior point.
+@dataclass(frozen=True, slots=True, eq=False)
+class _RayHits:
+    """What rays from an interior point of a polyhedron met: ``first`` marks the rows hit first
+    (and alone) by some ray, each of which carries a facet; ``escape`` is a ray direction along
+    which no row rises (a float recession direction: the polyhedron is unbounded), or ``None``.
+    """
+
+    first: np.ndarray
+    escape: np.ndarray | None
+
+
+def _first_hits(g: np.ndarray, slack: np.ndarray, dirs: np.ndarray, rel: float) -> _RayHits:
+    """Rows hit first (and alone) by rays from an interior point, and a ray hitting none.
 
     ``g`` are unit rows of ``g x <= h`` and ``slack = h - g x0 > 0``. Along ``x0 + t d`` row ``i``
     is reached at ``t = slack_i / (g_i d)`` when ``g_i d > 0``; the row reached first, if no other
     row is reached within a relative ``rel`` of it, carries a facet (the hit point is in its
-    relative interior). Returns a boolean mask over the rows.
+    relative interior). A direction with ``g d <= 0`` reaches no row.
+
+    Examples
+    --------
+    The quadrant ``x, y >= 0`` from ``(1, 2)``: a ray going left hits ``x = 0`` first, one going
+    up and right escapes.
+
+    >>> g = np.array([[-1.0, 0.0], [0.0, -1.0]])
+    >>> hits = _first_hits(g, np.array([1.0, 2.0]), np.array([[-1.0, 0.0], [0.6, 0.8]]), 1e-9)
+    >>> hits.first.tolist(), hits.escape.tolist()
+    ([True, False], [0.6, 0.8])
     """
+    if len(g) == 0:
+        return _RayHits(np.zeros(0, dtype=bool), dirs[0] if len(dirs) else None)
     rate = g @ dirs.T
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(rate > 0, slack[:, None] / rate, np.inf)
@@ -283,10 +306,25 @@ def _first_hits(g: np.ndarray, slack: np.ndarray, dirs: np.ndarray, rel: float) 
         first = np.where(t1 <= t2, order[0], order[1])
         unique = np.isfinite(lo) & (np.maximum(t1, t2) > lo * (1 + rel))
     else:
+        lo = t1
         unique = np.isfinite(t1)
     out = np.zeros(len(g), dtype=bool)
     out[first[unique]] = True
-    return out
+    free = np.flatnonzero(~np.isfinite(lo))
+    return _RayHits(out, dirs[free[0]] if len(free) else None)
+
+
+def _escape(g: np.ndarray, dirs: np.ndarray) -> np.ndarray | None:
+    """The first of ``dirs`` (made unit) along which no row of ``g`` rises, or ``None``.
+
+    Tried on a cell's Chebyshev centre and its offset from the node's point: an unbounded cell's
+    centre lies far out along its recession cone (the radius is capped), so these directions are
+    likely recession directions where random rays miss a narrow cone.
+    """
+    norms = np.linalg.norm(dirs, axis=1)
+    dirs = dirs[norms > 0] / norms[norms > 0, None]
+    free = np.flatnonzero((g @ dirs.T <= 0).all(axis=0))
+    return dirs[free[0]] if len(free) else None
 
 
 def _boundary_feet(
@@ -579,11 +617,13 @@ class Searcher:
         out: NodeOutput,
         on_boundary: np.ndarray | None = None,
         bounded: BoundedWitness | None = None,
+        recession: np.ndarray | None = None,
     ) -> None:
         """Record a cell of the arrangement: a final cell, or a child node one layer down.
 
         ``essential`` marks the crossing planes carrying a facet of the cell; ``on_boundary``
-        (final cells) the node's rows certified to carry one.
+        (final cells) the node's rows certified to carry one; ``bounded`` and ``recession``
+        (final cells) the walk's float evidence that the cell is bounded, or unbounded.
         """
         bits, rep_active = arr.layer_bits(sigma)
         pattern = np.concatenate([node.prefix, bits])
@@ -594,7 +634,15 @@ class Searcher:
             if rows.planes is not None:
                 hints = _facet_hints([arr.members[i] for i in sel], rows.planes, on_boundary)
             out.cells.append(
-                FoundCell(pattern, point, radius, exact_point, facets=hints, bounded=bounded)
+                FoundCell(
+                    pattern,
+                    point,
+                    radius,
+                    exact_point,
+                    facets=hints,
+                    bounded=bounded,
+                    recession=recession,
+                )
             )
             return
         s = np.where(rep_active[sel], -1.0, 1.0)
@@ -855,13 +903,22 @@ class Searcher:
                 self._thin_note(out, node, arr, sigma, text, radius)
             # read before the facet LPs reuse the model
             bounded = walk.bounded(sigma) if final and prove_bounded else None
-            essential, on_boundary = walk.facets(
-                sigma, centre, known, exact, node, out, final=final
-            )
+            found = walk.facets(sigma, centre, known, exact, node, out, final=final)
             self._finish(
-                node, rows, arr, sigma, centre, radius, essential, None, out, on_boundary, bounded
+                node,
+                rows,
+                arr,
+                sigma,
+                centre,
+                radius,
+                found.essential,
+                None,
+                out,
+                found.on_boundary,
+                bounded,
+                found.recession if prove_bounded and bounded is None else None,
             )
-            push_neighbours(sigma, essential)
+            push_neighbours(sigma, found.essential)
 
     # -- the whole search -----------------------------------------------------------------------
     def run(
@@ -965,6 +1022,18 @@ class _Certificates:
                     continue
             left.append(t)
         return left
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _CellFacets:
+    """What :meth:`_Walk.facets` learnt about a cell: ``essential`` marks the crossing planes
+    carrying a facet, ``on_boundary`` the node's rows certified to carry one (final cells only),
+    ``recession`` a unit direction along which no row of the cell rises (final cells only;
+    ``None`` when no ray escaped)."""
+
+    essential: np.ndarray
+    on_boundary: np.ndarray | None
+    recession: np.ndarray | None
 
 
 #: Smallest singular value of unit rows taken to span the space in ``_Walk.bounded``.
@@ -1107,7 +1176,7 @@ class _Walk:
         out: NodeOutput,
         *,
         final: bool = False,
-    ) -> tuple[np.ndarray, np.ndarray | None]:
+    ) -> _CellFacets:
         """Which planes carry a facet of the cell ``sigma``.
 
         The planes in ``known`` carry a facet (a neighbour across them, processed before, found
@@ -1115,9 +1184,10 @@ class _Walk:
         covers (see :class:`_Certificates`) need no LP; the LPs solved here add their own
         certificates.
 
-        With ``final``, also returns which of the node's rows are certified, without an LP, to
+        With ``final``, also finds which of the node's rows are certified, without an LP, to
         carry a facet of the cell: the foot of the perpendicular from the centre, or the first
-        point a ray from it hits, lies in the row's relative interior (``None`` otherwise).
+        point a ray from it hits, lies in the row's relative interior; and a ray that leaves the
+        cell through no row, when one of the walk's rays does.
         """
         s, u, v, rows = self.s, self.u, self.v, self.node_rows
         thr = s.thr
@@ -1135,19 +1205,23 @@ class _Walk:
         )
         slack = np.concatenate([rows.h - rows.g @ centre, dist]) if len(rows.h) else dist
         hits = _first_hits(rows_g, slack, s.dirs, s.tol.rel)
-        ok |= hits[len(rows.h) :]
+        ok |= hits.first[len(rows.h) :]
         on_boundary = None
         if final:
-            on_boundary = hits[: len(rows.h)] | _boundary_feet(
+            on_boundary = hits.first[: len(rows.h)] | _boundary_feet(
                 rows.g, rows.h, slack[: len(rows.h)], centre, sigma[:, None] * u, sigma * v, thr
             )
         essential = ok
         essential[known] = True
+        escape = hits.escape
+        if final and escape is None and len(rows_g):
+            escape = _escape(rows_g, np.array([centre, centre - node.point]))
+        found = _CellFacets(essential, on_boundary, escape if final else None)
         todo = self.certificates.unproven(sigma, np.flatnonzero(~essential))
         if todo and s.by_vertices:
             todo = self._clear_by_vertices(sigma, essential, todo)
         if not todo:
-            return essential, on_boundary
+            return found
         lp = self.lp
         lp.set_col_bounds(n, 0.0, 0.0)
         cost = np.zeros(n + 1)
@@ -1189,4 +1263,4 @@ class _Walk:
             lp.set_row_bounds(
                 row, -v[j] if sigma[j] > 0 else -np.inf, np.inf if sigma[j] > 0 else -v[j]
             )
-        return essential, on_boundary
+        return found
