@@ -312,12 +312,54 @@ def facet_adjacency(
     flags = _cell_flags(problem, cells)
     # the planes each cell's walk certified: a facet certified from either side is shared
     certain_of = [set(c.facets.certain) for c in cells] if flags is not None else None
+
+    def add(i: int, j: int, plane: CandidatePlane, sure: bool) -> None:
+        pair = (min(i, j), max(i, j))
+        neurons = tuple(int(m) for m in plane.members)
+        if sure:
+            found.append(pair)
+            planes.append(neurons)
+            return
+        confirmed = _confirm_facet(problem, cells[i], cells[j], plane)
+        if confirmed is None:
+            return
+        found.append(pair)
+        planes.append(neurons)
+        if not confirmed[1]:
+            notes.append(
+                Note(
+                    "unsure facet",
+                    "two cells share a face whose width is inside the tolerance band; it was "
+                    "taken as a shared facet",
+                    (cells[pair[0]].key, cells[pair[1]].key),
+                    neurons,
+                )
+            )
+
+    # the common case first, for all cells at once: hinted planes with no free neuron
+    last_dead = None
+    if flags is not None:
+        hinted = _hinted_pairs(cells, flags, bounds, layer_of)
+        last_dead = hinted.last_dead
+        none_free = np.zeros(0, dtype=np.int64)
+        for k in range(len(hinted.pairs)):
+            if budget.expired():
+                return AdjacencySearch.of_lists(found, planes, False, notes)
+            first, second = (int(v) for v in hinted.pairs[k])
+            decided.add((first, second))
+            i = int(hinted.source[k])
+            plane = CandidatePlane(hinted.members[hinted.plane[k]], none_free, False)
+            add(i, first + second - i, plane, bool(hinted.sure[k]))
     for i, cell in enumerate(cells):
         if budget.expired():
             return AdjacencySearch.of_lists(found, planes, False, notes)
         progress.update()
+        if last_dead is not None and not flags.parallel[i] and last_dead[i] < bounds[0][1]:
+            continue  # no hinted plane of the cell has a free neuron: done above
         known = None if flags is None else (np.flatnonzero(flags.dead[i]), flags.parallel[i])
         for plane in _candidate_planes(problem, cell, layer_of, bounds, known):
+            if last_dead is not None and not flags.parallel[i] and len(plane.free) == 0:
+                continue  # done above
             base = cell.pattern.copy()
             base[plane.members] = ~base[plane.members]
             for j in _lookup(index, base, plane.free, cells, n_hidden):
@@ -329,25 +371,81 @@ def facet_adjacency(
                 sure = plane.certain or _certified_from(
                     j, neurons, certain_of, flags, bounds, layer_of
                 )
-                if sure and len(plane.free) == 0:
-                    found.append(pair)
-                    planes.append(neurons)
-                    continue
-                confirmed = _confirm_facet(problem, cells[i], cells[j], plane)
-                if confirmed is not None:
-                    found.append(pair)
-                    planes.append(neurons)
-                    if not confirmed[1]:
-                        notes.append(
-                            Note(
-                                "unsure facet",
-                                "two cells share a face whose width is inside the tolerance "
-                                "band; it was taken as a shared facet",
-                                (cells[pair[0]].key, cells[pair[1]].key),
-                                neurons,
-                            )
-                        )
+                add(i, j, plane, sure and len(plane.free) == 0)
     return AdjacencySearch.of_lists(found, planes, True, notes)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _HintedPairs:
+    """Cell pairs across hinted planes without free neurons (see :func:`_hinted_pairs`).
+
+    ``pairs`` (first < second) are each met once; ``source`` is the cell whose hint named the
+    plane ``plane`` (an index into ``members``, the planes' neurons), ``sure`` whether either
+    cell's walk certified the facet. ``last_dead`` is each cell's last identically vanishing
+    neuron (``-1`` when none).
+    """
+
+    pairs: np.ndarray
+    source: np.ndarray
+    plane: np.ndarray
+    sure: np.ndarray
+    members: list[np.ndarray]
+    last_dead: np.ndarray
+
+
+def _hinted_pairs(
+    cells: list[CellWork], flags: CellFlags, bounds: list[tuple[int, int]], layer_of: np.ndarray
+) -> _HintedPairs:
+    """The candidate pairs of :func:`facet_adjacency` across hinted planes of cells without
+    parallel rows where no later neuron vanishes identically (no free bits), for all cells at
+    once: the neighbour's pattern is the cell's with the plane's bits flipped, looked up by its
+    packed bytes. A pair is sure when the plane is certified by the cell naming it, or by the
+    other cell when no later neuron vanishes on that one (see :func:`_certified_from`)."""
+    n_hidden = len(layer_of)
+    ids: dict[tuple[int, ...], int] = {}
+    cell_of: list[int] = []
+    plane_of: list[int] = []
+    certain: list[bool] = []
+    for i, cell in enumerate(cells):
+        if flags.parallel[i]:
+            continue
+        for group, sure in ((cell.facets.certain, True), (cell.facets.possible, False)):
+            plane_of.extend([ids.setdefault(p, len(ids)) for p in group])
+            cell_of.extend([i] * len(group))
+            certain.extend([sure] * len(group))
+    members = [np.array(p, dtype=np.int64) for p in ids]
+    stop = np.array([bounds[int(layer_of[m[0]])][1] for m in members], dtype=np.int64)
+    dead = flags.dead
+    last_dead = np.where(dead.any(axis=1), n_hidden - 1 - np.argmax(dead[:, ::-1], axis=1), -1)
+    src = np.array(cell_of, dtype=np.int64)
+    pl = np.array(plane_of, dtype=np.int64)
+    sure = np.array(certain, dtype=bool)
+    keep = last_dead[src] < stop[pl] if len(src) else np.zeros(0, dtype=bool)
+    src, pl, sure = src[keep], pl[keep], sure[keep]
+    packed = np.packbits(np.array([c.pattern for c in cells], dtype=bool), axis=1)
+    flips = np.zeros((len(members), n_hidden), dtype=bool)
+    for k, m in enumerate(members):
+        flips[k, m] = True
+    width = packed.shape[1]
+    key = np.dtype((np.void, width))
+    index = {k: i for i, k in enumerate(np.ascontiguousarray(packed).view(key).ravel().tolist())}
+    across = np.ascontiguousarray(packed[src] ^ np.packbits(flips, axis=1)[pl]).view(key)
+    other = np.fromiter(
+        (index.get(k, -1) for k in across.ravel().tolist()), dtype=np.int64, count=len(src)
+    )
+    ok = (other >= 0) & (other != src)
+    src, pl, sure, other = src[ok], pl[ok], sure[ok], other[ok]
+    # the plane certified from the other side, with no later neuron vanishing there
+    n_planes = max(len(members), 1)
+    certified = np.unique(src[sure] * n_planes + pl[sure])
+    sure |= np.isin(other * n_planes + pl, certified) & (last_dead[other] < stop[pl])
+    first, second = np.minimum(src, other), np.maximum(src, other)
+    codes, at, inverse = np.unique(
+        first * len(cells) + second, return_index=True, return_inverse=True
+    )
+    either = np.bincount(inverse.ravel(), weights=sure, minlength=len(codes)) > 0
+    pairs = np.stack([first[at], second[at]], axis=1).reshape(-1, 2)
+    return _HintedPairs(pairs, src[at], pl[at], either, members, last_dead)
 
 
 def _certified_from(
