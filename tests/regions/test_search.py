@@ -270,6 +270,32 @@ def test_vertex_pretests_find_the_same_cells_with_fewer_lps(random_net, arch, bo
     assert with_vertices.stats.lps.total < 0.9 * without.stats.lps.total
 
 
+@pytest.mark.parametrize(("arch", "exact"), [([3, 8, 8, 1], False), ([3, 5, 5, 5, 1], True)])
+def test_rays_aimed_at_vertices_certify_facets_that_lps_confirm(random_net, arch, exact):
+    """Rays from a cell's centre towards the vertices of the polyhedron cut by its known rows
+    certify facets that would otherwise cost an LP: same cells, facets and regions without
+    them, and fewer LPs with them."""
+    from neurogeom.regions import _search
+
+    net = random_net(arch, 5)
+    if exact:
+        net = net.to_exact()
+    runs = []
+    for aim in (True, False):
+        with pytest.MonkeyPatch.context() as mp:
+            if not aim:
+                mp.setattr(
+                    _search, "_aimed_hits", lambda sk, c, g, *args: np.zeros(len(g), dtype=bool)
+                )
+            runs.append(enumerate_regions(net, exact=exact, method="search", progress=False))
+    aimed, plain = runs
+    assert aimed.certified and plain.certified
+    assert aimed.counts() == plain.counts()
+    by_pattern = [{c.pattern: set(c.facets) for c in r.cells} for r in runs]
+    assert by_pattern[0] == by_pattern[1]
+    assert aimed.stats.lps.total < 0.95 * plain.stats.lps.total
+
+
 @pytest.mark.parametrize("inputs", [1, 2])
 def test_exact_planes_whose_float_composition_cancels(inputs):
     """Exact mode walks the exact planes even where the float composition of the layer maps
@@ -285,3 +311,45 @@ def test_exact_planes_whose_float_composition_cancels(inputs):
     assert exact.activation_regions == 3 and exact.complete and not exact.uncertified
     flat = enumerate_regions(net.to_float(), progress=False)
     assert flat.activation_regions == 2  # in float64 the weights are 1 and -1
+
+
+@pytest.mark.parametrize("dim", [2, 3, 4])
+def test_first_hits_name_only_facets_even_along_rays_parallel_to_rows(dim):
+    """Rays from an interior point certify as facets only rows that are facets (an LP with the
+    row dropped gets beyond it), also for rays aimed at vertices and along extreme rays, which
+    run exactly along some rows (rates of zero up to rounding); an escaping ray is a recession
+    direction."""
+    from scipy.optimize import linprog
+
+    from neurogeom.core.polyhedra import few_row_skeleton
+    from neurogeom.regions._search import _aimed_hits, _first_hits
+
+    rng = np.random.default_rng(dim)
+    claims = 0
+    for _ in range(40):
+        m = int(rng.integers(dim + 1, dim + 7))
+        g = rng.normal(size=(m, dim))
+        if rng.random() < 0.7:  # unbounded: every row falls along some direction
+            towards = rng.normal(size=dim)
+            g *= -np.sign(g @ towards)[:, None]
+        g /= np.linalg.norm(g, axis=1, keepdims=True)
+        centre = rng.normal(size=dim)
+        h = g @ centre + rng.random(m) * 2 + 0.05
+        slack = h - g @ centre
+        dirs = rng.normal(size=(50, dim))
+        dirs /= np.linalg.norm(dirs, axis=1, keepdims=True)
+        masks = [_first_hits(g, slack, dirs, 1e-9).first]
+        sk = few_row_skeleton(g, h, 1e-12)
+        if sk is not None:
+            masks.append(_aimed_hits(sk, centre, g, slack, 1e-12, 1e-9))
+            escape = _first_hits(g, slack, np.asarray(sk.rays).reshape(-1, dim), 1e-9).escape
+            if escape is not None:
+                assert (g @ escape <= 1e-12).all()  # rows along the ray: zero up to rounding
+        for r in np.flatnonzero(np.any(masks, axis=0)):
+            keep = np.arange(m) != r
+            # (presolve off: it can call an unbounded LP infeasible)
+            res = linprog(-g[r], A_ub=g[keep], b_ub=h[keep], bounds=(None, None),
+                          options={"presolve": False})  # fmt: skip
+            assert res.status == 3 or (res.status == 0 and -res.fun > h[r] + 1e-9), res.message
+            claims += 1
+    assert claims > 40

@@ -39,7 +39,7 @@ from neurogeom.core.budget import Budget, OutOfBudget
 from neurogeom.core.errors import NumericalError
 from neurogeom.core.exact_lp import exact_interior_point, exact_maximize
 from neurogeom.core.lp import LPModel, chebyshev_centre
-from neurogeom.core.polyhedra import few_row_skeleton
+from neurogeom.core.polyhedra import RowSkeleton, few_row_skeleton
 from neurogeom.core.random import check_rng
 from neurogeom.core.rationals import (
     affine_fmpq_mat,
@@ -273,45 +273,66 @@ class _RayHits:
     escape: np.ndarray | None
 
 
+#: Bound on the rounding error of ``g d`` for unit rows and unit directions in the dimensions
+#: searched: a row whose rate along a ray is within it may be parallel to the ray.
+_RATE_ERR = 1e-12
+
+
 def _first_hits(g: np.ndarray, slack: np.ndarray, dirs: np.ndarray, rel: float) -> _RayHits:
     """Rows hit first (and alone) by rays from an interior point, and a ray hitting none.
 
     ``g`` are unit rows of ``g x <= h`` and ``slack = h - g x0 > 0``. Along ``x0 + t d`` row ``i``
-    is reached at ``t = slack_i / (g_i d)`` when ``g_i d > 0``; the row reached first, if no other
-    row is reached within a relative ``rel`` of it, carries a facet (the hit point is in its
-    relative interior). A direction with ``g d <= 0`` reaches no row.
+    is reached at ``t = slack_i / (g_i d)`` when ``g_i d > 0``. Rates are known up to
+    ``_RATE_ERR``: a row is surely reached by ``slack_i / (g_i d - err)`` and not before
+    ``slack_i / (g_i d + err)``. The row surely reached first, if no other row can be reached
+    within a relative ``rel`` of it, carries a facet (the hit point is in its relative interior).
+    A direction with ``g d <= 0`` reaches no row (a float recession direction).
 
     Examples
     --------
-    The quadrant ``x, y >= 0`` from ``(1, 2)``: a ray going left hits ``x = 0`` first, one going
-    up and right escapes.
+    The quadrant ``x, y >= 0`` from ``(1, 2)``: rays going left and down hit ``x = 0`` and
+    ``y = 0``, one going up and right escapes.
 
     >>> g = np.array([[-1.0, 0.0], [0.0, -1.0]])
-    >>> hits = _first_hits(g, np.array([1.0, 2.0]), np.array([[-1.0, 0.0], [0.6, 0.8]]), 1e-9)
+    >>> dirs = np.array([[-1.0, 0.0], [0.6, 0.8], [0.0, -1.0]])
+    >>> hits = _first_hits(g, np.array([1.0, 2.0]), dirs, 1e-9)
     >>> hits.first.tolist(), hits.escape.tolist()
-    ([True, False], [0.6, 0.8])
+    ([True, True], [0.6, 0.8])
     """
     if len(g) == 0:
         return _RayHits(np.zeros(0, dtype=bool), dirs[0] if len(dirs) else None)
     rate = g @ dirs.T
     with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.where(rate > 0, slack[:, None] / rate, np.inf)
-    order = np.argpartition(t, 1, axis=0)[:2] if len(g) > 1 else np.zeros((1, t.shape[1]), int)
-    cols = np.arange(t.shape[1])
-    first = order[0]
-    t1 = t[first, cols]
-    if len(g) > 1:
-        t2 = t[order[1], cols]
-        lo = np.minimum(t1, t2)
-        first = np.where(t1 <= t2, order[0], order[1])
-        unique = np.isfinite(lo) & (np.maximum(t1, t2) > lo * (1 + rel))
-    else:
-        lo = t1
-        unique = np.isfinite(t1)
+        surely = np.where(rate > _RATE_ERR, slack[:, None] / (rate - _RATE_ERR), np.inf)
+        earliest = np.where(rate > -_RATE_ERR, slack[:, None] / (rate + _RATE_ERR), np.inf)
+    first = np.argmin(surely, axis=0)
+    cols = np.arange(rate.shape[1])
+    t1 = surely[first, cols]
+    earliest[first, cols] = np.inf
+    others = earliest.min(axis=0)
+    unique = np.isfinite(t1) & (others > t1 * (1 + rel))
     out = np.zeros(len(g), dtype=bool)
     out[first[unique]] = True
-    free = np.flatnonzero(~np.isfinite(lo))
+    free = np.flatnonzero((rate <= 0).all(axis=0))
     return _RayHits(out, dirs[free[0]] if len(free) else None)
+
+
+def _aimed_hits(
+    skeleton: RowSkeleton,
+    centre: np.ndarray,
+    g: np.ndarray,
+    slack: np.ndarray,
+    thr: float,
+    rel: float,
+) -> np.ndarray:
+    """Rows of a cell ``g x <= h`` (``slack = h - g centre``) certified as facets by rays from
+    its centre towards the vertices, and along the rays, of a polyhedron containing it (see
+    :func:`_first_hits`): a plane that cuts that polyhedron is met by such rays, where random
+    ones may miss a small facet."""
+    aims = np.concatenate([skeleton.vertices - centre, skeleton.rays])
+    norms = np.linalg.norm(aims, axis=1)
+    aims = aims[norms > thr] / norms[norms > thr, None]
+    return _first_hits(g, slack, aims, rel).first
 
 
 def _escape(g: np.ndarray, dirs: np.ndarray) -> np.ndarray | None:
@@ -1146,9 +1167,10 @@ class _Walk:
 
     def _clear_by_vertices(
         self, sigma: np.ndarray, essential: np.ndarray, todo: list[int]
-    ) -> list[int]:
+    ) -> tuple[list[int], RowSkeleton | None]:
         """The planes of ``todo`` still to be decided by an LP: those that the vertices and
-        rays of the polyhedron cut by the node's rows and the cell's known facets do not clear.
+        rays of the polyhedron cut by the node's rows and the cell's known facets do not clear;
+        and that polyhedron's skeleton (``None`` when it could not be read).
 
         That polyhedron contains the cell with any one plane's row dropped, so a plane it lies
         beyond (on the cell's side, by more than the loose tolerance) carries no facet. Only in
@@ -1160,11 +1182,11 @@ class _Walk:
         h = np.concatenate([rows.h, sigma[ess] * self.v[ess]])
         skeleton = few_row_skeleton(g, h, self.s.thr)
         if skeleton is None:
-            return todo
+            return todo, None
         left = np.asarray(todo)
         side = sigma[left]
         reach = skeleton.reach(side[:, None] * self.u[left], side * self.v[left])
-        return [int(j) for j in left[~(reach.lower_bound > self.s.margin)]]
+        return [int(j) for j in left[~(reach.lower_bound > self.s.margin)]], skeleton
 
     def facets(
         self,
@@ -1219,7 +1241,13 @@ class _Walk:
         found = _CellFacets(essential, on_boundary, escape if final else None)
         todo = self.certificates.unproven(sigma, np.flatnonzero(~essential))
         if todo and s.by_vertices:
-            todo = self._clear_by_vertices(sigma, essential, todo)
+            todo, skeleton = self._clear_by_vertices(sigma, essential, todo)
+            if todo and skeleton is not None:
+                aimed = _aimed_hits(skeleton, centre, rows_g, slack, thr, s.tol.rel)
+                essential |= aimed[len(rows.h) :]
+                if on_boundary is not None:
+                    on_boundary |= aimed[: len(rows.h)]
+                todo = [j for j in todo if not essential[j]]
         if not todo:
             return found
         lp = self.lp
