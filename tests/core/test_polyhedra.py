@@ -614,3 +614,20 @@ def test_subset_kernels_match_numpy_linalg(d):
     np.testing.assert_allclose(
         x[ok], np.linalg.solve(a[subsets][ok], b[subsets][ok][:, :, None])[:, :, 0], rtol=1e-8
     )
+
+
+def test_3d_subset_solves_reusing_pair_cross_products_match_fresh_ones():
+    """Cramer's rule in 3-D from the pairs' cross products computed once (as the skeleton does)
+    gives the determinants and solutions of computing them per subset."""
+    from neurogeom.core.polyhedra import _cross, _solve_subsets, _subsets
+
+    rng = np.random.default_rng(0)
+    for m in range(3, 10):
+        a, b = rng.normal(size=(m, 3)), rng.normal(size=m)
+        triples, pairs = _subsets(m, 3), _subsets(m, 2)
+        fresh = _solve_subsets(a, b, triples)
+        reused = _solve_subsets(a, b, triples, _cross(a[pairs[:, 0]], a[pairs[:, 1]]))
+        np.testing.assert_allclose(reused[0], fresh[0], rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(reused[1], fresh[1], rtol=1e-10, atol=1e-12)
+        x = np.linalg.solve(a[triples[0]], b[triples[0]])
+        np.testing.assert_allclose(reused[1][0], x, rtol=1e-10)

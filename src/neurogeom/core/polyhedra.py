@@ -1172,12 +1172,29 @@ def _subsets(m: int, k: int) -> np.ndarray:
     return out
 
 
-def _null_directions(a: np.ndarray, subsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+@functools.lru_cache(maxsize=256)
+def _triple_pairs(m: int) -> np.ndarray:
+    """For each 3-subset ``(i, j, k)`` of ``range(m)`` (rows of ``_subsets(m, 3)``), the
+    positions of its pairs ``(j, k)``, ``(i, k)`` and ``(i, j)`` among ``_subsets(m, 2)``."""
+    i, j, k = _subsets(m, 3).T
+
+    def position(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return x * (2 * m - x - 1) // 2 + (y - x - 1)
+
+    out = np.stack([position(j, k), position(i, k), position(i, j)], axis=1)
+    out.flags.writeable = False
+    return out
+
+
+def _null_directions(
+    a: np.ndarray, subsets: np.ndarray, crosses: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """For each ``(d - 1)``-subset of the rows of ``a`` (``d`` columns): the smallest singular
     value of those rows, and a unit direction orthogonal to them.
 
     Closed forms in 1 to 3 dimensions (a cross product, and the singular values from the
-    trace and determinant of the 2 x 2 Gram matrix); a batched SVD otherwise.
+    trace and determinant of the 2 x 2 Gram matrix); a batched SVD otherwise. In 3-D,
+    ``crosses`` may give the subsets' cross products, already computed.
 
     Examples
     --------
@@ -1197,7 +1214,7 @@ def _null_directions(a: np.ndarray, subsets: np.ndarray) -> tuple[np.ndarray, np
         ]
     if d == 3:
         p, q = a[subsets[:, 0]], a[subsets[:, 1]]
-        cross = _cross(p, q)
+        cross = _cross(p, q) if crosses is None else crosses
         det = np.einsum("ij,ij->i", cross, cross)  # of the Gram matrix: |p|^2 |q|^2 - (p.q)^2
         trace = np.einsum("ij,ij->i", p, p) + np.einsum("ij,ij->i", q, q)
         top = (trace + np.sqrt(np.maximum(trace * trace - 4 * det, 0.0))) / 2
@@ -1211,22 +1228,21 @@ def _null_directions(a: np.ndarray, subsets: np.ndarray) -> tuple[np.ndarray, np
 def _cross(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """Row-wise cross products of two ``(k, 3)`` arrays (``np.cross`` costs ten times more on
     the small arrays here)."""
-    return np.stack(
-        [
-            p[:, 1] * q[:, 2] - p[:, 2] * q[:, 1],
-            p[:, 2] * q[:, 0] - p[:, 0] * q[:, 2],
-            p[:, 0] * q[:, 1] - p[:, 1] * q[:, 0],
-        ],
-        axis=1,
-    )
+    out = np.empty((len(p), 3))
+    out[:, 0] = p[:, 1] * q[:, 2] - p[:, 2] * q[:, 1]
+    out[:, 1] = p[:, 2] * q[:, 0] - p[:, 0] * q[:, 2]
+    out[:, 2] = p[:, 0] * q[:, 1] - p[:, 1] * q[:, 0]
+    return out
 
 
 def _solve_subsets(
-    a: np.ndarray, b: np.ndarray, subsets: np.ndarray
+    a: np.ndarray, b: np.ndarray, subsets: np.ndarray, pair_crosses: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each ``d``-subset of the rows: the determinant of those rows and the solution of
     ``a[S] x = b[S]`` (meaningless where the determinant vanishes). Cramer's rule in 1 to 3
-    dimensions, batched LU otherwise.
+    dimensions, batched LU otherwise. In 3-D with ``subsets`` every 3-subset, ``pair_crosses``
+    may give the cross products of every pair of rows (``_subsets(m, 2)`` order), already
+    computed.
 
     Examples
     --------
@@ -1247,7 +1263,11 @@ def _solve_subsets(
         return dets, np.stack([x, y], axis=1) / np.where(dets != 0, dets, 1.0)[:, None]
     if d == 3:
         p, q, r = mats[:, 0], mats[:, 1], mats[:, 2]
-        qr, rp, pq = _cross(q, r), _cross(r, p), _cross(p, q)
+        if pair_crosses is None:
+            qr, rp, pq = _cross(q, r), _cross(r, p), _cross(p, q)
+        else:
+            at = _triple_pairs(len(a))
+            qr, rp, pq = pair_crosses[at[:, 0]], -pair_crosses[at[:, 1]], pair_crosses[at[:, 2]]
         dets = np.einsum("ij,ij->i", p, qr)
         sums = rhs[:, :1] * qr + rhs[:, 1:2] * rp + rhs[:, 2:] * pq
         return dets, sums / np.where(dets != 0, dets, 1.0)[:, None]
@@ -1363,7 +1383,9 @@ def few_row_skeleton(
     m, d = a.shape
     if d == 0 or m < d or math.comb(m, d) > max_subsets:
         return None
-    smallest, heads = _null_directions(a, _subsets(m, d - 1))
+    pairs = _subsets(m, d - 1)
+    crosses = _cross(a[pairs[:, 0]], a[pairs[:, 1]]) if d == 3 else None
+    smallest, heads = _null_directions(a, pairs, crosses)
     if np.any((smallest > _DEPENDENT_DET) & (smallest < _CLEAR_DET)):
         return None
     heads = heads[smallest >= _CLEAR_DET]
@@ -1373,7 +1395,7 @@ def few_row_skeleton(
         [heads[(along <= tiny).all(axis=0)], -heads[(along >= -tiny).all(axis=0)]]
     )
     subsets = _subsets(m, d)
-    dets, points = _solve_subsets(a, b, subsets)
+    dets, points = _solve_subsets(a, b, subsets, crosses)
     dets = np.abs(dets)
     if np.any((dets > _DEPENDENT_DET) & (dets < _CLEAR_DET)):
         return None

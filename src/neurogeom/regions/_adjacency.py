@@ -437,8 +437,11 @@ def _hinted_pairs(
     src, pl, sure, other = src[ok], pl[ok], sure[ok], other[ok]
     # the plane certified from the other side, with no later neuron vanishing there
     n_planes = max(len(members), 1)
-    certified = np.unique(src[sure] * n_planes + pl[sure])
-    sure |= np.isin(other * n_planes + pl, certified) & (last_dead[other] < stop[pl])
+    certified = np.sort(src[sure] * n_planes + pl[sure])
+    query = other * n_planes + pl
+    at_or_after = np.minimum(np.searchsorted(certified, query), max(len(certified) - 1, 0))
+    listed = certified[at_or_after] == query if len(certified) else np.zeros(len(query), bool)
+    sure |= listed & (last_dead[other] < stop[pl])
     first, second = np.minimum(src, other), np.maximum(src, other)
     codes, at, inverse = np.unique(
         first * len(cells) + second, return_index=True, return_inverse=True
