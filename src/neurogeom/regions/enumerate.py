@@ -12,10 +12,9 @@ import os
 import time
 import warnings
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from neurogeom.core.budget import Budget
 from neurogeom.core.domain import Domain, check_domain
@@ -32,10 +31,11 @@ from neurogeom.regions._checkpoint import (
 )
 from neurogeom.regions._engine import EngineRun, RegionProblem
 from neurogeom.regions._pipeline import Pipeline, run_pipeline
-from neurogeom.regions._planar import PlanarEngine
 from neurogeom.regions._search import Searcher, SearchState, Task
-from neurogeom.regions._split import SplitEngine
 from neurogeom.regions.result import RegionResult
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 __all__ = ["count_regions", "enumerate_regions"]
 
@@ -197,6 +197,8 @@ def _run_parallel(
             return False, LPCounts()
     if not state.pending:
         return True, LPCounts()
+    from concurrent.futures import FIRST_COMPLETED, wait  # (a serial run never needs them)
+
     tasks = [Task(t.node) for t in state.pending]  # rows travel as prefixes (small messages)
     state.pending = list(tasks)
     done = True
@@ -400,8 +402,12 @@ def enumerate_regions(
     if chosen == "search":
         engine: Any = SearchEngine(seed=seed, checkpoint=checkpoint, workers=workers, client=client)
     elif work.n_inputs == 2 and max_regions is None:
+        from neurogeom.regions._planar import PlanarEngine  # imported by the runs that use it
+
         engine = PlanarEngine()  # with max_regions the split engine finishes cells one by one
     else:
+        from neurogeom.regions._split import SplitEngine
+
         engine = SplitEngine()
     pipe = Pipeline(problem, budget, progress)
     lps_before = lp_counts()
