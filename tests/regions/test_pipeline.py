@@ -83,7 +83,9 @@ def test_the_time_limit_bounds_every_phase(monkeypatch, method, exact, random_ne
     found (past the deadline only a cell needing the exact simplex would be left out)."""
     net = random_net([2, 8, 8, 1], 3)
     full = enumerate_regions(net, domain=(-3, 3), method=method, exact=exact, progress=False)
-    engines = {"search": enumerate_module.SearchEngine, "split": enumerate_module.PlanarEngine}
+    from neurogeom.regions._planar import PlanarEngine
+
+    engines = {"search": enumerate_module.SearchEngine, "split": PlanarEngine}
     real = engines[method].find_cells
 
     def then_out_of_time(self, problem, budget, progress):
