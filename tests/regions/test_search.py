@@ -159,9 +159,10 @@ def test_escaping_rays_prove_unboundedness_soundly(random_net, arch):
 
 @pytest.mark.parametrize("arch", [[2, 8, 6, 1], [3, 6, 5, 1], [4, 7, 1]])
 def test_chebyshev_duals_prove_boundedness_soundly(random_net, arch):
-    """The walk reads a boundedness certificate off each final cell's Chebyshev duals: every
-    cell it calls bounded is bounded (a SciPy LP bounds every coordinate both ways), it fires
-    on most bounded cells, and the result's boundedness is that of a run without it."""
+    """The walk reads a boundedness certificate off each final cell's Chebyshev duals, or in
+    2-D and 3-D off a skeleton without extreme rays around the cell: every cell it calls bounded
+    is bounded (a SciPy LP bounds every coordinate both ways), it fires on most bounded cells,
+    and the result's boundedness is that of a run without it."""
     from scipy.optimize import linprog
 
     from neurogeom.core.budget import Budget
@@ -196,6 +197,7 @@ def test_chebyshev_duals_prove_boundedness_soundly(random_net, arch):
         with pytest.MonkeyPatch.context() as mp:
             if not prove:
                 mp.setattr(_search._Walk, "bounded", lambda self, sigma: None)
+                mp.setattr(_search, "_VERTICES_ONLY", None)
             results.append(enumerate_regions(net, method="search", progress=False))
     assert [c.bounded for c in results[0].cells] == [c.bounded for c in results[1].cells]
     assert results[0].stats.lps.total < results[1].stats.lps.total

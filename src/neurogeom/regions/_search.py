@@ -922,9 +922,15 @@ class Searcher:
             if exact is None and self._unsure(radius):
                 text = "a cell barely thicker than the tolerance was counted"
                 self._thin_note(out, node, arr, sigma, text, radius)
-            # read before the facet LPs reuse the model
-            bounded = walk.bounded(sigma) if final and prove_bounded else None
+            if final and prove_bounded:
+                walk.hold_duals()  # before the facet LPs reuse the model
             found = walk.facets(sigma, centre, known, exact, node, out, final=final)
+            bounded = None
+            if final and prove_bounded:
+                # float mode takes a polytope of vertices without rays around the cell; exact
+                # mode needs multipliers it can check on the exact rows
+                polytope = found.polytope and not self.problem.exact
+                bounded = _VERTICES_ONLY if polytope else walk.bounded(sigma)
             self._finish(
                 node,
                 rows,
@@ -1050,11 +1056,18 @@ class _CellFacets:
     """What :meth:`_Walk.facets` learnt about a cell: ``essential`` marks the crossing planes
     carrying a facet, ``on_boundary`` the node's rows certified to carry one (final cells only),
     ``recession`` a unit direction along which no row of the cell rises (final cells only;
-    ``None`` when no ray escaped)."""
+    ``None`` when no ray escaped), ``polytope`` whether the cell lies in a polyhedron whose float
+    skeleton has vertices and no extreme ray (so the cell is bounded)."""
 
     essential: np.ndarray
     on_boundary: np.ndarray | None
     recession: np.ndarray | None
+    polytope: bool = False
+
+
+#: The evidence of a bounded cell that lies in a polyhedron whose skeleton has no extreme ray
+#: (:func:`~neurogeom.core.polyhedra.few_row_skeleton`): no multipliers, so float mode only.
+_VERTICES_ONLY = BoundedWitness(None, np.zeros(0))
 
 
 #: Smallest singular value of unit rows taken to span the space in ``_Walk.bounded``.
@@ -1100,6 +1113,7 @@ class _Walk:
         self.cheb_cost = np.zeros(n + 1)
         self.cheb_cost[n] = 1.0
         self.certificates = _Certificates(k)
+        self._held_duals: np.ndarray | None = None
 
     def set_signs(self, sigma: np.ndarray) -> None:
         """Put the model on the cell with signs ``sigma``."""
@@ -1119,6 +1133,11 @@ class _Walk:
             return None, 0.0
         return res.x[: self.n], float(res.x[self.n])
 
+    def hold_duals(self) -> None:
+        """Keep the duals of the last Chebyshev solve for :meth:`bounded` (facet LPs reuse the
+        model before it is known whether the witness is needed)."""
+        self._held_duals = self.lp.row_duals()
+
     def bounded(self, sigma: np.ndarray) -> BoundedWitness | None:
         """The duals of the last Chebyshev solve as a proof that the current cell is bounded.
 
@@ -1134,7 +1153,8 @@ class _Walk:
         neuron of each used row (none for a domain row, or when the node's rows are untagged), so
         that exact mode can check it on the exact rows.
         """
-        duals = self.lp.row_duals()
+        duals = self._held_duals if self._held_duals is not None else self.lp.row_duals()
+        self._held_duals = None
         if duals is None:
             return None
         node = self.node_rows
@@ -1235,13 +1255,14 @@ class _Walk:
             )
         essential = ok
         essential[known] = True
-        escape = hits.escape
-        if final and escape is None and len(rows_g):
-            escape = _escape(rows_g, np.array([centre, centre - node.point]))
-        found = _CellFacets(essential, on_boundary, escape if final else None)
+        recession = hits.escape if final else None
+        if final and recession is None and len(rows_g):
+            recession = _escape(rows_g, np.array([centre, centre - node.point]))
         todo = self.certificates.unproven(sigma, np.flatnonzero(~essential))
+        polytope = False
         if todo and s.by_vertices:
             todo, skeleton = self._clear_by_vertices(sigma, essential, todo)
+            polytope = skeleton is not None and skeleton.bounded
             if todo and skeleton is not None:
                 aimed = _aimed_hits(skeleton, centre, rows_g, slack, thr, s.tol.rel)
                 essential |= aimed[len(rows.h) :]
@@ -1249,7 +1270,7 @@ class _Walk:
                     on_boundary |= aimed[: len(rows.h)]
                 todo = [j for j in todo if not essential[j]]
         if not todo:
-            return found
+            return _CellFacets(essential, on_boundary, recession, polytope)
         lp = self.lp
         lp.set_col_bounds(n, 0.0, 0.0)
         cost = np.zeros(n + 1)
@@ -1291,4 +1312,4 @@ class _Walk:
             lp.set_row_bounds(
                 row, -v[j] if sigma[j] > 0 else -np.inf, np.inf if sigma[j] > 0 else -v[j]
             )
-        return found
+        return _CellFacets(essential, on_boundary, recession, polytope)
