@@ -498,11 +498,17 @@ _FLAG_BLOCK = 256
 
 
 def _cell_flags(problem: RegionProblem, cells: list[CellWork]) -> CellFlags | None:
-    """:class:`CellFlags` of float cells that all carry the search engine's facet hints, from
-    their stacked forms (no per-cell geometry); ``None`` otherwise (each cell is then looked at
-    on its own)."""
-    if problem.exact or not cells or any(cell.facets is None for cell in cells):
+    """:class:`CellFlags` of cells that all carry the search engine's facet hints; ``None``
+    otherwise (each cell is then looked at on its own). Float cells are flagged from their
+    stacked forms (no per-cell geometry); exact cells, whose geometry certification built,
+    from their exact forms (vanishing) and float rows (parallel, with a margin over rounding)."""
+    if not cells or any(cell.facets is None for cell in cells):
         return None
+    if problem.exact:
+        return CellFlags(
+            np.array([_identically_zero(cell.geometry, problem) for cell in cells], dtype=bool),
+            np.array([_has_parallel_rows(cell, problem) for cell in cells], dtype=bool),
+        )
     n = problem.net.n_inputs
     dead, parallel = [], []
     for start in range(0, len(cells), _FLAG_BLOCK):
