@@ -1216,9 +1216,20 @@ def _engine_says(problem: RegionProblem, cell: CellWork) -> bool | None:
     mode), or in float mode the recession direction; ``None`` when undecided."""
     if cell.bounded is not None and (not problem.exact or _witness_holds(cell, cell.bounded)):
         return True
-    if cell.recession is not None and not problem.exact:
+    if cell.recession is not None and (not problem.exact or _recession_holds(cell)):
         return False
     return None
+
+
+def _recession_holds(cell: CellWork) -> bool:
+    """Whether an engine's float recession direction, taken as the exact rational it is, is one
+    of the exact cell's: no row rises along it (read in python-flint, no Fractions built)."""
+    rows = cell.geometry.halfspaces
+    if rows.hom is None:
+        return False
+    direction = [flint.fmpq(*Fraction(float(v)).as_integer_ratio()) for v in cell.recession]
+    column = flint.fmpq_mat(len(direction) + 1, 1, [*direction, 0])
+    return all(v <= 0 for v in (rows.hom * column).entries())
 
 
 def _engine_rays(cell: CellWork) -> np.ndarray:
