@@ -276,6 +276,23 @@ def decimal_nets(draw):
     return ReLUNet(ws, bs, exact=True)
 
 
+def test_a_normal_cancelled_to_rounding_noise_bounds_nothing():
+    """Found by the test below: in decimals, layer 2's neuron adds 0.1 (0.3x + 0.9y) and
+    0.1 (-0.3x - 0.9y + 0.1) on a cell where both are active, a constant; float64 leaves a
+    normal of ~1e-17, a wall some 1e15 away that closed the strip into a 'bounded' cell."""
+    net = decimal_net(
+        [
+            [[0.1, 0.3], [0.3, 0.9], [-0.3, -0.9], [0, 0.1]],
+            [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0.1, 0.1, 0.1], [0, 0, 0, 0]],
+            [[0, 0, 0.1, 0]],
+        ],
+        [[0, 0, 0.1, 0], [0, 0, 0, 0], [0]],
+    )
+    fl = enumerate_regions(net.to_float(), progress=False)
+    assert fl.certified and fl.bounded_regions == 0
+    assert fl.counts() == enumerate_regions(net, exact=True, progress=False).counts()
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(decimal_nets(), st.sampled_from([None, (-1, 1)]))
 def test_float_mode_is_right_or_flagged_on_cancelling_and_proportional_nets(net, domain):

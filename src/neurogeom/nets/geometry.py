@@ -59,6 +59,7 @@ __all__ = [
     "cell_halfspaces",
     "compare_maps",
     "exact_layer_homs",
+    "form_scales",
     "group_exact_rows",
     "group_hyperplanes",
     "hom_to_affine",
@@ -238,6 +239,36 @@ def layer_maps(net: ReLUNet, pattern: Any, *, depth: int | None = None) -> tuple
             )
             start += width
     return tuple(out)
+
+
+def form_scales(net: ReLUNet, pattern: Any, *, depth: int | None = None) -> np.ndarray:
+    """For a float network, the size of the terms that add up to each hidden neuron's normal on
+    the cell of ``pattern`` (hidden layers ``< depth``): ``|W_l[j]| |M_l|``, the norm of the
+    neuron's weights times the (Frobenius) norm of the matrix of the map feeding its layer.
+
+    A normal far below its scale is cancellation noise: the neuron is constant on the cell
+    (the search engine decides zero forms against the same scale).
+
+    Examples
+    --------
+    >>> from neurogeom import ReLUNet
+    >>> net = ReLUNet([[[3.0, 4.0], [1.0, 0.0]], [[1.0, 2.0]], [[1.0]]])
+    >>> form_scales(net, [True, False, True]).round(3).tolist()
+    [7.071, 1.414, 11.18]
+    """
+    p = np.asarray(pattern, dtype=bool).reshape(-1)
+    n_hidden = net.n_layers - 1 if depth is None else depth
+    matrix = np.eye(net.n_inputs)
+    out: list[np.ndarray] = []
+    start = 0
+    for l in range(n_hidden):
+        w = np.asarray(net.weights[l], dtype=np.float64)
+        out.append(np.linalg.norm(w, axis=1) * max(float(np.linalg.norm(matrix)), 1e-300))
+        width = w.shape[0]
+        bits = p[start : start + width]
+        matrix = (w @ matrix) * np.where(bits, 1.0, float(net.negative_slope))[:, None]
+        start += width
+    return np.concatenate([np.zeros(0), *out])
 
 
 def stacked_forms(net: ReLUNet, patterns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

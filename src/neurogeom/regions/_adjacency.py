@@ -52,8 +52,10 @@ from neurogeom.core.unionfind import UnionFind
 from neurogeom.nets.geometry import (
     AffineMap,
     CellGeometry,
+    Halfspaces,
     cell_geometry,
     cell_halfspaces,
+    form_scales,
     group_exact_rows,
     group_hyperplanes,
     pattern_string,
@@ -71,6 +73,25 @@ __all__ = [
     "merge_regions",
     "point_contacts",
 ]
+
+
+def constant_rows(
+    problem: RegionProblem, rows: Halfspaces, pattern: np.ndarray, depth: int | None = None
+) -> np.ndarray:
+    """Float mode: the float rows of neurons whose normal is zero within the tolerance, relative
+    to the terms that cancelled in it (:func:`~neurogeom.nets.geometry.form_scales`), as the
+    search engine decides zero forms. Such a neuron is constant on the cell: its row bounds
+    nothing within any scale the tolerance resolves (a float composition can leave a normal of
+    rounding noise where the exact one is zero, and with it a far-away wall). None in exact
+    mode, where zero rows are exact and already gone."""
+    if problem.exact or not len(rows):
+        return np.zeros(len(rows), dtype=bool)
+    scales = form_scales(problem.net, pattern, depth=depth)
+    hidden = rows.neuron >= 0
+    out = np.zeros(len(rows), dtype=bool)
+    norms = np.linalg.norm(rows.a[hidden], axis=1)
+    out[hidden] = problem.tol.is_zero(norms, scales[rows.neuron[hidden]])
+    return out
 
 
 class CellWork:
@@ -147,12 +168,14 @@ class CellWork:
         if self._rows is None:
             rows = self.geometry.halfspaces
             unit = rows.to_float()
-            norms = np.linalg.norm(unit.a, axis=1)
+            keep = ~constant_rows(self._problem, unit, self.pattern)
+            a, b, neuron = unit.a[keep], unit.b[keep], unit.neuron[keep]
+            norms = np.linalg.norm(a, axis=1)
             norms[norms == 0] = 1.0
             row_of = np.full(self._problem.net.n_hidden, -1, dtype=np.int64)
-            hidden = rows.neuron >= 0
-            row_of[rows.neuron[hidden]] = np.flatnonzero(hidden)
-            self._rows = (unit.a / norms[:, None], unit.b / norms, row_of)
+            hidden = neuron >= 0
+            row_of[neuron[hidden]] = np.flatnonzero(hidden)
+            self._rows = (a / norms[:, None], b / norms, row_of)
         return self._rows
 
     @property
@@ -1193,6 +1216,9 @@ def bounded_cells(problem: RegionProblem, cells: list[CellWork], rays: np.ndarra
             prefix = cells[members[0]].pattern
             rows = cell_halfspaces(net, prefix, domain=problem.domain, depth=depth)
             flt = rows.to_float()
+            if not problem.exact:  # (float mode reads only the float rows)
+                keep = ~constant_rows(problem, flt, prefix, depth)
+                flt = Halfspaces(flt.a[keep], flt.b[keep], flt.neuron[keep])
             unit, _, _ = normalize_rows(flt.a, flt.b)  # row for row with the exact rows
             here = np.concatenate([_away(points[members], ref), rays])
             if rows_bounded(problem, unit, rows.a, here):
