@@ -121,10 +121,13 @@ def test_volumes_only_when_asked_except_where_free():
     four = ReLUNet([np.eye(4, dtype=int).tolist(), [[1, 1, 1, 1]]], exact=True)
     res = enumerate_regions(four, domain=(-1, 1), exact=True, volumes=True, progress=False)
     assert sum(c.volume for c in res.cells) == 16
-    # on a 2-input box the planar engine measures every cell as it builds it
-    two = ReLUNet([np.eye(2, dtype=int).tolist(), [[1, 1]]], exact=True)
-    res = enumerate_regions(two, domain=(-1, 1), exact=True, progress=False)
+    # on a 2-input box the planar engine measures every cell as it builds it in float mode;
+    # exact areas it computes only when asked
+    two = ReLUNet([np.eye(2, dtype=int).tolist(), [[1, 1]]])
+    res = enumerate_regions(two, domain=(-1, 1), progress=False)
     assert res.method == "split" and sum(c.volume for c in res.cells) == 4
+    res = enumerate_regions(two, domain=(-1, 1), exact=True, progress=False)
+    assert all(c.volume is None for c in res.cells)
 
 
 def test_volumes_are_refused_beyond_six_inputs():

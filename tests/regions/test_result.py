@@ -52,7 +52,7 @@ def json_number(v):
 
 @pytest.fixture(scope="module")
 def sectors_box():
-    return enumerate_regions(SECTORS, domain=(-1, 1), exact=True, progress=False)
+    return enumerate_regions(SECTORS, domain=(-1, 1), exact=True, volumes=True, progress=False)
 
 
 # -- counts ---------------------------------------------------------------------------------------
@@ -359,7 +359,7 @@ def test_results_are_frozen_values(sectors_box):
         sectors_box.exact = False
     with pytest.raises(dataclasses.FrozenInstanceError):
         sectors_box.cells[0].region = 3
-    again = enumerate_regions(SECTORS, domain=(-1, 1), exact=True, progress=False)
+    again = enumerate_regions(SECTORS, domain=(-1, 1), exact=True, volumes=True, progress=False)
     assert again.cells == sectors_box.cells and again.regions == sectors_box.regions
     assert hash(again.cells[0]) == hash(sectors_box.cells[0])
     assert len({*again.cells, *sectors_box.cells}) == 6

@@ -554,6 +554,42 @@ def test_exact_vertex_contacts_match_equal_rationals_only(kind):
     assert [1, 2] in floats.points.tolist()
 
 
+def test_exact_crossings_are_computed_once_per_edge_and_exactly():
+    """Copies of one edge (in either direction, in cells with different roots) share one
+    crossing point; an edge whose ends round like another's but differ is computed on its own.
+    Every point is checked against the definition: on the edge and on the hyperplane."""
+    from neurogeom.core.rationals import fmpq_array
+
+    third, tiny = Fraction(1, 3), Fraction(1, 10**30)
+    verts = fmpq_array(
+        [
+            [third, 0, 0], [1, 1, 1],  # edge e, then a copy reversed, then a copy of e
+            [1, 1, 1], [third, 0, 0],
+            [third, 0, 0], [1, 1, 1],
+            [third + tiny, 0, 0], [1, 1, 1],  # rounds like e's first end, but differs
+        ]
+    )  # fmt: skip
+    approx = split_module._approx(verts)
+    ca, cb = np.array([0, 2, 4, 6]), np.array([1, 3, 5, 7])
+    # two roots with the same map for the neuron (the maps of cells around an edge agree on it)
+    a = fmpq_array([[[1, 1, 1]], [[1, 1, 1]]])
+    c = fmpq_array([[-1], [-1]])
+    maps = split_module._LayerMaps.of(a, c)
+    points, floats = split_module._exact_crossings(
+        verts, approx, ca, cb, np.array([0, 1, 0, 1]), 0, maps
+    )
+    assert points[0].tolist() == points[1].tolist() == points[2].tolist()
+    assert points[1][0] is points[0][0] and points[2][0] is points[0][0]  # computed once
+    assert points[3].tolist() != points[0].tolist()
+    for i in range(4):
+        z = sum(points[i]) - 1
+        assert z == 0  # on the hyperplane
+        p, q = verts[ca[i]], verts[cb[i]]
+        t = (points[i][0] - p[0]) / (q[0] - p[0])
+        assert 0 < t < 1 and (p + t * (q - p)).tolist() == points[i].tolist()  # on the edge
+    np.testing.assert_array_equal(floats, split_module._approx(points))
+
+
 def test_exact_cut_faces_too_small_for_floats_are_ordered_exactly(recut):
     # x + y + z = 3e-12 cuts a corner off the unit cube: its three cut points are distinct
     # but closer than the float tolerance, so the batch leaves their order to the exact cut.

@@ -49,6 +49,10 @@ class RegionProblem:
     size : float
         Bound on the network's local affine maps over the scale (see
         :func:`~neurogeom.nets.geometry.output_size`); maps are compared relative to it.
+    volumes : bool
+        Whether the caller asked for volumes. An engine that measures cells as it builds them
+        does so in float mode anyway (it costs next to nothing there) but in exact mode only
+        when asked: exact areas and rational polygons cost more than finding the cells.
     exact : bool
         Exact mode: whether the network is exact.
     """
@@ -58,16 +62,19 @@ class RegionProblem:
     tol: Tolerances
     scale: float
     size: float
+    volumes: bool = False
     exact: bool = field(init=False)  # a field, not a property: asked once per cell
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "exact", bool(self.net.exact))
 
     @classmethod
-    def build(cls, net: ReLUNet, domain: Domain, tol: Tolerances) -> RegionProblem:
+    def build(
+        cls, net: ReLUNet, domain: Domain, tol: Tolerances, *, volumes: bool = False
+    ) -> RegionProblem:
         """Derive the scales from the network and the domain."""
         scale = problem_scale(net, domain)
-        return cls(net, domain, tol, scale, output_size(net, scale))
+        return cls(net, domain, tol, scale, output_size(net, scale), volumes)
 
     @property
     def threshold(self) -> float:

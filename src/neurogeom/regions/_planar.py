@@ -15,10 +15,12 @@ subdivision, and what other engines compute afterwards comes for free:
 - faces touching only at a point share a vertex;
 - areas and vertex centroids are sums over half-edges.
 
-Exact mode keeps the coordinates as python-flint rationals beside float copies; a sign is taken
-from the float value when it exceeds a rigorous bound on its rounding error and is computed
-exactly otherwise; crossing points are always computed exactly. Float mode snaps values within
-the tolerance to zero and counts the decisions that fell inside the tolerance band.
+Exact mode keeps the coordinates as python-flint rationals beside float copies and the maps in
+float64 with rigorous bounds on their error; a sign is taken from the float value when it
+exceeds its bound and is computed exactly otherwise, from exact rows formed only for the
+``(root, neuron)`` pairs that need them; crossing points are always computed exactly (see
+:mod:`._split`, whose exact kernels this engine shares). Float mode snaps values within the
+tolerance to zero and counts the decisions that fell inside the tolerance band.
 """
 
 from __future__ import annotations
@@ -37,11 +39,16 @@ from neurogeom.core.rationals import fmpq_array, fractions_from_fmpq
 from neurogeom.nets.geometry import AffineMap
 from neurogeom.regions._engine import Contacts, EngineRun, FoundCell, RegionProblem
 from neurogeom.regions._split import (
+    _MARGIN,
+    ExactChain,
+    ExactRows,
     _approx,
+    _bounded_compose,
+    _bounded_post,
     _compose,
-    _exact_outputs,
     _filtered_signs,
     _float_outputs,
+    exact_outputs,
 )
 from neurogeom.regions.result import Note
 
@@ -93,13 +100,19 @@ def _box_mesh(lo: np.ndarray, hi: np.ndarray, exact: bool, lo_q: Any, hi_q: Any)
 
 @dataclass(slots=True)
 class _Layer:
-    """Maps of one hidden layer on every face's root: pre-activation ``A x + c`` per root."""
+    """Maps of one hidden layer on every face's root: pre-activation ``A x + c`` per root.
 
-    a: np.ndarray  # (R, width, 2) float
-    c: np.ndarray  # (R, width) float
-    scale: np.ndarray | None  # (R, width) float mode: bound on the terms of z
-    aq: np.ndarray | None  # exact (fmpq) versions
-    cq: np.ndarray | None
+    Float mode bounds the terms of ``z`` (``scale``) for its tolerance. Exact mode keeps the
+    float maps with rigorous bounds on their distance to the exact ones (``err_a``, ``err_c``),
+    and forms exact rows only for the ``(root, neuron)`` pairs that need them (``exact``).
+    """
+
+    af: np.ndarray  # (R, width, 2) float
+    cf: np.ndarray  # (R, width) float
+    scale: np.ndarray | None = None  # (R, width) float mode: bound on the terms of z
+    err_a: np.ndarray | None = None  # (R, width, 2) exact mode: |af - exact a| <= err_a
+    err_c: np.ndarray | None = None  # (R, width)
+    exact: ExactRows | None = None
 
 
 @dataclass(slots=True)
@@ -124,10 +137,11 @@ class Subdivision:
         Pairs of faces sharing an edge (each pair once, ``first < second``).
     vertex_faces : ndarray of int, shape (Q, 2)
         Pairs of faces sharing a vertex (each pair once).
-    polygons : list of ndarray
-        Each face's vertices, counter-clockwise (exact in exact mode).
+    polygons : tuple of ndarray or None
+        Each face's vertices, counter-clockwise (exact in exact mode, where they are ``None``
+        unless the problem asks for volumes).
     areas : tuple
-        Each face's area (exact in exact mode).
+        Each face's area (exact in exact mode; ``None`` there unless asked for).
     centroids : ndarray
         Each face's vertex centroid (float), and ``exact_centroids`` in exact mode.
     """
@@ -159,10 +173,12 @@ class _Engine:
         self.bf = [np.asarray(b, dtype=float) for b in fnet.biases]
         self.slope_f = float(fnet.negative_slope)
         if self.exact:
-            self.wq = [fmpq_array(w) for w in net.weights]
-            self.bq = [fmpq_array(b) for b in net.biases]
             s = net.negative_slope
-            self.slope_q = flint.fmpq(s.numerator, s.denominator)
+            self.chain = ExactChain.of(
+                [fmpq_array(w) for w in net.weights],
+                [fmpq_array(b) for b in net.biases],
+                flint.fmpq(s.numerator, s.denominator),
+            )
         self.tol = problem.tol
         self.widths = net.hidden_widths
         self.starts = np.concatenate([[0], np.cumsum(self.widths)]).astype(int)
@@ -179,55 +195,43 @@ class _Engine:
         )
 
     # -- maps -----------------------------------------------------------------------------------
-    def _post_maps(self, layer: int, prev: _Layer | None, roots: np.ndarray, bits: np.ndarray):
-        """The map ``x -> H x + h`` feeding layer ``layer`` on each face (float and exact)."""
+    def _post_maps(
+        self, layer: int, prev: _Layer | None, roots: np.ndarray, bits: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, Any, Any]:
+        """The float map ``x -> H x + h`` feeding layer ``layer`` on each face, and (exact mode)
+        bounds on its distance to the exact one (zero before the first layer)."""
         if prev is None:
             n = len(roots)
-            hf = np.broadcast_to(np.eye(2), (n, 2, 2))
-            of = np.zeros((n, 2))
-            if self.exact:
-                one, zero = flint.fmpq(1), flint.fmpq(0)
-                hq = np.empty((n, 2, 2), dtype=object)
-                hq[...] = zero
-                hq[:, 0, 0] = one
-                hq[:, 1, 1] = one
-                oq = np.empty((n, 2), dtype=object)
-                oq[...] = zero
-                return hf, of, hq, oq
-            return hf, of, None, None
+            return np.broadcast_to(np.eye(2), (n, 2, 2)), np.zeros((n, 2)), 0.0, 0.0
         s = self.starts[layer - 1]
         active = bits[:, s : s + self.widths[layer - 1]]
+        if self.exact:
+            return _bounded_post(prev, roots, active, self.slope_f)
         d = np.where(active, 1.0, self.slope_f)
-        hf = prev.a[roots] * d[:, :, None]
-        of = prev.c[roots] * d
-        if not self.exact:
-            return hf, of, None, None
-        dq = np.empty(active.shape, dtype=object)
-        dq[...] = self.slope_q
-        dq[active] = 1
-        return hf, of, prev.aq[roots] * dq[:, :, None], prev.cq[roots] * dq
+        return prev.af[roots] * d[:, :, None], prev.cf[roots] * d, None, None
 
     def _layer(self, layer: int, prev: _Layer | None, roots: np.ndarray, bits: np.ndarray):
         """Pre-activation maps of ``layer`` on every face (each face is its own root now)."""
-        hf, of, hq, oq = self._post_maps(layer, prev, roots, bits)
+        hf, of, eh, eo = self._post_maps(layer, prev, roots, bits)
         w, b = self.wf[layer], self.bf[layer]
-        a, c = _compose(w, b, hf, of)
-        scale = None
         if not self.exact:
+            a, c = _compose(w, b, hf, of)
             # |terms| bound: |W| (|H| |x| + |h|) + |b|, per face and neuron
             inner = np.abs(hf) @ self.extent + np.abs(of)
             scale = tall_product(inner, np.abs(w)) + np.abs(b)
-            return _Layer(a, c, scale, None, None)
-        aq, cq = _compose(self.wq[layer], self.bq[layer], hq, oq)
-        return _Layer(_approx(aq), _approx(cq), None, aq, cq)
+            return _Layer(a, c, scale)
+        # float64 maps with rigorous bounds on their error; exact rows where needed
+        a, c, err_a, err_c = _bounded_compose(w, b, hf, of, eh, eo)
+        exact = ExactRows(self.chain, layer, bits[:, : self.starts[layer]].copy(), len(w), 2)
+        return _Layer(a, c, None, err_a, err_c, exact)
 
     # -- one neuron -----------------------------------------------------------------------------
     def _signs(self, lay: _Layer, j: int, vroot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Sign (-1, 0, 1) of neuron ``j`` at every vertex, and its float value."""
         m = self.mesh
         xy = m.xy.view
-        a = lay.a[vroot, j]
-        c = lay.c[vroot, j]
+        a = lay.af[vroot, j]
+        c = lay.cf[vroot, j]
         tx, ty = a[:, 0] * xy[:, 0], a[:, 1] * xy[:, 1]
         z = tx + ty + c
         if not self.exact:
@@ -237,7 +241,10 @@ class _Engine:
                 np.count_nonzero((mag > eps / self.tol.band) & (mag < eps * self.tol.band))
             )
             return np.where(mag <= eps, 0, np.sign(z)).astype(np.int8), z
-        pos, neg, unsure = _filtered_signs(z, np.abs(tx) + np.abs(ty) + np.abs(c))
+        # the float maps' own error, at these points (bounds are rounded up by _MARGIN)
+        ea = lay.err_a[vroot, j]
+        slack = ea[:, 0] * np.abs(xy[:, 0]) + ea[:, 1] * np.abs(xy[:, 1]) + lay.err_c[vroot, j]
+        pos, neg, unsure = _filtered_signs(z, np.abs(tx) + np.abs(ty) + np.abs(c), slack * _MARGIN)
         sign = pos.astype(np.int8) - neg.astype(np.int8)
         if unsure.size:
             zq = self._exact_z(lay, j, vroot[unsure], unsure)
@@ -245,9 +252,10 @@ class _Engine:
         return sign, z
 
     def _exact_z(self, lay: _Layer, j: int, roots: np.ndarray, verts: np.ndarray) -> np.ndarray:
+        """Exact pre-activations of neuron ``j`` at ``verts``, with the maps of ``roots``."""
         xq = self.mesh.xq.view
-        aq = lay.aq[roots, j]
-        return aq[:, 0] * xq[verts, 0] + aq[:, 1] * xq[verts, 1] + lay.cq[roots, j]
+        aq, cq = lay.exact.rows(roots, j)
+        return aq[:, 0] * xq[verts, 0] + aq[:, 1] * xq[verts, 1] + cq
 
     def _vertex_roots(self) -> np.ndarray:
         """For every vertex, the root of one face that contains it (any one will do: the maps
@@ -291,8 +299,10 @@ class _Engine:
         o = m.origin.view[h]
         d = m.origin.view[m.nxt.view[h]]
         if self.exact:
-            zo = self._exact_z(lay, j, vroot[o], o)
-            zd = self._exact_z(lay, j, vroot[d], d)
+            # both ends with the map of the edge's own face (it holds on the whole edge)
+            roots = self.state.root.view[m.face.view[h]]
+            zo = self._exact_z(lay, j, roots, o)
+            zd = self._exact_z(lay, j, roots, d)
             t = zo / (zo - zd)
             xq = m.xq.view
             new_q = np.empty((h.size, 2), dtype=object)
@@ -433,22 +443,16 @@ class _Engine:
         bits = st.bits.view
         layer = len(self.widths)
         w, b = self.wf[-1], self.bf[-1]
-        if last is not None:
-            s = self.starts[layer - 1]
-            active = bits[:, s : s + self.widths[layer - 1]]
-        if last is not None and self.exact:
-            wq, bq = self.wq[-1], self.bq[-1]
-            matrix, offset = _exact_outputs(wq, bq, last.aq, last.cq, roots, active, self.slope_q)
+        if self.exact:
+            rows = None if last is None else last.exact
+            matrix, offset = exact_outputs(self.chain, rows, roots, bits)
         elif last is not None:
-            scale = np.where(active, 1.0, self.slope_f)
-            matrix, offset = _float_outputs(w, b, last.a, last.c, roots, scale)
+            s = self.starts[layer - 1]
+            scale = np.where(bits[:, s : s + self.widths[layer - 1]], 1.0, self.slope_f)
+            matrix, offset = _float_outputs(w, b, last.af, last.cf, roots, scale)
         else:
-            hf, of, hq, oq = self._post_maps(layer, last, roots, bits)
-            if self.exact:
-                mq, oq = _compose(self.wq[-1], self.bq[-1], hq, oq)
-                matrix, offset = fractions_from_fmpq(mq), fractions_from_fmpq(oq)
-            else:
-                matrix, offset = _compose(w, b, hf, of)
+            hf, of, _, _ = self._post_maps(layer, last, roots, bits)
+            matrix, offset = _compose(w, b, hf, of)
         face = m.face.view
         org = m.origin.view
         tw = m.twin.view
@@ -460,8 +464,11 @@ class _Engine:
         uniq = distinct_pairs(pairs)
         # faces sharing a vertex
         vf = shared_key_pairs(org, face).pairs
-        # polygons (counter-clockwise), areas and centroids
-        polygons = self._polygons()
+        # polygons (counter-clockwise), areas and centroids; exact polygons and areas only when
+        # volumes were asked for (they cost more than the cells themselves)
+        measured = not self.exact or self.problem.volumes
+        polygons: list[Any] = self._polygons() if measured else [None] * n_f
+        areas: list[Any] = [None] * n_f
         counts = np.bincount(face, minlength=n_f)
         xy = m.xy.view
         cent = (
@@ -478,12 +485,14 @@ class _Engine:
             xq = m.xq.view
             order = np.argsort(face, kind="stable")
             firsts = np.searchsorted(face[order], np.arange(n_f))
-            o, t = xq[org[order]], xq[d[order]]
+            o = xq[org[order]]
             sums = np.add.reduceat(o, firsts, axis=0)
-            cross = np.add.reduceat(o[:, 0] * t[:, 1] - t[:, 0] * o[:, 1], firsts)
             exact_cent = fractions_from_fmpq(sums / counts.astype(object)[:, None])
             cent = exact_cent.astype(float)
-            areas = list(fractions_from_fmpq(cross / 2))
+            if measured:
+                t = xq[d[order]]
+                cross = np.add.reduceat(o[:, 0] * t[:, 1] - t[:, 0] * o[:, 1], firsts)
+                areas = list(fractions_from_fmpq(cross / 2))
         else:
             cross = xy[org, 0] * xy[d, 1] - xy[d, 0] * xy[org, 1]
             areas = (0.5 * np.bincount(face, cross, n_f)).tolist()

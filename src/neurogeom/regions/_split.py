@@ -13,6 +13,14 @@ in cyclic order), :func:`_batched_polyhedra` (3-D, every cell at once, cells wit
 :func:`_depth_first` (one cell at a time: 1-D, and the rest of a layer after ``max_cells`` or
 the time limit stopped a batched cutter).
 
+Exact mode in the batched cutters (and the planar engine, which shares these kernels): the
+layers' maps are composed in float64 with rigorous bounds on their error
+(:func:`_bounded_compose`), a sign is taken from floats when it clears its bound, and exact
+rows are formed only where needed — unsure signs and the neurons that cut a cell, whose crossing
+points are exact — by pulling the neuron's weights back through the cell's pattern
+(:func:`exact_forms`, :class:`ExactRows`). The output maps add the cutting neurons' rows to a
+base formed once per root (:func:`exact_outputs`).
+
 Convention (as in :class:`~neurogeom.nets.ReLUNet`): a neuron is *active* where its pre-activation
 is > 0. A neuron whose pre-activation does not change sign on a cell does not split it; it is
 active there iff it is positive somewhere on the cell (so a pre-activation that vanishes
@@ -55,7 +63,15 @@ from neurogeom.nets.relu import ReLUNet
 from neurogeom.regions._engine import Contacts, EngineRun, FoundCell, RegionProblem
 from neurogeom.regions.result import Note
 
-__all__ = ["SplitCell", "SplitEngine", "split_cells", "vertex_contacts"]
+__all__ = [
+    "ExactChain",
+    "ExactRows",
+    "SplitCell",
+    "SplitEngine",
+    "exact_forms",
+    "split_cells",
+    "vertex_contacts",
+]
 
 _NO_EDGES = np.empty((0, 2), dtype=np.intp)
 
@@ -446,6 +462,10 @@ class _Setup:
     merge_eps: float
     deadline: float | None = None
     snapper: _Snapper = field(default_factory=lambda: _Snapper(DEFAULT_BAND))
+    # exact mode: the network for exact_forms and its float64 rounding (signs are certified
+    # from float maps with error bounds; exact rows are formed where needed)
+    chain: ExactChain | None = None
+    floats: tuple[list[np.ndarray], list[np.ndarray], float] | None = None
 
     @property
     def n_hidden_layers(self) -> int:
@@ -489,16 +509,19 @@ def _depth_first(
             setup.snapper.snap(zs, eps)
         pieces = _split_cell(v, zs, e, a_l, eps, setup.merge_eps, setup.snapper)
         for i, (pv, pe, active) in enumerate(pieces):
+            dvec = np.where(active, setup.one, setup.slope)
+            if exact:
+                dvec = dvec.astype(object)
             if layer == last_layer:
-                maps = _output_maps(a_l[None], c_l[None], np.zeros(1, int), active[None], setup)
-                emit([*bits, active], pv, (maps[0][0], maps[1][0]))
+                h = (dvec[:, None] * a_l)[None], (dvec * c_l)[None]
+                mat, off = _compose(setup.ws[-1], setup.bs[-1], *h)
+                if exact:
+                    mat, off = fractions_from_fmpq(mat), fractions_from_fmpq(off)
+                emit([*bits, active], pv, (mat[0], off[0]))
                 n_done += 1
                 if max_cells is not None and n_done >= max_cells:
                     return not stack and i + 1 == len(pieces)
                 continue
-            dvec = np.where(active, setup.one, setup.slope)
-            if exact:
-                dvec = dvec.astype(object)
             stack.append(
                 (
                     layer + 1,
@@ -556,26 +579,6 @@ def _fmpq_matmul(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return out.reshape(x.shape[0], y.shape[1])
 
 
-def _post_maps(
-    a_all: Any, c_all: Any, roots: np.ndarray, bits: np.ndarray, setup: _Setup
-) -> tuple[Any, Any]:
-    """The post-activation maps ``x -> H x + h`` of a layer on cells with activation ``bits``,
-    from the layer's pre-activation maps ``a_all`` (roots, width, d) and ``c_all`` (roots,
-    width) on the cells' ``roots``."""
-    if not setup.exact:
-        scale = np.where(bits, 1.0, setup.slope)
-        return a_all[roots] * scale[:, :, None], c_all[roots] * scale
-    a_cells, c_cells = a_all[roots], c_all[roots]
-    off = ~bits
-    if setup.slope == 0:
-        a_cells[off] = flint.fmpq(0)
-        c_cells[off] = flint.fmpq(0)
-    else:
-        a_cells[off] = a_cells[off] * setup.slope
-        c_cells[off] = c_cells[off] * setup.slope
-    return a_cells, c_cells
-
-
 def _compose(w: Any, bias: Any, h_mat: Any, h_off: Any) -> tuple[Any, Any]:
     """The maps ``x -> w (H_c x + h_c) + bias`` for a stack of maps ``h_mat`` (cells, k, d),
     ``h_off`` (cells, k): ``(cells, len(w), d)`` and ``(cells, len(w))`` arrays, in one matrix
@@ -588,55 +591,244 @@ def _compose(w: Any, bias: Any, h_mat: Any, h_off: Any) -> tuple[Any, Any]:
     return mats, _fmpq_matmul(h_off, np.ascontiguousarray(w.T)) + bias
 
 
-def _output_maps(
-    a_all: Any, c_all: Any, roots: np.ndarray, bits: np.ndarray, setup: _Setup
-) -> tuple[Any, Any]:
-    """The network's output maps (cells, n_out, d) and (cells, n_out) on cells whose last hidden
-    layer has activation ``bits`` and pre-activation maps ``a_all``, ``c_all`` on their
-    ``roots`` (Fractions in exact mode). Float mode works one input coordinate at a time and
-    never holds the cells' (cells, width, d) post-activation maps."""
-    w, bias = setup.ws[-1], setup.bs[-1]
-    if setup.exact:
-        return _exact_outputs(w, bias, a_all, c_all, roots, bits, setup.slope)
-    return _float_outputs(w, bias, a_all, c_all, roots, np.where(bits, 1.0, setup.slope))
+#: Twice the unit roundoff plus one: bounds the error of rounding an exact value to float64 and
+#: of one float product (relative to the float result).
+_U2 = 3 * 2.0**-53
+#: Factor by which error bounds computed in float64 are rounded up (their own rounding is far
+#: below it).
+_MARGIN = 1.0 + 1e-6
+_ZERO = flint.fmpq(0)
 
 
-def _exact_outputs(
-    w: np.ndarray,
-    bias: np.ndarray,
-    a_all: np.ndarray,
-    c_all: np.ndarray,
-    roots: np.ndarray,
-    bits: np.ndarray,
-    slope: Any,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Exact maps ``x -> w (s_c * (A_r x + c_r)) + bias`` (as Fractions) for cells ``c`` with
-    roots ``r = roots[c]`` and activation ``bits[c]`` (``s_c`` is 1 where active, ``slope``
-    elsewhere); all arrays hold ``fmpq``.
+def _sum_error(k: int) -> float:
+    """A bound (with a factor 2 of margin) on the relative error of a float64 sum of ``k``
+    products of float64 numbers that are themselves rounded exact values."""
+    return 2.0 * (k + 2) * 2.0**-53
 
-    The cells of one root share ``G_r = [w_o * (A_r | c_r)]_o`` and differ only in their 0/1
-    activation rows ``B_c``, so the root's maps are one python-flint product: ``s * 1 G_r +
-    (1 - s) * B G_r``.
+
+def _bounded_compose(
+    w: np.ndarray, bias: np.ndarray, h: np.ndarray, h_off: np.ndarray, eh: Any, eo: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Float64 maps ``x -> w (H x + h) + bias`` for a stack ``h`` (cells, k, d), ``h_off``
+    (cells, k) within ``eh``, ``eo`` of exact maps (arrays, or ``0.0`` when exact), and bounds
+    on the results' distances to the exact maps; ``w`` and ``bias`` are the float64 roundings
+    of the exact weights.
+
+    Each entry is a sum of ``k + 1`` rounded products: its error is the incoming error carried
+    through ``|w|`` plus :func:`_sum_error` of the sum of the terms' sizes.
+
+    Examples
+    --------
+    >>> w, b = np.array([[0.1, 0.2]]), np.array([0.3])
+    >>> a, c, ea, ec = _bounded_compose(w, b, np.eye(2)[None], np.zeros((1, 2)), 0.0, 0.0)
+    >>> a.tolist(), bool(ec[0, 0] >= 0.3 * 2**-53)
+    ([[[0.1, 0.2]]], True)
     """
-    n_out, width = w.shape
-    d = a_all.shape[2]
-    k = n_out * (d + 1)
-    rows = np.concatenate([a_all, c_all[:, :, None]], axis=2)  # (roots, width, d + 1)
-    g_all = (w.T[None, :, :, None] * rows[:, :, None, :]).reshape(len(rows), width, k)
-    order = np.argsort(roots, kind="stable")
-    ends = np.searchsorted(roots[order], np.arange(len(rows) + 1))
-    ones = np.asarray(bits, dtype=np.int64)
-    out = np.empty((len(roots), k), dtype=object)
-    for r in np.flatnonzero(np.diff(ends)):
-        cells = order[ends[r] : ends[r + 1]]
-        g = flint.fmpq_mat(width, k, list(g_all[r].ravel()))
-        maps = flint.fmpq_mat(len(cells), width, ones[cells].ravel().tolist()) * g
-        if slope != 0:
-            everyone = flint.fmpq_mat(len(cells), width, [1] * (len(cells) * width)) * g
-            maps = maps * (1 - slope) + everyone * slope
-        out[cells] = np.array(maps.entries(), dtype=object).reshape(len(cells), k)
-    out = fractions_from_fmpq(out).reshape(len(roots), n_out, d + 1)
-    return out[:, :, :d], out[:, :, d] + fractions_from_fmpq(np.asarray(bias, dtype=object))
+    a, c = _compose(w, bias, h, h_off)
+    aw = np.abs(w)
+    gamma = _sum_error(w.shape[1] + 1)
+    err_a = gamma * np.matmul(aw, np.abs(h))
+    err_c = gamma * (tall_product(np.abs(h_off), aw) + np.abs(bias))
+    if np.ndim(eh):  # (zero before the first layer)
+        err_a += np.matmul(aw, eh)
+        err_c += tall_product(eo, aw)
+    return a, c, err_a * _MARGIN, err_c * _MARGIN
+
+
+def _bounded_post(
+    maps: Any, roots: np.ndarray, bits: np.ndarray, slope: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The float64 post-activation maps ``x -> D (A x + c)`` on cells with roots ``roots`` and
+    activation ``bits`` (``D`` holds 1 and the float64 ``slope``) from a layer's bounded float
+    maps (``af``, ``cf``, ``err_a``, ``err_c``), with their error bounds: the incoming error
+    scaled by ``|D|``, plus the rounding of the slope and of the product."""
+    d = np.where(bits, 1.0, slope)
+    h = maps.af[roots] * d[:, :, None]
+    h_off = maps.cf[roots] * d
+    ad = np.abs(d)
+    eh = maps.err_a[roots] * ad[:, :, None] + _U2 * np.abs(h)
+    eo = maps.err_c[roots] * ad + _U2 * np.abs(h_off)
+    return h, h_off, eh, eo
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ExactChain:
+    """An exact network as python-flint-ready arrays, for :func:`exact_forms`: per layer the
+    weights beside the bias ``[W_k | b_k]`` (``fmpq`` object arrays, the output layer last), the
+    slope of the inactive side and where each hidden layer's bits start in a pattern."""
+
+    wb: tuple[np.ndarray, ...]
+    slope: Any
+    starts: np.ndarray
+
+    @classmethod
+    def of(cls, wq: list[np.ndarray], bq: list[np.ndarray], slope: Any) -> ExactChain:
+        """From the ``fmpq`` weights and biases of every layer and the slope."""
+        wb = tuple(np.concatenate([w, b[:, None]], axis=1) for w, b in zip(wq, bq, strict=True))
+        widths = [len(w) for w in wq[:-1]]
+        return cls(wb, slope, np.concatenate([[0], np.cumsum(widths)]).astype(np.int64))
+
+
+def exact_forms(
+    chain: ExactChain,
+    layer: int,
+    neurons: np.ndarray,
+    bits: np.ndarray,
+    drop: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact forms ``a x + c`` of neuron ``neurons[i]`` of layer ``layer`` (the output layer
+    when ``layer`` is the number of hidden layers) on the cell whose earlier hidden bits are
+    ``bits[i]``, for many ``(neuron, cell)`` pairs at once: ``(N, d)`` and ``(N,)`` arrays of
+    ``fmpq``. ``drop`` (N, width of layer ``layer - 1``) leaves out the terms of some neurons
+    of the layer below (as if their weights were zero).
+
+    The form is the neuron's weight row pulled back through the earlier layers from the left:
+    ``v <- (v * s_k) [W_k | b_k]``, where ``s_k`` holds 1 for active neurons and the slope
+    elsewhere, the last column adding to the offset. Each layer is one python-flint product for
+    all pairs, so only the rows asked for are ever formed (an engine asks for the few neurons
+    that cut a cell, and for the outputs).
+
+    Examples
+    --------
+    ``relu(x - y) + relu(y)`` on the cell where both neurons are active is ``x``:
+
+    >>> from neurogeom.core.rationals import fmpq_array
+    >>> chain = ExactChain.of(
+    ...     [fmpq_array([[1, -1], [0, 1]]), fmpq_array([[1, 1]])],
+    ...     [fmpq_array([0, 0]), fmpq_array([0])], flint.fmpq(0))
+    >>> a, c = exact_forms(chain, 1, np.array([0]), np.array([[True, True]]))
+    >>> a.tolist(), c.tolist()
+    ([[1, 0]], [0])
+    """
+    row = chain.wb[layer][neurons]
+    v, c = row[:, :-1], row[:, -1].copy()
+    for k in range(layer - 1, -1, -1):
+        active = bits[:, chain.starts[k] : chain.starts[k + 1]]
+        v = v.copy()
+        off = ~active
+        if chain.slope == 0:
+            v[off] = _ZERO
+        else:
+            v[off] = v[off] * chain.slope
+        if drop is not None and k == layer - 1:
+            v[drop] = _ZERO
+        prod = _fmpq_matmul(v, chain.wb[k])
+        c = c + prod[:, -1]
+        v = prod[:, :-1]
+    return v, c
+
+
+def exact_outputs(
+    chain: ExactChain, rows: ExactRows | None, roots: np.ndarray, patterns: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The exact output maps, as Fractions ``(cells, n_out, d)`` and ``(cells, n_out)``, of the
+    cells with ``patterns`` whose roots at the start of the last hidden layer are ``roots``
+    (``rows``: that layer's :class:`ExactRows`; ``None`` without hidden layers).
+
+    The cells of one root differ only in the bits of the last layer's neurons that cut the root.
+    The other neurons' terms, the root's *base*, are formed once per root by
+    :func:`exact_forms`; each cell then adds the terms of the cutting neurons from their exact
+    rows on the root, which the cuts formed already.
+    """
+    n_hidden = len(chain.wb) - 1
+    n_out = len(chain.wb[-1])
+    n = len(patterns)
+    if rows is None or n_hidden == 0:
+        outputs, cells = np.tile(np.arange(n_out), n), np.repeat(patterns, n_out, axis=0)
+        a, c = exact_forms(chain, n_hidden, outputs, cells)
+        return fractions_from_fmpq(a).reshape(n, n_out, -1), fractions_from_fmpq(c).reshape(n, -1)
+    active = patterns[:, chain.starts[-2] : chain.starts[-1]]
+    uniq, rep, inv = np.unique(roots, return_index=True, return_inverse=True)
+    inv = inv.reshape(-1)
+    on = np.zeros((len(uniq), active.shape[1]), dtype=np.int64)
+    np.add.at(on, inv, active)
+    varies = (on > 0) & (on < np.bincount(inv)[:, None])
+    base_a, base_c = exact_forms(
+        chain,
+        n_hidden,
+        np.tile(np.arange(n_out), len(uniq)),
+        np.repeat(patterns[rep], n_out, axis=0),
+        drop=np.repeat(varies, n_out, axis=0),
+    )
+    d = base_a.shape[1]
+    out_a = base_a.reshape(len(uniq), n_out, d)[inv]
+    out_c = base_c.reshape(len(uniq), n_out)[inv]
+    cell, j = np.nonzero(varies[inv])
+    if chain.slope == 0:  # inactive neurons add nothing
+        keep = active[cell, j]
+        cell, j = cell[keep], j[keep]
+    if cell.size:
+        aq, cq = rows.rows(roots[cell], j)
+        coef = chain.wb[-1][:, j].T  # (pairs, n_out)
+        if chain.slope != 0:
+            coef = np.where(active[cell, j][:, None], coef, coef * chain.slope)
+        first = np.flatnonzero(np.concatenate([[True], cell[1:] != cell[:-1]]))
+        sums_a = np.add.reduceat(coef[:, :, None] * aq[:, None, :], first, axis=0)
+        sums_c = np.add.reduceat(coef * cq[:, None], first, axis=0)
+        out_a[cell[first]] = out_a[cell[first]] + sums_a
+        out_c[cell[first]] = out_c[cell[first]] + sums_c
+    return fractions_from_fmpq(out_a), fractions_from_fmpq(out_c)
+
+
+def _exact_post_maps(
+    chain: ExactChain, layer: int, patterns: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The exact post-activation maps ``x -> D (A x + c)`` of layer ``layer - 1`` on cells with
+    ``patterns`` (their bits up to that layer): ``(cells, width, d)`` and ``(cells, width)``
+    object arrays of ``fmpq``."""
+    k = layer - 1
+    width = chain.starts[k + 1] - chain.starts[k]
+    n = len(patterns)
+    a, c = exact_forms(chain, k, np.tile(np.arange(width), n), np.repeat(patterns, width, axis=0))
+    a, c = a.reshape(n, width, -1), c.reshape(n, width)
+    off = ~patterns[:, chain.starts[k] : chain.starts[k + 1]]
+    a[off] = a[off] * chain.slope
+    c[off] = c[off] * chain.slope
+    return a, c
+
+
+class ExactRows:
+    """Exact pre-activation rows ``(a, c)`` of one layer's neurons on the cells at the layer's
+    start (its *roots*), formed by :func:`exact_forms` on first use and kept.
+
+    An engine that certifies signs from float maps needs exact rows only where a float sign is
+    unsure and where a neuron cuts a cell (its crossing points are computed exactly): a small
+    part of all ``(root, neuron)`` pairs.
+    """
+
+    __slots__ = ("aq", "bits", "chain", "cq", "known", "layer")
+
+    def __init__(
+        self, chain: ExactChain, layer: int, bits: np.ndarray, width: int, dim: int
+    ) -> None:
+        self.chain = chain
+        self.layer = layer
+        self.bits = bits  # each root's pattern over the earlier layers
+        self.aq = np.empty((len(bits), width, dim), dtype=object)
+        self.cq = np.empty((len(bits), width), dtype=object)
+        self.known = np.zeros((len(bits), width), dtype=bool)
+
+    @classmethod
+    def given(cls, a: np.ndarray, c: np.ndarray) -> ExactRows:
+        """All rows given: ``(roots, width, dim)`` and ``(roots, width)`` arrays of ``fmpq``."""
+        rows = cls.__new__(cls)
+        rows.chain, rows.layer, rows.bits = None, 0, None
+        rows.aq, rows.cq = a, c
+        rows.known = np.ones(c.shape, dtype=bool)
+        return rows
+
+    def rows(self, roots: np.ndarray, neurons: Any) -> tuple[np.ndarray, np.ndarray]:
+        """The exact rows of ``neurons`` (one per root, or one for all) on ``roots``: arrays
+        ``(k, dim)`` and ``(k,)`` of ``fmpq``."""
+        neurons = np.broadcast_to(np.asarray(neurons, dtype=np.int64), roots.shape)
+        missing = ~self.known[roots, neurons]
+        if missing.any():
+            width = self.known.shape[1]
+            pairs = np.unique(roots[missing] * width + neurons[missing])
+            r, j = np.divmod(pairs, width)
+            self.aq[r, j], self.cq[r, j] = exact_forms(self.chain, self.layer, j, self.bits[r])
+            self.known[r, j] = True
+        return self.aq[roots, neurons], self.cq[roots, neurons]
 
 
 def _float_outputs(
@@ -662,36 +854,50 @@ _FILTER = 1e-14
 
 
 def _filtered_signs(
-    z_approx: np.ndarray, magnitude: np.ndarray
+    z_approx: np.ndarray, magnitude: np.ndarray, slack: Any = 0.0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Signs certified from float approximations, and the flat indices left unsure.
 
-    The caller evaluates the unsure entries exactly and fills ``pos`` and ``neg`` there.
+    ``slack`` bounds any further error of ``z_approx`` (maps that are not the correctly rounded
+    exact ones). The caller evaluates the unsure entries exactly and fills ``pos`` and ``neg``
+    there.
     """
-    sure = np.abs(z_approx) > _FILTER * magnitude + 1e-300  # False for NaN
+    sure = np.abs(z_approx) > _FILTER * magnitude + slack + 1e-300  # False for NaN
     return sure & (z_approx > 0), sure & (z_approx < 0), np.flatnonzero(~sure.ravel())
 
 
 @dataclass(frozen=True, slots=True)
 class _LayerMaps:
-    """A layer's pre-activation maps ``z = a x + c`` on the cells at its start (cells, width,
-    3) and (cells, width), and their float64 approximations (the same arrays in float mode)."""
+    """A layer's pre-activation maps ``z = a x + c`` on the cells at its start, in float64:
+    ``(cells, width, d)`` and ``(cells, width)``. Exact mode adds rigorous bounds on their
+    distance to the exact maps (``err_a``, ``err_c``) and the exact rows, formed where needed
+    (``exact``)."""
 
-    a: Any
-    c: Any
     af: np.ndarray
     cf: np.ndarray
+    err_a: np.ndarray | None = None
+    err_c: np.ndarray | None = None
+    exact: ExactRows | None = None
 
     @classmethod
     def of(cls, a: Any, c: Any) -> _LayerMaps:
-        """The maps, with approximations when they are exact."""
-        if a.dtype == object:
-            return cls(a, c, _approx(a), _approx(c))
-        return cls(a, c, a, c)
+        """Maps given in full: float64, or exact (``fmpq``), then with their roundings."""
+        if a.dtype != object:
+            return cls(a, c)
+        af, cf = _approx(a), _approx(c)
+        return cls(af, cf, _U2 * np.abs(af), _U2 * np.abs(cf), ExactRows.given(a, c))
 
     def exact_values(self, verts: np.ndarray, roots: np.ndarray, j: Any) -> np.ndarray:
         """Exact pre-activations of neurons ``j`` at ``verts`` in cells with roots ``roots``."""
-        return (verts * self.a[roots, j]).sum(axis=1) + self.c[roots, j]
+        aq, cq = self.exact.rows(roots, j)
+        return (verts * aq).sum(axis=1) + cq
+
+    def normal(self, root: int, j: int) -> tuple[Any, Any]:
+        """Neuron ``j``'s row ``(a, c)`` on ``root``: exact in exact mode."""
+        if self.exact is None:
+            return self.af[root, j], self.cf[root, j]
+        aq, cq = self.exact.rows(np.array([root]), j)
+        return aq[0], cq[0]
 
     def signs(
         self,
@@ -721,7 +927,12 @@ class _LayerMaps:
         if not setup.exact:
             setup.snapper.snap(z, eps[roots, cols])
             return z, z > 0, z < 0
-        pos, neg, unsure = _filtered_signs(z, size)
+        # the float maps' own error at these points (see _bounded_compose)
+        slack = self.err_c[roots, cols].copy()
+        for k in range(approx.shape[1]):
+            x_k = np.abs(approx[:, k, None] if j is None else approx[:, k])
+            slack += x_k * self.err_a[roots, cols, k]
+        pos, neg, unsure = _filtered_signs(z, size, slack * _MARGIN)
         if unsure.size:
             if j is None:
                 i, neuron = np.divmod(unsure, z.shape[1])
@@ -851,7 +1062,7 @@ def _batched_polygons(
             bits.append(child_bits)
             n_alive += n_split
             if (max_cells is not None and n_alive > max_cells) or setup.out_of_time():
-                return None, start.items(layer, setup.exact)
+                return None, start.items(layer, setup.chain)
         bar.set_postfix(layer=layer + 1, cells=n_alive)
         # compact: keep the living cells, in order of creation (= order in the buffer)
         live = alive.view
@@ -863,34 +1074,39 @@ def _batched_polygons(
         if layer < setup.n_hidden_layers - 1:
             carry = carry.next(maps, s_l, live_root, live_bits, setup)
     per_cell = blocks(v_flat, np.diff(np.append(_starts(cell_of), len(cell_of))))
-    outputs = _output_maps(maps.a, maps.c, live_root, live_bits, setup)
+    outputs = carry.outputs(maps, live_root, live_bits, setup)
     return _Batch(carry.patterns(live_root, live_bits), per_cell, *outputs), None
 
 
 @dataclass(frozen=True, slots=True)
 class _Batch:
     """The cells a batched engine found: patterns (cells, hidden neurons), vertex blocks and the
-    network's output maps (cells, n_out, d) and (cells, n_out) on them."""
+    network's output maps (cells, n_out, d) and (cells, n_out) on them; in exact mode possibly
+    the float images of the vertex blocks the engine kept beside them."""
 
     patterns: np.ndarray
     vertices: list[np.ndarray]
     matrices: Any
     offsets: Any
+    approx: list[np.ndarray] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class _Carry:
     """What a batched engine carries across a layer boundary for the cells at a layer's start:
-    their post-activation maps ``x -> h_mat x + h_off`` (``None`` before the first layer), the
-    bounds ``s_prev`` of those post-activations' sizes (float mode's scale-aware snapping) and
-    their patterns so far. Both batched engines (2-D polygons, 3-D cells) start and end each
-    layer through it.
+    their post-activation maps ``x -> h_mat x + h_off`` in float64 (``None`` before the first
+    layer), the bounds ``s_prev`` of those post-activations' sizes (float mode's scale-aware
+    snapping) or, in exact mode, bounds ``e_mat``, ``e_off`` on the maps' distance to the exact
+    ones, and their patterns so far. Both batched engines (2-D polygons, 3-D cells) start and
+    end each layer through it.
     """
 
     h_mat: Any
     h_off: Any
     s_prev: Any
     pattern: np.ndarray
+    e_mat: Any = 0.0
+    e_off: Any = 0.0
 
     @classmethod
     def first(cls, xmax: np.ndarray) -> _Carry:
@@ -900,13 +1116,20 @@ class _Carry:
     def layer(self, layer: int, setup: _Setup) -> tuple[_LayerMaps, Any, Any]:
         """Layer ``layer``'s pre-activation maps on the cells, and in float mode the bounds of
         the pre-activations' sizes and the snapping tolerances (``None`` in exact mode)."""
+        if setup.exact:
+            w, bias = setup.floats[0][layer], setup.floats[1][layer]
+            d = setup.ws[0].shape[1]
+            h_mat, h_off = self.h_mat, self.h_off
+            if h_mat is None:  # the identity: exact
+                h_mat, h_off = np.eye(d)[None], np.zeros((1, d))
+            a, c, err_a, err_c = _bounded_compose(w, bias, h_mat, h_off, self.e_mat, self.e_off)
+            rows = ExactRows(setup.chain, layer, self.pattern, len(w), d)
+            return _LayerMaps(a, c, err_a, err_c, rows), None, None
         w, bias = setup.ws[layer], setup.bs[layer]
         if self.h_mat is None:
-            maps = _LayerMaps.of(w[None, :, :], bias[None, :])
+            maps = _LayerMaps(w[None, :, :], bias[None, :])
         else:
-            maps = _LayerMaps.of(*_compose(w, bias, self.h_mat, self.h_off))
-        if setup.exact:
-            return maps, None, None
+            maps = _LayerMaps(*_compose(w, bias, self.h_mat, self.h_off))
         s_l = tall_product(self.s_prev, np.abs(w)) + np.abs(bias)
         return maps, s_l, setup.tol * s_l
 
@@ -918,12 +1141,25 @@ class _Carry:
         self, maps: _LayerMaps, s_l: Any, roots: np.ndarray, bits: np.ndarray, setup: _Setup
     ) -> _Carry:
         """The carry into the next layer for the cells at this layer's end."""
-        h_mat, h_off = _post_maps(maps.a, maps.c, roots, bits, setup)
-        s_prev = None
-        if not setup.exact:
-            s_prev = s_l[roots]
-            s_prev[~bits] = s_prev[~bits] * abs(setup.slope)
-        return _Carry(h_mat, h_off, s_prev, self.patterns(roots, bits))
+        patterns = self.patterns(roots, bits)
+        if setup.exact:
+            h_mat, h_off, e_mat, e_off = _bounded_post(maps, roots, bits, setup.floats[2])
+            return _Carry(h_mat, h_off, None, patterns, e_mat, e_off)
+        scale = np.where(bits, 1.0, setup.slope)
+        h_mat, h_off = maps.af[roots] * scale[:, :, None], maps.cf[roots] * scale
+        s_prev = s_l[roots]
+        s_prev[~bits] = s_prev[~bits] * abs(setup.slope)
+        return _Carry(h_mat, h_off, s_prev, patterns)
+
+    def outputs(
+        self, maps: _LayerMaps, roots: np.ndarray, bits: np.ndarray, setup: _Setup
+    ) -> tuple[Any, Any]:
+        """The network's output maps ``(cells, n_out, d)`` and ``(cells, n_out)`` on the cells
+        at the end of the last hidden layer (exact Fractions in exact mode)."""
+        if setup.exact:
+            return exact_outputs(setup.chain, maps.exact, roots, self.patterns(roots, bits))
+        scale = np.where(bits, 1.0, setup.slope)
+        return _float_outputs(setup.ws[-1], setup.bs[-1], maps.af, maps.cf, roots, scale)
 
 
 @dataclass(frozen=True, slots=True)
@@ -938,22 +1174,25 @@ class _LayerStart:
     ecount: np.ndarray | None
     carry: _Carry
 
-    def items(self, layer: int, exact: bool) -> list[_Item]:
-        """Depth-first work items for these cells, in their order."""
+    def items(self, layer: int, chain: ExactChain | None) -> list[_Item]:
+        """Depth-first work items for these cells, in their order (``chain``: exact mode)."""
+        exact = chain is not None
         carry = self.carry
         per_cell = blocks(self.v, self.vcount)
         edges: list[Any] = [None] * len(per_cell)
         if self.e is not None and self.ecount is not None:
             first = np.cumsum(self.vcount) - self.vcount
             edges = [e - f for e, f in zip(blocks(self.e, self.ecount), first, strict=True)]
+        h_mat, h_off = carry.h_mat, carry.h_off
+        if exact and h_mat is not None:  # the exact maps of these cells (not carried)
+            h_mat, h_off = _exact_post_maps(chain, layer, carry.pattern)
         items: list[_Item] = []
         for c, (block, e) in enumerate(zip(per_cell, edges, strict=True)):
-            if carry.h_mat is None:
+            if h_mat is None:
                 items.append((layer, block, e, None, None, carry.s_prev[0], [carry.pattern[c]]))
             else:
                 s_c = None if exact else carry.s_prev[c]
-                h = (carry.h_mat[c], carry.h_off[c])
-                items.append((layer, block, e, *h, s_c, [carry.pattern[c]]))
+                items.append((layer, block, e, h_mat[c], h_off[c], s_c, [carry.pattern[c]]))
         items.reverse()  # the depth-first stack pops from the end: keep the cells' order
         return items
 
@@ -1151,16 +1390,16 @@ def _cut_batch(
     cross = (pos[ea] & neg[eb]) | (neg[ea] & pos[eb])
     ca, cb = ea[cross], eb[cross]
     if exact:
-        r_ca = roots[split][owner[ca]]
-        za, zb = maps.exact_values(verts[ca], r_ca, j), maps.exact_values(verts[cb], r_ca, j)
+        new_v, new_approx = _exact_crossings(
+            verts, approx, ca, cb, roots[split][owner[ca]], j, maps
+        )
     else:
-        za, zb = z[ca], z[cb]
-    t = (za / (za - zb))[:, None]
-    new_v = verts[ca] + t * (verts[cb] - verts[ca])
+        t = (z[ca] / (z[ca] - z[cb]))[:, None]
+        new_v = verts[ca] + t * (verts[cb] - verts[ca])
     k = len(verts)
     new = np.arange(k, k + len(ca))
     verts = np.concatenate([verts, new_v])
-    approx = np.concatenate([approx, _approx(new_v)]) if exact else verts
+    approx = np.concatenate([approx, new_approx]) if exact else verts
     owner_x = np.concatenate([owner, owner[ca]])
     zero_x = np.concatenate([~(pos | neg), np.ones(len(ca), dtype=bool)])
     pos_x = np.concatenate([pos, np.zeros(len(ca), dtype=bool)])
@@ -1215,6 +1454,50 @@ def _cut_batch(
     return n_split
 
 
+def _exact_crossings(
+    verts: np.ndarray,
+    approx: np.ndarray,
+    ca: np.ndarray,
+    cb: np.ndarray,
+    roots: np.ndarray,
+    j: int,
+    maps: _LayerMaps,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact points where neuron ``j`` crosses the edges ``(ca[i], cb[i])`` (vertex indices into
+    ``verts``, float approximations ``approx``) of cells with roots ``roots``, and their float
+    approximations.
+
+    Cells keep their own copies of shared edges, and a neuron crosses a shared edge at one
+    point: its pre-activation is continuous, so the maps of all cells around the edge agree on
+    it. Each distinct edge is therefore computed once. Edges are grouped by the float images of
+    their ends (equal rationals round alike) and every edge of a group is checked to have the
+    exact ends of the group's first, in either order; an edge that fails (different rationals
+    that round alike) is computed on its own.
+    """
+    a, b = approx[ca], approx[cb]
+    differ = a != b
+    first_diff = np.argmax(differ, axis=1)
+    rows = np.arange(len(ca))
+    swap = a[rows, first_diff] > b[rows, first_diff]
+    key = np.concatenate([np.where(swap[:, None], b, a), np.where(swap[:, None], a, b)], axis=1)
+    _, rep, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    ra, rb = ca[rep][inverse], cb[rep][inverse]
+    same = (verts[ca] == verts[ra]).all(axis=1) & (verts[cb] == verts[rb]).all(axis=1)
+    same |= (verts[ca] == verts[rb]).all(axis=1) & (verts[cb] == verts[ra]).all(axis=1)
+    alone = np.flatnonzero(~same)
+    todo = np.concatenate([rep, alone])
+    za = maps.exact_values(verts[ca[todo]], roots[todo], j)
+    zb = maps.exact_values(verts[cb[todo]], roots[todo], j)
+    t = (za / (za - zb))[:, None]
+    points = verts[ca[todo]] + t * (verts[cb[todo]] - verts[ca[todo]])
+    floats = _approx(points)
+    new_v, new_approx = points[inverse], floats[inverse]
+    new_v[alone] = points[len(rep) :]
+    new_approx[alone] = floats[len(rep) :]
+    return new_v, new_approx
+
+
 def _recut(
     cells: _Polyhedra, c: int, j: int, maps: _LayerMaps, eps: np.ndarray | None, setup: _Setup
 ) -> None:
@@ -1224,8 +1507,8 @@ def _recut(
     verts = cells.v.data[first : first + cells.vcount.data[c]]
     edges = cells.e.data[ef : ef + cells.ecount.data[c]] - first
     root = cells.root.data[c]
-    normal = maps.a[root, j]
-    zs = (verts @ normal + maps.c[root, j])[:, None]
+    normal, offset = maps.normal(root, j)
+    zs = (verts @ normal + offset)[:, None]
     eps_j = None
     if eps is not None:
         eps_j = eps[root, j : j + 1]
@@ -1299,15 +1582,17 @@ def _batched_polyhedra(
             n_alive += _cut_batch(cells, cand, j, maps, eps, setup)
             cells = cells.compacted()
             if (max_cells is not None and n_alive > max_cells) or setup.out_of_time():
-                return None, start.items(layer, exact)
+                return None, start.items(layer, setup.chain)
         bar.set_postfix(layer=layer + 1, cells=n_alive)
         live, flat = cells.live()
         live_root = cells.root.data[live]
         live_bits = cells.bits.data[live]
         if layer < setup.n_hidden_layers - 1:
             carry = carry.next(maps, s_l, live_root, live_bits, setup)
-    outputs = _output_maps(maps.a, maps.c, live_root, live_bits, setup)
-    return _Batch(carry.patterns(live_root, live_bits), blocks(flat.v, flat.vcount), *outputs), None
+    outputs = carry.outputs(maps, live_root, live_bits, setup)
+    approx = None if flat.vf is None else blocks(flat.vf, flat.vcount)
+    patterns = carry.patterns(live_root, live_bits)
+    return _Batch(patterns, blocks(flat.v, flat.vcount), *outputs, approx), None
 
 
 def split_cells(
@@ -1507,6 +1792,14 @@ def _split(
         edges = None
 
     setup = _Setup(ws, bs, slope, one, exact, tol, 0.0, deadline, _Snapper(tolerances.band))
+    if exact:
+        fnet = net.to_float()  # each weight rounded to the nearest float64
+        setup.chain = ExactChain.of(ws, bs, slope)
+        setup.floats = (
+            [np.asarray(w, dtype=np.float64) for w in fnet.weights],
+            [np.asarray(v, dtype=np.float64) for v in fnet.biases],
+            float(fnet.negative_slope),
+        )
     out_verts = fractions_from_fmpq if exact and fractions else (lambda v: v)
     cells: list[SplitCell] = []
 
@@ -1538,12 +1831,23 @@ def _split(
     return _SplitRun(found, cells, complete, setup.snapper.unsure, fractions)
 
 
-def _centroids(vertices: list[np.ndarray]) -> np.ndarray:
-    """The vertex centroid of each float vertex block, in one pass."""
+def _centroids(vertices: list[np.ndarray], exact: bool = False) -> np.ndarray:
+    """The vertex centroid of each vertex block, in one pass: float, or with ``exact`` exact
+    (Fractions, from blocks of Fractions or ``fmpq``).
+
+    Examples
+    --------
+    >>> _centroids([np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])]).tolist()
+    [[0.3333333333333333, 0.3333333333333333]]
+    >>> _centroids([fmpq_array([[0, 0], [1, 0], [0, 1]])], exact=True).tolist()
+    [[Fraction(1, 3), Fraction(1, 3)]]
+    """
     if not vertices:
-        return np.zeros((0, 0))
+        return np.zeros((0, 0), dtype=object if exact else float)
     counts = np.array([len(v) for v in vertices])
     sums = np.add.reduceat(np.concatenate(vertices), np.cumsum(counts) - counts, axis=0)
+    if exact:
+        return fractions_from_fmpq(sums / counts.astype(object)[:, None])
     return sums / counts[:, None]
 
 
@@ -1572,6 +1876,8 @@ class SplitEngine:
         # cells of a batched engine go straight from its arrays (no SplitCell on the way)
         patterns = list(batch.patterns) if batch is not None else []
         vertices = list(batch.vertices) if batch is not None else []
+        # float images of exact vertices, where the engine kept them
+        floats = list(batch.approx) if batch is not None and batch.approx is not None else None
         outputs: list[AffineMap | None] = []
         if batch is not None:
             outputs = [AffineMap(m, o) for m, o in zip(batch.matrices, batch.offsets, strict=True)]
@@ -1579,10 +1885,12 @@ class SplitEngine:
             patterns.append(np.asarray(cell.pattern, dtype=bool))
             vertices.append(cell.vertices)
             outputs.append(cell.output)
+            if floats is not None:
+                floats.append(_approx(np.asarray(cell.vertices)))
         # the vertex centroid lies strictly inside a full-dimensional polytope; in exact mode it
         # is the cell's rational interior point (checked like every other one)
         if problem.exact:
-            exact_centres = [fractions_from_fmpq(v.sum(axis=0) / len(v)) for v in vertices]
+            exact_centres = list(_centroids(vertices, exact=True))
             points = [c.astype(float) for c in exact_centres]
         else:
             exact_centres = [None] * len(vertices)
@@ -1604,7 +1912,8 @@ class SplitEngine:
             )
         # decisions inside the band are reported above; the contacts follow the cells found
         eps = problem.tol.rel * float(np.abs(fractions_to_float(domain.corners())).max())
-        contacts = vertex_contacts(vertices, problem.exact, eps)
+        stacked_floats = np.concatenate(floats) if floats else None
+        contacts = vertex_contacts(vertices, problem.exact, eps, floats=stacked_floats)
         return EngineRun(tuple(cells), complete, notes, contacts=contacts)
 
 
@@ -1643,7 +1952,9 @@ def _close_pairs(points: np.ndarray, eps: float) -> np.ndarray:
     return np.concatenate(found)
 
 
-def vertex_contacts(vertices: list[np.ndarray], exact: bool, eps: float) -> Contacts | None:
+def vertex_contacts(
+    vertices: list[np.ndarray], exact: bool, eps: float, *, floats: np.ndarray | None = None
+) -> Contacts | None:
     """Facet and point contacts of cells given by their vertex lists, from shared vertices.
 
     The split engine's cells form a face-to-face complex: a neuron that cuts a cell cuts every
@@ -1652,8 +1963,9 @@ def vertex_contacts(vertices: list[np.ndarray], exact: bool, eps: float) -> Cont
     share at least ``d`` vertices (a face of dimension ``k < d - 1`` has fewer — a segment two,
     a point one) and they touch iff they share one. Float vertices are matched within ``eps``
     (max-norm); exact ones (Fractions or ``fmpq``) by equality, checked on the pairs whose float
-    images are within ``eps`` (equal rationals round alike). ``None`` when the matching is not
-    trustworthy: two vertices of one cell fell together.
+    images are within ``eps`` and equal (equal rationals round alike). ``floats``, when given,
+    are those images for the stacked vertices (an engine's own, not converted again). ``None``
+    when the matching is not trustworthy: two vertices of one cell fell together.
 
     Examples
     --------
@@ -1673,8 +1985,10 @@ def vertex_contacts(vertices: list[np.ndarray], exact: bool, eps: float) -> Cont
     dim = vertices[0].shape[1]
     owner = np.repeat(np.arange(n_cells), counts)
     stacked = np.concatenate(vertices)
-    close = _close_pairs(stacked.astype(float), eps)
+    images = stacked.astype(float) if floats is None else floats
+    close = _close_pairs(images, eps)
     if exact:  # equal rationals have equal float images: the close pairs hold every equal pair
+        close = close[(images[close[:, 0]] == images[close[:, 1]]).all(axis=1)]
         close = close[(stacked[close[:, 0]] == stacked[close[:, 1]]).all(axis=1)]
     vid = component_labels(total, close)
     if len(distinct_pairs(np.stack([owner, vid], axis=1))) < total:

@@ -326,8 +326,9 @@ def enumerate_regions(
     volumes : bool
         Compute the volumes (exact in exact mode) and, in 2-D, the polygons of bounded cells and
         regions, up to input dimension 6 (vertex enumeration grows quickly with the dimension).
-        Off by default: volumes cost far more than counting, except on 2-input boxes, where the
-        planar engine measures every cell as it builds it (volumes are then always filled in).
+        Off by default: volumes cost far more than counting, except on 2-input boxes in float
+        mode, where the planar engine measures every cell as it builds it (volumes are then
+        always filled in; exact areas it computes only when asked).
     point_connected : bool
         Also compute the point-connected count (LPs between same-map regions); without it
         ``linear_regions_point_connected`` is ``None``.
@@ -398,7 +399,7 @@ def enumerate_regions(
     del problem_net
     chosen = _choose_method(method, work, domain, checkpoint=checkpoint)
     _warn_parallel(workers, client, chosen, work)
-    problem = RegionProblem.build(work, domain, tolerances)
+    problem = RegionProblem.build(work, domain, tolerances, volumes=bool(volumes))
     if chosen == "search":
         engine: Any = SearchEngine(seed=seed, checkpoint=checkpoint, workers=workers, client=client)
     elif work.n_inputs == 2 and max_regions is None:
