@@ -28,6 +28,7 @@ from neurogeom.core.rationals import affine_fmpq_mat, to_fraction
 from neurogeom.core.tolerances import Tolerances
 from neurogeom.nets.geometry import (
     AffineMap,
+    ExactGeometries,
     Halfspaces,
     apply_pattern,
     cell_geometry,
@@ -314,6 +315,39 @@ def test_lazy_exact_cell_geometry_reads_as_the_fraction_composition(arch, slope)
         flint_rows = group_exact_rows(geo.forms_hom)
         assert flint_rows.group.tolist() == fractions.group.tolist()
         assert flint_rows.orientation.tolist() == fractions.orientation.tolist()
+
+
+@pytest.mark.parametrize("slope", [0, F(1, 4)], ids=str)
+@pytest.mark.parametrize("arch", ARCHS, ids=str)
+def test_exact_geometries_in_turn_match_cells_built_alone(arch, slope):
+    """Cells built in turn share forms between neighbours with the same bits before the last
+    hidden layer (the same flint matrix) and otherwise read exactly like cells built alone, in
+    any order of prefixes (a prefix left and come back to)."""
+    rng = np.random.default_rng(sum(arch) * 7 + int(slope * 4))
+    net = random_net(rng, arch, exact=True, slope=slope)
+    domain = Domain.box(-2, 3, dim=arch[0])
+    last = sum(net.hidden_widths[:-1])
+    first = (rng.random(last) < 0.5).tolist()
+    prefixes = [first, [not b for b in first], (rng.random(last) < 0.5).tolist()]
+    patterns = []
+    for prefix in [*prefixes, prefixes[0]]:
+        for tail in (rng.random((3, net.n_hidden - last)) < 0.5).tolist():
+            patterns.append(prefix + tail)
+    geometries = ExactGeometries(net, domain)
+    built = [geometries(p) for p in patterns]
+    for i, (p, geo) in enumerate(zip(patterns, built, strict=True)):
+        alone = cell_geometry(net, p, domain=domain)
+        assert geo.output.matrix.tolist() == alone.output.matrix.tolist()
+        assert geo.output.offset.tolist() == alone.output.offset.tolist()
+        assert geo.halfspaces.a.tolist() == alone.halfspaces.a.tolist()
+        assert geo.halfspaces.b.tolist() == alone.halfspaces.b.tolist()
+        assert geo.halfspaces.neuron.tolist() == alone.halfspaces.neuron.tolist()
+        assert geo.forms.matrix.tolist() == alone.forms.matrix.tolist()
+        assert geo.forms.offset.tolist() == alone.forms.offset.tolist()
+        if i % 3:  # the same prefix as the cell before
+            assert geo.forms_hom is built[i - 1].forms_hom
+    # one hidden layer: every cell has the same forms; otherwise a prefix left is rebuilt
+    assert (built[-1].forms_hom is built[0].forms_hom) == (last == 0)
 
 
 # -- affine maps, sign rows, zero rows -------------------------------------------------------------

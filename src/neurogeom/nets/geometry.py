@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AffineMap",
     "CellGeometry",
+    "ExactGeometries",
     "Halfspaces",
     "HyperplaneGroups",
     "MapComparison",
@@ -649,23 +650,70 @@ def cell_geometry(net: ReLUNet, pattern: Any, *, domain: Domain | None = None) -
         forms = _hidden_forms(maps[:-1], n, False)
         rows = sign_rows(forms, p, np.arange(len(p))).then(_domain_rows(domain, n, False))
         return CellGeometry(p, rows, maps[-1], _forms=forms)
-    homs = exact_layer_homs(net, p)
-    entries: list[Any] = []
-    for hom in homs[:-1]:
-        entries += hom.entries()[: (hom.nrows() - 1) * hom.ncols()]
-    signed, neurons = _signed_rows(entries, p, n, domain)
-    rows = Halfspaces(None, None, neurons, signed)  # Fractions only if a step reads them
-    forms_hom = flint.fmpq_mat(len(p), n + 1, entries)
-    return CellGeometry(p, rows, hom_to_affine(homs[-1]), forms_hom)
+    return ExactGeometries(net, domain)(p)
+
+
+class ExactGeometries:
+    """:func:`cell_geometry` of an exact network for many cells in turn, sharing the work
+    between consecutive cells with the same bits before the last hidden layer.
+
+    Such cells (the cells one search node splits into) have the same pre-activation forms in
+    every hidden layer: the forms, their negation and the map into the last layer are composed
+    once and the same ``forms_hom`` is handed to each of them (memory too is shared); only the
+    signs of the rows and the output map are the cell's own.
+
+    Examples
+    --------
+    >>> from neurogeom import ReLUNet
+    >>> net = ReLUNet([[[1, -1], [0, 1], [0, -1]], [[1, 1, -1]]], exact=True)
+    >>> geometries = ExactGeometries(net)
+    >>> a, b = geometries([True, True, False]), geometries([False, True, False])
+    >>> a.forms_hom is b.forms_hom, [str(v) for v in b.output.matrix.ravel()]
+    (True, ['0', '1'])
+    """
+
+    def __init__(self, net: ReLUNet, domain: Domain | None = None) -> None:
+        self.net = net
+        self.domain = domain
+        widths = net.hidden_widths
+        self._last = int(sum(widths[:-1])) if widths else 0  # first bit of the last layer
+        self._slope = to_fmpq(net.negative_slope)
+        self._out = affine_fmpq_mat(net.weights[-1], net.biases[-1])
+        self._key: bytes | None = None
+        self._shared: tuple[Any, list[Any], list[Any], Any] | None = None
+
+    def __call__(self, pattern: Any) -> CellGeometry:
+        """The geometry of the cell of ``pattern`` (one entry per hidden neuron)."""
+        net = self.net
+        p = np.asarray(pattern, dtype=bool).reshape(-1)
+        key = p[: self._last].tobytes()
+        if key != self._key or self._shared is None:
+            homs = exact_layer_homs(net, p, depth=net.n_layers - 1)
+            entries: list[Any] = []
+            for hom in homs:
+                entries += hom.entries()[: (hom.nrows() - 1) * hom.ncols()]
+            forms_hom = flint.fmpq_mat(len(p), net.n_inputs + 1, entries)
+            last = homs[-1] if homs else None
+            self._shared = (forms_hom, entries, (-forms_hom).entries(), last)
+            self._key = key
+        forms_hom, entries, negated_entries, last = self._shared
+        signed, neurons = _signed_rows(entries, negated_entries, p, net.n_inputs, self.domain)
+        rows = Halfspaces(None, None, neurons, signed)  # Fractions only if a step reads them
+        if last is None:  # no hidden layer
+            output = self._out
+        else:
+            output = self._out * hom_with_pattern(last, p[self._last :], self._slope)
+        return CellGeometry(p, rows, hom_to_affine(output), forms_hom)
 
 
 def _signed_rows(
-    entries: list[Any], p: np.ndarray, n: int, domain: Domain | None
+    entries: list[Any], negated: list[Any], p: np.ndarray, n: int, domain: Domain | None
 ) -> tuple[Any, np.ndarray]:
     """The rows ``[a, -b]`` of a cell as one ``fmpq_mat``, and the neuron of each row (domain
     rows ``-1, -2, ...``), from the python-flint entries of its hidden forms ``[A_j, c_j]`` (row
-    by row): negated where ``p[j]`` is active, rows with ``A_j = 0`` dropped, the domain's rows
-    last (the rows of :func:`sign_rows` then the domain's, in order)."""
+    by row) and of their negation: negated where ``p[j]`` is active, rows with ``A_j = 0``
+    dropped, the domain's rows last (the rows of :func:`sign_rows` then the domain's, in
+    order)."""
     n1 = n + 1
     out: list[Any] = []
     neurons: list[int] = []
@@ -674,7 +722,7 @@ def _signed_rows(
         if not any(row[:n]):
             continue
         neurons.append(j)
-        out += [-v for v in row] if p[j] else row
+        out += negated[j * n1 : (j + 1) * n1] if p[j] else row
     dom = _domain_rows(domain, n, True)
     for a_row, b_val in zip(dom.a, dom.b, strict=True):
         out += [to_fmpq(v) for v in a_row] + [-to_fmpq(b_val)]

@@ -52,6 +52,7 @@ from neurogeom.core.unionfind import UnionFind
 from neurogeom.nets.geometry import (
     AffineMap,
     CellGeometry,
+    ExactGeometries,
     Halfspaces,
     cell_geometry,
     cell_halfspaces,
@@ -212,6 +213,7 @@ def certify_cell(
     *,
     simplex: bool = True,
     output: AffineMap | None = None,
+    geometries: ExactGeometries | None = None,
 ) -> CellWork | None:
     """The cell's working data and, in exact mode, a certified rational interior point.
 
@@ -221,7 +223,8 @@ def certify_cell(
     Otherwise the float point is rounded to a rational and checked against the exact
     inequalities, and as a last resort the exact simplex finds one (unless ``simplex`` is False:
     then :class:`SimplexNeeded` is raised). ``None`` when no exact interior point exists (the
-    cell is not full-dimensional after all).
+    cell is not full-dimensional after all). ``geometries`` (exact mode) builds the geometry,
+    sharing work and memory between consecutive cells of one search node.
     """
     output = found.output if found.output is not None else output
     if output is not None and (not problem.exact or found.exact_point is not None):
@@ -238,7 +241,10 @@ def certify_cell(
             bounded=found.bounded,
             recession=found.recession,
         )
-    geo = cell_geometry(problem.net, found.pattern, domain=problem.domain)
+    if geometries is not None:
+        geo = geometries(found.pattern)
+    else:
+        geo = cell_geometry(problem.net, found.pattern, domain=problem.domain)
     rows = geo.halfspaces
     point, exact_point = found.point, None
     if problem.exact:

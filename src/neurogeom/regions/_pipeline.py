@@ -28,7 +28,7 @@ from neurogeom.core.lp import LPCounts
 from neurogeom.core.polyhedra import order_polygon, polytope_vertices, polytope_volume
 from neurogeom.core.progress import progress_bar
 from neurogeom.core.rationals import fractions_from_fmpq
-from neurogeom.nets.geometry import AffineMap, stacked_forms
+from neurogeom.nets.geometry import AffineMap, ExactGeometries, stacked_forms
 from neurogeom.regions._adjacency import (
     AdjacencySearch,
     CellWork,
@@ -120,11 +120,17 @@ def certify(pipe: Pipeline, run: EngineRun) -> list[CellWork]:
     out: list[CellWork] = []
     complete = True
     outputs = _composed_outputs(pipe.problem, run.cells)
+    problem = pipe.problem
+    geometries = ExactGeometries(problem.net, problem.domain) if problem.exact else None
     with pipe.bar(len(run.cells), "certify") as bar:
         for found, output in zip(run.cells, outputs, strict=True):
             try:
                 work = certify_cell(
-                    pipe.problem, found, simplex=not pipe.budget.expired(), output=output
+                    problem,
+                    found,
+                    simplex=not pipe.budget.expired(),
+                    output=output,
+                    geometries=geometries,
                 )
             except SimplexNeeded:
                 complete = False
