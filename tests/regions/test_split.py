@@ -290,6 +290,10 @@ def test_max_cells_stops_in_any_layer(d, exact):
         assert len(cells) == min(budget, total)
         assert set(patterns(cells)) <= set(patterns(everything))
         assert len(set(patterns(cells))) == len(cells)
+        if exact:  # cells finished depth-first start from exact maps formed for them
+            enet = net.to_exact()
+            for cell in cells:
+                assert cell.output.equals(enet.local_affine_map(cell.pattern))
 
 
 # -- options and errors -------------------------------------------------------------------------
