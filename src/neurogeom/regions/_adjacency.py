@@ -83,7 +83,7 @@ def constant_rows(
     to the terms that cancelled in it (:func:`~neurogeom.nets.geometry.form_scales`), as the
     search engine decides zero forms. Such a neuron is constant on the cell: its row bounds
     nothing within any scale the tolerance resolves (a float composition can leave a normal of
-    rounding noise where the exact one is zero, and with it a far-away wall). None in exact
+    rounding noise where the exact one is zero, and with it a far-away wall). No row in exact
     mode, where zero rows are exact and already gone."""
     if problem.exact or not len(rows):
         return np.zeros(len(rows), dtype=bool)

@@ -799,7 +799,7 @@ class ExactRows:
     __slots__ = ("aq", "bits", "chain", "cq", "known", "layer")
 
     def __init__(
-        self, chain: ExactChain, layer: int, bits: np.ndarray, width: int, dim: int
+        self, chain: ExactChain | None, layer: int, bits: np.ndarray, width: int, dim: int
     ) -> None:
         self.chain = chain
         self.layer = layer
@@ -811,10 +811,9 @@ class ExactRows:
     @classmethod
     def given(cls, a: np.ndarray, c: np.ndarray) -> ExactRows:
         """All rows given: ``(roots, width, dim)`` and ``(roots, width)`` arrays of ``fmpq``."""
-        rows = cls.__new__(cls)
-        rows.chain, rows.layer, rows.bits = None, 0, None
+        rows = cls(None, 0, np.zeros((c.shape[0], 0), dtype=bool), c.shape[1], a.shape[2])
         rows.aq, rows.cq = a, c
-        rows.known = np.ones(c.shape, dtype=bool)
+        rows.known[:] = True
         return rows
 
     def rows(self, roots: np.ndarray, neurons: Any) -> tuple[np.ndarray, np.ndarray]:
