@@ -1988,7 +1988,14 @@ def vertex_contacts(
     close = _close_pairs(images, eps)
     if exact:  # equal rationals have equal float images: the close pairs hold every equal pair
         close = close[(images[close[:, 0]] == images[close[:, 1]]).all(axis=1)]
-        close = close[(stacked[close[:, 0]] == stacked[close[:, 1]]).all(axis=1)]
+        # copies of a vertex are mostly one object (cuts share their crossing points): only
+        # the other pairs are compared as rationals
+        ids = np.fromiter(map(id, stacked.ravel().tolist()), np.int64, stacked.size)
+        ids = ids.reshape(stacked.shape)
+        alike = (ids[close[:, 0]] == ids[close[:, 1]]).all(axis=1)
+        other = close[~alike]
+        equal = (stacked[other[:, 0]] == stacked[other[:, 1]]).all(axis=1)
+        close = np.concatenate([close[alike], other[equal]])
     vid = component_labels(total, close)
     if len(distinct_pairs(np.stack([owner, vid], axis=1))) < total:
         return None  # two vertices of one cell fell together
