@@ -48,6 +48,7 @@ from neurogeom.regions._split import (
     _compose,
     _filtered_signs,
     _float_outputs,
+    _LayerMaps,
     exact_outputs,
 )
 from neurogeom.regions.result import Note
@@ -96,23 +97,6 @@ def _box_mesh(lo: np.ndarray, hi: np.ndarray, exact: bool, lo_q: Any, hi_q: Any)
         GrowableArray(np.zeros(4, dtype=np.int64)),
         1,
     )
-
-
-@dataclass(slots=True)
-class _Layer:
-    """Maps of one hidden layer on every face's root: pre-activation ``A x + c`` per root.
-
-    Float mode bounds the terms of ``z`` (``scale``) for its tolerance. Exact mode keeps the
-    float maps with rigorous bounds on their distance to the exact ones (``err_a``, ``err_c``),
-    and forms exact rows only for the ``(root, neuron)`` pairs that need them (``exact``).
-    """
-
-    af: np.ndarray  # (R, width, 2) float
-    cf: np.ndarray  # (R, width) float
-    scale: np.ndarray | None = None  # (R, width) float mode: bound on the terms of z
-    err_a: np.ndarray | None = None  # (R, width, 2) exact mode: |af - exact a| <= err_a
-    err_c: np.ndarray | None = None  # (R, width)
-    exact: ExactRows | None = None
 
 
 @dataclass(slots=True)
@@ -196,7 +180,7 @@ class _Engine:
 
     # -- maps -----------------------------------------------------------------------------------
     def _post_maps(
-        self, layer: int, prev: _Layer | None, roots: np.ndarray, bits: np.ndarray
+        self, layer: int, prev: _LayerMaps | None, roots: np.ndarray, bits: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, Any, Any]:
         """The float map ``x -> H x + h`` feeding layer ``layer`` on each face, and (exact mode)
         bounds on its distance to the exact one (zero before the first layer)."""
@@ -210,7 +194,7 @@ class _Engine:
         d = np.where(active, 1.0, self.slope_f)
         return prev.af[roots] * d[:, :, None], prev.cf[roots] * d, None, None
 
-    def _layer(self, layer: int, prev: _Layer | None, roots: np.ndarray, bits: np.ndarray):
+    def _layer(self, layer: int, prev: _LayerMaps | None, roots: np.ndarray, bits: np.ndarray):
         """Pre-activation maps of ``layer`` on every face (each face is its own root now)."""
         hf, of, eh, eo = self._post_maps(layer, prev, roots, bits)
         w, b = self.wf[layer], self.bf[layer]
@@ -219,14 +203,14 @@ class _Engine:
             # |terms| bound: |W| (|H| |x| + |h|) + |b|, per face and neuron
             inner = np.abs(hf) @ self.extent + np.abs(of)
             scale = tall_product(inner, np.abs(w)) + np.abs(b)
-            return _Layer(a, c, scale)
+            return _LayerMaps(a, c, scale=scale)
         # float64 maps with rigorous bounds on their error; exact rows where needed
         a, c, err_a, err_c = _bounded_compose(w, b, hf, of, eh, eo)
         exact = ExactRows(self.chain, layer, bits[:, : self.starts[layer]].copy(), len(w), 2)
-        return _Layer(a, c, None, err_a, err_c, exact)
+        return _LayerMaps(a, c, err_a, err_c, exact)
 
     # -- one neuron -----------------------------------------------------------------------------
-    def _signs(self, lay: _Layer, j: int, vroot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _signs(self, lay: _LayerMaps, j: int, vroot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Sign (-1, 0, 1) of neuron ``j`` at every vertex, and its float value."""
         m = self.mesh
         xy = m.xy.view
@@ -251,11 +235,9 @@ class _Engine:
             sign[unsure] = [(q > 0) - (q < 0) for q in zq]
         return sign, z
 
-    def _exact_z(self, lay: _Layer, j: int, roots: np.ndarray, verts: np.ndarray) -> np.ndarray:
+    def _exact_z(self, lay: _LayerMaps, j: int, roots: np.ndarray, verts: np.ndarray) -> np.ndarray:
         """Exact pre-activations of neuron ``j`` at ``verts``, with the maps of ``roots``."""
-        xq = self.mesh.xq.view
-        aq, cq = lay.exact.rows(roots, j)
-        return aq[:, 0] * xq[verts, 0] + aq[:, 1] * xq[verts, 1] + cq
+        return lay.exact_values(self.mesh.xq.view[verts], roots, j)
 
     def _vertex_roots(self) -> np.ndarray:
         """For every vertex, the root of one face that contains it (any one will do: the maps
@@ -265,7 +247,7 @@ class _Engine:
         vroot[m.origin.view] = self.state.root.view[m.face.view]
         return vroot
 
-    def cut(self, lay: _Layer, layer: int, j: int) -> None:
+    def cut(self, lay: _LayerMaps, layer: int, j: int) -> None:
         """Cut every face that neuron ``j`` of ``layer`` crosses; set its bit on every face."""
         m, st = self.mesh, self.state
         vroot = self._vertex_roots()
@@ -292,7 +274,7 @@ class _Engine:
             self._split_faces(split, sign, neuron)
 
     def _split_edges(
-        self, h: np.ndarray, lay: _Layer, j: int, vroot: np.ndarray, z: np.ndarray
+        self, h: np.ndarray, lay: _LayerMaps, j: int, vroot: np.ndarray, z: np.ndarray
     ) -> None:
         """Insert the zero of neuron ``j`` on each edge ``h`` (and on its twin)."""
         m = self.mesh
@@ -415,7 +397,7 @@ class _Engine:
     def run(self) -> Subdivision:
         net = self.problem.net
         st, m = self.state, self.mesh
-        prev: _Layer | None = None
+        prev: _LayerMaps | None = None
         complete = True
         with progress_bar(self.progress, total=net.n_hidden, desc="cells", unit="neuron") as bar:
             for layer, width in enumerate(self.widths):
@@ -436,7 +418,7 @@ class _Engine:
                 prev = lay
         return self._finish(prev, complete)
 
-    def _finish(self, last: _Layer | None, complete: bool) -> Subdivision:
+    def _finish(self, last: _LayerMaps | None, complete: bool) -> Subdivision:
         st, m = self.state, self.mesh
         n_f = m.n_faces
         roots = st.root.view

@@ -870,13 +870,15 @@ class _LayerMaps:
     """A layer's pre-activation maps ``z = a x + c`` on the cells at its start, in float64:
     ``(cells, width, d)`` and ``(cells, width)``. Exact mode adds rigorous bounds on their
     distance to the exact maps (``err_a``, ``err_c``) and the exact rows, formed where needed
-    (``exact``)."""
+    (``exact``). The planar engine, which shares them, keeps its float mode's bound on the
+    terms of ``z`` beside them (``scale``)."""
 
     af: np.ndarray
     cf: np.ndarray
     err_a: np.ndarray | None = None
     err_c: np.ndarray | None = None
     exact: ExactRows | None = None
+    scale: np.ndarray | None = None
 
     @classmethod
     def of(cls, a: Any, c: Any) -> _LayerMaps:
